@@ -1,0 +1,244 @@
+//! iCalendar (RFC 5545) feeds for group-visit agendas and personal calendars.
+//!
+//! Output is built with the `icalendar` crate's parser-side types (`parser::Calendar`,
+//! `parser::Component`) because their serializer writes exactly the properties given:
+//! the builder-side `Component` injects DTSTAMP/UID into every component, which is
+//! invalid inside VTIMEZONE. Folding at 75 octets and CRLF line ends come from the
+//! crate; TEXT escaping is done here since the parser-side types write values verbatim.
+//!
+//! Rendering is deterministic (DTSTAMP is the item's last modification, not "now"), so
+//! the same agenda always yields the same bytes and HTTP caches/ETags work.
+
+mod vtimezone;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};
+use chrono_tz::Tz;
+use icalendar::parser::{Calendar, Component, Parameter, Property};
+use uuid::Uuid;
+
+use crate::agenda::AgendaItem;
+
+pub const PRODID: &str = "-//ClusterXchange//cxc//EN";
+
+/// Stable UID for an agenda item or exchange, so updates replace the same event.
+pub fn uid_for(id: Uuid) -> String {
+    format!("{id}@clusterxchange")
+}
+
+/// A timed event shown at local wall-clock times in `tz`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CalEvent {
+    pub uid: String,
+    /// Bump on every change so clients replace their copy (RFC 5545 §3.8.7.4).
+    pub sequence: u32,
+    pub summary: String,
+    pub description: Option<String>,
+    pub location: Option<String>,
+    pub starts_local: NaiveDateTime,
+    pub ends_local: NaiveDateTime,
+    pub tz: Tz,
+    pub cancelled: bool,
+    pub last_modified: DateTime<Utc>,
+}
+
+impl CalEvent {
+    /// The event for an agenda item of a visit held in `tz`.
+    pub fn from_agenda_item(
+        item: &AgendaItem,
+        tz: Tz,
+        sequence: u32,
+        last_modified: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            uid: uid_for(item.id),
+            sequence,
+            summary: item.title.clone(),
+            description: item.facility.as_ref().map(|f| format!("Facility: {f}")),
+            location: Some(item.venue.trim().to_owned()).filter(|v| !v.is_empty()),
+            starts_local: item.starts_local,
+            ends_local: item.ends_local,
+            tz,
+            cancelled: false,
+            last_modified,
+        }
+    }
+}
+
+/// A whole-day event (exchanges), from `start` through `end_inclusive`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AllDayEvent {
+    pub uid: String,
+    pub sequence: u32,
+    pub summary: String,
+    pub description: Option<String>,
+    pub location: Option<String>,
+    pub start: NaiveDate,
+    pub end_inclusive: NaiveDate,
+    pub cancelled: bool,
+    pub last_modified: DateTime<Utc>,
+}
+
+/// Renders a complete VCALENDAR: VTIMEZONEs (one per zone used), then timed events,
+/// then all-day events, in the order given.
+pub fn render_calendar(name: &str, events: &[CalEvent], all_day: &[AllDayEvent]) -> String {
+    let mut components = Vec::new();
+
+    // Years each zone must cover; BTreeMap keeps the VTIMEZONE order stable.
+    let mut years: BTreeMap<&'static str, (Tz, i32, i32)> = BTreeMap::new();
+    for e in events {
+        let (lo, hi) = (e.starts_local.year(), e.ends_local.year());
+        let entry = years.entry(e.tz.name()).or_insert((e.tz, lo, hi));
+        entry.1 = entry.1.min(lo).min(hi);
+        entry.2 = entry.2.max(lo).max(hi);
+    }
+    for (tz, first, last) in years.into_values() {
+        components.push(vtimezone::vtimezone(tz, first, last));
+    }
+    components.extend(events.iter().map(timed_event));
+    components.extend(all_day.iter().map(all_day_event));
+
+    let calendar = Calendar {
+        properties: vec![
+            prop("PRODID", PRODID.to_owned()),
+            prop("VERSION", "2.0".to_owned()),
+            prop("CALSCALE", "GREGORIAN".to_owned()),
+            prop("METHOD", "PUBLISH".to_owned()),
+            text_prop("X-WR-CALNAME", name),
+        ],
+        components,
+    };
+    calendar.to_string()
+}
+
+fn timed_event(e: &CalEvent) -> Component<'static> {
+    let tzid = || vec![param("TZID", e.tz.name())];
+    let mut properties = common_head(&e.uid, e.sequence, e.last_modified);
+    properties.push(Property {
+        name: "DTSTART".into(),
+        val: local_stamp(e.starts_local).into(),
+        params: tzid(),
+    });
+    properties.push(Property {
+        name: "DTEND".into(),
+        val: local_stamp(e.ends_local).into(),
+        params: tzid(),
+    });
+    common_tail(
+        &mut properties,
+        &e.summary,
+        e.location.as_deref(),
+        e.description.as_deref(),
+        e.cancelled,
+    );
+    vevent(properties)
+}
+
+fn all_day_event(e: &AllDayEvent) -> Component<'static> {
+    let date = |name: &'static str, d: NaiveDate| Property {
+        name: name.into(),
+        val: d.format("%Y%m%d").to_string().into(),
+        params: vec![param("VALUE", "DATE")],
+    };
+    let mut properties = common_head(&e.uid, e.sequence, e.last_modified);
+    properties.push(date("DTSTART", e.start));
+    // DTEND of a DATE event is exclusive. At the end of chrono's range there is no next
+    // day; omitting DTEND then means "one day", the closest valid rendering.
+    let last = e.end_inclusive.max(e.start);
+    if let Some(end) = last.succ_opt() {
+        properties.push(date("DTEND", end));
+    }
+    common_tail(
+        &mut properties,
+        &e.summary,
+        e.location.as_deref(),
+        e.description.as_deref(),
+        e.cancelled,
+    );
+    vevent(properties)
+}
+
+fn common_head(uid: &str, sequence: u32, modified: DateTime<Utc>) -> Vec<Property<'static>> {
+    let stamp = modified.format("%Y%m%dT%H%M%SZ").to_string();
+    vec![
+        text_prop("UID", uid),
+        prop("SEQUENCE", sequence.to_string()),
+        prop("DTSTAMP", stamp.clone()),
+        prop("LAST-MODIFIED", stamp),
+    ]
+}
+
+fn common_tail(
+    properties: &mut Vec<Property<'static>>,
+    summary: &str,
+    location: Option<&str>,
+    description: Option<&str>,
+    cancelled: bool,
+) {
+    properties.push(text_prop("SUMMARY", summary));
+    if let Some(location) = location {
+        properties.push(text_prop("LOCATION", location));
+    }
+    if let Some(description) = description {
+        properties.push(text_prop("DESCRIPTION", description));
+    }
+    let status = if cancelled { "CANCELLED" } else { "CONFIRMED" };
+    properties.push(prop("STATUS", status.to_owned()));
+}
+
+fn vevent(properties: Vec<Property<'static>>) -> Component<'static> {
+    Component {
+        name: "VEVENT".into(),
+        properties,
+        components: Vec::new(),
+    }
+}
+
+/// Floating local date-time as used with TZID (no `Z`).
+fn local_stamp(t: NaiveDateTime) -> String {
+    t.format("%Y%m%dT%H%M%S").to_string()
+}
+
+fn param(key: &'static str, val: &str) -> Parameter<'static> {
+    Parameter {
+        key: key.into(),
+        val: Some(val.to_owned().into()),
+    }
+}
+
+/// A property whose value is already in iCalendar syntax.
+fn prop(name: &'static str, val: String) -> Property<'static> {
+    Property {
+        name: name.into(),
+        val: val.into(),
+        params: Vec::new(),
+    }
+}
+
+/// A TEXT property, escaped per RFC 5545 §3.3.11.
+fn text_prop(name: &'static str, val: &str) -> Property<'static> {
+    prop(name, escape_text(val))
+}
+
+/// Escapes TEXT: backslash, `;`, `,` and newlines; CR/CRLF become `\n` and other
+/// control characters (forbidden in TEXT) are dropped.
+pub fn escape_text(s: &str) -> String {
+    let normalised = s.replace("\r\n", "\n").replace('\r', "\n");
+    let mut out = String::with_capacity(normalised.len());
+    for c in normalised.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push('\t'),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}

@@ -1,0 +1,74 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use super::*;
+use crate::eligibility::fixtures::d;
+
+#[test]
+fn join_dates_are_inclusive() {
+    let c = ProgrammeCountries::builtin();
+    let cases = [
+        ("XK", d(2017, 12, 18), false),
+        ("XK", d(2017, 12, 19), true),
+        ("BA", d(2016, 6, 1), false),
+        ("BA", d(2016, 6, 2), true),
+        ("ME", d(2014, 10, 28), false),
+        ("ME", d(2014, 10, 29), true),
+        ("MK", d(2015, 1, 16), true),
+        ("GB", d(2020, 1, 31), true),
+        ("GB", d(2020, 2, 1), false),
+        ("UK", d(2022, 6, 1), false),
+        ("DK", d(2013, 12, 31), false),
+        ("DK", d(2026, 3, 2), true),
+        ("HR", d(2026, 3, 2), true),
+        ("NO", d(2026, 3, 2), false),
+        ("CH", d(2026, 3, 2), false),
+        ("US", d(2026, 3, 2), false),
+    ];
+    for (cc, on, want) in cases {
+        assert_eq!(c.is_participating(cc, on), want, "{cc} on {on}");
+    }
+}
+
+#[test]
+fn greece_as_gr_and_el() {
+    let c = ProgrammeCountries::builtin();
+    assert!(c.is_participating("GR", d(2026, 3, 2)));
+    assert!(c.is_participating("EL", d(2026, 3, 2)));
+    assert!(c.is_participating("el", d(2026, 3, 2)));
+    assert_eq!(c.name("EL"), Some("Greece"));
+    assert_eq!(ProgrammeCountries::normalise(" el "), "GR");
+    assert_eq!(ProgrammeCountries::normalise("uk"), "GB");
+    assert!(is_iso_country("EL") && is_iso_country("GR") && is_iso_country("XK"));
+    assert!(!is_iso_country("gr") && !is_iso_country("ZZ") && !is_iso_country(""));
+}
+
+#[test]
+fn builtin_has_eu27_and_eleven_non_eu() {
+    let c = ProgrammeCountries::builtin();
+    let on = d(2023, 1, 10);
+    let cosme: std::collections::BTreeSet<&str> = c
+        .entries()
+        .iter()
+        .filter(|e| e.programme == "COSME" && c.is_participating(&e.code, on))
+        .map(|e| e.code.as_str())
+        .collect();
+    assert_eq!(cosme.len(), 27 + 11);
+    assert!(c.entries().iter().all(|e| is_iso_country(&e.code)));
+}
+
+#[test]
+fn config_override_replaces_the_table() {
+    let c = ProgrammeCountries::from_entries(vec![ProgrammeCountryOwned {
+        code: "no".into(),
+        name: "Norway".into(),
+        programme: "SMP".into(),
+        from: d(2026, 1, 1),
+        until: Some(d(2026, 12, 31)),
+    }]);
+    assert!(!c.is_participating("NO", d(2025, 12, 31)));
+    assert!(c.is_participating("NO", d(2026, 1, 1)));
+    assert!(c.is_participating("NO", d(2026, 12, 31)));
+    assert!(!c.is_participating("NO", d(2027, 1, 1)));
+    assert!(!c.is_participating("DK", d(2026, 6, 1)));
+    assert_eq!(c.describe("NO"), "NO (Norway)");
+}

@@ -1,0 +1,15 @@
+//! The rules of ClusterXchange: eligibility, workflow states, grant computation and
+//! agenda conflicts. Pure Rust: no database, no HTTP, no async runtime.
+
+pub mod agenda;
+pub mod calendar;
+pub mod countries;
+pub mod eligibility;
+pub mod geo;
+pub mod grant;
+pub mod holidays;
+pub mod notify;
+pub mod organisation;
+pub mod sme;
+pub mod workflow;
+pub mod working_days;

@@ -1,0 +1,334 @@
+//! Organisation facts as the eligibility engine sees them, and the shape checks that turn
+//! malformed input into HTTP 422 field problems before any rule runs.
+//!
+//! Shape problems (a latitude of 300, a stake of 120 %) are not eligibility failures: they
+//! mean the data cannot be judged at all, so they are reported separately from the rules.
+
+use serde::{Deserialize, Serialize};
+
+use crate::countries::is_iso_country;
+
+/// ECCP profile of an organisation (domain-rules §3.1/§3.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Profile {
+    ClusterOrganisation,
+    ScaleUpSupport,
+    Sme,
+    TrainingProvider,
+    LargeCompany,
+    PublicAuthority,
+}
+
+impl Profile {
+    pub const ALL: [Profile; 6] = [
+        Profile::ClusterOrganisation,
+        Profile::ScaleUpSupport,
+        Profile::Sme,
+        Profile::TrainingProvider,
+        Profile::LargeCompany,
+        Profile::PublicAuthority,
+    ];
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Profile::ClusterOrganisation => "cluster_organisation",
+            Profile::ScaleUpSupport => "scale_up_support",
+            Profile::Sme => "sme",
+            Profile::TrainingProvider => "training_provider",
+            Profile::LargeCompany => "large_company",
+            Profile::PublicAuthority => "public_authority",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+
+    /// Only the three ECCP profiles of §3.1 may visit; the others are host-only (§3.2, DERIVED).
+    pub fn can_visit(&self) -> bool {
+        matches!(
+            self,
+            Profile::ClusterOrganisation | Profile::ScaleUpSupport | Profile::Sme
+        )
+    }
+
+    /// The label with its indefinite article, e.g. "an SME", "a large company".
+    pub fn label_with_article(&self) -> String {
+        match self {
+            Profile::Sme => "an SME".to_owned(),
+            p => format!("a {}", p.label()),
+        }
+    }
+
+    /// Human wording used in rule messages, e.g. "large company".
+    pub fn label(&self) -> &'static str {
+        match self {
+            Profile::ClusterOrganisation => "cluster organisation",
+            Profile::ScaleUpSupport => "scaling-up support organisation",
+            Profile::Sme => "SME",
+            Profile::TrainingProvider => "training provider",
+            Profile::LargeCompany => "large company",
+            Profile::PublicAuthority => "public authority",
+        }
+    }
+}
+
+/// Kind of scaling-up support organisation (only meaningful for `Profile::ScaleUpSupport`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SupportType {
+    TechnologyCentre,
+    ResearchInstitute,
+    FabLab,
+    ResourceEfficiencyProvider,
+    DigitalInnovationHub,
+    CreativeHub,
+    Incubator,
+    Accelerator,
+}
+
+impl SupportType {
+    pub const ALL: [SupportType; 8] = [
+        SupportType::TechnologyCentre,
+        SupportType::ResearchInstitute,
+        SupportType::FabLab,
+        SupportType::ResourceEfficiencyProvider,
+        SupportType::DigitalInnovationHub,
+        SupportType::CreativeHub,
+        SupportType::Incubator,
+        SupportType::Accelerator,
+    ];
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            SupportType::TechnologyCentre => "technology_centre",
+            SupportType::ResearchInstitute => "research_institute",
+            SupportType::FabLab => "fab_lab",
+            SupportType::ResourceEfficiencyProvider => "resource_efficiency_provider",
+            SupportType::DigitalInnovationHub => "digital_innovation_hub",
+            SupportType::CreativeHub => "creative_hub",
+            SupportType::Incubator => "incubator",
+            SupportType::Accelerator => "accelerator",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+}
+
+/// The side an organisation takes in an exchange.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Visitor,
+    Host,
+}
+
+impl Role {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Role::Visitor => "visitor",
+            Role::Host => "host",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "visitor" => Some(Role::Visitor),
+            "host" => Some(Role::Host),
+            _ => None,
+        }
+    }
+}
+
+/// A cluster the organisation claims membership of, as resolved from `cluster_ids`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClusterRef {
+    pub id: uuid::Uuid,
+    pub name: String,
+    pub profile: Profile,
+    pub has_eccp_profile: bool,
+}
+
+/// Headcount in annual work units and money in euro cents; `None` = not declared.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct EnterpriseFigures {
+    pub headcount: Option<f64>,
+    pub annual_turnover_cents: Option<i64>,
+    pub balance_sheet_total_cents: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct PartnerEnterprise {
+    pub stake_percent: f64,
+    pub figures: EnterpriseFigures,
+}
+
+/// Everything the rules need to know about one organisation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrganisationFacts {
+    pub name: String,
+    /// ISO alpha-2 as stored; may be the EU spelling "EL" for Greece.
+    pub country: String,
+    pub latitude: f64,
+    pub longitude: f64,
+    pub profile: Profile,
+    pub support_type: Option<SupportType>,
+    pub eccp_profile_url: Option<String>,
+    pub clusters: Vec<ClusterRef>,
+    pub own: EnterpriseFigures,
+    pub partner_enterprises: Vec<PartnerEnterprise>,
+    pub linked_enterprises: Vec<EnterpriseFigures>,
+    pub public_bodies_control_percent: Option<f64>,
+    /// Agency (EASME/EISMEA) approval reference for a non-member SME host (R05).
+    pub agency_exception_ref: Option<String>,
+    /// Further countries where the organisation is registered (R10).
+    pub establishments: Vec<String>,
+}
+
+/// One malformed input field; the HTTP layer maps a non-empty list to 422.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldProblem {
+    pub field: String,
+    pub code: &'static str,
+    pub message: String,
+}
+
+fn problem(out: &mut Vec<FieldProblem>, field: impl Into<String>, code: &'static str, msg: String) {
+    out.push(FieldProblem {
+        field: field.into(),
+        code,
+        message: msg,
+    });
+}
+
+/// Exactly two uppercase ASCII letters forming a known code (EL/UK/XK included).
+fn check_country(out: &mut Vec<FieldProblem>, field: &str, code: &str) {
+    let shape_ok = code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase());
+    if !shape_ok || !is_iso_country(code) {
+        problem(
+            out,
+            field,
+            "invalid_country",
+            format!(
+                "'{code}' is not an ISO 3166-1 alpha-2 country code (two capital letters, e.g. DK)."
+            ),
+        );
+    }
+}
+
+// `!(x >= 0.0)` rather than `x < 0.0` so that NaN is rejected too.
+fn check_figures(out: &mut Vec<FieldProblem>, prefix: &str, f: &EnterpriseFigures) {
+    if let Some(h) = f.headcount
+        && !(h >= 0.0 && h.is_finite())
+    {
+        let msg = format!("Headcount must be a non-negative number of annual work units, got {h}.");
+        problem(out, format!("{prefix}headcount"), "negative", msg);
+    }
+    let money = [
+        ("annual_turnover_cents", f.annual_turnover_cents),
+        ("balance_sheet_total_cents", f.balance_sheet_total_cents),
+    ];
+    for (name, v) in money {
+        if let Some(v) = v
+            && v < 0
+        {
+            let msg = format!("Amount must not be negative, got {v} cents.");
+            problem(out, format!("{prefix}{name}"), "negative", msg);
+        }
+    }
+}
+
+fn is_percent(p: f64) -> bool {
+    (0.0..=100.0).contains(&p)
+}
+
+/// Shape validation; returns one problem per defect, empty when the input can be judged.
+pub fn validate_organisation_input(o: &OrganisationFacts) -> Vec<FieldProblem> {
+    let mut out = Vec::new();
+    if o.name.trim().is_empty() {
+        problem(
+            &mut out,
+            "name",
+            "required",
+            "The organisation name must not be empty.".into(),
+        );
+    }
+    check_country(&mut out, "country", &o.country);
+    for (i, c) in o.establishments.iter().enumerate() {
+        check_country(&mut out, &format!("establishments[{i}]"), c);
+    }
+    if !(-90.0..=90.0).contains(&o.latitude) {
+        let msg = format!("Latitude must be between -90 and 90, got {}.", o.latitude);
+        problem(&mut out, "latitude", "out_of_range", msg);
+    }
+    if !(-180.0..=180.0).contains(&o.longitude) {
+        let msg = format!(
+            "Longitude must be between -180 and 180, got {}.",
+            o.longitude
+        );
+        problem(&mut out, "longitude", "out_of_range", msg);
+    }
+    check_figures(&mut out, "", &o.own);
+    for (i, p) in o.partner_enterprises.iter().enumerate() {
+        let prefix = format!("partner_enterprises[{i}].");
+        if !is_percent(p.stake_percent) {
+            let msg = format!(
+                "A stake must be between 0 and 100 %, got {}.",
+                p.stake_percent
+            );
+            problem(
+                &mut out,
+                format!("{prefix}stake_percent"),
+                "out_of_range",
+                msg,
+            );
+        }
+        check_figures(&mut out, &prefix, &p.figures);
+    }
+    for (i, l) in o.linked_enterprises.iter().enumerate() {
+        check_figures(&mut out, &format!("linked_enterprises[{i}]."), l);
+    }
+    if let Some(p) = o.public_bodies_control_percent
+        && !is_percent(p)
+    {
+        let msg = format!("Public-body control must be between 0 and 100 %, got {p}.");
+        problem(
+            &mut out,
+            "public_bodies_control_percent",
+            "out_of_range",
+            msg,
+        );
+    }
+    if o.support_type.is_some() && o.profile != Profile::ScaleUpSupport {
+        let msg = format!(
+            "A support type may only be given for a scaling-up support organisation, not for {}.",
+            o.profile.label_with_article()
+        );
+        problem(&mut out, "support_type", "support_type_not_allowed", msg);
+    }
+    for c in o
+        .clusters
+        .iter()
+        .filter(|c| c.profile != Profile::ClusterOrganisation)
+    {
+        let msg = format!(
+            "'{}' is {}, not a cluster organisation, so it cannot be given as a cluster.",
+            c.name,
+            c.profile.label_with_article()
+        );
+        problem(
+            &mut out,
+            "cluster_ids",
+            "cluster_not_cluster_organisation",
+            msg,
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+#[path = "eligibility/tests_organisation.rs"]
+mod tests;

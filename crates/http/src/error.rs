@@ -1,0 +1,191 @@
+//! The one error → HTTP mapping: every failure becomes an RFC 9457 problem document.
+//! 5xx responses hide internals; the cause is logged once by the trace middleware.
+use axum::{
+    Json,
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use cxc_persistence::{Problem, RepoError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// Problem document (`application/problem+json`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProblemDoc {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// Stable machine-readable code of the problem.
+    pub code: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<ProblemEntry>,
+}
+
+/// One failed field or rule.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProblemEntry {
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("authentication required")]
+    Unauthorized,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("not found")]
+    NotFound,
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    #[error("{message}")]
+    Conflict { code: String, message: String },
+    #[error("{0}")]
+    PreconditionFailed(String),
+    #[error("this request needs an If-Match header with the resource's current version")]
+    PreconditionRequired,
+    #[error("request body larger than {0} bytes")]
+    PayloadTooLarge(usize),
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    #[error("validation failed")]
+    Unprocessable(Vec<Problem>),
+    #[error("too many attempts; retry in {0} s")]
+    TooManyRequests(u64),
+    #[error("{0}")]
+    Unavailable(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn invalid(field: &str, code: &str, message: impl Into<String>) -> Self {
+        Self::Unprocessable(vec![Problem::new(field, code, message)])
+    }
+
+    pub fn conflict(code: &str, message: impl Into<String>) -> Self {
+        Self::Conflict {
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+
+    #[must_use]
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
+            Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// Stable snake_case code clients can branch on.
+    #[must_use]
+    pub fn code(&self) -> String {
+        match self {
+            Self::BadRequest(_) => "malformed_request".into(),
+            Self::Unauthorized => "unauthorized".into(),
+            Self::Forbidden(_) => "forbidden".into(),
+            Self::NotFound => "not_found".into(),
+            Self::MethodNotAllowed => "method_not_allowed".into(),
+            Self::Conflict { code, .. } => code.clone(),
+            Self::PreconditionFailed(_) => "stale_version".into(),
+            Self::PreconditionRequired => "if_match_required".into(),
+            Self::PayloadTooLarge(_) => "payload_too_large".into(),
+            Self::UnsupportedMediaType(_) => "unsupported_media_type".into(),
+            Self::Unprocessable(_) => "validation_failed".into(),
+            Self::TooManyRequests(_) => "rate_limited".into(),
+            Self::Unavailable(_) => "unavailable".into(),
+            Self::Internal(_) => "internal_error".into(),
+        }
+    }
+}
+
+impl From<RepoError> for ApiError {
+    fn from(e: RepoError) -> Self {
+        match e {
+            RepoError::NotFound => Self::NotFound,
+            RepoError::Conflict { code, message } => Self::Conflict {
+                code: code.into(),
+                message,
+            },
+            RepoError::Stale { current } => Self::PreconditionFailed(format!(
+                "the resource was changed by someone else; its current version is {current}"
+            )),
+            RepoError::Invalid(p) => Self::Unprocessable(p),
+            RepoError::Forbidden(m) => Self::Forbidden(m),
+            RepoError::Db(e) => Self::Internal(e.to_string()),
+        }
+    }
+}
+
+/// The internal cause of a 5xx, kept in the response extensions for the logger.
+#[derive(Clone, Debug)]
+pub struct InternalCause(pub String);
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let title = status.canonical_reason().unwrap_or("Error").to_owned();
+        let detail = if status.is_server_error() {
+            match &self {
+                Self::Unavailable(m) => m.clone(),
+                _ => "internal error".into(),
+            }
+        } else {
+            self.to_string()
+        };
+        let errors = match &self {
+            Self::Unprocessable(p) => p
+                .iter()
+                .map(|p| ProblemEntry {
+                    field: p.field.clone(),
+                    code: p.code.clone(),
+                    message: p.message.clone(),
+                })
+                .collect(),
+            _ => vec![],
+        };
+        let code = self.code();
+        let doc = ProblemDoc {
+            kind: format!("https://clusterxchange.eu/problems/{code}"),
+            title,
+            status: status.as_u16(),
+            detail,
+            code,
+            errors,
+        };
+        let mut res = (status, Json(doc)).into_response();
+        res.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        if let Self::TooManyRequests(secs) = self {
+            if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+                res.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+        }
+        if let Self::Internal(cause) = self {
+            res.extensions_mut().insert(InternalCause(cause));
+        }
+        res
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,197 @@
+//! Extractors whose rejections are problem documents: JSON bodies, queries, paths, the
+//! bearer token, `If-Match` and `Idempotency-Key`.
+use axum::{
+    body::Bytes,
+    extract::{FromRequest, FromRequestParts, Request, rejection::BytesRejection},
+    http::{header, request::Parts},
+};
+use cxc_persistence::{Problem, repositories::accounts::Caller};
+use serde::de::DeserializeOwned;
+
+use crate::{auth::token_hash, error::ApiError, state::AppState};
+
+/// Largest accepted request body.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+/// A JSON body: malformed JSON is 400, well-formed JSON of the wrong shape (wrong type,
+/// missing field, unknown enum value) is 422 naming the field.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| {
+                let v = v.to_ascii_lowercase();
+                v.starts_with("application/json")
+                    || (v.starts_with("application/") && v.contains("+json"))
+            });
+        if !is_json {
+            return Err(ApiError::UnsupportedMediaType(
+                "expected a body of type application/json".into(),
+            ));
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| match e {
+            BytesRejection::FailedToBufferBody(_) => ApiError::PayloadTooLarge(BODY_LIMIT),
+            other => ApiError::BadRequest(other.body_text()),
+        })?;
+        parse_json(&bytes).map(ApiJson)
+    }
+}
+
+/// Parses a JSON document with the error classification of [`ApiJson`].
+///
+/// # Errors
+/// 400 for syntax errors, 422 for shape errors.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if inner.is_data() {
+            let field = if path == "." { "body".to_owned() } else { path };
+            ApiError::Unprocessable(vec![Problem::new(
+                field,
+                "invalid_value",
+                inner.to_string(),
+            )])
+        } else {
+            ApiError::BadRequest(format!("malformed JSON: {inner}"))
+        }
+    })
+}
+
+/// Query parameters; a malformed value is 400 naming it.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let q = parts.uri.query().unwrap_or_default();
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(q.as_bytes()));
+        serde_path_to_error::deserialize(de)
+            .map(ApiQuery)
+            .map_err(|e| {
+                ApiError::invalid(
+                    &e.path().to_string(),
+                    "invalid_query",
+                    e.inner().to_string(),
+                )
+            })
+    }
+}
+
+/// Path parameters; an id that is not a UUID names nothing that exists, so 404.
+pub struct ApiPath<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|p| ApiPath(p.0))
+            .map_err(|_| ApiError::NotFound)
+    }
+}
+
+/// The signed-in caller; 401 without a live token.
+pub struct Auth(pub Caller);
+
+impl FromRequestParts<AppState> for Auth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        match MaybeAuth::from_request_parts(parts, state).await? {
+            MaybeAuth(Some(c)) => Ok(Auth(c)),
+            MaybeAuth(None) => Err(ApiError::Unauthorized),
+        }
+    }
+}
+
+/// The caller when a token is sent; a token that is sent but not valid is still 401.
+pub struct MaybeAuth(pub Option<Caller>);
+
+impl FromRequestParts<AppState> for MaybeAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        if let Some(c) = parts.extensions.get::<Caller>() {
+            return Ok(MaybeAuth(Some(c.clone())));
+        }
+        let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
+            return Ok(MaybeAuth(None));
+        };
+        let token = value
+            .to_str()
+            .ok()
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
+            .map(str::trim)
+            .filter(|t| !t.is_empty() && t.len() <= 512)
+            .ok_or(ApiError::Unauthorized)?;
+        let caller = state
+            .store
+            .authenticate(&token_hash(token))
+            .await?
+            .ok_or(ApiError::Unauthorized)?;
+        parts.extensions.insert(caller.clone());
+        Ok(MaybeAuth(Some(caller)))
+    }
+}
+
+/// `If-Match: "<version>"`; absent is `None`.
+pub struct IfMatch(pub Option<i32>);
+
+impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let Some(v) = parts.headers.get(header::IF_MATCH) else {
+            return Ok(IfMatch(None));
+        };
+        let s = v.to_str().unwrap_or_default().trim();
+        let s = s.strip_prefix("W/").unwrap_or(s).trim_matches('"');
+        s.parse::<i32>().map(|n| IfMatch(Some(n))).map_err(|_| {
+            ApiError::PreconditionFailed(format!("If-Match must be an ETag like \"3\", got {s:?}"))
+        })
+    }
+}
+
+impl IfMatch {
+    /// The version, or 428 when the header is missing.
+    ///
+    /// # Errors
+    /// `PreconditionRequired` without the header.
+    pub fn required(&self) -> Result<i32, ApiError> {
+        self.0.ok_or(ApiError::PreconditionRequired)
+    }
+}
+
+/// `Idempotency-Key` (1–255 visible characters).
+pub struct IdempotencyKey(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let Some(v) = parts.headers.get("idempotency-key") else {
+            return Ok(IdempotencyKey(None));
+        };
+        match v.to_str() {
+            Ok(s) if !s.is_empty() && s.len() <= 255 => Ok(IdempotencyKey(Some(s.to_owned()))),
+            _ => Err(ApiError::invalid(
+                "Idempotency-Key",
+                "invalid_idempotency_key",
+                "Idempotency-Key must be 1 to 255 visible ASCII characters",
+            )),
+        }
+    }
+}

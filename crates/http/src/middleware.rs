@@ -1,0 +1,112 @@
+//! The middleware stack: request ids, tracing, metrics, limits, timeouts, panics.
+use std::time::{Duration, Instant};
+
+use axum::{
+    Router,
+    body::Body,
+    extract::{DefaultBodyLimit, MatchedPath, Request},
+    http::{HeaderName, HeaderValue, StatusCode},
+    middleware::{self, Next},
+    response::{IntoResponse, Response},
+};
+use tower::ServiceBuilder;
+use tower_http::{
+    catch_panic::CatchPanicLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
+    sensitive_headers::SetSensitiveRequestHeadersLayer,
+    timeout::TimeoutLayer,
+    trace::TraceLayer,
+};
+
+use crate::{
+    error::{ApiError, InternalCause},
+    extract::BODY_LIMIT,
+    state::AppState,
+};
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+pub fn wrap(router: Router, state: &AppState) -> Router {
+    let trace = TraceLayer::new_for_http()
+        .make_span_with(|req: &Request<Body>| {
+            let id = req
+                .extensions()
+                .get::<RequestId>()
+                .and_then(|r| r.header_value().to_str().ok())
+                .unwrap_or("-")
+                .to_owned();
+            // Paths may carry ids but never personal data; query strings are left out.
+            tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path())
+        })
+        .on_request(())
+        .on_failure(());
+    router
+        .fallback(|| async { ApiError::NotFound })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .layer(middleware::from_fn(log_and_measure))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetSensitiveRequestHeadersLayer::new([
+                    axum::http::header::AUTHORIZATION,
+                ]))
+                .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+                .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+                .layer(trace)
+                .layer(CatchPanicLayer::custom(|_| {
+                    ApiError::Internal("handler panicked".into()).into_response()
+                }))
+                .layer(TimeoutLayer::with_status_code(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    Duration::from_secs(state.settings.request_timeout_secs),
+                ))
+                .layer(tower::limit::ConcurrencyLimitLayer::new(
+                    state.settings.max_concurrent_requests,
+                )),
+        )
+}
+
+/// Logs each response once (5xx at error with the cause, 4xx at debug) and records
+/// request count and latency per route.
+async fn log_and_measure(req: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let method = req.method().clone();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let mut res = next.run(req).await;
+    let status = res.status();
+    let elapsed = start.elapsed();
+    if status.is_server_error() {
+        let cause = res
+            .extensions()
+            .get::<InternalCause>()
+            .map_or("-", |c| c.0.as_str());
+        tracing::error!(status = status.as_u16(), latency_ms = elapsed.as_millis() as u64, error.message = %cause, "request failed");
+    } else if status.is_client_error() {
+        tracing::debug!(
+            status = status.as_u16(),
+            latency_ms = elapsed.as_millis() as u64,
+            "request rejected"
+        );
+    } else {
+        tracing::info!(
+            status = status.as_u16(),
+            latency_ms = elapsed.as_millis() as u64,
+            "request served"
+        );
+    }
+    let labels = [
+        ("method", method.to_string()),
+        ("route", route),
+        ("status", status.as_u16().to_string()),
+    ];
+    metrics::counter!("cxc_http_requests_total", &labels).increment(1);
+    metrics::histogram!("cxc_http_request_duration_seconds", &labels).record(elapsed.as_secs_f64());
+    if !res.headers().contains_key("cache-control") {
+        res.headers_mut()
+            .insert("cache-control", HeaderValue::from_static("no-store"));
+    }
+    res
+}

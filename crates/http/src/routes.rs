@@ -1,0 +1,13 @@
+//! One module per resource; each exports `router()`, merged here.
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::state::AppState;
+
+pub mod accounts;
+pub mod service;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(crate::openapi::base())
+        .merge(service::router())
+        .merge(accounts::router())
+}

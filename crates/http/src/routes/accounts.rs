@@ -1,0 +1,288 @@
+//! Register, login, logout, `me`, role grants, notification preferences.
+use axum::{
+    Json,
+    extract::{ConnectInfo, State},
+    http::StatusCode,
+};
+use chrono::{DateTime, Duration, Utc};
+use cxc_persistence::{Problem, entities::users, repositories::accounts::NewUser};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+
+use crate::{
+    auth,
+    error::{ApiError, ApiResult, ProblemDoc},
+    extract::{ApiJson, ApiPath, Auth},
+    state::AppState,
+    validate,
+};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(register))
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(me))
+        .routes(routes!(grant_role))
+        .routes(routes!(get_preferences, put_preferences))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterRequest {
+    email: String,
+    password: String,
+    full_name: String,
+    /// `en`, `lt`, `da` or `es`.
+    #[serde(default = "default_locale")]
+    locale: String,
+}
+
+fn default_locale() -> String {
+    "en".into()
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UserDto {
+    id: Uuid,
+    email: String,
+    full_name: String,
+    role: String,
+    locale: String,
+    organisation_ids: Vec<Uuid>,
+    created_at: DateTime<Utc>,
+}
+
+impl UserDto {
+    fn new(u: users::Model, organisation_ids: Vec<Uuid>) -> Self {
+        Self {
+            id: u.id,
+            email: u.email,
+            full_name: u.full_name,
+            role: u.role,
+            locale: u.locale,
+            organisation_ids,
+            created_at: u.created_at,
+        }
+    }
+}
+
+/// Creates an applicant account and sends the welcome email.
+#[utoipa::path(post, path = "/api/v1/auth/register", tag = "accounts", request_body = RegisterRequest,
+    responses((status = 201, body = UserDto), (status = 400, body = ProblemDoc), (status = 409, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+async fn register(
+    State(st): State<AppState>,
+    ApiJson(r): ApiJson<RegisterRequest>,
+) -> ApiResult<(StatusCode, Json<UserDto>)> {
+    let mut problems = Vec::new();
+    let email = validate::email(&r.email, "email", &mut problems);
+    if r.password.chars().count() < 10 || r.password.len() > 1024 {
+        problems.push(Problem::new(
+            "password",
+            "weak_password",
+            "the password needs 10 to 1024 characters",
+        ));
+    }
+    let full_name = validate::text(&r.full_name, "full_name", 1, 200, &mut problems);
+    let locale = validate::locale(&r.locale, &mut problems);
+    if !problems.is_empty() {
+        return Err(ApiError::Unprocessable(problems));
+    }
+    let password = r.password;
+    let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+        .map_err(ApiError::Internal)?;
+    let user = st
+        .store
+        .create_user(NewUser {
+            email: &email,
+            password_hash: hash,
+            full_name: &full_name,
+            locale,
+            role: "applicant",
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(UserDto::new(user, vec![]))))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct LoginRequest {
+    email: String,
+    password: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LoginResponse {
+    token: String,
+    expires_at: DateTime<Utc>,
+    user: UserDto,
+}
+
+/// Exchanges credentials for a bearer token. Unknown email and wrong password get the
+/// same answer in the same time; repeated failures are throttled per account and address.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "accounts", request_body = LoginRequest,
+    responses((status = 200, body = LoginResponse), (status = 401, body = ProblemDoc), (status = 429, body = ProblemDoc)))]
+async fn login(
+    State(st): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<std::net::SocketAddr>,
+    ApiJson(r): ApiJson<LoginRequest>,
+) -> ApiResult<Json<LoginResponse>> {
+    let email = r.email.trim().to_lowercase();
+    let ip = addr.ip().to_string();
+    if let Some(wait) = st.throttle.blocked(&email, &ip) {
+        return Err(ApiError::TooManyRequests(wait));
+    }
+    let user = if email.len() <= 254 {
+        st.store.user_by_email(&email).await?
+    } else {
+        None
+    };
+    let hash = user.as_ref().map_or_else(
+        || auth::dummy_hash().to_owned(),
+        |u| u.password_hash.clone(),
+    );
+    let password = r.password;
+    let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let Some(user) = user.filter(|_| ok) else {
+        st.throttle.record_failure(&email, &ip);
+        return Err(ApiError::Unauthorized);
+    };
+    st.throttle.record_success(&email);
+    let token = auth::new_token();
+    let expires_at = Utc::now() + Duration::hours(st.settings.token_ttl_hours);
+    st.store
+        .create_session(user.id, auth::token_hash(&token), expires_at)
+        .await?;
+    let orgs = st.store.organisation_ids_of(user.id).await?;
+    Ok(Json(LoginResponse {
+        token,
+        expires_at,
+        user: UserDto::new(user, orgs),
+    }))
+}
+
+/// Revokes the token used for this request.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "accounts", security(("bearer" = [])),
+    responses((status = 204), (status = 401, body = ProblemDoc)))]
+async fn logout(State(st): State<AppState>, Auth(c): Auth) -> ApiResult<StatusCode> {
+    st.store.revoke_session(c.session_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The caller, with role, locale and the organisations they are a contact of.
+#[utoipa::path(get, path = "/api/v1/me", tag = "accounts", security(("bearer" = [])),
+    responses((status = 200, body = UserDto), (status = 401, body = ProblemDoc)))]
+async fn me(State(st): State<AppState>, Auth(c): Auth) -> ApiResult<Json<UserDto>> {
+    let orgs = st.store.organisation_ids_of(c.id()).await?;
+    Ok(Json(UserDto::new(c.user, orgs)))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoleRequest {
+    /// `partner`, `coordinator` or `admin`.
+    role: String,
+    /// The partnership a partner or coordinator works for.
+    partnership_id: Option<Uuid>,
+}
+
+/// Grants a role (admin only).
+#[utoipa::path(put, path = "/api/v1/users/{id}/role", tag = "accounts", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), request_body = RoleRequest,
+    responses((status = 200, body = UserDto), (status = 403, body = ProblemDoc), (status = 404, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+async fn grant_role(
+    State(st): State<AppState>,
+    Auth(c): Auth,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(r): ApiJson<RoleRequest>,
+) -> ApiResult<Json<UserDto>> {
+    if !c.is_admin() {
+        return Err(ApiError::Forbidden("only admins grant roles".into()));
+    }
+    match (r.role.as_str(), r.partnership_id) {
+        ("admin", None) => {}
+        ("admin", Some(_)) => {
+            return Err(ApiError::invalid(
+                "partnership_id",
+                "not_allowed",
+                "admin is not scoped to a partnership",
+            ));
+        }
+        ("partner" | "coordinator", Some(p)) => {
+            st.store.partnership(p).await.map_err(|_| {
+                ApiError::invalid(
+                    "partnership_id",
+                    "unknown_partnership",
+                    "no partnership with this id",
+                )
+            })?;
+        }
+        ("partner" | "coordinator", None) => {
+            return Err(ApiError::invalid(
+                "partnership_id",
+                "required",
+                "partner and coordinator roles need a partnership_id",
+            ));
+        }
+        _ => {
+            return Err(ApiError::invalid(
+                "role",
+                "unknown_role",
+                "role must be partner, coordinator or admin",
+            ));
+        }
+    }
+    let user = st
+        .store
+        .grant_role(id, &r.role, r.partnership_id, c.id())
+        .await?;
+    let orgs = st.store.organisation_ids_of(user.id).await?;
+    Ok(Json(UserDto::new(user, orgs)))
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Preferences {
+    locale: String,
+    /// Optional reminder emails; transactional mail always goes.
+    reminders: bool,
+}
+
+/// The caller's notification preferences.
+#[utoipa::path(get, path = "/api/v1/me/notification-preferences", tag = "notifications", security(("bearer" = [])),
+    responses((status = 200, body = Preferences), (status = 401, body = ProblemDoc)))]
+async fn get_preferences(Auth(c): Auth) -> Json<Preferences> {
+    Json(Preferences {
+        locale: c.user.locale,
+        reminders: c.user.reminders,
+    })
+}
+
+/// Sets locale and reminder preference.
+#[utoipa::path(put, path = "/api/v1/me/notification-preferences", tag = "notifications", security(("bearer" = [])),
+    request_body = Preferences,
+    responses((status = 200, body = Preferences), (status = 401, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+async fn put_preferences(
+    State(st): State<AppState>,
+    Auth(c): Auth,
+    ApiJson(p): ApiJson<Preferences>,
+) -> ApiResult<Json<Preferences>> {
+    let mut problems = Vec::new();
+    let locale = validate::locale(&p.locale, &mut problems);
+    if !problems.is_empty() {
+        return Err(ApiError::Unprocessable(problems));
+    }
+    let u = st
+        .store
+        .set_preferences(c.id(), locale, p.reminders)
+        .await?;
+    Ok(Json(Preferences {
+        locale: u.locale,
+        reminders: u.reminders,
+    }))
+}

@@ -1,0 +1,89 @@
+//! `/health`, `/metrics`, `/openapi.json`, `/docs`.
+use axum::{
+    Json,
+    extract::State,
+    http::{StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::{
+    error::{ApiError, ApiResult},
+    extract::MaybeAuth,
+    state::AppState,
+};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(health))
+        .routes(routes!(metrics))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Health {
+    status: &'static str,
+    database: &'static str,
+}
+
+/// Liveness and database reachability.
+#[utoipa::path(get, path = "/health", tag = "service",
+    responses((status = 200, body = Health), (status = 503, body = Health)))]
+async fn health(State(st): State<AppState>) -> Response {
+    match st.store.db.ping().await {
+        Ok(()) => (
+            StatusCode::OK,
+            Json(Health {
+                status: "ok",
+                database: "ok",
+            }),
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::warn!(error.message = %e, "health check: database unreachable");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(Health {
+                    status: "degraded",
+                    database: "unreachable",
+                }),
+            )
+                .into_response()
+        }
+    }
+}
+
+/// Prometheus metrics: request counts and latency, outbox depth and delivery.
+#[utoipa::path(get, path = "/metrics", tag = "service",
+    responses((status = 200, description = "Prometheus text format", content_type = "text/plain"),
+              (status = 401, body = crate::error::ProblemDoc), (status = 403, body = crate::error::ProblemDoc)))]
+async fn metrics(State(st): State<AppState>, MaybeAuth(caller): MaybeAuth) -> ApiResult<Response> {
+    if !st.settings.metrics_public {
+        match caller {
+            None => return Err(ApiError::Unauthorized),
+            Some(c) if !c.is_admin() => {
+                return Err(ApiError::Forbidden("metrics are for admins".into()));
+            }
+            Some(_) => {}
+        }
+    }
+    let stats = st.store.outbox_stats().await?;
+    metrics::gauge!("cxc_outbox_messages", "status" => "pending").set(stats.pending as f64);
+    metrics::gauge!("cxc_outbox_messages", "status" => "sending").set(stats.sending as f64);
+    metrics::gauge!("cxc_outbox_messages", "status" => "sent").set(stats.sent as f64);
+    metrics::gauge!("cxc_outbox_messages", "status" => "failed").set(stats.failed as f64);
+    let body = st
+        .metrics
+        .as_ref()
+        .map(metrics_exporter_prometheus::PrometheusHandle::render)
+        .unwrap_or_default();
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        body,
+    )
+        .into_response())
+}

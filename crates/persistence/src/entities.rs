@@ -1,0 +1,22 @@
+//! sea-orm entities, one per table; no behaviour here (see `repositories`).
+pub mod agenda_items;
+pub mod agenda_versions;
+pub mod application_history;
+pub mod applications;
+pub mod calls;
+pub mod closing_reports;
+pub mod commitments;
+pub mod group_visits;
+pub mod idempotency_keys;
+pub mod organisation_clusters;
+pub mod organisation_contacts;
+pub mod organisation_tags;
+pub mod organisations;
+pub mod outbox;
+pub mod partnership_members;
+pub mod partnerships;
+pub mod payments;
+pub mod registrations;
+pub mod role_grants;
+pub mod sessions;
+pub mod users;

@@ -1,0 +1,42 @@
+//! `applications` table.
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
+#[sea_orm(table_name = "applications")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub call_id: Uuid,
+    pub partnership_id: Uuid,
+    pub host_partnership_id: Uuid,
+    pub applicant_id: Uuid,
+    pub organisation_id: Uuid,
+    pub host_organisation_id: Uuid,
+    pub visitor_country: String,
+    pub host_country: String,
+    pub participant: Json,
+    pub start_date: Date,
+    pub end_date: Date,
+    pub travel_days: Json,
+    pub objectives: String,
+    pub activities: Json,
+    pub sectors: Json,
+    pub primary_sector: Option<String>,
+    pub status: String,
+    pub host_response: String,
+    pub grant_cents: Option<i64>,
+    pub working_days: Option<i32>,
+    pub distance_km: Option<f64>,
+    pub eligibility: Option<Json>,
+    pub submitted_at: Option<DateTimeUtc>,
+    pub decided_at: Option<DateTimeUtc>,
+    pub validated_at: Option<DateTimeUtc>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub version: i32,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,40 @@
+//! `organisations` table.
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
+#[sea_orm(table_name = "organisations")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub name: String,
+    pub name_lower: String,
+    pub country: String,
+    pub city: String,
+    pub latitude: f64,
+    pub longitude: f64,
+    pub profile: String,
+    pub support_type: Option<String>,
+    pub eccp_profile_url: Option<String>,
+    pub managing_partnership_id: Option<Uuid>,
+    pub headcount: Option<f64>,
+    pub annual_turnover_cents: Option<i64>,
+    pub balance_sheet_total_cents: Option<i64>,
+    pub partner_enterprises: Json,
+    pub linked_enterprises: Json,
+    pub public_bodies_control_percent: Option<f64>,
+    pub agency_exception_ref: Option<String>,
+    pub establishments: Json,
+    pub cluster_ids: Json,
+    pub sectors: Json,
+    pub competencies: Json,
+    pub website: Option<String>,
+    pub created_by: Uuid,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub version: i32,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,24 @@
+//! `users` table.
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
+#[sea_orm(table_name = "users")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub email: String,
+    #[serde(skip)]
+    pub password_hash: String,
+    pub full_name: String,
+    pub locale: String,
+    pub role: String,
+    pub reminders: bool,
+    pub created_at: DateTimeUtc,
+    pub erased_at: Option<DateTimeUtc>,
+    pub version: i32,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

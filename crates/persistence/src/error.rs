@@ -1,0 +1,80 @@
+//! The one error type of the storage layer; `cxc-http` maps each variant to a status.
+use sea_orm::{DbErr, SqlErr};
+
+/// One problem with a request, reported as an entry of a problem document's `errors`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Problem {
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn new(
+        field: impl Into<String>,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            field: field.into(),
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RepoError {
+    /// Unknown id, or one the caller may not see.
+    #[error("not found")]
+    NotFound,
+    /// Wrong workflow state, duplicate, exhausted budget or capacity.
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
+    /// The caller's `If-Match` version is not the current one.
+    #[error("the resource was changed by someone else (current version {current})")]
+    Stale { current: i32 },
+    /// Well-formed but invalid input: one entry per failed rule.
+    #[error("validation failed")]
+    Invalid(Vec<Problem>),
+    /// Authenticated but not allowed.
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("database error: {0}")]
+    Db(DbErr),
+}
+
+pub type RepoResult<T> = Result<T, RepoError>;
+
+impl RepoError {
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        Self::Conflict {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn invalid(field: &str, code: &str, message: impl Into<String>) -> Self {
+        Self::Invalid(vec![Problem::new(field, code, message)])
+    }
+}
+
+impl From<DbErr> for RepoError {
+    fn from(e: DbErr) -> Self {
+        match e.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => {
+                Self::conflict("duplicate", "a record with these values already exists")
+            }
+            _ => match e {
+                DbErr::RecordNotFound(_) => Self::NotFound,
+                other => Self::Db(other),
+            },
+        }
+    }
+}
+
+/// True when the error is a unique-constraint violation (on either database).
+#[must_use]
+pub fn is_unique_violation(e: &DbErr) -> bool {
+    matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
+}

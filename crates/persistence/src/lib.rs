@@ -1,0 +1,12 @@
+//! Storage: sea-orm entities and the repositories that implement every use case that
+//! touches the database. SQLite (embedded, WAL) and PostgreSQL run the same code and the
+//! same migrations.
+
+pub mod db;
+pub mod entities;
+pub mod error;
+pub mod repositories;
+
+pub use db::{Backend, DatabaseSettings, Db, WriteTx};
+pub use error::{Problem, RepoError, RepoResult};
+pub use sea_orm;

@@ -1,0 +1,44 @@
+//! Every use case that reads or writes the database, as methods on [`Store`].
+//! Rules come from `cxc-domain`; a method that changes state writes its emails to the
+//! outbox in the same transaction.
+
+pub mod accounts;
+pub mod idempotency;
+pub mod organisations;
+pub mod outbox;
+pub mod partnerships;
+
+use std::sync::Arc;
+
+use cxc_domain::notify::Renderer;
+
+use crate::Db;
+
+/// The storage façade handed to the HTTP layer.
+#[derive(Clone)]
+pub struct Store {
+    pub db: Db,
+    pub mail: Arc<dyn Renderer>,
+    /// Base address of the web front end, used for links in emails.
+    pub public_url: String,
+    /// Right-hand side of every `Message-ID`.
+    pub mail_domain: String,
+}
+
+impl Store {
+    #[must_use]
+    pub fn new(db: Db, mail: Arc<dyn Renderer>, public_url: String, mail_domain: String) -> Self {
+        Self {
+            db,
+            mail,
+            public_url,
+            mail_domain,
+        }
+    }
+}
+
+/// A fresh time-ordered id.
+#[must_use]
+pub fn new_id() -> uuid::Uuid {
+    uuid::Uuid::now_v7()
+}

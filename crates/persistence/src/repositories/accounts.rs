@@ -1,0 +1,289 @@
+//! Users, sessions (bearer tokens), role grants and preferences.
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set, prelude::Expr,
+};
+use uuid::Uuid;
+
+use super::{Store, new_id, outbox::Envelope};
+use crate::{
+    RepoError, RepoResult,
+    entities::{organisation_contacts, role_grants, sessions, users},
+    error::is_unique_violation,
+};
+
+/// The authenticated caller with everything authorisation needs.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user: users::Model,
+    pub session_id: Uuid,
+    /// `(role, partnership)` grants; `None` partnership means every partnership.
+    pub grants: Vec<(String, Option<Uuid>)>,
+}
+
+impl Caller {
+    #[must_use]
+    pub fn id(&self) -> Uuid {
+        self.user.id
+    }
+
+    #[must_use]
+    pub fn is_admin(&self) -> bool {
+        self.user.role == "admin"
+    }
+
+    /// Coordinator of this partnership (admins count as coordinators everywhere).
+    #[must_use]
+    pub fn coordinates(&self, partnership: Uuid) -> bool {
+        self.is_admin()
+            || self
+                .grants
+                .iter()
+                .any(|(r, p)| r == "coordinator" && p.is_none_or(|p| p == partnership))
+    }
+
+    /// Partner or coordinator of this partnership.
+    #[must_use]
+    pub fn works_for(&self, partnership: Uuid) -> bool {
+        self.coordinates(partnership)
+            || self
+                .grants
+                .iter()
+                .any(|(r, p)| r == "partner" && p.is_none_or(|p| p == partnership))
+    }
+
+    /// Partnerships the caller works for; `None` means all (admin or unscoped grant).
+    #[must_use]
+    pub fn partnerships(&self) -> Option<Vec<Uuid>> {
+        if self.is_admin() || self.grants.iter().any(|(_, p)| p.is_none()) {
+            return None;
+        }
+        Some(self.grants.iter().filter_map(|(_, p)| *p).collect())
+    }
+}
+
+pub struct NewUser<'a> {
+    pub email: &'a str,
+    pub password_hash: String,
+    pub full_name: &'a str,
+    pub locale: &'a str,
+    pub role: &'a str,
+}
+
+impl Store {
+    /// Creates a user and queues the welcome email.
+    ///
+    /// # Errors
+    /// `Conflict` when the email is taken.
+    pub async fn create_user(&self, u: NewUser<'_>) -> RepoResult<users::Model> {
+        let tx = self.db.write().await?;
+        let now = Utc::now();
+        let model = users::ActiveModel {
+            id: Set(new_id()),
+            email: Set(u.email.to_lowercase()),
+            password_hash: Set(u.password_hash),
+            full_name: Set(u.full_name.to_owned()),
+            locale: Set(u.locale.to_owned()),
+            role: Set(u.role.to_owned()),
+            reminders: Set(true),
+            created_at: Set(now),
+            erased_at: Set(None),
+            version: Set(1),
+        };
+        let user = match model.insert(&tx.tx).await {
+            Ok(u) => u,
+            Err(e) if is_unique_violation(&e) => {
+                return Err(RepoError::conflict(
+                    "email_taken",
+                    "an account with this email already exists",
+                ));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let ctx =
+            serde_json::json!({ "recipient_name": user.full_name, "app_url": self.public_url });
+        self.enqueue(&tx.tx, Envelope::to_user(&user, "welcome", ctx))
+            .await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    /// # Errors
+    /// Database failures only.
+    pub async fn user_by_email(&self, email: &str) -> RepoResult<Option<users::Model>> {
+        Ok(users::Entity::find()
+            .filter(users::Column::Email.eq(email.to_lowercase()))
+            .filter(users::Column::ErasedAt.is_null())
+            .one(&self.db.conn)
+            .await?)
+    }
+
+    /// # Errors
+    /// `NotFound` for an unknown id.
+    pub async fn user(&self, id: Uuid) -> RepoResult<users::Model> {
+        users::Entity::find_by_id(id)
+            .one(&self.db.conn)
+            .await?
+            .ok_or(RepoError::NotFound)
+    }
+
+    /// # Errors
+    /// Database failures only.
+    pub async fn create_session(
+        &self,
+        user_id: Uuid,
+        token_hash: String,
+        expires_at: DateTime<Utc>,
+    ) -> RepoResult<()> {
+        let tx = self.db.write().await?;
+        sessions::ActiveModel {
+            id: Set(new_id()),
+            user_id: Set(user_id),
+            token_hash: Set(token_hash),
+            created_at: Set(Utc::now()),
+            expires_at: Set(expires_at),
+            revoked_at: Set(None),
+        }
+        .insert(&tx.tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The caller behind a token hash, when the session is live.
+    ///
+    /// # Errors
+    /// Database failures only.
+    pub async fn authenticate(&self, token_hash: &str) -> RepoResult<Option<Caller>> {
+        let Some(session) = sessions::Entity::find()
+            .filter(sessions::Column::TokenHash.eq(token_hash))
+            .filter(sessions::Column::RevokedAt.is_null())
+            .filter(sessions::Column::ExpiresAt.gt(Utc::now()))
+            .one(&self.db.conn)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let Some(user) = users::Entity::find_by_id(session.user_id)
+            .one(&self.db.conn)
+            .await?
+        else {
+            return Ok(None);
+        };
+        if user.erased_at.is_some() {
+            return Ok(None);
+        }
+        let grants = role_grants::Entity::find()
+            .filter(role_grants::Column::UserId.eq(user.id))
+            .all(&self.db.conn)
+            .await?
+            .into_iter()
+            .map(|g| (g.role, g.partnership_id))
+            .collect();
+        Ok(Some(Caller {
+            user,
+            session_id: session.id,
+            grants,
+        }))
+    }
+
+    /// # Errors
+    /// Database failures only.
+    pub async fn revoke_session(&self, session_id: Uuid) -> RepoResult<()> {
+        let tx = self.db.write().await?;
+        sessions::Entity::update_many()
+            .col_expr(sessions::Column::RevokedAt, Expr::value(Utc::now()))
+            .filter(sessions::Column::Id.eq(session_id))
+            .exec(&tx.tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Organisations the user is a contact of.
+    ///
+    /// # Errors
+    /// Database failures only.
+    pub async fn organisation_ids_of(&self, user_id: Uuid) -> RepoResult<Vec<Uuid>> {
+        Ok(organisation_contacts::Entity::find()
+            .select_only()
+            .column(organisation_contacts::Column::OrganisationId)
+            .filter(organisation_contacts::Column::UserId.eq(user_id))
+            .into_tuple::<Uuid>()
+            .all(&self.db.conn)
+            .await?)
+    }
+
+    /// Grants `partner`/`coordinator` (scoped to a partnership when given) or `admin`.
+    /// The user's headline role becomes the granted one unless they are an admin.
+    ///
+    /// # Errors
+    /// `NotFound` for an unknown user.
+    pub async fn grant_role(
+        &self,
+        user_id: Uuid,
+        role: &str,
+        partnership: Option<Uuid>,
+        by: Uuid,
+    ) -> RepoResult<users::Model> {
+        let tx = self.db.write().await?;
+        let user = users::Entity::find_by_id(user_id)
+            .one(&tx.tx)
+            .await?
+            .ok_or(RepoError::NotFound)?;
+        let exists = role_grants::Entity::find()
+            .filter(role_grants::Column::UserId.eq(user_id))
+            .filter(role_grants::Column::Role.eq(role))
+            .filter(match partnership {
+                Some(p) => role_grants::Column::PartnershipId.eq(p),
+                None => role_grants::Column::PartnershipId.is_null(),
+            })
+            .one(&tx.tx)
+            .await?
+            .is_some();
+        if !exists {
+            role_grants::ActiveModel {
+                id: Set(new_id()),
+                user_id: Set(user_id),
+                role: Set(role.to_owned()),
+                partnership_id: Set(partnership),
+                granted_by: Set(by),
+                created_at: Set(Utc::now()),
+            }
+            .insert(&tx.tx)
+            .await?;
+        }
+        let user = if user.role == "admin" {
+            user
+        } else {
+            let mut am: users::ActiveModel = user.clone().into();
+            am.role = Set(role.to_owned());
+            am.version = Set(user.version + 1);
+            am.update(&tx.tx).await?
+        };
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    /// # Errors
+    /// Database failures only.
+    pub async fn set_preferences(
+        &self,
+        user_id: Uuid,
+        locale: &str,
+        reminders: bool,
+    ) -> RepoResult<users::Model> {
+        let tx = self.db.write().await?;
+        let user = users::Entity::find_by_id(user_id)
+            .one(&tx.tx)
+            .await?
+            .ok_or(RepoError::NotFound)?;
+        let mut am: users::ActiveModel = user.clone().into();
+        am.locale = Set(locale.to_owned());
+        am.reminders = Set(reminders);
+        am.version = Set(user.version + 1);
+        let user = am.update(&tx.tx).await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+}

@@ -1,0 +1,503 @@
+//! Organisations, their contacts and cluster memberships, and partner search.
+use std::collections::{HashMap, HashSet};
+
+use chrono::Utc;
+use cxc_domain::organisation::{
+    ClusterRef, EnterpriseFigures, OrganisationFacts, PartnerEnterprise, Profile, SupportType,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::{Store, new_id};
+use crate::{
+    Problem, RepoError, RepoResult,
+    entities::{
+        organisation_clusters, organisation_contacts, organisation_tags, organisations, users,
+    },
+    repositories::idempotency::IdemRequest,
+};
+
+/// Figures of a partner (with stake) or linked (without) enterprise, as the contract spells them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct RelatedEnterprise {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stake_percent: Option<f64>,
+    pub headcount: Option<f64>,
+    pub annual_turnover_cents: Option<i64>,
+    pub balance_sheet_total_cents: Option<i64>,
+}
+
+impl RelatedEnterprise {
+    fn figures(&self) -> EnterpriseFigures {
+        EnterpriseFigures {
+            headcount: self.headcount,
+            annual_turnover_cents: self.annual_turnover_cents,
+            balance_sheet_total_cents: self.balance_sheet_total_cents,
+        }
+    }
+}
+
+/// Everything that describes an organisation, as created or replaced.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrgInput {
+    pub name: String,
+    pub country: String,
+    pub city: String,
+    pub latitude: f64,
+    pub longitude: f64,
+    pub profile: Profile,
+    pub support_type: Option<SupportType>,
+    pub eccp_profile_url: Option<String>,
+    pub cluster_ids: Vec<Uuid>,
+    pub managing_partnership_id: Option<Uuid>,
+    pub headcount: Option<f64>,
+    pub annual_turnover_cents: Option<i64>,
+    pub balance_sheet_total_cents: Option<i64>,
+    pub partner_enterprises: Vec<RelatedEnterprise>,
+    pub linked_enterprises: Vec<RelatedEnterprise>,
+    pub public_bodies_control_percent: Option<f64>,
+    pub sectors: Vec<String>,
+    pub competencies: Vec<String>,
+    pub website: Option<String>,
+    pub agency_exception_ref: Option<String>,
+    pub establishments: Vec<String>,
+}
+
+impl OrgInput {
+    /// The stored organisation as input (for PATCH merging).
+    #[must_use]
+    pub fn from_model(m: &organisations::Model) -> Self {
+        Self {
+            name: m.name.clone(),
+            country: m.country.clone(),
+            city: m.city.clone(),
+            latitude: m.latitude,
+            longitude: m.longitude,
+            profile: Profile::parse(&m.profile).unwrap_or(Profile::Sme),
+            support_type: m.support_type.as_deref().and_then(SupportType::parse),
+            eccp_profile_url: m.eccp_profile_url.clone(),
+            cluster_ids: from_json(&m.cluster_ids),
+            managing_partnership_id: m.managing_partnership_id,
+            headcount: m.headcount,
+            annual_turnover_cents: m.annual_turnover_cents,
+            balance_sheet_total_cents: m.balance_sheet_total_cents,
+            partner_enterprises: from_json(&m.partner_enterprises),
+            linked_enterprises: from_json(&m.linked_enterprises),
+            public_bodies_control_percent: m.public_bodies_control_percent,
+            sectors: from_json(&m.sectors),
+            competencies: from_json(&m.competencies),
+            website: m.website.clone(),
+            agency_exception_ref: m.agency_exception_ref.clone(),
+            establishments: from_json(&m.establishments),
+        }
+    }
+
+    /// The facts the eligibility rules judge, with clusters resolved.
+    #[must_use]
+    pub fn facts(&self, clusters: Vec<ClusterRef>) -> OrganisationFacts {
+        OrganisationFacts {
+            name: self.name.clone(),
+            country: self.country.clone(),
+            latitude: self.latitude,
+            longitude: self.longitude,
+            profile: self.profile,
+            support_type: self.support_type,
+            eccp_profile_url: self.eccp_profile_url.clone(),
+            clusters,
+            own: EnterpriseFigures {
+                headcount: self.headcount,
+                annual_turnover_cents: self.annual_turnover_cents,
+                balance_sheet_total_cents: self.balance_sheet_total_cents,
+            },
+            partner_enterprises: self
+                .partner_enterprises
+                .iter()
+                .map(|p| PartnerEnterprise {
+                    stake_percent: p.stake_percent.unwrap_or(0.0),
+                    figures: p.figures(),
+                })
+                .collect(),
+            linked_enterprises: self
+                .linked_enterprises
+                .iter()
+                .map(RelatedEnterprise::figures)
+                .collect(),
+            public_bodies_control_percent: self.public_bodies_control_percent,
+            agency_exception_ref: self.agency_exception_ref.clone(),
+            establishments: self.establishments.clone(),
+        }
+    }
+}
+
+pub(crate) fn from_json<T: serde::de::DeserializeOwned + Default>(v: &serde_json::Value) -> T {
+    serde_json::from_value(v.clone()).unwrap_or_default()
+}
+
+fn to_json<T: Serialize>(v: &T) -> serde_json::Value {
+    serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
+}
+
+/// List filters (`q` matches a name fragment, case-insensitively).
+#[derive(Debug, Clone, Default)]
+pub struct OrgFilter {
+    pub country: Option<String>,
+    pub profile: Option<String>,
+    pub sector: Option<String>,
+    pub competency: Option<String>,
+    pub q: Option<String>,
+    pub after: Option<Uuid>,
+    pub limit: u64,
+}
+
+impl Store {
+    /// Resolves cluster ids; unknown ids and clusters that are not cluster
+    /// organisations are reported against `cluster_ids`.
+    ///
+    /// # Errors
+    /// `Invalid` listing every bad id.
+    pub async fn resolve_clusters(&self, ids: &[Uuid]) -> RepoResult<Vec<ClusterRef>> {
+        if ids.is_empty() {
+            return Ok(vec![]);
+        }
+        let rows = organisations::Entity::find()
+            .filter(organisations::Column::Id.is_in(ids.iter().copied()))
+            .all(&self.db.conn)
+            .await?;
+        let by_id: HashMap<Uuid, &organisations::Model> = rows.iter().map(|r| (r.id, r)).collect();
+        let mut problems = Vec::new();
+        let mut out = Vec::new();
+        for (i, id) in ids.iter().enumerate() {
+            match by_id.get(id) {
+                None => problems.push(Problem::new(format!("cluster_ids[{i}]"), "unknown_cluster", format!("no organisation with id {id}"))),
+                Some(c) if c.profile != "cluster_organisation" => problems.push(Problem::new(
+                    format!("cluster_ids[{i}]"),
+                    "cluster_not_cluster_organisation",
+                    format!("{} is a {}, not a cluster organisation; membership must be of a cluster organisation", c.name, c.profile),
+                )),
+                Some(c) => out.push(ClusterRef {
+                    id: c.id,
+                    name: c.name.clone(),
+                    profile: Profile::ClusterOrganisation,
+                    has_eccp_profile: c.eccp_profile_url.is_some(),
+                }),
+            }
+        }
+        if problems.is_empty() {
+            Ok(out)
+        } else {
+            Err(RepoError::Invalid(problems))
+        }
+    }
+
+    /// Creates an organisation; the creator becomes its first contact.
+    ///
+    /// # Errors
+    /// `Invalid` for unknown clusters; database failures.
+    pub async fn create_organisation(
+        &self,
+        input: &OrgInput,
+        creator: Uuid,
+        idem: Option<(
+            &IdemRequest,
+            &(dyn Fn(&organisations::Model) -> String + Send + Sync),
+        )>,
+    ) -> RepoResult<organisations::Model> {
+        let tx = self.db.write().await?;
+        let now = Utc::now();
+        let id = new_id();
+        let model = organisations::ActiveModel {
+            id: Set(id),
+            created_by: Set(creator),
+            created_at: Set(now),
+            version: Set(1),
+            ..fill(input, now)
+        }
+        .insert(&tx.tx)
+        .await?;
+        write_links(&tx.tx, id, input).await?;
+        organisation_contacts::ActiveModel {
+            organisation_id: Set(id),
+            user_id: Set(creator),
+            created_at: Set(now),
+        }
+        .insert(&tx.tx)
+        .await?;
+        if let Some((req, render)) = idem {
+            self.idem_save(&tx, req, 201, &render(&model)).await?;
+        }
+        tx.commit().await?;
+        Ok(model)
+    }
+
+    /// # Errors
+    /// `NotFound` for an unknown id.
+    pub async fn organisation(&self, id: Uuid) -> RepoResult<organisations::Model> {
+        organisations::Entity::find_by_id(id)
+            .one(&self.db.conn)
+            .await?
+            .ok_or(RepoError::NotFound)
+    }
+
+    /// # Errors
+    /// Database failures only.
+    pub async fn organisations(&self, ids: &[Uuid]) -> RepoResult<Vec<organisations::Model>> {
+        Ok(organisations::Entity::find()
+            .filter(organisations::Column::Id.is_in(ids.iter().copied()))
+            .all(&self.db.conn)
+            .await?)
+    }
+
+    /// The facts the rules judge for a stored organisation.
+    ///
+    /// # Errors
+    /// `NotFound` for an unknown id.
+    pub async fn organisation_facts(
+        &self,
+        m: &organisations::Model,
+    ) -> RepoResult<OrganisationFacts> {
+        let input = OrgInput::from_model(m);
+        // A cluster that was since changed is judged as it is now, without failing the read.
+        let clusters = self
+            .resolve_clusters(&input.cluster_ids)
+            .await
+            .unwrap_or_default();
+        Ok(input.facts(clusters))
+    }
+
+    /// Replaces the organisation's description when `version` is current.
+    ///
+    /// # Errors
+    /// `Stale` when the version moved on; `NotFound`.
+    pub async fn update_organisation(
+        &self,
+        id: Uuid,
+        version: i32,
+        input: &OrgInput,
+    ) -> RepoResult<organisations::Model> {
+        let tx = self.db.write().await?;
+        let now = Utc::now();
+        let res = organisations::Entity::update_many()
+            .set(organisations::ActiveModel {
+                version: Set(version + 1),
+                ..fill(input, now)
+            })
+            .filter(organisations::Column::Id.eq(id))
+            .filter(organisations::Column::Version.eq(version))
+            .exec(&tx.tx)
+            .await?;
+        let current = organisations::Entity::find_by_id(id)
+            .one(&tx.tx)
+            .await?
+            .ok_or(RepoError::NotFound)?;
+        if res.rows_affected == 0 {
+            return Err(RepoError::Stale {
+                current: current.version,
+            });
+        }
+        organisation_tags::Entity::delete_many()
+            .filter(organisation_tags::Column::OrganisationId.eq(id))
+            .exec(&tx.tx)
+            .await?;
+        organisation_clusters::Entity::delete_many()
+            .filter(organisation_clusters::Column::OrganisationId.eq(id))
+            .exec(&tx.tx)
+            .await?;
+        write_links(&tx.tx, id, input).await?;
+        tx.commit().await?;
+        Ok(current)
+    }
+
+    /// # Errors
+    /// Database failures only.
+    pub async fn is_contact(&self, org: Uuid, user: Uuid) -> RepoResult<bool> {
+        Ok(organisation_contacts::Entity::find_by_id((org, user))
+            .one(&self.db.conn)
+            .await?
+            .is_some())
+    }
+
+    /// Contacts (users) of an organisation.
+    ///
+    /// # Errors
+    /// Database failures only.
+    pub async fn contacts_of<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        org: Uuid,
+    ) -> RepoResult<Vec<users::Model>> {
+        let ids: Vec<Uuid> = organisation_contacts::Entity::find()
+            .select_only()
+            .column(organisation_contacts::Column::UserId)
+            .filter(organisation_contacts::Column::OrganisationId.eq(org))
+            .into_tuple()
+            .all(conn)
+            .await?;
+        Ok(users::Entity::find()
+            .filter(users::Column::Id.is_in(ids))
+            .filter(users::Column::ErasedAt.is_null())
+            .all(conn)
+            .await?)
+    }
+
+    /// Adds the user with this email as a contact.
+    ///
+    /// # Errors
+    /// `Invalid` when no account has the email; `Conflict` when already a contact.
+    pub async fn add_contact(&self, org: Uuid, email: &str) -> RepoResult<users::Model> {
+        let user = self.user_by_email(email).await?.ok_or_else(|| {
+            RepoError::invalid(
+                "email",
+                "unknown_user",
+                "no account with this email; ask them to register first",
+            )
+        })?;
+        let tx = self.db.write().await?;
+        organisation_contacts::ActiveModel {
+            organisation_id: Set(org),
+            user_id: Set(user.id),
+            created_at: Set(Utc::now()),
+        }
+        .insert(&tx.tx)
+        .await
+        .map_err(|e| match RepoError::from(e) {
+            RepoError::Conflict { .. } => {
+                RepoError::conflict("already_contact", "this user is already a contact")
+            }
+            other => other,
+        })?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    /// Keyset-paginated list, newest first.
+    ///
+    /// # Errors
+    /// Database failures only.
+    pub async fn list_organisations(&self, f: &OrgFilter) -> RepoResult<Vec<organisations::Model>> {
+        let mut q = organisations::Entity::find().order_by_desc(organisations::Column::Id);
+        if let Some(c) = &f.country {
+            q = q.filter(
+                organisations::Column::Country
+                    .eq(cxc_domain::countries::ProgrammeCountries::normalise(c)),
+            );
+        }
+        if let Some(p) = &f.profile {
+            q = q.filter(organisations::Column::Profile.eq(p.as_str()));
+        }
+        if let Some(text) = &f.q {
+            q = q.filter(organisations::Column::NameLower.contains(text.to_lowercase()));
+        }
+        for (kind, tag) in [("sector", &f.sector), ("competency", &f.competency)] {
+            if let Some(tag) = tag {
+                let ids: Vec<Uuid> = organisation_tags::Entity::find()
+                    .select_only()
+                    .column(organisation_tags::Column::OrganisationId)
+                    .filter(organisation_tags::Column::Kind.eq(kind))
+                    .filter(organisation_tags::Column::Tag.eq(tag.to_lowercase()))
+                    .into_tuple()
+                    .all(&self.db.conn)
+                    .await?;
+                q = q.filter(organisations::Column::Id.is_in(ids));
+            }
+        }
+        if let Some(a) = f.after {
+            q = q.filter(organisations::Column::Id.lt(a));
+        }
+        Ok(q.limit(f.limit).all(&self.db.conn).await?)
+    }
+
+    /// Every organisation (for the competency matrix and host suggestions).
+    ///
+    /// # Errors
+    /// Database failures only.
+    pub async fn all_organisations(&self) -> RepoResult<Vec<organisations::Model>> {
+        Ok(organisations::Entity::find()
+            .order_by_asc(organisations::Column::NameLower)
+            .all(&self.db.conn)
+            .await?)
+    }
+
+    /// Organisations the user is a contact of, plus which of `ids` they are.
+    ///
+    /// # Errors
+    /// Database failures only.
+    pub async fn contact_set(&self, user: Uuid) -> RepoResult<HashSet<Uuid>> {
+        Ok(self.organisation_ids_of(user).await?.into_iter().collect())
+    }
+}
+
+fn fill(input: &OrgInput, now: chrono::DateTime<Utc>) -> organisations::ActiveModel {
+    organisations::ActiveModel {
+        name: Set(input.name.clone()),
+        name_lower: Set(input.name.to_lowercase()),
+        country: Set(cxc_domain::countries::ProgrammeCountries::normalise(
+            &input.country,
+        )),
+        city: Set(input.city.clone()),
+        latitude: Set(input.latitude),
+        longitude: Set(input.longitude),
+        profile: Set(input.profile.as_str().to_owned()),
+        support_type: Set(input.support_type.map(|s| s.as_str().to_owned())),
+        eccp_profile_url: Set(input.eccp_profile_url.clone()),
+        managing_partnership_id: Set(input.managing_partnership_id),
+        headcount: Set(input.headcount),
+        annual_turnover_cents: Set(input.annual_turnover_cents),
+        balance_sheet_total_cents: Set(input.balance_sheet_total_cents),
+        partner_enterprises: Set(to_json(&input.partner_enterprises)),
+        linked_enterprises: Set(to_json(&input.linked_enterprises)),
+        public_bodies_control_percent: Set(input.public_bodies_control_percent),
+        agency_exception_ref: Set(input.agency_exception_ref.clone()),
+        establishments: Set(to_json(&input.establishments)),
+        cluster_ids: Set(to_json(&input.cluster_ids)),
+        sectors: Set(to_json(&input.sectors)),
+        competencies: Set(to_json(&input.competencies)),
+        website: Set(input.website.clone()),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+}
+
+async fn write_links<C: ConnectionTrait>(conn: &C, id: Uuid, input: &OrgInput) -> RepoResult<()> {
+    let mut tags = HashSet::new();
+    for (kind, list) in [
+        ("sector", &input.sectors),
+        ("competency", &input.competencies),
+    ] {
+        for t in list {
+            tags.insert((kind, t.to_lowercase()));
+        }
+    }
+    if !tags.is_empty() {
+        organisation_tags::Entity::insert_many(tags.into_iter().map(|(kind, tag)| {
+            organisation_tags::ActiveModel {
+                organisation_id: Set(id),
+                kind: Set(kind.to_owned()),
+                tag: Set(tag),
+            }
+        }))
+        .exec(conn)
+        .await?;
+    }
+    let clusters: HashSet<Uuid> = input.cluster_ids.iter().copied().collect();
+    if !clusters.is_empty() {
+        organisation_clusters::Entity::insert_many(clusters.into_iter().map(|c| {
+            organisation_clusters::ActiveModel {
+                organisation_id: Set(id),
+                cluster_id: Set(c),
+            }
+        }))
+        .exec(conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Matches a condition helper so list filters compose (kept for callers building OR filters).
+#[must_use]
+pub fn any_of(ids: &[Uuid]) -> Condition {
+    Condition::any().add(organisations::Column::Id.is_in(ids.iter().copied()))
+}

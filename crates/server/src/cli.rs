@@ -1,0 +1,132 @@
+//! The command line: `serve` (default), `migrate`, `admin create`, `seed --demo`, `openapi`.
+use std::{io::Read, process::ExitCode};
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use cxc_persistence::repositories::accounts::NewUser;
+
+use crate::{settings::Settings, startup, telemetry};
+
+#[derive(Parser)]
+#[command(
+    name = "cxc",
+    version,
+    about = "ClusterXchange exchange-management server"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP server and the email dispatcher (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Account administration.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Load demonstration data.
+    Seed {
+        /// The partnerships, organisations, calls, applications and visits of the seed texts.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Print the OpenAPI document.
+    Openapi,
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an admin account; the password is read from standard input.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "Administrator")]
+        full_name: String,
+        /// Read the password from stdin (required: passwords never go on the command line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}
+
+pub async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = match Settings::from_env() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("configuration error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init(&settings.telemetry);
+    match run(cli, settings).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!(error.chain = ?e, "command failed");
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            let app = startup::Application::build(settings).await?;
+            app.run_until(startup::shutdown_signal()).await
+        }
+        Command::Migrate => {
+            startup::open_store(&settings).await?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::Admin {
+            command:
+                AdminCommand::Create {
+                    email,
+                    full_name,
+                    password_stdin: _,
+                },
+        } => {
+            let mut password = String::new();
+            std::io::stdin()
+                .read_to_string(&mut password)
+                .context("reading the password from stdin")?;
+            let password = password.trim_end_matches(['\n', '\r']).to_owned();
+            anyhow::ensure!(
+                password.chars().count() >= 10,
+                "the password needs at least 10 characters"
+            );
+            let store = startup::open_store(&settings).await?;
+            let hash = cxc_http::auth::hash_password(&password).map_err(anyhow::Error::msg)?;
+            let user = store
+                .create_user(NewUser {
+                    email: &email,
+                    password_hash: hash,
+                    full_name: &full_name,
+                    locale: "en",
+                    role: "admin",
+                })
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("admin {} created ({})", user.email, user.id);
+            Ok(())
+        }
+        Command::Seed { demo } => {
+            anyhow::ensure!(demo, "only `seed --demo` exists");
+            let store = startup::open_store(&settings).await?;
+            crate::seed::demo(&store).await
+        }
+        Command::Openapi => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&cxc_http::openapi_document())?
+            );
+            Ok(())
+        }
+    }
+}

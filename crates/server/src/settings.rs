@@ -1,0 +1,80 @@
+//! Typed settings, layered: compiled-in defaults → `config/default.toml` →
+//! `config/<APP_ENV>.toml` → `APP__SECTION__KEY` environment variables.
+use std::path::{Path, PathBuf};
+
+use config::{Config, Environment, File, FileFormat};
+use cxc_email::EmailSettings;
+use cxc_http::HttpSettings;
+use cxc_persistence::DatabaseSettings;
+use serde::Deserialize;
+
+const DEFAULTS: &str = include_str!("../../../config/default.toml");
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    pub server: ServerSettings,
+    pub database: DatabaseSettings,
+    pub email: EmailSettings,
+    pub dispatcher: DispatcherSettings,
+    pub http: HttpSettings,
+    pub telemetry: TelemetrySettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ServerSettings {
+    pub host: String,
+    pub port: u16,
+    pub public_url: String,
+    pub shutdown_grace_secs: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DispatcherSettings {
+    pub enabled: bool,
+    pub poll_interval_ms: u64,
+    pub batch_size: u64,
+    pub concurrency: usize,
+    pub max_attempts: i32,
+    pub backoff_base_secs: u64,
+    pub backoff_max_secs: u64,
+    pub lease_secs: i64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct TelemetrySettings {
+    pub format: String,
+    pub filter: String,
+}
+
+impl Settings {
+    /// Loads the layers for environment `env` with files from `dir` (missing files are
+    /// fine: the defaults are compiled in).
+    ///
+    /// # Errors
+    /// When a file or variable holds a value of the wrong type.
+    pub fn load(env: &str, dir: &Path) -> Result<Self, config::ConfigError> {
+        Config::builder()
+            .add_source(File::from_str(DEFAULTS, FileFormat::Toml))
+            .add_source(File::from(dir.join("default.toml")).required(false))
+            .add_source(File::from(dir.join(format!("{env}.toml"))).required(false))
+            .add_source(
+                Environment::with_prefix("APP")
+                    .prefix_separator("__")
+                    .separator("__")
+                    .try_parsing(true),
+            )
+            .build()?
+            .try_deserialize()
+    }
+
+    /// The layers chosen by `APP_ENV` (default `local`) and `APP_CONFIG_DIR` (default `./config`).
+    ///
+    /// # Errors
+    /// As [`Settings::load`].
+    pub fn from_env() -> Result<Self, config::ConfigError> {
+        let env = std::env::var("APP_ENV").unwrap_or_else(|_| "local".into());
+        let dir =
+            std::env::var("APP_CONFIG_DIR").map_or_else(|_| PathBuf::from("config"), PathBuf::from);
+        Self::load(&env, &dir)
+    }
+}

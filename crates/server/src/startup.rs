@@ -1,0 +1,161 @@
+//! Wiring: settings → database (migrated) → store → router + dispatcher → serve.
+use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
+
+use anyhow::Context;
+use cxc_domain::notify::{RenderedEmail, Renderer};
+use cxc_http::AppState;
+use cxc_persistence::{Db, repositories::Store};
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use tokio::{net::TcpListener, sync::watch};
+
+use crate::{dispatcher::Dispatcher, settings::Settings};
+
+/// The email crate's templates behind the domain's rendering port.
+pub struct EmailRenderer;
+
+impl Renderer for EmailRenderer {
+    fn render(
+        &self,
+        kind: &str,
+        locale: &str,
+        ctx: &serde_json::Value,
+    ) -> Result<RenderedEmail, String> {
+        cxc_email::render(kind, locale, ctx)
+            .map(|r| RenderedEmail {
+                subject: r.subject,
+                text: r.text,
+                html: r.html,
+            })
+            .map_err(|e| e.to_string())
+    }
+
+    fn is_optional(&self, kind: &str) -> bool {
+        cxc_email::is_optional(kind)
+    }
+}
+
+/// Opens the database and applies migrations.
+///
+/// # Errors
+/// When the database is unreachable or a migration fails.
+pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
+    let db = Db::connect(&settings.database)
+        .await
+        .context("connecting to the database")?;
+    db.migrate().await.context("applying migrations")?;
+    Ok(Store::new(
+        db,
+        Arc::new(EmailRenderer),
+        settings.server.public_url.trim_end_matches('/').to_owned(),
+        settings.email.message_id_domain.clone(),
+    ))
+}
+
+fn metrics_handle() -> Option<PrometheusHandle> {
+    static HANDLE: std::sync::OnceLock<Option<PrometheusHandle>> = std::sync::OnceLock::new();
+    HANDLE
+        .get_or_init(|| PrometheusBuilder::new().install_recorder().ok())
+        .clone()
+}
+
+/// A bound, migrated server ready to run.
+pub struct Application {
+    listener: TcpListener,
+    addr: SocketAddr,
+    state: AppState,
+    settings: Settings,
+}
+
+impl Application {
+    /// # Errors
+    /// When the database or the port cannot be opened.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let store = open_store(&settings).await?;
+        let state = AppState::new(store, settings.http.clone(), metrics_handle());
+        let listener = TcpListener::bind((settings.server.host.as_str(), settings.server.port))
+            .await
+            .with_context(|| {
+                format!("binding {}:{}", settings.server.host, settings.server.port)
+            })?;
+        let addr = listener.local_addr()?;
+        Ok(Self {
+            listener,
+            addr,
+            state,
+            settings,
+        })
+    }
+
+    #[must_use]
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    #[must_use]
+    pub fn store(&self) -> &Store {
+        &self.state.store
+    }
+
+    /// Serves until `shutdown` resolves, then lets in-flight requests finish (bounded by
+    /// the grace period) and stops the dispatcher between messages.
+    ///
+    /// # Errors
+    /// When the listener fails.
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        tracing::info!(address = %self.addr, "listening");
+        let (stop_tx, stop_rx) = watch::channel(false);
+        let dispatcher = self.settings.dispatcher.enabled.then(|| {
+            let d = Dispatcher::new(
+                self.state.store.clone(),
+                &self.settings.email,
+                self.settings.dispatcher.clone(),
+            );
+            tokio::spawn(d.run(stop_rx.clone()))
+        });
+        let app = cxc_http::app(self.state);
+        let grace = Duration::from_secs(self.settings.server.shutdown_grace_secs);
+        let mut stop_rx2 = stop_rx.clone();
+        let server = axum::serve(
+            self.listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            let _ = stop_rx2.wait_for(|s| *s).await;
+        });
+        let server = tokio::spawn(async move { server.await });
+        shutdown.await;
+        tracing::info!("shutting down: finishing in-flight requests");
+        let _ = stop_tx.send(true);
+        match tokio::time::timeout(grace, server).await {
+            Ok(r) => r??,
+            Err(_) => tracing::warn!("grace period over; dropping remaining connections"),
+        }
+        if let Some(d) = dispatcher {
+            let _ = tokio::time::timeout(grace, d).await;
+        }
+        tracing::info!("stopped");
+        Ok(())
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+}
