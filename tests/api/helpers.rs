@@ -1,0 +1,197 @@
+//! `spawn_app`: the real server on a random port, a fresh database (SQLite file or
+//! PostgreSQL database) and a real SMTP server catching the mail.
+use std::{path::PathBuf, time::Duration};
+
+use cxc_persistence::repositories::Store;
+use cxc_server::{settings::Settings, startup::Application};
+use reqwest::{Method, StatusCode, header::HeaderMap};
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+
+use crate::{pg, smtp::SmtpServer};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs a test body against SQLite and against PostgreSQL.
+#[macro_export]
+macro_rules! both {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn sqlite() {
+                if let Some(app) = $crate::helpers::spawn_app($crate::helpers::Backend::Sqlite).await {
+                    super::$name(app).await;
+                }
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn postgres() {
+                if let Some(app) = $crate::helpers::spawn_app($crate::helpers::Backend::Postgres).await {
+                    super::$name(app).await;
+                }
+            }
+        }
+    };
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub store: Store,
+    pub backend: Backend,
+    pub smtp: SmtpServer,
+    pub db_url: String,
+    pub settings: Settings,
+    _tmp: tempfile::TempDir,
+    _stop: oneshot::Sender<()>,
+}
+
+pub struct Resp {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Value,
+    pub text: String,
+}
+
+impl Resp {
+    pub fn etag(&self) -> String {
+        self.headers.get("etag").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
+    }
+}
+
+impl std::ops::Index<&str> for Resp {
+    type Output = Value;
+    fn index(&self, k: &str) -> &Value {
+        &self.body[k]
+    }
+}
+
+pub fn config_dir() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../config"))
+}
+
+/// Test settings pointing at `db_url` and `smtp`.
+pub fn test_settings(db_url: &str, smtp: &SmtpServer) -> Settings {
+    let mut s = Settings::load("test", &config_dir()).expect("test settings");
+    s.server.port = 0;
+    s.database.url = db_url.to_owned();
+    s.database.max_connections = 8;
+    s.email.transport = cxc_email::TransportKind::Smtp;
+    s.email.smtp_url = smtp.url();
+    s.dispatcher.poll_interval_ms = 50;
+    s.http.login_max_failures_per_ip = 1000;
+    s
+}
+
+pub async fn database_url(backend: Backend, tmp: &tempfile::TempDir) -> Option<String> {
+    match backend {
+        Backend::Sqlite => Some(format!("sqlite://{}/cxc.db?mode=rwc", tmp.path().display())),
+        Backend::Postgres => Some(pg::fresh_database(pg::server()?).await),
+    }
+}
+
+/// Starts the whole server; `None` when the backend is unavailable (announced loudly).
+pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    spawn_with(backend, |_| {}).await
+}
+
+pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Settings)) -> Option<TestApp> {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db_url = database_url(backend, &tmp).await?;
+    let smtp = SmtpServer::start().await;
+    let mut settings = test_settings(&db_url, &smtp);
+    tweak(&mut settings);
+    let app = Application::build(settings.clone()).await.expect("build app");
+    let base = format!("http://{}", app.addr());
+    let store = app.store().clone();
+    let (tx, rx) = oneshot::channel::<()>();
+    tokio::spawn(app.run_until(async move {
+        let _ = rx.await;
+    }));
+    let client = reqwest::Client::builder().timeout(Duration::from_secs(60)).build().expect("client");
+    Some(TestApp { base, client, store, backend, smtp, db_url, settings, _tmp: tmp, _stop: tx })
+}
+
+impl TestApp {
+    pub async fn req(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>, headers: &[(&str, &str)]) -> Resp {
+        let mut r = self.client.request(method, format!("{}{path}", self.base));
+        if let Some(t) = token {
+            r = r.bearer_auth(t);
+        }
+        for (k, v) in headers {
+            r = r.header(*k, *v);
+        }
+        if let Some(b) = body {
+            r = r.json(&b);
+        }
+        let res = r.send().await.expect("request");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let text = res.text().await.unwrap_or_default();
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Resp { status, headers, body, text }
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Resp {
+        self.req(Method::GET, path, token, None, &[]).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Resp {
+        self.req(Method::POST, path, token, Some(body), &[]).await
+    }
+
+    /// Registers and logs in a user; returns `(user id, token)`.
+    pub async fn user(&self, email: &str) -> (String, String) {
+        let r = self
+            .post("/api/v1/auth/register", None, json!({"email": email, "password": "correct horse battery", "full_name": format!("User {email}"), "locale": "en"}))
+            .await;
+        assert_eq!(r.status, 201, "register {email}: {}", r.text);
+        let id = r["id"].as_str().unwrap_or_default().to_owned();
+        (id, self.login(email).await)
+    }
+
+    pub async fn login(&self, email: &str) -> String {
+        let r = self.post("/api/v1/auth/login", None, json!({"email": email, "password": "correct horse battery"})).await;
+        assert_eq!(r.status, 200, "login {email}: {}", r.text);
+        r["token"].as_str().unwrap_or_default().to_owned()
+    }
+
+    /// An admin created the way operators do it (the store, as `cxc admin create` does).
+    pub async fn admin(&self) -> String {
+        let email = format!("admin-{}@example.eu", uuid::Uuid::new_v4().simple());
+        let hash = cxc_http::auth::hash_password("correct horse battery").expect("hash");
+        self.store
+            .create_user(cxc_persistence::repositories::accounts::NewUser {
+                email: &email,
+                password_hash: hash,
+                full_name: "Admin",
+                locale: "en",
+                role: "admin",
+            })
+            .await
+            .expect("admin");
+        self.login(&email).await
+    }
+
+    /// Grants a role (as an admin) and returns a fresh token for the user.
+    pub async fn grant(&self, admin: &str, user_id: &str, role: &str, partnership: Option<&str>) {
+        let r = self
+            .req(Method::PUT, &format!("/api/v1/users/{user_id}/role"), Some(admin), Some(json!({"role": role, "partnership_id": partnership})), &[])
+            .await;
+        assert_eq!(r.status, 200, "grant {role}: {}", r.text);
+    }
+
+    /// Waits until the SMTP server got a message for `to` whose subject or body contains `needle`.
+    pub async fn wait_for_mail(&self, to: &str, needle: &str) -> crate::smtp::Received {
+        for _ in 0..200 {
+            if let Some(m) = self.smtp.received().into_iter().find(|m| m.to.iter().any(|t| t == to) && m.data.contains(needle)) {
+                return m;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("no mail to {to} containing {needle:?}; got {:?}", self.smtp.received().iter().map(|m| (m.to.clone(), m.header("subject"))).collect::<Vec<_>>());
+    }
+}
