@@ -6,6 +6,8 @@ pub mod error;
 pub mod extract;
 pub mod middleware;
 pub mod openapi;
+pub mod pagination;
+pub mod respond;
 pub mod routes;
 pub mod state;
 pub mod throttle;
