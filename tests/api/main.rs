@@ -1,10 +1,18 @@
 //! Black-box API tests: the real server on a random port over HTTP, against SQLite and
 //! PostgreSQL, with a real SMTP server catching the mail.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::missing_panics_doc, dead_code)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::missing_panics_doc,
+    dead_code
+)]
 
+mod fixtures;
 mod helpers;
 mod pg;
 mod smtp;
 
 mod accounts;
+mod applications;
+mod applications_race;
 mod service;

@@ -4,10 +4,16 @@ use utoipa_axum::router::OpenApiRouter;
 use crate::state::AppState;
 
 pub mod accounts;
+pub mod application_actions;
+pub mod application_reports;
+pub mod applications;
 pub mod service;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(crate::openapi::base())
         .merge(service::router())
         .merge(accounts::router())
+        .merge(applications::router())
+        .merge(application_actions::router())
+        .merge(application_reports::router())
 }

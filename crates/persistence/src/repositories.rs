@@ -3,6 +3,7 @@
 //! outbox in the same transaction.
 
 pub mod accounts;
+pub mod applications;
 pub mod idempotency;
 pub mod organisations;
 pub mod outbox;

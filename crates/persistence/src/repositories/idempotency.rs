@@ -84,3 +84,6 @@ impl Store {
         }
     }
 }
+
+/// An optional keyed request with the renderer of the response body to store for it.
+pub type Idem<'a, M> = Option<(&'a IdemRequest, &'a (dyn Fn(&M) -> String + Send + Sync))>;

@@ -18,7 +18,7 @@ use crate::{
     entities::{
         organisation_clusters, organisation_contacts, organisation_tags, organisations, users,
     },
-    repositories::idempotency::IdemRequest,
+    repositories::idempotency::Idem,
 };
 
 /// Figures of a partner (with stake) or linked (without) enterprise, as the contract spells them.
@@ -201,10 +201,7 @@ impl Store {
         &self,
         input: &OrgInput,
         creator: Uuid,
-        idem: Option<(
-            &IdemRequest,
-            &(dyn Fn(&organisations::Model) -> String + Send + Sync),
-        )>,
+        idem: Idem<'_, organisations::Model>,
     ) -> RepoResult<organisations::Model> {
         let tx = self.db.write().await?;
         let now = Utc::now();

@@ -9,7 +9,7 @@ use super::{Store, new_id};
 use crate::{
     RepoError, RepoResult,
     entities::{calls, partnership_members, partnerships},
-    repositories::idempotency::IdemRequest,
+    repositories::idempotency::Idem,
 };
 
 pub struct PartnershipInput {
@@ -52,10 +52,7 @@ impl Store {
     pub async fn create_partnership(
         &self,
         p: &PartnershipInput,
-        idem: Option<(
-            &IdemRequest,
-            &(dyn Fn(&partnerships::Model) -> String + Send + Sync),
-        )>,
+        idem: Idem<'_, partnerships::Model>,
     ) -> RepoResult<partnerships::Model> {
         let ids: Vec<Uuid> = p.partners.iter().map(|x| x.0).collect();
         let found = self.organisations(&ids).await?;
@@ -147,10 +144,7 @@ impl Store {
         &self,
         partnership: Uuid,
         c: &CallInput,
-        idem: Option<(
-            &IdemRequest,
-            &(dyn Fn(&calls::Model) -> String + Send + Sync),
-        )>,
+        idem: Idem<'_, calls::Model>,
     ) -> RepoResult<calls::Model> {
         self.partnership(partnership).await?;
         let tx = self.db.write().await?;

@@ -1,0 +1,461 @@
+//! Exchange applications: create, read, edit drafts, list, history.
+use axum::{
+    Json,
+    extract::{OriginalUri, State},
+    response::Response,
+};
+use chrono::{DateTime, NaiveDate, Utc};
+use cxc_domain::countries::is_iso_country;
+use cxc_persistence::{
+    Problem, RepoError,
+    entities::applications,
+    repositories::applications::{AppFilter, ApplicationInput, ApplicationPatch, ParticipantData},
+};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+
+use crate::{
+    error::{ApiError, ApiResult, ProblemDoc},
+    extract::{ApiJson, ApiPath, ApiQuery, Auth, IdempotencyKey, IfMatch},
+    pagination::{Page, Paged, paged},
+    respond::{body_of, created, idem_request, replay, tagged},
+    state::AppState,
+    validate,
+};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create_application))
+        .routes(routes!(get_application, patch_application))
+        .routes(routes!(list_applications))
+        .routes(routes!(application_history))
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ParticipantDto {
+    pub full_name: String,
+    pub email: String,
+    #[serde(default)]
+    pub job_title: String,
+    /// ISO 3166-1 alpha-2.
+    pub nationality: String,
+    /// Country where the representative is based (ISO 3166-1 alpha-2).
+    pub base_country: String,
+    /// For third-country nationals (R11).
+    #[serde(default)]
+    pub residence_permit_days: Option<u32>,
+    #[serde(default)]
+    pub business_started_or_intended: Option<bool>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateApplication {
+    pub organisation_id: Uuid,
+    pub participant: ParticipantDto,
+    pub host_organisation_id: Uuid,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    #[serde(default)]
+    pub travel_days: Vec<NaiveDate>,
+    pub objectives: String,
+    #[serde(default)]
+    pub activities: Vec<String>,
+    #[serde(default)]
+    pub sectors: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PatchApplication {
+    pub participant: Option<ParticipantDto>,
+    pub host_organisation_id: Option<Uuid>,
+    pub start_date: Option<NaiveDate>,
+    pub end_date: Option<NaiveDate>,
+    pub travel_days: Option<Vec<NaiveDate>>,
+    pub objectives: Option<String>,
+    pub activities: Option<Vec<String>>,
+    pub sectors: Option<Vec<String>>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApplicationDto {
+    pub id: Uuid,
+    pub call_id: Uuid,
+    /// The visiting organisation's partnership (VOP).
+    pub partnership_id: Uuid,
+    /// The host's partnership (HOP).
+    pub host_partnership_id: Uuid,
+    pub applicant_id: Uuid,
+    pub organisation_id: Uuid,
+    pub host_organisation_id: Uuid,
+    pub visitor_country: String,
+    pub host_country: String,
+    pub participant: ParticipantDto,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    pub travel_days: Vec<NaiveDate>,
+    pub objectives: String,
+    pub activities: Vec<String>,
+    pub sectors: Vec<String>,
+    /// draft, submitted, under_review, approved, rejected, waitlisted, committed, reported, completed, paid, withdrawn, cancelled
+    pub status: String,
+    /// pending, accepted, declined
+    pub host_response: String,
+    pub grant_cents: Option<i64>,
+    pub working_days: Option<i32>,
+    pub distance_km: Option<f64>,
+    /// The eligibility report stored at submission.
+    #[schema(value_type = Object)]
+    pub eligibility: Option<serde_json::Value>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub validated_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i32,
+}
+
+impl From<applications::Model> for ApplicationDto {
+    fn from(a: applications::Model) -> Self {
+        let p: ParticipantData = serde_json::from_value(a.participant).unwrap_or_default();
+        Self {
+            id: a.id,
+            call_id: a.call_id,
+            partnership_id: a.partnership_id,
+            host_partnership_id: a.host_partnership_id,
+            applicant_id: a.applicant_id,
+            organisation_id: a.organisation_id,
+            host_organisation_id: a.host_organisation_id,
+            visitor_country: a.visitor_country,
+            host_country: a.host_country,
+            participant: ParticipantDto {
+                full_name: p.full_name,
+                email: p.email,
+                job_title: p.job_title,
+                nationality: p.nationality,
+                base_country: p.base_country,
+                residence_permit_days: p.residence_permit_days,
+                business_started_or_intended: p.business_started_or_intended,
+            },
+            start_date: a.start_date,
+            end_date: a.end_date,
+            travel_days: serde_json::from_value(a.travel_days).unwrap_or_default(),
+            objectives: a.objectives,
+            activities: serde_json::from_value(a.activities).unwrap_or_default(),
+            sectors: serde_json::from_value(a.sectors).unwrap_or_default(),
+            status: a.status,
+            host_response: a.host_response,
+            grant_cents: a.grant_cents,
+            working_days: a.working_days,
+            distance_km: a.distance_km,
+            eligibility: a.eligibility,
+            submitted_at: a.submitted_at,
+            decided_at: a.decided_at,
+            validated_at: a.validated_at,
+            created_at: a.created_at,
+            updated_at: a.updated_at,
+            version: a.version,
+        }
+    }
+}
+
+/// Rendered as stored for `Idempotency-Key` replays.
+pub fn render(m: &applications::Model) -> String {
+    body_of(&ApplicationDto::from(m.clone()))
+}
+
+fn participant(p: &ParticipantDto, out: &mut Vec<Problem>) -> ParticipantData {
+    let full_name = validate::text(&p.full_name, "participant.full_name", 1, 200, out);
+    let email = validate::email(&p.email, "participant.email", out);
+    let job_title = validate::text(&p.job_title, "participant.job_title", 0, 200, out);
+    for (field, c) in [
+        ("participant.nationality", &p.nationality),
+        ("participant.base_country", &p.base_country),
+    ] {
+        if !is_iso_country(c) {
+            out.push(Problem::new(
+                field,
+                "invalid_country",
+                format!("'{c}' is not an ISO 3166-1 alpha-2 country code"),
+            ));
+        }
+    }
+    ParticipantData {
+        full_name,
+        email,
+        job_title,
+        nationality: p.nationality.clone(),
+        base_country: p.base_country.clone(),
+        residence_permit_days: p.residence_permit_days,
+        business_started_or_intended: p.business_started_or_intended,
+    }
+}
+
+fn dates(
+    start: Option<NaiveDate>,
+    end: Option<NaiveDate>,
+    travel: Option<&[NaiveDate]>,
+    out: &mut Vec<Problem>,
+) {
+    let sane = |d: NaiveDate| (2000..=2100).contains(&chrono::Datelike::year(&d));
+    for (f, d) in [("start_date", start), ("end_date", end)] {
+        if d.is_some_and(|d| !sane(d)) {
+            out.push(Problem::new(
+                f,
+                "out_of_range",
+                "dates must lie between 2000 and 2100",
+            ));
+        }
+    }
+    if let Some(t) = travel
+        && (t.len() > 10 || t.iter().any(|d| !sane(*d)))
+    {
+        out.push(Problem::new(
+            "travel_days",
+            "out_of_range",
+            "at most 10 travel days, between 2000 and 2100",
+        ));
+    }
+}
+
+fn tags(
+    v: &[String],
+    field: &str,
+    max_items: usize,
+    max_len: usize,
+    out: &mut Vec<Problem>,
+) -> Vec<String> {
+    if v.len() > max_items {
+        out.push(Problem::new(
+            field,
+            "too_many",
+            format!("at most {max_items} entries"),
+        ));
+    }
+    v.iter()
+        .enumerate()
+        .map(|(i, t)| validate::text(t, &format!("{field}[{i}]"), 1, max_len, out))
+        .collect()
+}
+
+/// Files a draft application in a call (a contact of the visiting organisation).
+#[utoipa::path(post, path = "/api/v1/calls/{id}/applications", tag = "applications", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "call"), ("Idempotency-Key" = Option<String>, Header)), request_body = CreateApplication,
+    responses((status = 201, body = ApplicationDto), (status = 400, body = ProblemDoc), (status = 401, body = ProblemDoc), (status = 403, body = ProblemDoc),
+              (status = 404, body = ProblemDoc), (status = 409, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+async fn create_application(
+    State(st): State<AppState>,
+    Auth(c): Auth,
+    ApiPath(call_id): ApiPath<Uuid>,
+    IdempotencyKey(key): IdempotencyKey,
+    OriginalUri(uri): OriginalUri,
+    ApiJson(r): ApiJson<CreateApplication>,
+) -> ApiResult<Response> {
+    let idem = idem_request(c.id(), key, uri.path(), &r);
+    if let Some(res) = replay(&st, idem.as_ref()).await? {
+        return Ok(res);
+    }
+    let mut problems = Vec::new();
+    let participant = participant(&r.participant, &mut problems);
+    dates(
+        Some(r.start_date),
+        Some(r.end_date),
+        Some(&r.travel_days),
+        &mut problems,
+    );
+    let objectives = validate::text(&r.objectives, "objectives", 1, 5000, &mut problems);
+    let activities = tags(&r.activities, "activities", 20, 500, &mut problems);
+    let sectors = tags(&r.sectors, "sectors", 20, 80, &mut problems)
+        .into_iter()
+        .map(|s| s.to_lowercase())
+        .collect();
+    if !problems.is_empty() {
+        return Err(ApiError::Unprocessable(problems));
+    }
+    let input = ApplicationInput {
+        organisation_id: r.organisation_id,
+        participant,
+        host_organisation_id: r.host_organisation_id,
+        start_date: r.start_date,
+        end_date: r.end_date,
+        travel_days: r.travel_days,
+        objectives,
+        activities,
+        sectors,
+    };
+    let render_fn: &(dyn Fn(&applications::Model) -> String + Send + Sync) = &render;
+    match st
+        .store
+        .create_application(&c, call_id, &input, idem.as_ref().map(|i| (i, render_fn)))
+        .await
+    {
+        Ok(m) => Ok(created(m.version, ApplicationDto::from(m))),
+        Err(RepoError::Conflict {
+            code: "idempotency_race",
+            ..
+        }) => replay(&st, idem.as_ref())
+            .await?
+            .ok_or(ApiError::conflict("idempotency_race", "retry the request")),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// One application (its applicant, host contacts, coordinators and partners of the VOP or HOP).
+#[utoipa::path(get, path = "/api/v1/applications/{id}", tag = "applications", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = ApplicationDto), (status = 401, body = ProblemDoc), (status = 404, body = ProblemDoc)))]
+async fn get_application(
+    State(st): State<AppState>,
+    Auth(c): Auth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Response> {
+    let (app, _) = st.store.application_for(&c, id).await?;
+    Ok(tagged(app.version, ApplicationDto::from(app)))
+}
+
+/// Edits a draft (applicant only, with `If-Match`).
+#[utoipa::path(patch, path = "/api/v1/applications/{id}", tag = "applications", security(("bearer" = [])),
+    params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "the ETag of the version being edited")), request_body = PatchApplication,
+    responses((status = 200, body = ApplicationDto), (status = 401, body = ProblemDoc), (status = 403, body = ProblemDoc), (status = 404, body = ProblemDoc),
+              (status = 409, body = ProblemDoc), (status = 412, body = ProblemDoc), (status = 422, body = ProblemDoc), (status = 428, body = ProblemDoc)))]
+async fn patch_application(
+    State(st): State<AppState>,
+    Auth(c): Auth,
+    ApiPath(id): ApiPath<Uuid>,
+    if_match: IfMatch,
+    ApiJson(r): ApiJson<PatchApplication>,
+) -> ApiResult<Response> {
+    let version = if_match.required()?;
+    let mut problems = Vec::new();
+    let participant = r
+        .participant
+        .as_ref()
+        .map(|p| participant(p, &mut problems));
+    dates(
+        r.start_date,
+        r.end_date,
+        r.travel_days.as_deref(),
+        &mut problems,
+    );
+    let objectives = r
+        .objectives
+        .as_deref()
+        .map(|o| validate::text(o, "objectives", 1, 5000, &mut problems));
+    let activities = r
+        .activities
+        .as_deref()
+        .map(|a| tags(a, "activities", 20, 500, &mut problems));
+    let sectors = r.sectors.as_deref().map(|s| {
+        tags(s, "sectors", 20, 80, &mut problems)
+            .into_iter()
+            .map(|s| s.to_lowercase())
+            .collect()
+    });
+    if !problems.is_empty() {
+        return Err(ApiError::Unprocessable(problems));
+    }
+    let patch = ApplicationPatch {
+        participant,
+        host_organisation_id: r.host_organisation_id,
+        start_date: r.start_date,
+        end_date: r.end_date,
+        travel_days: r.travel_days,
+        objectives,
+        activities,
+        sectors,
+    };
+    let m = st.store.patch_application(&c, id, version, patch).await?;
+    Ok(tagged(m.version, ApplicationDto::from(m)))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    status: Option<String>,
+    call_id: Option<Uuid>,
+    /// Visiting organisation's country.
+    country: Option<String>,
+    host_country: Option<String>,
+    /// The application's first sector.
+    sector: Option<String>,
+    limit: Option<i64>,
+    cursor: Option<String>,
+}
+
+/// Applications the caller may see: applicants and hosts their own, coordinators and
+/// partners their partnerships'.
+#[utoipa::path(get, path = "/api/v1/applications", tag = "applications", security(("bearer" = [])), params(ListQuery),
+    responses((status = 200, body = Paged<ApplicationDto>), (status = 401, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+async fn list_applications(
+    State(st): State<AppState>,
+    Auth(c): Auth,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> ApiResult<Json<Paged<ApplicationDto>>> {
+    let page = Page {
+        limit: q.limit,
+        cursor: q.cursor,
+    };
+    let limit = page.limit()?;
+    if let Some(s) = &q.status
+        && cxc_domain::workflow::Status::parse(s).is_none()
+    {
+        return Err(ApiError::invalid(
+            "status",
+            "unknown_status",
+            format!("'{s}' is not an application state"),
+        ));
+    }
+    let f = AppFilter {
+        status: q.status,
+        call_id: q.call_id,
+        country: q.country,
+        host_country: q.host_country,
+        sector: q.sector.map(|s| s.to_lowercase()),
+        after: page.after()?,
+        limit: limit + 1,
+    };
+    let rows = st.store.list_applications(&c, &f).await?;
+    Ok(Json(paged(rows, limit, |a| a.id, ApplicationDto::from)))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HistoryEntry {
+    pub from: Option<String>,
+    pub to: String,
+    pub by: Uuid,
+    pub at: DateTime<Utc>,
+    pub comment: Option<String>,
+    pub seq: i32,
+    /// SHA-256 over this entry and the previous entry's hash (tamper evidence).
+    pub hash: String,
+}
+
+/// Every transition: who, when, and the comment; append-only and hash-chained.
+#[utoipa::path(get, path = "/api/v1/applications/{id}/history", tag = "applications", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = Vec<HistoryEntry>), (status = 401, body = ProblemDoc), (status = 404, body = ProblemDoc)))]
+async fn application_history(
+    State(st): State<AppState>,
+    Auth(c): Auth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<Vec<HistoryEntry>>> {
+    st.store.application_for(&c, id).await?;
+    let h = st.store.history(id).await?;
+    Ok(Json(
+        h.into_iter()
+            .map(|e| HistoryEntry {
+                from: e.from_state,
+                to: e.to_state,
+                by: e.by_user_id,
+                at: e.at,
+                comment: e.comment,
+                seq: e.seq,
+                hash: e.hash,
+            })
+            .collect(),
+    ))
+}

@@ -1,0 +1,223 @@
+//! Exchange applications: the workflow from draft to payment. Every state change is a
+//! conditional update (`WHERE status IN (...) AND version = ?`), appends a hash-chained
+//! history entry and queues its emails, all in one transaction.
+
+mod commitment;
+mod create;
+mod decide;
+mod history;
+mod reading;
+mod submit;
+
+use chrono::{DateTime, Utc};
+use cxc_domain::workflow::Status;
+use sea_orm::sea_query::ExprTrait;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, prelude::Expr, sea_query::SimpleExpr,
+};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+pub use commitment::ReportInput;
+pub use create::{ApplicationInput, ApplicationPatch};
+pub use decide::Decision;
+pub use reading::{AppFilter, PartnershipReport};
+
+use super::{Store, accounts::Caller};
+use crate::{
+    RepoError, RepoResult,
+    entities::{applications, organisations, role_grants, users},
+};
+
+/// The travelling representative, as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ParticipantData {
+    pub full_name: String,
+    pub email: String,
+    #[serde(default)]
+    pub job_title: String,
+    pub nationality: String,
+    pub base_country: String,
+    #[serde(default)]
+    pub residence_permit_days: Option<u32>,
+    #[serde(default)]
+    pub business_started_or_intended: Option<bool>,
+}
+
+/// How the caller relates to an application; decides what they may see and do.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Relation {
+    pub applicant: bool,
+    pub visitor_contact: bool,
+    pub host_contact: bool,
+    pub vop_coordinator: bool,
+    pub hop_coordinator: bool,
+    pub partner: bool,
+    pub admin: bool,
+}
+
+impl Relation {
+    #[must_use]
+    pub fn can_see(&self) -> bool {
+        self.applicant
+            || self.visitor_contact
+            || self.host_contact
+            || self.vop_coordinator
+            || self.hop_coordinator
+            || self.partner
+            || self.admin
+    }
+
+    /// The applicant side: the person who filed it or another contact of the visitor.
+    #[must_use]
+    pub fn is_applicant(&self) -> bool {
+        self.applicant || self.visitor_contact
+    }
+}
+
+impl Store {
+    /// Loads an application the caller may see (404 otherwise) with their relation to it.
+    ///
+    /// # Errors
+    /// `NotFound` when it does not exist or the caller may not see it.
+    pub async fn application_for(
+        &self,
+        caller: &Caller,
+        id: Uuid,
+    ) -> RepoResult<(applications::Model, Relation)> {
+        let app = applications::Entity::find_by_id(id)
+            .one(&self.db.conn)
+            .await?
+            .ok_or(RepoError::NotFound)?;
+        let rel = self.relation(caller, &app).await?;
+        if !rel.can_see() {
+            return Err(RepoError::NotFound);
+        }
+        Ok((app, rel))
+    }
+
+    async fn relation(&self, caller: &Caller, app: &applications::Model) -> RepoResult<Relation> {
+        let orgs = self.organisation_ids_of(caller.id()).await?;
+        Ok(Relation {
+            applicant: app.applicant_id == caller.id(),
+            visitor_contact: orgs.contains(&app.organisation_id),
+            host_contact: orgs.contains(&app.host_organisation_id),
+            vop_coordinator: caller.coordinates(app.partnership_id),
+            hop_coordinator: caller.coordinates(app.host_partnership_id),
+            partner: caller.works_for(app.partnership_id)
+                || caller.works_for(app.host_partnership_id),
+            admin: caller.is_admin(),
+        })
+    }
+
+    /// Coordinators of a partnership (users holding the grant, or an unscoped one).
+    pub(crate) async fn coordinators_of<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        partnership: Uuid,
+    ) -> RepoResult<Vec<users::Model>> {
+        let grants = role_grants::Entity::find()
+            .filter(role_grants::Column::Role.eq("coordinator"))
+            .filter(role_grants::Column::PartnershipId.eq(partnership))
+            .all(conn)
+            .await?;
+        let ids: Vec<Uuid> = grants.into_iter().map(|g| g.user_id).collect();
+        Ok(users::Entity::find()
+            .filter(users::Column::Id.is_in(ids))
+            .filter(users::Column::ErasedAt.is_null())
+            .all(conn)
+            .await?)
+    }
+
+    /// Context shared by every email about an application.
+    pub(crate) async fn email_ctx<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        app: &applications::Model,
+    ) -> RepoResult<serde_json::Value> {
+        let orgs = organisations::Entity::find()
+            .filter(
+                organisations::Column::Id.is_in([app.organisation_id, app.host_organisation_id]),
+            )
+            .all(conn)
+            .await?;
+        let name = |id: Uuid| {
+            orgs.iter()
+                .find(|o| o.id == id)
+                .map(|o| o.name.clone())
+                .unwrap_or_default()
+        };
+        let call = crate::entities::calls::Entity::find_by_id(app.call_id)
+            .one(conn)
+            .await?;
+        let participant: ParticipantData =
+            serde_json::from_value(app.participant.clone()).unwrap_or_default();
+        Ok(serde_json::json!({
+            "application_id": app.id,
+            "call_title": call.map(|c| c.title).unwrap_or_default(),
+            "participant_name": participant.full_name,
+            "visitor_org": name(app.organisation_id),
+            "host_org": name(app.host_organisation_id),
+            "start_date": app.start_date.to_string(),
+            "end_date": app.end_date.to_string(),
+            "grant_cents": app.grant_cents,
+            "objectives": app.objectives,
+            "app_url": self.public_url,
+        }))
+    }
+}
+
+/// `status IN (sources)` for a conditional transition.
+pub(crate) fn status_in(states: &[Status]) -> SimpleExpr {
+    applications::Column::Status.is_in(states.iter().map(|s| s.as_str()))
+}
+
+/// Moves `app` to `to` when it is still in one of `from` (and at `version`, if given).
+/// Returns the updated row; a lost race is 412 (stale version) or 409 (state moved on).
+pub(crate) async fn transition<C: ConnectionTrait>(
+    conn: &C,
+    app: &applications::Model,
+    from: &[Status],
+    to: Status,
+    version: Option<i32>,
+    extra: impl FnOnce(
+        sea_orm::UpdateMany<applications::Entity>,
+    ) -> sea_orm::UpdateMany<applications::Entity>,
+) -> RepoResult<applications::Model> {
+    let now: DateTime<Utc> = Utc::now();
+    let mut q = applications::Entity::update_many()
+        .col_expr(applications::Column::Status, Expr::value(to.as_str()))
+        .col_expr(
+            applications::Column::Version,
+            Expr::col(applications::Column::Version).add(1),
+        )
+        .col_expr(applications::Column::UpdatedAt, Expr::value(now))
+        .filter(applications::Column::Id.eq(app.id))
+        .filter(status_in(from));
+    if let Some(v) = version {
+        q = q.filter(applications::Column::Version.eq(v));
+    }
+    let res = extra(q).exec(conn).await?;
+    let current = applications::Entity::find_by_id(app.id)
+        .one(conn)
+        .await?
+        .ok_or(RepoError::NotFound)?;
+    if res.rows_affected == 0 {
+        if let Some(v) = version
+            && current.version != v
+        {
+            return Err(RepoError::Stale {
+                current: current.version,
+            });
+        }
+        return Err(RepoError::conflict(
+            "invalid_transition",
+            format!(
+                "the application is {}; it cannot become {}",
+                current.status,
+                to.as_str()
+            ),
+        ));
+    }
+    Ok(current)
+}

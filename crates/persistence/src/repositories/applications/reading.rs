@@ -1,0 +1,236 @@
+//! Lists (visibility by role, keyset pagination), and the partnership report.
+use std::collections::BTreeMap;
+
+use chrono::{Duration, Utc};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::{
+    RepoResult,
+    entities::{applications, calls, organisations, payments},
+    repositories::{Store, accounts::Caller},
+};
+
+#[derive(Debug, Clone, Default)]
+pub struct AppFilter {
+    pub status: Option<String>,
+    pub call_id: Option<Uuid>,
+    pub country: Option<String>,
+    pub host_country: Option<String>,
+    pub sector: Option<String>,
+    pub after: Option<Uuid>,
+    pub limit: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct PartnershipReport {
+    pub partnership_id: Uuid,
+    pub total: u64,
+    pub by_status: BTreeMap<String, u64>,
+    pub by_country_pair: BTreeMap<String, u64>,
+    pub by_sector: BTreeMap<String, u64>,
+    pub by_profile: BTreeMap<String, u64>,
+    pub budget_cents: i64,
+    pub budget_committed_cents: i64,
+    pub budget_paid_cents: i64,
+    pub target_exchanges: Option<i32>,
+    /// R28: the configured target is reached.
+    pub target_reached: bool,
+    pub overdue_payments: Vec<OverduePayment>,
+}
+
+/// id, status, visitor country, host country, sector, visitor, validated at, grant.
+type ReportRow = (
+    Uuid,
+    String,
+    String,
+    String,
+    Option<String>,
+    Uuid,
+    Option<chrono::DateTime<Utc>>,
+    Option<i64>,
+);
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OverduePayment {
+    pub application_id: Uuid,
+    pub validated_at: chrono::DateTime<Utc>,
+    pub days_since_validation: i64,
+    pub grant_cents: Option<i64>,
+}
+
+impl Store {
+    /// Applications the caller may see, newest first.
+    ///
+    /// # Errors
+    /// Database failures only.
+    pub async fn list_applications(
+        &self,
+        caller: &Caller,
+        f: &AppFilter,
+    ) -> RepoResult<Vec<applications::Model>> {
+        let mut q = applications::Entity::find().order_by_desc(applications::Column::Id);
+        if let Some(scope) = caller.partnerships() {
+            let orgs = self.organisation_ids_of(caller.id()).await?;
+            let mut any = Condition::any().add(applications::Column::ApplicantId.eq(caller.id()));
+            if !orgs.is_empty() {
+                any = any
+                    .add(applications::Column::OrganisationId.is_in(orgs.clone()))
+                    .add(applications::Column::HostOrganisationId.is_in(orgs));
+            }
+            if !scope.is_empty() {
+                any = any
+                    .add(applications::Column::PartnershipId.is_in(scope.clone()))
+                    .add(applications::Column::HostPartnershipId.is_in(scope));
+            }
+            q = q.filter(any);
+        }
+        if let Some(s) = &f.status {
+            q = q.filter(applications::Column::Status.eq(s.as_str()));
+        }
+        if let Some(c) = f.call_id {
+            q = q.filter(applications::Column::CallId.eq(c));
+        }
+        if let Some(c) = &f.country {
+            q = q.filter(applications::Column::VisitorCountry.eq(c.to_uppercase()));
+        }
+        if let Some(c) = &f.host_country {
+            q = q.filter(applications::Column::HostCountry.eq(c.to_uppercase()));
+        }
+        if let Some(s) = &f.sector {
+            q = q.filter(applications::Column::PrimarySector.eq(s.as_str()));
+        }
+        if let Some(a) = f.after {
+            q = q.filter(applications::Column::Id.lt(a));
+        }
+        Ok(q.limit(f.limit).all(&self.db.conn).await?)
+    }
+
+    /// Every application of a call with both organisations, for the CSV export.
+    ///
+    /// # Errors
+    /// Database failures only.
+    pub async fn call_export(
+        &self,
+        call: Uuid,
+    ) -> RepoResult<(
+        Vec<applications::Model>,
+        BTreeMap<Uuid, organisations::Model>,
+    )> {
+        let apps = applications::Entity::find()
+            .filter(applications::Column::CallId.eq(call))
+            .order_by_asc(applications::Column::Id)
+            .all(&self.db.conn)
+            .await?;
+        let mut ids: Vec<Uuid> = apps
+            .iter()
+            .flat_map(|a| [a.organisation_id, a.host_organisation_id])
+            .collect();
+        ids.sort();
+        ids.dedup();
+        let orgs = self
+            .organisations(&ids)
+            .await?
+            .into_iter()
+            .map(|o| (o.id, o))
+            .collect();
+        Ok((apps, orgs))
+    }
+
+    /// Exchanges by state, country pair, sector and visitor profile; budget committed
+    /// and paid; payments more than 10 days after validation.
+    ///
+    /// # Errors
+    /// `NotFound` for an unknown partnership.
+    pub async fn partnership_report(&self, partnership: Uuid) -> RepoResult<PartnershipReport> {
+        let p = self.partnership(partnership).await?;
+        let rows: Vec<ReportRow> = applications::Entity::find()
+            .select_only()
+            .columns([
+                applications::Column::Id,
+                applications::Column::Status,
+                applications::Column::VisitorCountry,
+                applications::Column::HostCountry,
+                applications::Column::PrimarySector,
+                applications::Column::OrganisationId,
+                applications::Column::ValidatedAt,
+                applications::Column::GrantCents,
+            ])
+            .filter(applications::Column::PartnershipId.eq(partnership))
+            .into_tuple()
+            .all(&self.db.conn)
+            .await?;
+        let mut org_ids: Vec<Uuid> = rows.iter().map(|r| r.5).collect();
+        org_ids.sort();
+        org_ids.dedup();
+        let profiles: BTreeMap<Uuid, String> = self
+            .organisations(&org_ids)
+            .await?
+            .into_iter()
+            .map(|o| (o.id, o.profile))
+            .collect();
+        let paid: Vec<Uuid> = payments::Entity::find()
+            .select_only()
+            .column(payments::Column::ApplicationId)
+            .filter(payments::Column::ApplicationId.is_in(rows.iter().map(|r| r.0)))
+            .into_tuple()
+            .all(&self.db.conn)
+            .await?;
+        let mut r = PartnershipReport {
+            partnership_id: partnership,
+            budget_cents: p.budget_cents,
+            target_exchanges: p.target_exchanges,
+            ..Default::default()
+        };
+        let now = Utc::now();
+        for (id, status, vc, hc, sector, org, validated, grant) in &rows {
+            r.total += 1;
+            *r.by_status.entry(status.clone()).or_default() += 1;
+            if status != "draft" {
+                *r.by_country_pair.entry(format!("{vc}-{hc}")).or_default() += 1;
+                *r.by_sector
+                    .entry(sector.clone().unwrap_or_else(|| "unspecified".into()))
+                    .or_default() += 1;
+                *r.by_profile
+                    .entry(profiles.get(org).cloned().unwrap_or_default())
+                    .or_default() += 1;
+            }
+            if let Some(v) = validated
+                && !paid.contains(id)
+                && now - *v > Duration::days(10)
+            {
+                r.overdue_payments.push(OverduePayment {
+                    application_id: *id,
+                    validated_at: *v,
+                    days_since_validation: (now - *v).num_days(),
+                    grant_cents: *grant,
+                });
+            }
+        }
+        let call_rows: Vec<(i64, i64)> = calls::Entity::find()
+            .select_only()
+            .columns([
+                calls::Column::BudgetCommittedCents,
+                calls::Column::BudgetPaidCents,
+            ])
+            .filter(calls::Column::PartnershipId.eq(partnership))
+            .into_tuple()
+            .all(&self.db.conn)
+            .await?;
+        r.budget_committed_cents = call_rows.iter().map(|c| c.0).sum();
+        r.budget_paid_cents = call_rows.iter().map(|c| c.1).sum();
+        let counted = r
+            .by_status
+            .iter()
+            .filter(|(s, _)| {
+                cxc_domain::workflow::Status::parse(s).is_some_and(|s| s.holds_reservation())
+            })
+            .map(|(_, n)| *n)
+            .sum::<u64>();
+        r.target_reached = p
+            .target_exchanges
+            .is_some_and(|t| counted >= u64::try_from(t).unwrap_or(u64::MAX));
+        Ok(r)
+    }
+}
