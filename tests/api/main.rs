@@ -15,4 +15,5 @@ mod smtp;
 mod accounts;
 mod applications;
 mod applications_race;
+mod resilience;
 mod service;

@@ -45,6 +45,8 @@ pub enum ApiError {
     MethodNotAllowed,
     #[error("{message}")]
     Conflict { code: String, message: String },
+    #[error("the request body did not arrive in time")]
+    RequestTimeout,
     #[error("{0}")]
     PreconditionFailed(String),
     #[error("this request needs an If-Match header with the resource's current version")]
@@ -84,6 +86,7 @@ impl ApiError {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             Self::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -105,6 +108,7 @@ impl ApiError {
             Self::NotFound => "not_found".into(),
             Self::MethodNotAllowed => "method_not_allowed".into(),
             Self::Conflict { code, .. } => code.clone(),
+            Self::RequestTimeout => "request_timeout".into(),
             Self::PreconditionFailed(_) => "stale_version".into(),
             Self::PreconditionRequired => "if_match_required".into(),
             Self::PayloadTooLarge(_) => "payload_too_large".into(),

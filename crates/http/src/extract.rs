@@ -35,11 +35,29 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
                 "expected a body of type application/json".into(),
             ));
         }
-        let bytes = Bytes::from_request(req, state).await.map_err(|e| match e {
-            BytesRejection::FailedToBufferBody(_) => ApiError::PayloadTooLarge(BODY_LIMIT),
-            other => ApiError::BadRequest(other.body_text()),
-        })?;
+        let bytes = Bytes::from_request(req, state).await.map_err(body_error)?;
         parse_json(&bytes).map(ApiJson)
+    }
+}
+
+/// Too large is 413; a body that stops arriving is 408; anything else is 400.
+fn body_error(e: BytesRejection) -> ApiError {
+    use axum::extract::rejection::FailedToBufferBody;
+    match e {
+        BytesRejection::FailedToBufferBody(FailedToBufferBody::LengthLimitError(_)) => {
+            ApiError::PayloadTooLarge(BODY_LIMIT)
+        }
+        BytesRejection::FailedToBufferBody(other) => {
+            let mut source: Option<&dyn std::error::Error> = Some(&other);
+            while let Some(e) = source {
+                if e.to_string().contains("timed out") || e.to_string().contains("timeout") {
+                    return ApiError::RequestTimeout;
+                }
+                source = e.source();
+            }
+            ApiError::BadRequest("the request body could not be read".into())
+        }
+        other => ApiError::BadRequest(other.body_text()),
     }
 }
 
@@ -203,10 +221,7 @@ impl<T: DeserializeOwned + Default, S: Send + Sync> FromRequest<S> for OptionalJ
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        let bytes = Bytes::from_request(req, state).await.map_err(|e| match e {
-            BytesRejection::FailedToBufferBody(_) => ApiError::PayloadTooLarge(BODY_LIMIT),
-            other => ApiError::BadRequest(other.body_text()),
-        })?;
+        let bytes = Bytes::from_request(req, state).await.map_err(body_error)?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(OptionalJson(T::default()));
         }

@@ -14,7 +14,7 @@ use tower_http::{
     catch_panic::CatchPanicLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
     sensitive_headers::SetSensitiveRequestHeadersLayer,
-    timeout::TimeoutLayer,
+    timeout::{RequestBodyTimeoutLayer, TimeoutLayer},
     trace::TraceLayer,
 };
 
@@ -62,7 +62,10 @@ pub fn wrap(router: Router, state: &AppState) -> Router {
                 ))
                 .layer(tower::limit::ConcurrencyLimitLayer::new(
                     state.settings.max_concurrent_requests,
-                )),
+                ))
+                .layer(RequestBodyTimeoutLayer::new(Duration::from_secs(
+                    state.settings.body_read_timeout_secs,
+                ))),
         )
 }
 

@@ -21,6 +21,8 @@ pub struct HttpSettings {
     pub metrics_public: bool,
     pub request_timeout_secs: u64,
     pub max_concurrent_requests: usize,
+    /// A request body must arrive within this time.
+    pub body_read_timeout_secs: u64,
     /// Minimum gap between agenda items at different venues before a warning.
     pub transfer_buffer_minutes: i64,
 }
@@ -35,6 +37,7 @@ impl Default for HttpSettings {
             metrics_public: true,
             request_timeout_secs: 30,
             max_concurrent_requests: 1024,
+            body_read_timeout_secs: 15,
             transfer_buffer_minutes: 30,
         }
     }

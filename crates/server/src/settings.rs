@@ -26,6 +26,7 @@ pub struct ServerSettings {
     pub port: u16,
     pub public_url: String,
     pub shutdown_grace_secs: u64,
+    pub header_read_timeout_secs: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]

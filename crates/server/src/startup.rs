@@ -117,22 +117,10 @@ impl Application {
         });
         let app = cxc_http::app(self.state);
         let grace = Duration::from_secs(self.settings.server.shutdown_grace_secs);
-        let mut stop_rx2 = stop_rx.clone();
-        let server = axum::serve(
-            self.listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async move {
-            let _ = stop_rx2.wait_for(|s| *s).await;
-        });
-        let server = tokio::spawn(async move { server.await });
-        shutdown.await;
-        tracing::info!("shutting down: finishing in-flight requests");
+        let header_timeout = Duration::from_secs(self.settings.server.header_read_timeout_secs);
+        crate::serve::serve(self.listener, app, header_timeout, grace, shutdown).await;
+        tracing::info!("shutting down: stopping the dispatcher");
         let _ = stop_tx.send(true);
-        match tokio::time::timeout(grace, server).await {
-            Ok(r) => r??,
-            Err(_) => tracing::warn!("grace period over; dropping remaining connections"),
-        }
         if let Some(d) = dispatcher {
             let _ = tokio::time::timeout(grace, d).await;
         }
