@@ -15,5 +15,6 @@ mod smtp;
 mod accounts;
 mod applications;
 mod applications_race;
+mod privacy;
 mod resilience;
 mod service;

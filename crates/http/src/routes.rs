@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod application_actions;
 pub mod application_reports;
 pub mod applications;
+pub mod privacy;
 pub mod service;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -16,4 +17,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(applications::router())
         .merge(application_actions::router())
         .merge(application_reports::router())
+        .merge(privacy::router())
 }

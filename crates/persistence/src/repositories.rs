@@ -8,6 +8,7 @@ pub mod idempotency;
 pub mod organisations;
 pub mod outbox;
 pub mod partnerships;
+pub mod privacy;
 
 use std::sync::Arc;
 

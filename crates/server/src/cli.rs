@@ -37,6 +37,25 @@ enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
+    /// Audit tools.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// A consistent online copy of the SQLite database (`VACUUM INTO`).
+    Backup {
+        /// The file to write; it must not exist.
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
+    /// Run the retention job now.
+    Retention,
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Verify every application's hash-chained history; exits 1 at the first broken link.
+    Verify,
 }
 
 #[derive(Subcommand)]
@@ -120,6 +139,44 @@ async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             anyhow::ensure!(demo, "only `seed --demo` exists");
             let store = startup::open_store(&settings).await?;
             crate::seed::demo(&store).await
+        }
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
+            let store = startup::open_store(&settings).await?;
+            let (entries, broken) = store
+                .verify_history()
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            if broken.is_empty() {
+                println!("history intact: {entries} entries verified");
+                return Ok(());
+            }
+            for b in &broken {
+                println!(
+                    "BROKEN application {} at entry {}: {}",
+                    b.application_id, b.seq, b.reason
+                );
+            }
+            anyhow::bail!("{} application histories are broken", broken.len())
+        }
+        Command::Backup { to } => {
+            let store = startup::open_store(&settings).await?;
+            store
+                .backup_sqlite(&to)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("backup written to {}", to.display());
+            Ok(())
+        }
+        Command::Retention => {
+            let store = startup::open_store(&settings).await?;
+            let n = store
+                .apply_retention(settings.retention.participant_days)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("{n} applications anonymised");
+            Ok(())
         }
         Command::Openapi => {
             println!(

@@ -18,6 +18,7 @@ pub struct Settings {
     pub dispatcher: DispatcherSettings,
     pub http: HttpSettings,
     pub telemetry: TelemetrySettings,
+    pub retention: RetentionSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -39,6 +40,12 @@ pub struct DispatcherSettings {
     pub backoff_base_secs: u64,
     pub backoff_max_secs: u64,
     pub lease_secs: i64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct RetentionSettings {
+    pub participant_days: i64,
+    pub interval_secs: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -115,6 +115,11 @@ impl Application {
             );
             tokio::spawn(d.run(stop_rx.clone()))
         });
+        let retention = tokio::spawn(retention_loop(
+            self.state.store.clone(),
+            self.settings.retention.clone(),
+            stop_rx.clone(),
+        ));
         let app = cxc_http::app(self.state);
         let grace = Duration::from_secs(self.settings.server.shutdown_grace_secs);
         let header_timeout = Duration::from_secs(self.settings.server.header_read_timeout_secs);
@@ -124,8 +129,29 @@ impl Application {
         if let Some(d) = dispatcher {
             let _ = tokio::time::timeout(grace, d).await;
         }
+        let _ = tokio::time::timeout(grace, retention).await;
         tracing::info!("stopped");
         Ok(())
+    }
+}
+
+/// Anonymises old participants periodically (the schedule is the data itself, so a
+/// restart loses nothing).
+async fn retention_loop(
+    store: Store,
+    cfg: crate::settings::RetentionSettings,
+    mut stop: watch::Receiver<bool>,
+) {
+    loop {
+        match store.apply_retention(cfg.participant_days).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(applications = n, "retention: participants anonymised"),
+            Err(e) => tracing::warn!(error.message = %e, "retention run failed"),
+        }
+        tokio::select! {
+            () = tokio::time::sleep(Duration::from_secs(cfg.interval_secs.max(1))) => {}
+            _ = stop.changed() => return,
+        }
     }
 }
 

@@ -21,6 +21,7 @@ use uuid::Uuid;
 pub use commitment::ReportInput;
 pub use create::{ApplicationInput, ApplicationPatch};
 pub use decide::Decision;
+pub use history::{BrokenLink, GENESIS, entry_hash};
 pub use reading::{AppFilter, PartnershipReport};
 
 use super::{Store, accounts::Caller};
@@ -165,6 +166,12 @@ impl Store {
             "app_url": self.public_url,
         }))
     }
+}
+
+/// `status IN (states)`, for other repositories.
+#[must_use]
+pub fn status_in_public(states: &[Status]) -> SimpleExpr {
+    status_in(states)
 }
 
 /// `status IN (sources)` for a conditional transition.

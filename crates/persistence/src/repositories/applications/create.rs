@@ -160,6 +160,7 @@ impl Store {
             created_at: Set(now),
             updated_at: Set(now),
             version: Set(1),
+            anonymised_at: Set(None),
         }
         .insert(&tx.tx)
         .await?;

@@ -1,0 +1,54 @@
+//! Self-service data protection and the auditors' evidence pack.
+use axum::{Json, extract::State, http::StatusCode};
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+
+use crate::{
+    error::{ApiError, ApiResult, ProblemDoc},
+    extract::{ApiPath, Auth},
+    state::AppState,
+};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(export_me))
+        .routes(routes!(erase_me))
+        .routes(routes!(evidence))
+}
+
+/// Everything stored about the caller, as one JSON document.
+#[utoipa::path(get, path = "/api/v1/me/export", tag = "accounts", security(("bearer" = [])),
+    responses((status = 200, description = "the caller's personal data", body = Object), (status = 401, body = ProblemDoc)))]
+async fn export_me(
+    State(st): State<AppState>,
+    Auth(c): Auth,
+) -> ApiResult<Json<serde_json::Value>> {
+    Ok(Json(st.store.export_user(c.id()).await?))
+}
+
+/// Erases the caller: personal data anonymised, sessions revoked; financial and audit
+/// records are kept without the personal data.
+#[utoipa::path(delete, path = "/api/v1/me", tag = "accounts", security(("bearer" = [])),
+    responses((status = 204), (status = 401, body = ProblemDoc)))]
+async fn erase_me(State(st): State<AppState>, Auth(c): Auth) -> ApiResult<StatusCode> {
+    st.store.erase_user(c.id()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The evidence pack of one exchange (VOP or HOP coordinators, admins).
+#[utoipa::path(get, path = "/api/v1/applications/{id}/evidence", tag = "applications", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 200, description = "history, commitment, report, payment, emails", body = Object),
+              (status = 401, body = ProblemDoc), (status = 403, body = ProblemDoc), (status = 404, body = ProblemDoc)))]
+async fn evidence(
+    State(st): State<AppState>,
+    Auth(c): Auth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let (app, rel) = st.store.application_for(&c, id).await?;
+    if !(rel.vop_coordinator || rel.hop_coordinator || rel.admin) {
+        return Err(ApiError::Forbidden(
+            "evidence packs are for the partnerships' coordinators and auditors".into(),
+        ));
+    }
+    Ok(Json(st.store.evidence_pack(app.id).await?))
+}
