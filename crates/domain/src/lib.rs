@@ -10,6 +10,8 @@ pub mod grant;
 pub mod holidays;
 pub mod notify;
 pub mod organisation;
+#[cfg(test)]
+mod proptests;
 pub mod sme;
 pub mod workflow;
 pub mod working_days;
