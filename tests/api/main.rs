@@ -7,4 +7,11 @@ mod pg;
 mod smtp;
 
 mod accounts;
+mod calls;
+mod eligibility;
+mod matching;
+mod org_directory;
+mod org_support;
+mod organisations;
+mod partnerships;
 mod service;

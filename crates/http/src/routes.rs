@@ -4,10 +4,14 @@ use utoipa_axum::router::OpenApiRouter;
 use crate::state::AppState;
 
 pub mod accounts;
+pub mod organisations;
+pub mod partnerships;
 pub mod service;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(crate::openapi::base())
         .merge(service::router())
         .merge(accounts::router())
+        .merge(organisations::router())
+        .merge(partnerships::router())
 }
