@@ -71,8 +71,28 @@ async fn coordinators_open_calls_anyone_reads_them(app: TestApp) {
     assert_eq!(r["sectors"], json!(["space", "energy"]));
     assert_eq!(r["lump_sums_by_host_country"]["DK"], 78_000);
     let id = r["id"].as_str().unwrap().to_owned();
-    let admin_call = post_call(&app, &c.partnership, Some(&c.admin), b).await;
-    assert_eq!(admin_call.status, 201, "admins may open calls too");
+    let keyed = |token: &str| {
+        let path = format!("/api/v1/partnerships/{}/calls", c.partnership);
+        let (b, token, app) = (b.clone(), token.to_owned(), &app);
+        async move {
+            app.req(
+                reqwest::Method::POST,
+                &path,
+                Some(&token),
+                Some(b),
+                &[("idempotency-key", "call-1")],
+            )
+            .await
+        }
+    };
+    let first = keyed(&c.admin).await;
+    assert_eq!(first.status, 201, "admins may open calls too");
+    let again = keyed(&c.admin).await;
+    assert_eq!(
+        (again.status.as_u16(), &again["id"], again.etag()),
+        (201, &first["id"], "\"1\"".to_owned()),
+        "replayed"
+    );
 
     let r = app.get(&format!("/api/v1/calls/{id}"), None).await;
     assert_eq!(r.status, 200, "{}", r.text);

@@ -11,6 +11,7 @@ mod calls;
 mod eligibility;
 mod matching;
 mod org_directory;
+mod org_retries;
 mod org_support;
 mod organisations;
 mod partnerships;

@@ -65,7 +65,7 @@ async fn each_role_sees_what_it_may(app: TestApp) {
 }
 both!(each_role_sees_what_it_may);
 
-async fn patch(
+pub async fn patch(
     app: &TestApp,
     path: &str,
     token: &str,
@@ -276,38 +276,3 @@ async fn every_problem_is_reported_at_once(app: TestApp) {
     );
 }
 both!(every_problem_is_reported_at_once);
-
-async fn idempotent_create_replays_the_first_response(app: TestApp) {
-    let (_, token) = app.user("ana@photonics.lt").await;
-    let b = body("Replayed Org", "LT", VNO, "cluster_organisation");
-    let send = |b: serde_json::Value| {
-        app.req(
-            Method::POST,
-            "/api/v1/organisations",
-            Some(&token),
-            Some(b),
-            &[("idempotency-key", "k-1")],
-        )
-    };
-    let first = send(b.clone()).await;
-    let second = send(b.clone()).await;
-    assert_eq!(
-        (first.status.as_u16(), second.status.as_u16()),
-        (201, 201),
-        "{}",
-        second.text
-    );
-    assert_eq!(first["id"], second["id"]);
-    assert_eq!(second.headers["idempotent-replayed"], "true");
-    assert_eq!(second.etag(), "\"1\"");
-    let rows = app.store.all_organisations().await.unwrap();
-    assert_eq!(rows.iter().filter(|o| o.name == "Replayed Org").count(), 1);
-    let mut other = b;
-    other["name"] = json!("Another Org");
-    assert_eq!(
-        send(other).await.status,
-        422,
-        "a key reused for another body is refused"
-    );
-}
-both!(idempotent_create_replays_the_first_response);

@@ -1,11 +1,7 @@
 //! Wire shapes of organisations: the request body (create, PATCH-merged, ad-hoc check),
-//! the full record, the public list summary and the eligibility report.
+//! the full record and the public list summary.
 use chrono::{DateTime, Utc};
-use cxc_domain::{
-    eligibility::EligibilityReport,
-    organisation::{Profile, Role, SupportType},
-    sme::SmeCategory,
-};
+use cxc_domain::organisation::{Profile, SupportType};
 use cxc_persistence::{
     entities::organisations,
     repositories::organisations::{OrgInput, RelatedEnterprise},
@@ -282,49 +278,6 @@ impl OrgSummary {
             managing_partnership_id: i.managing_partnership_id,
             sectors: i.sectors,
             competencies: i.competencies,
-        }
-    }
-}
-
-/// One evaluated rule.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CheckDto {
-    /// Stable rule id, e.g. `sme_headcount`.
-    pub rule: String,
-    pub passed: bool,
-    /// Plain-language explanation, whether passed or not.
-    pub message: String,
-}
-
-/// Every rule evaluated for one organisation in one role, passed or not.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ReportDto {
-    pub eligible: bool,
-    #[schema(value_type = RoleName)]
-    pub role: Role,
-    #[schema(value_type = ProfileName)]
-    pub profile: Profile,
-    #[schema(value_type = Option<SmeCategoryName>)]
-    pub sme_category: Option<SmeCategory>,
-    pub checks: Vec<CheckDto>,
-}
-
-impl From<EligibilityReport> for ReportDto {
-    fn from(r: EligibilityReport) -> Self {
-        Self {
-            eligible: r.eligible,
-            role: r.role,
-            profile: r.profile,
-            sme_category: r.sme_category,
-            checks: r
-                .checks
-                .into_iter()
-                .map(|c| CheckDto {
-                    rule: c.rule.to_owned(),
-                    passed: c.passed,
-                    message: c.message,
-                })
-                .collect(),
         }
     }
 }

@@ -1,7 +1,11 @@
 //! Eligibility reports: for a stored organisation (both roles) and ad hoc (stores nothing).
 use axum::{Json, extract::State};
 use chrono::{NaiveDate, Utc};
-use cxc_domain::{eligibility::check_organisation, organisation::Role};
+use cxc_domain::{
+    eligibility::{EligibilityReport, check_organisation},
+    organisation::{Profile, Role},
+    sme::SmeCategory,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
@@ -9,7 +13,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use super::{
-    dto::{OrgBody, ReportDto, RoleName},
+    dto::{OrgBody, ProfileName, RoleName, SmeCategoryName},
     rules, validation, visible,
 };
 use crate::{
@@ -115,4 +119,47 @@ async fn check_eligibility(
     let role = extras.role.unwrap_or(Role::Visitor);
     let on = extras.on.unwrap_or_else(|| Utc::now().date_naive());
     Ok(Json(check_organisation(&v.facts, role, on, rules()).into()))
+}
+
+/// One evaluated rule.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CheckDto {
+    /// Stable rule id, e.g. `sme_headcount`.
+    pub rule: String,
+    pub passed: bool,
+    /// Plain-language explanation, whether passed or not.
+    pub message: String,
+}
+
+/// Every rule evaluated for one organisation in one role, passed or not.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReportDto {
+    pub eligible: bool,
+    #[schema(value_type = RoleName)]
+    pub role: Role,
+    #[schema(value_type = ProfileName)]
+    pub profile: Profile,
+    #[schema(value_type = Option<SmeCategoryName>)]
+    pub sme_category: Option<SmeCategory>,
+    pub checks: Vec<CheckDto>,
+}
+
+impl From<EligibilityReport> for ReportDto {
+    fn from(r: EligibilityReport) -> Self {
+        Self {
+            eligible: r.eligible,
+            role: r.role,
+            profile: r.profile,
+            sme_category: r.sme_category,
+            checks: r
+                .checks
+                .into_iter()
+                .map(|c| CheckDto {
+                    rule: c.rule.to_owned(),
+                    passed: c.passed,
+                    message: c.message,
+                })
+                .collect(),
+        }
+    }
 }
