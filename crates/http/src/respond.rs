@@ -56,7 +56,14 @@ pub async fn replay(st: &AppState, req: Option<&IdemRequest>) -> ApiResult<Optio
         return Ok(None);
     };
     let status = StatusCode::from_u16(r.status).unwrap_or(StatusCode::OK);
+    // A replay carries the same ETag the original response had.
+    let version = serde_json::from_str::<serde_json::Value>(&r.body)
+        .ok()
+        .and_then(|b| b.get("version").and_then(serde_json::Value::as_i64));
     let mut res = (status, r.body).into_response();
+    if let Some(v) = version.and_then(|v| HeaderValue::from_str(&format!("\"{v}\"")).ok()) {
+        res.headers_mut().insert(header::ETAG, v);
+    }
     res.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),

@@ -7,6 +7,8 @@ pub mod accounts;
 pub mod application_actions;
 pub mod application_reports;
 pub mod applications;
+pub mod organisations;
+pub mod partnerships;
 pub mod privacy;
 pub mod service;
 
@@ -18,4 +20,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(application_actions::router())
         .merge(application_reports::router())
         .merge(privacy::router())
+        .merge(organisations::router())
+        .merge(partnerships::router())
 }

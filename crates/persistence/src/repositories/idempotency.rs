@@ -18,6 +18,10 @@ pub struct IdemRequest {
     pub hash: String,
 }
 
+/// The optional idempotency arguments of a creating repository method: the keyed request
+/// and how to render the created record as the response body to store.
+pub type Idem<'a, M> = Option<(&'a IdemRequest, &'a (dyn Fn(&M) -> String + Send + Sync))>;
+
 /// A stored response.
 #[derive(Debug, Clone)]
 pub struct Replay {
@@ -84,6 +88,3 @@ impl Store {
         }
     }
 }
-
-/// An optional keyed request with the renderer of the response body to store for it.
-pub type Idem<'a, M> = Option<(&'a IdemRequest, &'a (dyn Fn(&M) -> String + Send + Sync))>;

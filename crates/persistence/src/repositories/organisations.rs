@@ -1,4 +1,8 @@
 //! Organisations, their contacts and cluster memberships, and partner search.
+mod catalogue;
+
+pub use catalogue::{CatalogueEntry, HostSuggestion, MatrixFilter};
+
 use std::collections::{HashMap, HashSet};
 
 use chrono::Utc;
@@ -8,6 +12,7 @@ use cxc_domain::organisation::{
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect, Set,
+    sea_query::{LikeExpr, Query},
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -257,12 +262,11 @@ impl Store {
         m: &organisations::Model,
     ) -> RepoResult<OrganisationFacts> {
         let input = OrgInput::from_model(m);
-        // A cluster that was since changed is judged as it is now, without failing the read.
-        let clusters = self
-            .resolve_clusters(&input.cluster_ids)
-            .await
-            .unwrap_or_default();
-        Ok(input.facts(clusters))
+        // A cluster that was since deleted or re-profiled is judged as it is now: it simply
+        // stops counting, without hiding the memberships that are still valid.
+        let rows = self.organisations(&input.cluster_ids).await?;
+        let by_id: HashMap<Uuid, &organisations::Model> = rows.iter().map(|r| (r.id, r)).collect();
+        Ok(input.facts(catalogue::valid_clusters(&input.cluster_ids, &by_id)))
     }
 
     /// Replaces the organisation's description when `version` is current.
@@ -386,19 +390,28 @@ impl Store {
             q = q.filter(organisations::Column::Profile.eq(p.as_str()));
         }
         if let Some(text) = &f.q {
-            q = q.filter(organisations::Column::NameLower.contains(text.to_lowercase()));
+            // `%` and `_` typed by a user are literal characters, not wildcards.
+            let escaped = text
+                .to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            q = q.filter(
+                organisations::Column::NameLower
+                    .like(LikeExpr::new(format!("%{escaped}%")).escape('\\')),
+            );
         }
         for (kind, tag) in [("sector", &f.sector), ("competency", &f.competency)] {
             if let Some(tag) = tag {
-                let ids: Vec<Uuid> = organisation_tags::Entity::find()
-                    .select_only()
+                // A subquery, not a list of ids: a popular tag must not exceed the
+                // databases' bind-parameter limits.
+                let ids = Query::select()
                     .column(organisation_tags::Column::OrganisationId)
-                    .filter(organisation_tags::Column::Kind.eq(kind))
-                    .filter(organisation_tags::Column::Tag.eq(tag.to_lowercase()))
-                    .into_tuple()
-                    .all(&self.db.conn)
-                    .await?;
-                q = q.filter(organisations::Column::Id.is_in(ids));
+                    .from(organisation_tags::Entity)
+                    .and_where(organisation_tags::Column::Kind.eq(kind))
+                    .and_where(organisation_tags::Column::Tag.eq(tag.trim().to_lowercase()))
+                    .to_owned();
+                q = q.filter(organisations::Column::Id.in_subquery(ids));
             }
         }
         if let Some(a) = f.after {

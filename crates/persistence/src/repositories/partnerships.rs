@@ -1,7 +1,8 @@
 //! Partnerships (with their member organisations) and their calls.
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    Set,
 };
 use uuid::Uuid;
 
@@ -40,7 +41,10 @@ pub struct CallInput {
 
 #[derive(Debug, Clone, Default)]
 pub struct CallFilter {
+    /// Only calls accepting applications at this instant.
     pub open_at: Option<DateTime<Utc>>,
+    /// Only calls NOT accepting applications at this instant (not yet open or closed).
+    pub closed_at: Option<DateTime<Utc>>,
     pub partnership_id: Option<Uuid>,
     pub after: Option<Uuid>,
     pub limit: u64,
@@ -124,6 +128,32 @@ impl Store {
             .await?)
     }
 
+    /// Members of several partnerships at once (for list pages).
+    ///
+    /// # Errors
+    /// Database failures only.
+    pub async fn partnership_members_in(
+        &self,
+        ids: &[Uuid],
+    ) -> RepoResult<Vec<partnership_members::Model>> {
+        Ok(partnership_members::Entity::find()
+            .filter(partnership_members::Column::PartnershipId.is_in(ids.iter().copied()))
+            .all(&self.db.conn)
+            .await?)
+    }
+
+    /// The partnership with exactly this name, if any (the demo seed's idempotency check).
+    ///
+    /// # Errors
+    /// Database failures only.
+    pub async fn partnership_by_name(&self, name: &str) -> RepoResult<Option<partnerships::Model>> {
+        Ok(partnerships::Entity::find()
+            .filter(partnerships::Column::Name.eq(name))
+            .order_by_asc(partnerships::Column::Id)
+            .one(&self.db.conn)
+            .await?)
+    }
+
     /// # Errors
     /// Database failures only.
     pub async fn list_partnerships(
@@ -194,6 +224,13 @@ impl Store {
             q = q
                 .filter(calls::Column::OpensAt.lte(now))
                 .filter(calls::Column::ClosesAt.gt(now));
+        }
+        if let Some(now) = f.closed_at {
+            q = q.filter(
+                Condition::any()
+                    .add(calls::Column::OpensAt.gt(now))
+                    .add(calls::Column::ClosesAt.lte(now)),
+            );
         }
         if let Some(p) = f.partnership_id {
             q = q.filter(calls::Column::PartnershipId.eq(p));

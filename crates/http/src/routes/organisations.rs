@@ -1,0 +1,267 @@
+//! Organisations (ECCP profiles): create, list, read, update; contacts, eligibility,
+//! the competency matrix and host suggestions live in the submodules.
+//!
+//! Who sees what: every signed-in user sees the public summary in the list; the full
+//! record (SME figures, approval references) is for the organisation's contacts, for
+//! partnership staff (anyone holding a partner or coordinator grant: partnerships validate
+//! profiles and match organisations across partnerships) and for admins. Everyone else
+//! gets 404. Only contacts and admins change an organisation.
+mod contacts;
+pub mod dto;
+mod eligibility;
+mod matrix;
+mod suggestions;
+pub mod validation;
+
+use std::sync::OnceLock;
+
+use axum::{
+    extract::State,
+    http::{HeaderValue, header},
+    response::{IntoResponse, Response},
+};
+use cxc_domain::organisation::Profile;
+use cxc_persistence::{
+    RepoError,
+    entities::organisations,
+    repositories::{accounts::Caller, organisations::OrgFilter},
+};
+use serde::Deserialize;
+use serde_json::Value;
+use utoipa::IntoParams;
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+
+use self::dto::{OrgBody, OrgDto, OrgSummary, ProfileName};
+use crate::{
+    error::{ApiError, ApiResult, ProblemDoc},
+    extract::{ApiJson, ApiPath, ApiQuery, Auth, IdempotencyKey, IfMatch, parse_json},
+    pagination::{Page, Paged, paged},
+    respond,
+    state::AppState,
+};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create_organisation, list_organisations))
+        .routes(routes!(get_organisation, patch_organisation))
+        .merge(contacts::router())
+        .merge(eligibility::router())
+        .merge(matrix::router())
+        .merge(suggestions::router())
+}
+
+/// The rule configuration (built-in tables; values the sources leave open are defaults).
+pub(crate) fn rules() -> &'static cxc_domain::eligibility::RuleConfig {
+    static RULES: OnceLock<cxc_domain::eligibility::RuleConfig> = OnceLock::new();
+    RULES.get_or_init(Default::default)
+}
+
+/// How the caller relates to an organisation they may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Access {
+    Contact,
+    Admin,
+    /// Partner or coordinator of some partnership: read-only.
+    Staff,
+}
+
+impl Access {
+    pub(crate) fn can_edit(self) -> bool {
+        matches!(self, Access::Contact | Access::Admin)
+    }
+}
+
+fn is_staff(c: &Caller) -> bool {
+    c.grants
+        .iter()
+        .any(|(r, _)| r == "partner" || r == "coordinator")
+}
+
+/// The organisation and the caller's access to it; 404 when they may not see it.
+pub(crate) async fn visible(
+    st: &AppState,
+    c: &Caller,
+    id: Uuid,
+) -> ApiResult<(organisations::Model, Access)> {
+    let m = st.store.organisation(id).await?;
+    let access = if st.store.is_contact(id, c.id()).await? {
+        Access::Contact
+    } else if c.is_admin() {
+        Access::Admin
+    } else if is_staff(c) {
+        Access::Staff
+    } else {
+        return Err(ApiError::NotFound);
+    };
+    Ok((m, access))
+}
+
+/// Like [`visible`], but 403 for read-only staff.
+pub(crate) async fn editable(
+    st: &AppState,
+    c: &Caller,
+    id: Uuid,
+    what: &str,
+) -> ApiResult<organisations::Model> {
+    let (m, access) = visible(st, c, id).await?;
+    if access.can_edit() {
+        Ok(m)
+    } else {
+        Err(ApiError::Forbidden(format!(
+            "only the organisation's contacts and admins may {what}"
+        )))
+    }
+}
+
+fn with_location(mut res: Response, id: Uuid) -> Response {
+    if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/organisations/{id}")) {
+        res.headers_mut().insert(header::LOCATION, v);
+    }
+    res
+}
+
+type Render<'a> = dyn Fn(&organisations::Model) -> String + Send + Sync + 'a;
+
+/// Registers an organisation; the caller becomes its first contact.
+#[utoipa::path(post, path = "/api/v1/organisations", tag = "organisations", security(("bearer" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retry key: the same key and body replay the first response")),
+    request_body = OrgBody,
+    responses((status = 201, body = OrgDto, headers(("ETag" = String))), (status = 400, body = ProblemDoc),
+        (status = 401, body = ProblemDoc), (status = 409, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+async fn create_organisation(
+    State(st): State<AppState>,
+    Auth(c): Auth,
+    IdempotencyKey(key): IdempotencyKey,
+    ApiJson(body): ApiJson<OrgBody>,
+) -> ApiResult<Response> {
+    let idem = respond::idem_request(c.id(), key, "/api/v1/organisations", &body);
+    if let Some(r) = respond::replay(&st, idem.as_ref()).await? {
+        return Ok(r);
+    }
+    let v = validation::validate(&st, body).await?;
+    let render: &Render<'_> = &|m| respond::body_of(&OrgDto::from_model(m));
+    let m = st
+        .store
+        .create_organisation(&v.input, c.id(), idem.as_ref().map(|r| (r, render)))
+        .await?;
+    Ok(with_location(
+        respond::created(m.version, OrgDto::from_model(&m)),
+        m.id,
+    ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OrgQuery {
+    /// ISO 3166-1 alpha-2.
+    country: Option<String>,
+    #[param(value_type = Option<ProfileName>)]
+    profile: Option<Profile>,
+    /// A sector tag (case-insensitive).
+    sector: Option<String>,
+    /// A competency tag (case-insensitive).
+    competency: Option<String>,
+    /// Part of the name (case-insensitive).
+    q: Option<String>,
+    /// 1..200, default 50.
+    limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+/// Public summaries of organisations, newest first.
+#[utoipa::path(get, path = "/api/v1/organisations", tag = "organisations", security(("bearer" = [])),
+    params(OrgQuery),
+    responses((status = 200, body = Paged<OrgSummary>), (status = 401, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+async fn list_organisations(
+    State(st): State<AppState>,
+    Auth(_caller): Auth,
+    ApiQuery(q): ApiQuery<OrgQuery>,
+) -> ApiResult<axum::Json<Paged<OrgSummary>>> {
+    let page = Page {
+        limit: q.limit,
+        cursor: q.cursor,
+    };
+    let limit = page.limit()?;
+    let filter = OrgFilter {
+        country: q.country,
+        profile: q.profile.map(|p| p.as_str().to_owned()),
+        sector: q.sector.map(|t| validation::tag_of(&t)),
+        competency: q.competency.map(|t| validation::tag_of(&t)),
+        q: q.q.filter(|s| !s.trim().is_empty()),
+        after: page.after()?,
+        limit: limit + 1,
+    };
+    let rows = st.store.list_organisations(&filter).await?;
+    Ok(axum::Json(paged(
+        rows,
+        limit,
+        |m| m.id,
+        |m| OrgSummary::from_model(&m),
+    )))
+}
+
+/// The full record.
+#[utoipa::path(get, path = "/api/v1/organisations/{id}", tag = "organisations", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = OrgDto, headers(("ETag" = String))), (status = 401, body = ProblemDoc), (status = 404, body = ProblemDoc)))]
+async fn get_organisation(
+    State(st): State<AppState>,
+    Auth(c): Auth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Response> {
+    let (m, _) = visible(&st, &c, id).await?;
+    Ok(respond::tagged(m.version, OrgDto::from_model(&m)))
+}
+
+/// Fields a client may echo back from a GET; they are not part of the description.
+const READ_ONLY: [&str; 4] = ["id", "version", "created_at", "updated_at"];
+
+/// Applies a JSON merge patch (RFC 7396; every field is top-level) to the stored fields.
+fn merge(m: &organisations::Model, patch: Value) -> ApiResult<OrgBody> {
+    let Value::Object(patch) = patch else {
+        return Err(ApiError::invalid(
+            "body",
+            "invalid_value",
+            "a PATCH body must be a JSON object of the fields to change",
+        ));
+    };
+    let current =
+        OrgBody::from(cxc_persistence::repositories::organisations::OrgInput::from_model(m));
+    let mut merged =
+        serde_json::to_value(current).map_err(|e| ApiError::Internal(e.to_string()))?;
+    if let Value::Object(fields) = &mut merged {
+        for (k, v) in patch {
+            if !READ_ONLY.contains(&k.as_str()) {
+                fields.insert(k, v);
+            }
+        }
+    }
+    let bytes = serde_json::to_vec(&merged).map_err(|e| ApiError::Internal(e.to_string()))?;
+    parse_json(&bytes)
+}
+
+/// Changes some fields (JSON merge patch); needs `If-Match` with the current version.
+#[utoipa::path(patch, path = "/api/v1/organisations/{id}", tag = "organisations", security(("bearer" = [])),
+    params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "ETag of the version being changed")),
+    request_body(content = Object, description = "Any fields of the create body; `null` clears an optional field", content_type = "application/merge-patch+json"),
+    responses((status = 200, body = OrgDto, headers(("ETag" = String))), (status = 401, body = ProblemDoc),
+        (status = 403, body = ProblemDoc), (status = 404, body = ProblemDoc), (status = 412, body = ProblemDoc),
+        (status = 422, body = ProblemDoc), (status = 428, body = ProblemDoc)))]
+async fn patch_organisation(
+    State(st): State<AppState>,
+    Auth(c): Auth,
+    ApiPath(id): ApiPath<Uuid>,
+    if_match: IfMatch,
+    ApiJson(patch): ApiJson<Value>,
+) -> ApiResult<Response> {
+    let m = editable(&st, &c, id, "change it").await?;
+    let version = if_match.required()?;
+    if version != m.version {
+        return Err(RepoError::Stale { current: m.version }.into());
+    }
+    let v = validation::validate(&st, merge(&m, patch)?).await?;
+    let m = st.store.update_organisation(id, version, &v.input).await?;
+    Ok(respond::tagged(m.version, OrgDto::from_model(&m)).into_response())
+}

@@ -1,0 +1,165 @@
+//! Eligibility reports: for a stored organisation (both roles) and ad hoc (stores nothing).
+use axum::{Json, extract::State};
+use chrono::{NaiveDate, Utc};
+use cxc_domain::{
+    eligibility::{EligibilityReport, check_organisation},
+    organisation::{Profile, Role},
+    sme::SmeCategory,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+
+use super::{
+    dto::{OrgBody, ProfileName, RoleName, SmeCategoryName},
+    rules, validation, visible,
+};
+use crate::{
+    error::{ApiError, ApiResult, ProblemDoc},
+    extract::{ApiJson, ApiPath, ApiQuery, Auth, parse_json},
+    state::AppState,
+};
+
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(organisation_eligibility))
+        .routes(routes!(check_eligibility))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OnQuery {
+    /// The date the rules are judged on (programme countries change over time); default today (UTC).
+    on: Option<NaiveDate>,
+}
+
+/// The stored organisation judged as a visitor and as a host.
+#[derive(Serialize, ToSchema)]
+pub struct OrgEligibility {
+    organisation_id: Uuid,
+    on: NaiveDate,
+    visitor: ReportDto,
+    host: ReportDto,
+}
+
+/// Every rule for the organisation as stored, as visitor and as host.
+#[utoipa::path(get, path = "/api/v1/organisations/{id}/eligibility", tag = "organisations", security(("bearer" = [])),
+    params(("id" = Uuid, Path), OnQuery),
+    responses((status = 200, body = OrgEligibility), (status = 401, body = ProblemDoc), (status = 404, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+async fn organisation_eligibility(
+    State(st): State<AppState>,
+    Auth(c): Auth,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiQuery(q): ApiQuery<OnQuery>,
+) -> ApiResult<Json<OrgEligibility>> {
+    let (m, _) = visible(&st, &c, id).await?;
+    let on = q.on.unwrap_or_else(|| Utc::now().date_naive());
+    let facts = st.store.organisation_facts(&m).await?;
+    Ok(Json(OrgEligibility {
+        organisation_id: id,
+        on,
+        visitor: check_organisation(&facts, Role::Visitor, on, rules()).into(),
+        host: check_organisation(&facts, Role::Host, on, rules()).into(),
+    }))
+}
+
+/// The body of an ad-hoc check: an organisation plus the role and date to judge
+/// (documentation only: the body is split by [`split`]).
+#[derive(Serialize, ToSchema)]
+pub struct CheckRequest {
+    #[serde(flatten)]
+    organisation: OrgBody,
+    /// Default `visitor`.
+    #[schema(value_type = Option<RoleName>)]
+    role: Option<Role>,
+    /// Default today (UTC).
+    on: Option<NaiveDate>,
+}
+
+/// The two extra fields, parsed on their own so that the organisation keeps rejecting
+/// unknown fields.
+#[derive(Deserialize)]
+struct Extras {
+    role: Option<Role>,
+    on: Option<NaiveDate>,
+}
+
+fn split(body: Value) -> ApiResult<(Extras, OrgBody)> {
+    let Value::Object(mut fields) = body else {
+        return Err(ApiError::invalid(
+            "body",
+            "invalid_value",
+            "the body must be a JSON object",
+        ));
+    };
+    let mut extras = serde_json::Map::new();
+    for k in ["role", "on"] {
+        if let Some(v) = fields.remove(k) {
+            extras.insert(k.to_owned(), v);
+        }
+    }
+    let reparse = |v: Value| serde_json::to_vec(&v).map_err(|e| ApiError::Internal(e.to_string()));
+    let extras: Extras = parse_json(&reparse(Value::Object(extras))?)?;
+    let org: OrgBody = parse_json(&reparse(Value::Object(fields))?)?;
+    Ok((extras, org))
+}
+
+/// Judges an organisation described in the body, for anyone, without storing anything.
+#[utoipa::path(post, path = "/api/v1/eligibility/check", tag = "organisations",
+    request_body = CheckRequest,
+    responses((status = 200, body = ReportDto), (status = 400, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+async fn check_eligibility(
+    State(st): State<AppState>,
+    ApiJson(body): ApiJson<Value>,
+) -> ApiResult<Json<ReportDto>> {
+    let (extras, org) = split(body)?;
+    let v = validation::validate(&st, org).await?;
+    let role = extras.role.unwrap_or(Role::Visitor);
+    let on = extras.on.unwrap_or_else(|| Utc::now().date_naive());
+    Ok(Json(check_organisation(&v.facts, role, on, rules()).into()))
+}
+
+/// One evaluated rule.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CheckDto {
+    /// Stable rule id, e.g. `sme_headcount`.
+    pub rule: String,
+    pub passed: bool,
+    /// Plain-language explanation, whether passed or not.
+    pub message: String,
+}
+
+/// Every rule evaluated for one organisation in one role, passed or not.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReportDto {
+    pub eligible: bool,
+    #[schema(value_type = RoleName)]
+    pub role: Role,
+    #[schema(value_type = ProfileName)]
+    pub profile: Profile,
+    #[schema(value_type = Option<SmeCategoryName>)]
+    pub sme_category: Option<SmeCategory>,
+    pub checks: Vec<CheckDto>,
+}
+
+impl From<EligibilityReport> for ReportDto {
+    fn from(r: EligibilityReport) -> Self {
+        Self {
+            eligible: r.eligible,
+            role: r.role,
+            profile: r.profile,
+            sme_category: r.sme_category,
+            checks: r
+                .checks
+                .into_iter()
+                .map(|c| CheckDto {
+                    rule: c.rule.to_owned(),
+                    passed: c.passed,
+                    message: c.message,
+                })
+                .collect(),
+        }
+    }
+}

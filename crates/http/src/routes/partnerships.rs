@@ -1,0 +1,237 @@
+//! Partnerships (consortia of cluster organisations running ClusterXchange); their calls
+//! are in `calls`.
+mod calls;
+pub mod dto;
+
+use std::collections::{HashMap, HashSet};
+
+use axum::{Json, extract::State, response::Response};
+use cxc_persistence::{
+    Problem,
+    entities::{organisations, partnership_members, partnerships},
+    repositories::partnerships::PartnershipInput,
+};
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+
+use self::dto::{PartnerDto, PartnershipBody, PartnershipDto, partner_dtos};
+
+use crate::{
+    error::{ApiError, ApiResult, ProblemDoc},
+    extract::{ApiJson, ApiPath, ApiQuery, Auth, IdempotencyKey},
+    pagination::{Page, Paged, paged},
+    respond,
+    state::AppState,
+    validate,
+};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create_partnership, list_partnerships))
+        .routes(routes!(get_partnership))
+        .merge(calls::router())
+}
+
+async fn with_partners(
+    st: &AppState,
+    rows: &[partnerships::Model],
+) -> ApiResult<HashMap<Uuid, Vec<PartnerDto>>> {
+    let ids: Vec<Uuid> = rows.iter().map(|p| p.id).collect();
+    let members = st.store.partnership_members_in(&ids).await?;
+    let org_ids: Vec<Uuid> = members
+        .iter()
+        .map(|m| m.organisation_id)
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let orgs: HashMap<Uuid, organisations::Model> = st
+        .store
+        .organisations(&org_ids)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o))
+        .collect();
+    Ok(ids
+        .into_iter()
+        .map(|id| {
+            let mine: Vec<_> = members
+                .iter()
+                .filter(|m| m.partnership_id == id)
+                .cloned()
+                .collect();
+            (id, partner_dtos(&mine, &orgs))
+        })
+        .collect())
+}
+
+/// Validates the body; returns the cleaned input and the partner organisations by id.
+async fn check(
+    st: &AppState,
+    b: &PartnershipBody,
+) -> ApiResult<(PartnershipInput, HashMap<Uuid, organisations::Model>)> {
+    let mut p = Vec::new();
+    let name = validate::text(&b.name, "name", 1, 200, &mut p);
+    let grant_agreement = validate::text(&b.grant_agreement, "grant_agreement", 1, 100, &mut p);
+    let programme = validate::text(&b.programme, "programme", 1, 100, &mut p);
+    if b.budget_cents < 0 {
+        p.push(Problem::new(
+            "budget_cents",
+            "negative",
+            "the budget must not be negative",
+        ));
+    }
+    if b.target_exchanges.is_some_and(|t| t < 0) {
+        p.push(Problem::new(
+            "target_exchanges",
+            "negative",
+            "the target must not be negative",
+        ));
+    }
+    if b.ends_on < b.starts_on {
+        p.push(Problem::new(
+            "ends_on",
+            "before_start",
+            "ends_on must not be before starts_on",
+        ));
+    }
+    if b.partners.is_empty() {
+        p.push(Problem::new(
+            "partners",
+            "required",
+            "a partnership needs at least one partner organisation",
+        ));
+    } else if b.partners.len() > 100 {
+        p.push(Problem::new("partners", "too_many", "at most 100 partners"));
+    }
+    let ids: Vec<Uuid> = b
+        .partners
+        .iter()
+        .take(100)
+        .map(|x| x.organisation_id)
+        .collect();
+    let orgs: HashMap<Uuid, organisations::Model> = st
+        .store
+        .organisations(&ids)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o))
+        .collect();
+    let mut seen = HashSet::new();
+    for (i, x) in b.partners.iter().enumerate().take(100) {
+        let field = format!("partners[{i}].organisation_id");
+        if !orgs.contains_key(&x.organisation_id) {
+            p.push(Problem::new(
+                field,
+                "unknown_organisation",
+                format!("no organisation with id {}", x.organisation_id),
+            ));
+        } else if !seen.insert(x.organisation_id) {
+            p.push(Problem::new(
+                field,
+                "duplicate",
+                "this organisation is already listed",
+            ));
+        }
+    }
+    if !p.is_empty() {
+        return Err(ApiError::Unprocessable(p));
+    }
+    let input = PartnershipInput {
+        name,
+        grant_agreement,
+        programme,
+        budget_cents: b.budget_cents,
+        target_exchanges: b.target_exchanges,
+        starts_on: b.starts_on,
+        ends_on: b.ends_on,
+        partners: b
+            .partners
+            .iter()
+            .map(|x| (x.organisation_id, x.role.as_str().to_owned()))
+            .collect(),
+    };
+    Ok((input, orgs))
+}
+
+type Render<'a> = dyn Fn(&partnerships::Model) -> String + Send + Sync + 'a;
+
+/// Creates a partnership with its member organisations (admin only).
+#[utoipa::path(post, path = "/api/v1/partnerships", tag = "partnerships", security(("bearer" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retry key: the same key and body replay the first response")),
+    request_body = PartnershipBody,
+    responses((status = 201, body = PartnershipDto, headers(("ETag" = String))), (status = 400, body = ProblemDoc),
+        (status = 401, body = ProblemDoc), (status = 403, body = ProblemDoc), (status = 409, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+async fn create_partnership(
+    State(st): State<AppState>,
+    Auth(c): Auth,
+    IdempotencyKey(key): IdempotencyKey,
+    ApiJson(body): ApiJson<PartnershipBody>,
+) -> ApiResult<Response> {
+    if !c.is_admin() {
+        return Err(ApiError::Forbidden(
+            "only admins create partnerships".into(),
+        ));
+    }
+    let idem = respond::idem_request(c.id(), key, "/api/v1/partnerships", &body);
+    if let Some(r) = respond::replay(&st, idem.as_ref()).await? {
+        return Ok(r);
+    }
+    let (input, orgs) = check(&st, &body).await?;
+    let members: Vec<partnership_members::Model> = input
+        .partners
+        .iter()
+        .map(|(org, role)| partnership_members::Model {
+            partnership_id: Uuid::nil(),
+            organisation_id: *org,
+            role: role.clone(),
+        })
+        .collect();
+    let partners = partner_dtos(&members, &orgs);
+    let render: &Render<'_> = &|m| respond::body_of(&PartnershipDto::new(m, partners.clone()));
+    let m = st
+        .store
+        .create_partnership(&input, idem.as_ref().map(|r| (r, render)))
+        .await?;
+    Ok(respond::created(
+        m.version,
+        PartnershipDto::new(&m, partners),
+    ))
+}
+
+/// Partnerships, newest first.
+#[utoipa::path(get, path = "/api/v1/partnerships", tag = "partnerships", security(("bearer" = [])),
+    params(Page),
+    responses((status = 200, body = Paged<PartnershipDto>), (status = 401, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+async fn list_partnerships(
+    State(st): State<AppState>,
+    Auth(_caller): Auth,
+    ApiQuery(page): ApiQuery<Page>,
+) -> ApiResult<Json<Paged<PartnershipDto>>> {
+    let limit = page.limit()?;
+    let rows = st.store.list_partnerships(page.after()?, limit + 1).await?;
+    let mut partners = with_partners(&st, &rows).await?;
+    Ok(Json(paged(
+        rows,
+        limit,
+        |p| p.id,
+        |p| {
+            let list = partners.remove(&p.id).unwrap_or_default();
+            PartnershipDto::new(&p, list)
+        },
+    )))
+}
+
+/// One partnership with its partners.
+#[utoipa::path(get, path = "/api/v1/partnerships/{id}", tag = "partnerships", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = PartnershipDto, headers(("ETag" = String))), (status = 401, body = ProblemDoc), (status = 404, body = ProblemDoc)))]
+async fn get_partnership(
+    State(st): State<AppState>,
+    Auth(_caller): Auth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Response> {
+    let p = st.store.partnership(id).await?;
+    let mut partners = with_partners(&st, std::slice::from_ref(&p)).await?;
+    let list = partners.remove(&p.id).unwrap_or_default();
+    Ok(respond::tagged(p.version, PartnershipDto::new(&p, list)))
+}
