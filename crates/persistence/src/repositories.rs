@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod applications;
+pub mod bulk;
 pub mod idempotency;
 pub mod organisations;
 pub mod outbox;
