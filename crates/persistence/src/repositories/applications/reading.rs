@@ -113,7 +113,7 @@ impl Store {
     ) -> RepoResult<sea_orm::Select<applications::Entity>> {
         let mut q = applications::Entity::find().order_by_desc(applications::Column::Id);
         if let Some(scope) = caller.partnerships() {
-            let orgs = self.organisation_ids_of(caller.id()).await?;
+            let orgs = caller.organisations.clone();
             let mut any = Condition::any().add(applications::Column::ApplicantId.eq(caller.id()));
             if !orgs.is_empty() {
                 any = any
