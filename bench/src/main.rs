@@ -66,6 +66,13 @@ pub struct Args {
     /// A few seconds in all, tiny data: proves the benchmark still works (CI may run it).
     #[arg(long)]
     pub smoke: bool,
+    /// Extra server settings, e.g. `--env APP__DISPATCHER__CONCURRENCY=32` (repeatable).
+    #[arg(long = "env", value_name = "KEY=VALUE")]
+    pub env: Vec<String>,
+    /// Record a `perf` profile of the server during each scenario into the temporary
+    /// directory (implies --keep): `perf report -i <dir>/<scenario>.perf.data`.
+    #[arg(long)]
+    pub perf: bool,
     /// Keep the temporary directory (server logs, Lua scripts, SQLite database).
     #[arg(long)]
     pub keep: bool,

@@ -17,6 +17,8 @@ pub struct Row {
     pub p99: f64,
     pub errors: u64,
     pub ceiling: Ceiling,
+    /// The ceiling measured next to this row, when the run's first one is stale.
+    pub base: Option<f64>,
     pub note: String,
 }
 
@@ -41,6 +43,7 @@ impl Row {
             p99: r.p99 as f64 / 1000.0,
             errors: unexpected + r.socket_errors,
             ceiling: s.ceiling,
+            base: None,
             note: note.join(" "),
         }
     }
@@ -73,7 +76,7 @@ pub struct Report {
 impl Report {
     fn ratio(&self, r: &Row) -> String {
         let base = match r.ceiling {
-            Ceiling::Constant => self.constant_rps,
+            Ceiling::Constant => r.base.unwrap_or(self.constant_rps),
             Ceiling::Insert => self.insert_tps,
             Ceiling::None => return "—".into(),
         };

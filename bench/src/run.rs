@@ -77,7 +77,27 @@ impl Ctx<'_> {
             return Ok(None);
         }
         let file = s.name.replace(|c: char| !c.is_ascii_alphanumeric(), "_");
+        let perf = self.args.perf.then(|| {
+            std::process::Command::new("perf")
+                .args([
+                    "record",
+                    "-F",
+                    "499",
+                    "-g",
+                    "-p",
+                    &server.pid().to_string(),
+                    "-o",
+                ])
+                .arg(self.dir.join(format!("{file}.perf.data")))
+                .args(["--", "sleep", &self.load.duration.as_secs().to_string()])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+        });
         let raw = wrk::run(self.dir, &file, &server.base, &s.lua, &self.load)?;
+        if let Some(Ok(mut p)) = perf {
+            let _ = p.wait();
+        }
         let row = Row::from_raw(s, &raw);
         eprintln!(
             "  {:<40} {:>8.0} req/s  p99 {:>7.2} ms  errors {}  [{}]",
@@ -111,7 +131,7 @@ pub async fn backend(args: &Args, b: Backend) -> anyhow::Result<Report> {
     let tmp = tempfile::Builder::new().prefix("cxc-bench-").tempdir()?;
     let dir = tmp.path().to_owned();
     let dir = dir.as_path();
-    if args.keep {
+    if args.keep || args.perf {
         let _ = tmp.keep();
     }
     let bin = match &args.server {
@@ -139,6 +159,7 @@ pub async fn backend(args: &Args, b: Backend) -> anyhow::Result<Report> {
         db_url: &db.url,
         pool: args.pool,
         smtp,
+        env: &args.env,
     };
     // The first start creates the schema: start-up on an empty database.
     let first = Server::start(&launch(None)).await?;
@@ -246,7 +267,10 @@ pub async fn backend(args: &Args, b: Backend) -> anyhow::Result<Report> {
             args.large
         ));
         report.notes.push(plan(&store, &caller, args.large).await?);
+        // The constant endpoint again, right before: the machine may have drifted.
+        let mut base = None;
         for s in [
+            scenarios::constant_at(args.large),
             scenarios::list(
                 &w,
                 &format!("first page @{}", args.large),
@@ -260,7 +284,12 @@ pub async fn backend(args: &Args, b: Backend) -> anyhow::Result<Report> {
                 Some(cursor),
             ),
         ] {
-            if let Some(row) = ctx.scenario(&server, &s)? {
+            if let Some(mut row) = ctx.scenario(&server, &s)? {
+                if s.name.contains("ceiling") {
+                    base = Some(row.rps);
+                } else {
+                    row.base = base;
+                }
                 report.rows.push(row);
             }
         }

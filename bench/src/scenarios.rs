@@ -63,6 +63,14 @@ pub fn constant() -> Scenario {
     }
 }
 
+/// The constant endpoint again later in the run (ratios of the rows after it use it).
+pub fn constant_at(rows: usize) -> Scenario {
+    Scenario {
+        name: format!("constant endpoint (ceiling) @{rows}"),
+        ..constant()
+    }
+}
+
 pub fn get_one(w: &World, ids: &[Uuid]) -> Scenario {
     let lua = format!(
         "ids = {}\nhdr = {}\nfunction request() return wrk.format(\"GET\", \"/api/v1/applications/\" .. pick(ids), hdr) end",

@@ -25,6 +25,8 @@ pub struct Launch<'a> {
     pub pool: u32,
     /// `None`: dispatcher off. `Some(url)`: deliver over SMTP to `url`.
     pub smtp: Option<&'a str>,
+    /// `KEY=VALUE` settings applied last.
+    pub env: &'a [String],
 }
 
 fn free_port() -> anyhow::Result<u16> {
@@ -69,6 +71,11 @@ impl Server {
                 cmd.env("APP__DISPATCHER__ENABLED", "true")
                     .env("APP__EMAIL__TRANSPORT", "smtp")
                     .env("APP__EMAIL__SMTP_URL", url);
+            }
+        }
+        for kv in l.env {
+            if let Some((k, v)) = kv.split_once('=') {
+                cmd.env(k, v);
             }
         }
         let started = Instant::now();
