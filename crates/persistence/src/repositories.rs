@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod applications;
+pub mod auth_cache;
 pub mod bulk;
 pub mod idempotency;
 pub mod organisations;
@@ -26,6 +27,8 @@ pub struct Store {
     pub public_url: String,
     /// Right-hand side of every `Message-ID`.
     pub mail_domain: String,
+    /// Callers authenticated in the last second (shared by clones).
+    pub auth_cache: Arc<auth_cache::AuthCache>,
 }
 
 impl Store {
@@ -36,6 +39,7 @@ impl Store {
             mail,
             public_url,
             mail_domain,
+            auth_cache: Arc::default(),
         }
     }
 }

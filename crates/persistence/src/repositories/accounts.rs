@@ -159,12 +159,17 @@ impl Store {
     }
 
     /// The caller behind a token hash, when the session is live. Every authenticated
-    /// request runs this, so it is two round trips: the session with its user, then the
-    /// grants and organisation contacts together.
+    /// request runs this: two round trips (the session with its user, then the grants
+    /// and organisation contacts together), or none when the token was seen within the
+    /// last second (see `auth_cache`).
     ///
     /// # Errors
     /// Database failures only.
     pub async fn authenticate(&self, token_hash: &str) -> RepoResult<Option<Caller>> {
+        if let Some(c) = self.auth_cache.get(token_hash) {
+            return Ok(Some(c));
+        }
+        let generation = self.auth_cache.generation();
         let session_user: RelationDef = sessions::Entity::belongs_to(users::Entity)
             .from(sessions::Column::UserId)
             .to(users::Column::Id)
@@ -205,12 +210,15 @@ impl Store {
                 organisations.push(id);
             }
         }
-        Ok(Some(Caller {
+        let caller = Caller {
             user,
             session_id: session.id,
             grants,
             organisations,
-        }))
+        };
+        self.auth_cache
+            .put(token_hash, caller.clone(), session.expires_at, generation);
+        Ok(Some(caller))
     }
 
     /// # Errors
@@ -223,6 +231,7 @@ impl Store {
             .exec(&tx.tx)
             .await?;
         tx.commit().await?;
+        self.auth_cache.invalidate();
         Ok(())
     }
 
@@ -288,6 +297,7 @@ impl Store {
             am.update(&tx.tx).await?
         };
         tx.commit().await?;
+        self.auth_cache.invalidate();
         Ok(user)
     }
 
@@ -310,6 +320,7 @@ impl Store {
         am.version = Set(user.version + 1);
         let user = am.update(&tx.tx).await?;
         tx.commit().await?;
+        self.auth_cache.invalidate();
         Ok(user)
     }
 }

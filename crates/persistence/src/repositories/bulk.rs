@@ -31,6 +31,7 @@ impl Store {
                 .await?;
             tx.commit().await?;
         }
+        self.auth_cache.invalidate();
         Ok(written)
     }
 }
