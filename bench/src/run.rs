@@ -99,8 +99,9 @@ impl Ctx<'_> {
             let _ = p.wait();
         }
         let row = Row::from_raw(s, &raw);
+        let (rss, hwm) = server.memory();
         eprintln!(
-            "  {:<40} {:>8.0} req/s  p99 {:>7.2} ms  errors {}  [{}]",
+            "  {:<40} {:>8.0} req/s  p99 {:>7.2} ms  errors {}  RSS {rss:.0} MiB (peak {hwm:.0})  [{}]",
             row.name, row.rps, row.p99, row.errors, row.note
         );
         std::thread::sleep(Duration::from_millis(500));
