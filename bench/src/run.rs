@@ -110,6 +110,15 @@ impl Ctx<'_> {
 }
 
 /// The list scenario's query plan, as one note.
+/// PostgreSQL's autovacuum analyses a table after large changes within about a minute;
+/// after a bulk load the benchmark does it at once instead of measuring stale plans.
+async fn analyse(store: &Store) -> anyhow::Result<()> {
+    if store.db.backend() == cxc_persistence::Backend::Postgres {
+        store.db.conn.execute_unprepared("ANALYZE").await?;
+    }
+    Ok(())
+}
+
 async fn plan(store: &Store, caller: &Caller, rows: usize) -> anyhow::Result<String> {
     let f = AppFilter {
         status: Some("submitted".into()),
@@ -175,6 +184,7 @@ pub async fn backend(args: &Args, b: Backend) -> anyhow::Result<Report> {
         .await
         .context("seeding applications")?;
     let race = crate::volume::race_candidates(&store, &w, args.slots).await?;
+    analyse(&store).await?;
     eprintln!(
         "   seeded {} countries, {} visitor slots, {} applications in {:.1} s",
         w.countries.len(),
@@ -257,6 +267,7 @@ pub async fn backend(args: &Args, b: Backend) -> anyhow::Result<Report> {
     if args.large > args.small {
         let t = std::time::Instant::now();
         crate::volume::add_applications(&store, &w, args.large - args.small, 2).await?;
+        analyse(&store).await?;
         eprintln!(
             "   grew to {} applications in {:.1} s",
             args.large,

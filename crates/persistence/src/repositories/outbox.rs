@@ -176,18 +176,27 @@ impl Store {
         let now = Utc::now();
         let until = now + lease;
         let backend = self.db.backend();
+        // Two index range scans on (status, not_before) that stop at the limit, expired
+        // leases first (rare, and older than anything pending): one scan with an OR
+        // read and sorted the whole queue on every claim, which made the drain of a
+        // 100 000-message backlog quadratic.
         let (sql, db_backend) = match backend {
             Backend::Postgres => (
-                "UPDATE outbox SET status = 'sending', locked_by = $1, locked_until = $2, attempts = attempts + 1 \
-                 WHERE id IN (SELECT id FROM outbox WHERE (status = 'pending' AND not_before <= $3) \
-                 OR (status = 'sending' AND locked_until < $3) ORDER BY not_before LIMIT $4 FOR UPDATE SKIP LOCKED) \
+                // Locking clauses are not allowed in UNION branches, hence the CTEs.
+                "WITH expired AS (SELECT id FROM outbox WHERE status = 'sending' AND locked_until < $3 ORDER BY not_before LIMIT $4 FOR UPDATE SKIP LOCKED), \
+                 due AS (SELECT id FROM outbox WHERE status = 'pending' AND not_before <= $3 ORDER BY not_before LIMIT $4 FOR UPDATE SKIP LOCKED) \
+                 UPDATE outbox SET status = 'sending', locked_by = $1, locked_until = $2, attempts = attempts + 1 \
+                 WHERE id IN (SELECT id FROM (SELECT id FROM expired UNION ALL SELECT id FROM due) claimed LIMIT $4) \
                  RETURNING *",
                 DbBackend::Postgres,
             ),
             Backend::Sqlite => (
                 "UPDATE outbox SET status = 'sending', locked_by = $1, locked_until = $2, attempts = attempts + 1 \
-                 WHERE id IN (SELECT id FROM outbox WHERE (status = 'pending' AND not_before <= $3) \
-                 OR (status = 'sending' AND locked_until < $3) ORDER BY not_before LIMIT $4) \
+                 WHERE id IN (SELECT id FROM ( \
+                   SELECT id FROM (SELECT id FROM outbox WHERE status = 'sending' AND locked_until < $3 ORDER BY not_before LIMIT $4) \
+                   UNION ALL \
+                   SELECT id FROM (SELECT id FROM outbox WHERE status = 'pending' AND not_before <= $3 ORDER BY not_before LIMIT $4) \
+                 ) LIMIT $4) \
                  RETURNING *",
                 DbBackend::Sqlite,
             ),
