@@ -57,8 +57,8 @@ pub struct Args {
     /// Places left in the call the approvals race for.
     #[arg(long, default_value_t = 100)]
     pub race_places: i32,
-    /// Server database pool size.
-    #[arg(long, default_value_t = 16)]
+    /// Server database pool size (the shipped default).
+    #[arg(long, default_value_t = 8)]
     pub pool: u32,
     /// Only scenarios whose name contains one of these (comma-separated).
     #[arg(long)]
