@@ -63,7 +63,8 @@ pub struct Args {
     /// Only scenarios whose name contains one of these (comma-separated).
     #[arg(long)]
     pub only: Option<String>,
-    /// A few seconds in all, tiny data: proves the benchmark still works (CI may run it).
+    /// A few seconds in all, tiny data: proves the benchmark still works (CI may run it);
+    /// fails when any scenario gets an unexpected answer.
     #[arg(long)]
     pub smoke: bool,
     /// Extra server settings, e.g. `--env APP__DISPATCHER__CONCURRENCY=32` (repeatable).
@@ -88,7 +89,7 @@ impl Args {
         self.small = 300;
         self.large = self.large.min(1_000);
         self.emails = self.emails.min(300);
-        self.slots = 200;
+        self.slots = 2_000;
         self.race_places = 5;
         self
     }
@@ -117,6 +118,11 @@ async fn main() -> ExitCode {
     for b in backends {
         match run::backend(&args, *b).await {
             Ok(r) => {
+                // The smoke run is a check: an unexpected answer fails it.
+                if args.smoke && r.rows.iter().any(|row| row.errors > 0) {
+                    eprintln!("{b:?}: unexpected answers in the smoke run");
+                    failed = true;
+                }
                 let text = r.render();
                 println!("{text}");
                 out.push_str(&text);
