@@ -7,4 +7,6 @@ mod pg;
 mod smtp;
 
 mod accounts;
+mod notifications;
+mod reminders;
 mod service;
