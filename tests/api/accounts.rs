@@ -13,7 +13,9 @@ async fn register_login_me_logout(app: TestApp) {
     assert!(me["organisation_ids"].as_array().unwrap().is_empty());
     let welcome = app.wait_for_mail("ana@cluster.lt", "Welcome").await;
     assert!(welcome.header("message-id").is_some());
-    let out = app.req(Method::POST, "/api/v1/auth/logout", Some(&token), None, &[]).await;
+    let out = app
+        .req(Method::POST, "/api/v1/auth/logout", Some(&token), None, &[])
+        .await;
     assert_eq!(out.status, 204);
     assert_eq!(app.get("/api/v1/me", Some(&token)).await.status, 401);
 }
@@ -29,8 +31,20 @@ both!(duplicate_email_is_409_and_changes_nothing);
 
 async fn unknown_email_and_wrong_password_look_the_same(app: TestApp) {
     app.user("known@x.eu").await;
-    let a = app.post("/api/v1/auth/login", None, json!({"email": "known@x.eu", "password": "wrong password!"})).await;
-    let b = app.post("/api/v1/auth/login", None, json!({"email": "nobody@x.eu", "password": "wrong password!"})).await;
+    let a = app
+        .post(
+            "/api/v1/auth/login",
+            None,
+            json!({"email": "known@x.eu", "password": "wrong password!"}),
+        )
+        .await;
+    let b = app
+        .post(
+            "/api/v1/auth/login",
+            None,
+            json!({"email": "nobody@x.eu", "password": "wrong password!"}),
+        )
+        .await;
     assert_eq!(a.status, 401);
     assert_eq!(b.status, 401);
     assert_eq!(a["detail"], b["detail"]);
@@ -41,10 +55,22 @@ both!(unknown_email_and_wrong_password_look_the_same);
 async fn login_is_throttled_per_account(app: TestApp) {
     app.user("victim@x.eu").await;
     for _ in 0..5 {
-        let r = app.post("/api/v1/auth/login", None, json!({"email": "victim@x.eu", "password": "wrong password!"})).await;
+        let r = app
+            .post(
+                "/api/v1/auth/login",
+                None,
+                json!({"email": "victim@x.eu", "password": "wrong password!"}),
+            )
+            .await;
         assert_eq!(r.status, 401);
     }
-    let r = app.post("/api/v1/auth/login", None, json!({"email": "victim@x.eu", "password": "correct horse battery"})).await;
+    let r = app
+        .post(
+            "/api/v1/auth/login",
+            None,
+            json!({"email": "victim@x.eu", "password": "correct horse battery"}),
+        )
+        .await;
     assert_eq!(r.status, 429);
     let retry: u64 = r.headers["retry-after"].to_str().unwrap().parse().unwrap();
     assert!(retry >= 1);
@@ -56,17 +82,37 @@ async fn bad_bodies_get_the_right_4xx(app: TestApp) {
     let send = |body: String, ct: &'static str| {
         let c = app.client.clone();
         let url = url.clone();
-        async move { c.post(url).header("content-type", ct).body(body).send().await.unwrap() }
+        async move {
+            c.post(url)
+                .header("content-type", ct)
+                .body(body)
+                .send()
+                .await
+                .unwrap()
+        }
     };
-    assert_eq!(send("{not json".into(), "application/json").await.status(), 400);
-    let r = send(r#"{"email": 5, "password": "x", "full_name": "x"}"#.into(), "application/json").await;
+    assert_eq!(
+        send("{not json".into(), "application/json").await.status(),
+        400
+    );
+    let r = send(
+        r#"{"email": 5, "password": "x", "full_name": "x"}"#.into(),
+        "application/json",
+    )
+    .await;
     assert_eq!(r.status(), 422);
     let body: serde_json::Value = r.json().await.unwrap();
     assert_eq!(body["errors"][0]["field"], "email");
     assert_eq!(send("{}".into(), "text/plain").await.status(), 415);
     let big = format!(r#"{{"email": "{}"}}"#, "a".repeat(2 * 1024 * 1024));
     assert_eq!(send(big, "application/json").await.status(), 413);
-    let r = app.post("/api/v1/auth/register", None, json!({"email": "not-an-email", "password": "short", "full_name": "", "locale": "fr"})).await;
+    let r = app
+        .post(
+            "/api/v1/auth/register",
+            None,
+            json!({"email": "not-an-email", "password": "short", "full_name": "", "locale": "fr"}),
+        )
+        .await;
     assert_eq!(r.status, 422);
     assert_eq!(r["errors"].as_array().unwrap().len(), 4, "{}", r.text);
 }
@@ -74,24 +120,66 @@ both!(bad_bodies_get_the_right_4xx);
 
 async fn only_admins_grant_roles(app: TestApp) {
     let (id, token) = app.user("someone@x.eu").await;
-    let r = app.req(Method::PUT, &format!("/api/v1/users/{id}/role"), Some(&token), Some(json!({"role": "admin"})), &[]).await;
+    let r = app
+        .req(
+            Method::PUT,
+            &format!("/api/v1/users/{id}/role"),
+            Some(&token),
+            Some(json!({"role": "admin"})),
+            &[],
+        )
+        .await;
     assert_eq!(r.status, 403);
     let admin = app.admin().await;
-    let r = app.req(Method::PUT, &format!("/api/v1/users/{id}/role"), Some(&admin), Some(json!({"role": "wizard"})), &[]).await;
+    let r = app
+        .req(
+            Method::PUT,
+            &format!("/api/v1/users/{id}/role"),
+            Some(&admin),
+            Some(json!({"role": "wizard"})),
+            &[],
+        )
+        .await;
     assert_eq!(r.status, 422);
-    let r = app.req(Method::PUT, &format!("/api/v1/users/{id}/role"), Some(&admin), Some(json!({"role": "admin"})), &[]).await;
+    let r = app
+        .req(
+            Method::PUT,
+            &format!("/api/v1/users/{id}/role"),
+            Some(&admin),
+            Some(json!({"role": "admin"})),
+            &[],
+        )
+        .await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r["role"], "admin");
-    let r = app.req(Method::PUT, "/api/v1/users/00000000-0000-0000-0000-000000000000/role", Some(&admin), Some(json!({"role": "admin"})), &[]).await;
+    let r = app
+        .req(
+            Method::PUT,
+            "/api/v1/users/00000000-0000-0000-0000-000000000000/role",
+            Some(&admin),
+            Some(json!({"role": "admin"})),
+            &[],
+        )
+        .await;
     assert_eq!(r.status, 404);
 }
 both!(only_admins_grant_roles);
 
 async fn preferences_round_trip(app: TestApp) {
     let (_, token) = app.user("prefs@x.eu").await;
-    let r = app.req(Method::PUT, "/api/v1/me/notification-preferences", Some(&token), Some(json!({"locale": "da", "reminders": false})), &[]).await;
+    let r = app
+        .req(
+            Method::PUT,
+            "/api/v1/me/notification-preferences",
+            Some(&token),
+            Some(json!({"locale": "da", "reminders": false})),
+            &[],
+        )
+        .await;
     assert_eq!(r.status, 200);
-    let r = app.get("/api/v1/me/notification-preferences", Some(&token)).await;
+    let r = app
+        .get("/api/v1/me/notification-preferences", Some(&token))
+        .await;
     assert_eq!(r["locale"], "da");
     assert_eq!(r["reminders"], false);
 }

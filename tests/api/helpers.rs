@@ -23,13 +23,17 @@ macro_rules! both {
         mod $name {
             #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
             async fn sqlite() {
-                if let Some(app) = $crate::helpers::spawn_app($crate::helpers::Backend::Sqlite).await {
+                if let Some(app) =
+                    $crate::helpers::spawn_app($crate::helpers::Backend::Sqlite).await
+                {
                     super::$name(app).await;
                 }
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
             async fn postgres() {
-                if let Some(app) = $crate::helpers::spawn_app($crate::helpers::Backend::Postgres).await {
+                if let Some(app) =
+                    $crate::helpers::spawn_app($crate::helpers::Backend::Postgres).await
+                {
                     super::$name(app).await;
                 }
             }
@@ -58,7 +62,11 @@ pub struct Resp {
 
 impl Resp {
     pub fn etag(&self) -> String {
-        self.headers.get("etag").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
+        self.headers
+            .get("etag")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
     }
 }
 
@@ -106,19 +114,41 @@ pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Settings)) -> 
     let smtp = SmtpServer::start().await;
     let mut settings = test_settings(&db_url, &smtp);
     tweak(&mut settings);
-    let app = Application::build(settings.clone()).await.expect("build app");
+    let app = Application::build(settings.clone())
+        .await
+        .expect("build app");
     let base = format!("http://{}", app.addr());
     let store = app.store().clone();
     let (tx, rx) = oneshot::channel::<()>();
     tokio::spawn(app.run_until(async move {
         let _ = rx.await;
     }));
-    let client = reqwest::Client::builder().timeout(Duration::from_secs(60)).build().expect("client");
-    Some(TestApp { base, client, store, backend, smtp, db_url, settings, _tmp: tmp, _stop: tx })
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(60))
+        .build()
+        .expect("client");
+    Some(TestApp {
+        base,
+        client,
+        store,
+        backend,
+        smtp,
+        db_url,
+        settings,
+        _tmp: tmp,
+        _stop: tx,
+    })
 }
 
 impl TestApp {
-    pub async fn req(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>, headers: &[(&str, &str)]) -> Resp {
+    pub async fn req(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> Resp {
         let mut r = self.client.request(method, format!("{}{path}", self.base));
         if let Some(t) = token {
             r = r.bearer_auth(t);
@@ -134,7 +164,12 @@ impl TestApp {
         let headers = res.headers().clone();
         let text = res.text().await.unwrap_or_default();
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Resp { status, headers, body, text }
+        Resp {
+            status,
+            headers,
+            body,
+            text,
+        }
     }
 
     pub async fn get(&self, path: &str, token: Option<&str>) -> Resp {
@@ -156,7 +191,13 @@ impl TestApp {
     }
 
     pub async fn login(&self, email: &str) -> String {
-        let r = self.post("/api/v1/auth/login", None, json!({"email": email, "password": "correct horse battery"})).await;
+        let r = self
+            .post(
+                "/api/v1/auth/login",
+                None,
+                json!({"email": email, "password": "correct horse battery"}),
+            )
+            .await;
         assert_eq!(r.status, 200, "login {email}: {}", r.text);
         r["token"].as_str().unwrap_or_default().to_owned()
     }
@@ -181,7 +222,13 @@ impl TestApp {
     /// Grants a role (as an admin) and returns a fresh token for the user.
     pub async fn grant(&self, admin: &str, user_id: &str, role: &str, partnership: Option<&str>) {
         let r = self
-            .req(Method::PUT, &format!("/api/v1/users/{user_id}/role"), Some(admin), Some(json!({"role": role, "partnership_id": partnership})), &[])
+            .req(
+                Method::PUT,
+                &format!("/api/v1/users/{user_id}/role"),
+                Some(admin),
+                Some(json!({"role": role, "partnership_id": partnership})),
+                &[],
+            )
             .await;
         assert_eq!(r.status, 200, "grant {role}: {}", r.text);
     }
@@ -189,12 +236,24 @@ impl TestApp {
     /// Waits until the SMTP server got a message for `to` whose subject or body contains `needle`.
     pub async fn wait_for_mail(&self, to: &str, needle: &str) -> crate::smtp::Received {
         for _ in 0..200 {
-            if let Some(m) = self.smtp.received().into_iter().find(|m| m.to.iter().any(|t| t == to) && m.data.contains(needle)) {
+            if let Some(m) = self
+                .smtp
+                .received()
+                .into_iter()
+                .find(|m| m.to.iter().any(|t| t == to) && m.data.contains(needle))
+            {
                 return m;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        panic!("no mail to {to} containing {needle:?}; got {:?}", self.smtp.received().iter().map(|m| (m.to.clone(), m.header("subject"))).collect::<Vec<_>>());
+        panic!(
+            "no mail to {to} containing {needle:?}; got {:?}",
+            self.smtp
+                .received()
+                .iter()
+                .map(|m| (m.to.clone(), m.header("subject")))
+                .collect::<Vec<_>>()
+        );
     }
 
     /// A second server process on the SAME database and SMTP server (as `cxc serve` run
@@ -209,7 +268,11 @@ impl TestApp {
         tokio::spawn(app.run_until(async move {
             let _ = rx.await;
         }));
-        Peer { base, store, _stop: tx }
+        Peer {
+            base,
+            store,
+            _stop: tx,
+        }
     }
 }
 

@@ -1,6 +1,11 @@
 //! Black-box API tests: the real server on a random port over HTTP, against SQLite and
 //! PostgreSQL, with a real SMTP server catching the mail.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::missing_panics_doc, dead_code)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::missing_panics_doc,
+    dead_code
+)]
 
 mod helpers;
 mod pg;

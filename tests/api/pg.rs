@@ -20,7 +20,9 @@ pub fn server() -> Option<&'static PgServer> {
     SERVER
         .get_or_init(|| {
             if let Ok(url) = std::env::var("TEST_DATABASE_URL") {
-                return Some(PgServer { base_url: url.trim_end_matches('/').to_owned() });
+                return Some(PgServer {
+                    base_url: url.trim_end_matches('/').to_owned(),
+                });
             }
             match start() {
                 Ok(s) => Some(s),
@@ -38,11 +40,19 @@ pub fn server() -> Option<&'static PgServer> {
 }
 
 fn have(cmd: &str) -> bool {
-    Command::new("sh").arg("-c").arg(format!("command -v {cmd}")).stdout(Stdio::null()).status().is_ok_and(|s| s.success())
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {cmd}"))
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 fn is_root() -> bool {
-    Command::new("id").arg("-u").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
 }
 
 fn as_pg(args: &[&str]) -> Command {
@@ -67,27 +77,46 @@ fn start() -> Result<PgServer, String> {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     if is_root() {
-        Command::new("chown").args(["-R", "postgres:postgres"]).arg(&dir).status().map_err(|e| e.to_string())?;
+        Command::new("chown")
+            .args(["-R", "postgres:postgres"])
+            .arg(&dir)
+            .status()
+            .map_err(|e| e.to_string())?;
     }
     let data = dir.join("data");
     let data_s = data.to_string_lossy().to_string();
     let dir_s = dir.to_string_lossy().to_string();
-    let out = as_pg(&["initdb", "-D", &data_s, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"])
-        .stdout(Stdio::null())
-        .output()
-        .map_err(|e| e.to_string())?;
+    let out = as_pg(&[
+        "initdb",
+        "-D",
+        &data_s,
+        "-U",
+        "postgres",
+        "--auth=trust",
+        "-E",
+        "UTF8",
+        "--no-sync",
+    ])
+    .stdout(Stdio::null())
+    .output()
+    .map_err(|e| e.to_string())?;
     if !out.status.success() {
-        return Err(format!("initdb failed: {}", String::from_utf8_lossy(&out.stderr)));
+        return Err(format!(
+            "initdb failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
     }
     let port = free_port();
     let opts = format!(
         "-p {port} -k {dir_s} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400"
     );
     let log = format!("{dir_s}/log");
-    let st = as_pg(&["pg_ctl", "-D", &data_s, "-l", &log, "-o", &opts, "-w", "start"])
-        .stdout(Stdio::null())
-        .status()
-        .map_err(|e| e.to_string())?;
+    let st = as_pg(&[
+        "pg_ctl", "-D", &data_s, "-l", &log, "-o", &opts, "-w", "start",
+    ])
+    .stdout(Stdio::null())
+    .status()
+    .map_err(|e| e.to_string())?;
     if !st.success() {
         return Err(format!("pg_ctl start failed; see {log}"));
     }
@@ -106,19 +135,29 @@ fn start() -> Result<PgServer, String> {
         .stderr(Stdio::null())
         .spawn();
     std::thread::sleep(Duration::from_millis(100));
-    Ok(PgServer { base_url: format!("postgres://postgres@127.0.0.1:{port}") })
+    Ok(PgServer {
+        base_url: format!("postgres://postgres@127.0.0.1:{port}"),
+    })
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(55432)
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or(55432)
 }
 
 /// Creates a fresh database and returns its URL.
 pub async fn fresh_database(server: &PgServer) -> String {
     use cxc_persistence::sea_orm::{ConnectionTrait, Database};
     let name = format!("t_{}", uuid::Uuid::new_v4().simple());
-    let admin = Database::connect(format!("{}/postgres", server.base_url)).await.expect("connect to postgres");
-    admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("create database");
+    let admin = Database::connect(format!("{}/postgres", server.base_url))
+        .await
+        .expect("connect to postgres");
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+        .await
+        .expect("create database");
     admin.close().await.ok();
     format!("{}/{name}", server.base_url)
 }

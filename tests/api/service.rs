@@ -16,7 +16,12 @@ async fn openapi_and_docs_are_served(app: TestApp) {
     assert_eq!(r.status, 200);
     assert!(r["openapi"].as_str().unwrap().starts_with("3.1"));
     assert!(r["paths"]["/api/v1/auth/login"].is_object());
-    let docs = app.client.get(format!("{}/docs/", app.base)).send().await.unwrap();
+    let docs = app
+        .client
+        .get(format!("{}/docs/", app.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(docs.status(), 200);
     let html = docs.text().await.unwrap();
     assert!(html.contains("swagger"), "docs page is Swagger UI");
@@ -28,7 +33,9 @@ async fn unknown_routes_and_methods_are_problems(app: TestApp) {
     let r = app.get("/api/v1/nope", None).await;
     assert_eq!(r.status, 404);
     assert_eq!(r.headers["content-type"], "application/problem+json");
-    let r = app.req(reqwest::Method::DELETE, "/health", None, None, &[]).await;
+    let r = app
+        .req(reqwest::Method::DELETE, "/health", None, None, &[])
+        .await;
     assert_eq!(r.status, 405);
     assert_eq!(r["status"], Value::from(405));
 }

@@ -81,7 +81,12 @@ impl SmtpServer {
                 }
             }
         });
-        Self { addr, inbox, mode, stop }
+        Self {
+            addr,
+            inbox,
+            mode,
+            stop,
+        }
     }
 
     pub fn set_mode(&self, m: Mode) {
@@ -102,7 +107,12 @@ impl SmtpServer {
     }
 }
 
-async fn session(sock: TcpStream, inbox: Arc<Mutex<Vec<Received>>>, mode: Arc<Mutex<Mode>>, mut stop: watch::Receiver<bool>) {
+async fn session(
+    sock: TcpStream,
+    inbox: Arc<Mutex<Vec<Received>>>,
+    mode: Arc<Mutex<Mode>>,
+    mut stop: watch::Receiver<bool>,
+) {
     let (r, mut w) = sock.into_split();
     let mut lines = BufReader::new(r).lines();
     let _ = w.write_all(b"220 test-smtp ESMTP ready\r\n").await;
@@ -124,7 +134,12 @@ async fn session(sock: TcpStream, inbox: Arc<Mutex<Vec<Received>>>, mode: Arc<Mu
             let m = *mode.lock().expect("mode");
             match m {
                 Mode::Accept => {
-                    let addr = line[8..].trim().trim_start_matches(':').trim().trim_matches(['<', '>']).to_owned();
+                    let addr = line[8..]
+                        .trim()
+                        .trim_start_matches(':')
+                        .trim()
+                        .trim_matches(['<', '>'])
+                        .to_owned();
                     rcpt.push(addr);
                     b"250 OK\r\n"
                 }
@@ -138,13 +153,20 @@ async fn session(sock: TcpStream, inbox: Arc<Mutex<Vec<Received>>>, mode: Arc<Mu
                 match lines.next_line().await {
                     Ok(Some(l)) if l == "." => break,
                     Ok(Some(l)) => {
-                        data.push_str(l.strip_prefix('.').filter(|_| l.starts_with("..")).unwrap_or(&l));
+                        data.push_str(
+                            l.strip_prefix('.')
+                                .filter(|_| l.starts_with(".."))
+                                .unwrap_or(&l),
+                        );
                         data.push('\n');
                     }
                     _ => return,
                 }
             }
-            inbox.lock().expect("inbox").push(Received { to: std::mem::take(&mut rcpt), data });
+            inbox.lock().expect("inbox").push(Received {
+                to: std::mem::take(&mut rcpt),
+                data,
+            });
             b"250 OK queued\r\n"
         } else if upper.starts_with("RSET") {
             rcpt.clear();

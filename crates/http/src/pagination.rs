@@ -23,7 +23,11 @@ impl Page {
         match self.limit {
             None => Ok(50),
             Some(n @ 1..=200) => Ok(n.unsigned_abs()),
-            Some(_) => Err(ApiError::invalid("limit", "out_of_range", "limit must be between 1 and 200")),
+            Some(_) => Err(ApiError::invalid(
+                "limit",
+                "out_of_range",
+                "limit must be between 1 and 200",
+            )),
         }
     }
 
@@ -32,7 +36,15 @@ impl Page {
     pub fn after(&self) -> Result<Option<Uuid>, ApiError> {
         self.cursor
             .as_deref()
-            .map(|c| Uuid::parse_str(c).map_err(|_| ApiError::invalid("cursor", "invalid_cursor", "this cursor was not issued by the server")))
+            .map(|c| {
+                Uuid::parse_str(c).map_err(|_| {
+                    ApiError::invalid(
+                        "cursor",
+                        "invalid_cursor",
+                        "this cursor was not issued by the server",
+                    )
+                })
+            })
             .transpose()
     }
 }
@@ -44,10 +56,22 @@ pub struct Paged<T> {
 }
 
 /// Builds a page from `limit + 1` rows fetched in id order.
-pub fn paged<M, T>(mut rows: Vec<M>, limit: u64, id: impl Fn(&M) -> Uuid, map: impl FnMut(M) -> T) -> Paged<T> {
+pub fn paged<M, T>(
+    mut rows: Vec<M>,
+    limit: u64,
+    id: impl Fn(&M) -> Uuid,
+    map: impl FnMut(M) -> T,
+) -> Paged<T> {
     let limit = usize::try_from(limit).unwrap_or(usize::MAX);
     let more = rows.len() > limit;
     rows.truncate(limit);
-    let next_cursor = if more { rows.last().map(|r| id(r).to_string()) } else { None };
-    Paged { items: rows.into_iter().map(map).collect(), next_cursor }
+    let next_cursor = if more {
+        rows.last().map(|r| id(r).to_string())
+    } else {
+        None
+    };
+    Paged {
+        items: rows.into_iter().map(map).collect(),
+        next_cursor,
+    }
 }

@@ -30,10 +30,20 @@ fn with_etag<T: Serialize>(status: StatusCode, version: i32, body: T) -> Respons
 }
 
 /// The keyed request, when the client sent an `Idempotency-Key`.
-pub fn idem_request<B: Serialize>(caller: Uuid, key: Option<String>, path: &str, body: &B) -> Option<IdemRequest> {
+pub fn idem_request<B: Serialize>(
+    caller: Uuid,
+    key: Option<String>,
+    path: &str,
+    body: &B,
+) -> Option<IdemRequest> {
     let key = key?;
     let hash = hex::encode(Sha256::digest(serde_json::to_vec(body).unwrap_or_default()));
-    Some(IdemRequest { user_id: caller, key, path: path.to_owned(), hash })
+    Some(IdemRequest {
+        user_id: caller,
+        key,
+        path: path.to_owned(),
+        hash,
+    })
 }
 
 /// The stored response of an earlier request with the same key, if any.
@@ -42,11 +52,17 @@ pub fn idem_request<B: Serialize>(caller: Uuid, key: Option<String>, path: &str,
 /// 422 when the key was used for a different request.
 pub async fn replay(st: &AppState, req: Option<&IdemRequest>) -> ApiResult<Option<Response>> {
     let Some(req) = req else { return Ok(None) };
-    let Some(r) = st.store.idem_lookup(req).await? else { return Ok(None) };
+    let Some(r) = st.store.idem_lookup(req).await? else {
+        return Ok(None);
+    };
     let status = StatusCode::from_u16(r.status).unwrap_or(StatusCode::OK);
     let mut res = (status, r.body).into_response();
-    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    res.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    res.headers_mut()
+        .insert("idempotent-replayed", HeaderValue::from_static("true"));
     Ok(Some(res))
 }
 
