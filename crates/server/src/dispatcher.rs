@@ -162,13 +162,13 @@ impl Dispatcher {
             }
             Outcome::Failed(e) => {
                 metrics::counter!("cxc_email_failed_total").increment(1);
-                tracing::warn!(message.id = %m.id, kind = %m.kind, attempts = m.attempts, error.message = %e, "email failed");
+                tracing::warn!(message.id = %m.id, kind = %m.kind, attempts = m.attempts, error.message = %redact(&e), "email failed");
                 self.store.mark_failed(m.id, &self.worker, &e).await
             }
             Outcome::Retry(e) => {
                 metrics::counter!("cxc_email_retried_total").increment(1);
                 let next = Utc::now() + self.backoff(m.attempts);
-                tracing::info!(message.id = %m.id, kind = %m.kind, attempts = m.attempts, error.message = %e, "email deferred");
+                tracing::info!(message.id = %m.id, kind = %m.kind, attempts = m.attempts, error.message = %redact(&e), "email deferred");
                 self.store.mark_retry(m.id, &self.worker, &e, next).await
             }
         };
@@ -214,6 +214,17 @@ impl Dispatcher {
     }
 }
 
+/// SMTP replies often quote the recipient (`550 <ana@x.eu>: no such user`); logs must not
+/// carry addresses, so every word with an `@` is masked. (`last_error` in the database,
+/// shown to admins, keeps the full reply.)
+fn redact(error: &str) -> String {
+    error
+        .split(' ')
+        .map(|w| if w.contains('@') { "<address>" } else { w })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 const MAX_BACKOFF_SECS: u64 = 30 * 86_400;
 
 /// `base · 2^(attempt-1)` seconds, capped at `max`, times `jitter` (drawn from 0.5..1.5) so
@@ -232,7 +243,16 @@ fn backoff_delay(base: u64, max: u64, attempt: i32, jitter: f64) -> chrono::Dura
 
 #[cfg(test)]
 mod tests {
-    use super::backoff_delay;
+    use super::{backoff_delay, redact};
+
+    #[test]
+    fn addresses_are_masked_in_logged_errors() {
+        assert_eq!(
+            redact("permanent: 550 5.1.1 <ana@x.eu>: no such user"),
+            "permanent: 550 5.1.1 <address> no such user"
+        );
+        assert_eq!(redact("connection refused"), "connection refused");
+    }
 
     fn secs(base: u64, max: u64, attempt: i32, jitter: f64) -> f64 {
         backoff_delay(base, max, attempt, jitter).num_milliseconds() as f64 / 1000.0
