@@ -43,6 +43,8 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
         .await
         .context("connecting to the database")?;
     db.migrate().await.context("applying migrations")?;
+    // The URL is not logged: it may hold a password.
+    tracing::info!(backend = ?db.backend(), "database ready, migrations applied");
     Ok(Store::new(
         db,
         Arc::new(EmailRenderer),
