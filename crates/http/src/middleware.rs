@@ -36,7 +36,14 @@ pub fn wrap(router: Router, state: &AppState) -> Router {
                 .unwrap_or("-")
                 .to_owned();
             // Paths may carry ids but never personal data; query strings are left out.
-            tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path())
+            // Unsubscribe tokens are credentials: the path is logged without them.
+            let path = req.uri().path();
+            let path = if path.starts_with("/api/v1/unsubscribe/") {
+                "/api/v1/unsubscribe/{token}"
+            } else {
+                path
+            };
+            tracing::info_span!("request", request_id = %id, method = %req.method(), path = %path)
         })
         .on_request(())
         .on_failure(());

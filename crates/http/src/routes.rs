@@ -8,9 +8,11 @@ pub mod application_actions;
 pub mod application_reports;
 pub mod applications;
 pub mod organisations;
+pub mod outbox;
 pub mod partnerships;
 pub mod privacy;
 pub mod service;
+pub mod unsubscribe;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(crate::openapi::base())
@@ -22,4 +24,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(privacy::router())
         .merge(organisations::router())
         .merge(partnerships::router())
+        .merge(outbox::router())
+        .merge(unsubscribe::router())
 }

@@ -9,6 +9,7 @@ pub mod organisations;
 pub mod outbox;
 pub mod partnerships;
 pub mod privacy;
+pub mod unsubscribe;
 
 use std::sync::Arc;
 
@@ -25,16 +26,25 @@ pub struct Store {
     pub public_url: String,
     /// Right-hand side of every `Message-ID`.
     pub mail_domain: String,
+    /// Key of the HMAC that signs unsubscribe links (see [`unsubscribe`]).
+    pub unsubscribe_secret: Arc<[u8]>,
 }
 
 impl Store {
     #[must_use]
-    pub fn new(db: Db, mail: Arc<dyn Renderer>, public_url: String, mail_domain: String) -> Self {
+    pub fn new(
+        db: Db,
+        mail: Arc<dyn Renderer>,
+        public_url: String,
+        mail_domain: String,
+        unsubscribe_secret: &[u8],
+    ) -> Self {
         Self {
             db,
             mail,
             public_url,
             mail_domain,
+            unsubscribe_secret: Arc::from(unsubscribe_secret),
         }
     }
 }

@@ -19,6 +19,7 @@ pub struct Settings {
     pub http: HttpSettings,
     pub telemetry: TelemetrySettings,
     pub retention: RetentionSettings,
+    pub security: SecuritySettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -40,6 +41,43 @@ pub struct DispatcherSettings {
     pub backoff_base_secs: u64,
     pub backoff_max_secs: u64,
     pub lease_secs: i64,
+}
+
+/// Secrets that sign links. Never logged (`Debug` hides them).
+#[derive(Clone, Deserialize)]
+pub struct SecuritySettings {
+    /// HMAC key of the one-click unsubscribe links in reminder emails. Empty means a random
+    /// key per start (links stop working after a restart and differ between processes).
+    pub unsubscribe_secret: String,
+}
+
+impl std::fmt::Debug for SecuritySettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SecuritySettings")
+            .field("unsubscribe_secret", &"<redacted>")
+            .finish()
+    }
+}
+
+impl SecuritySettings {
+    /// The configured key, or a random one (with a warning) when none is configured.
+    #[must_use]
+    pub fn unsubscribe_key(&self) -> Vec<u8> {
+        let configured = self.unsubscribe_secret.trim();
+        if configured.is_empty() {
+            tracing::warn!(
+                "security.unsubscribe_secret is empty: using a random key, so unsubscribe links \
+                 break on restart and differ between processes; set APP__SECURITY__UNSUBSCRIBE_SECRET"
+            );
+            let mut key = vec![0u8; 32];
+            rand::fill(&mut key[..]);
+            return key;
+        }
+        if configured.len() < 32 {
+            tracing::warn!("security.unsubscribe_secret is shorter than 32 characters");
+        }
+        configured.as_bytes().to_vec()
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
