@@ -47,9 +47,21 @@ pub fn wrap(router: Router, state: &AppState) -> Router {
         })
         .on_request(())
         .on_failure(());
+    // Outermost first: ids and tracing see everything; the timeout and limits sit inside
+    // `log_and_measure`, so their bare responses become problem documents and are counted.
     router
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .layer(
+            ServiceBuilder::new()
+                .layer(TimeoutLayer::with_status_code(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    Duration::from_secs(state.settings.request_timeout_secs),
+                ))
+                .layer(RequestBodyTimeoutLayer::new(Duration::from_secs(
+                    state.settings.body_read_timeout_secs,
+                ))),
+        )
         .layer(middleware::from_fn(log_and_measure))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(
@@ -63,16 +75,9 @@ pub fn wrap(router: Router, state: &AppState) -> Router {
                 .layer(CatchPanicLayer::custom(|_| {
                     ApiError::Internal("handler panicked".into()).into_response()
                 }))
-                .layer(TimeoutLayer::with_status_code(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    Duration::from_secs(state.settings.request_timeout_secs),
-                ))
                 .layer(tower::limit::ConcurrencyLimitLayer::new(
                     state.settings.max_concurrent_requests,
-                ))
-                .layer(RequestBodyTimeoutLayer::new(Duration::from_secs(
-                    state.settings.body_read_timeout_secs,
-                ))),
+                )),
         )
 }
 
@@ -87,6 +92,27 @@ async fn log_and_measure(req: Request, next: Next) -> Response {
         .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
     let mut res = next.run(req).await;
     let status = res.status();
+    // Layers outside the handlers (timeouts, limits) answer with empty bodies; every
+    // error the API gives is a problem document.
+    if (status.is_client_error() || status.is_server_error())
+        && !res.headers().contains_key(axum::http::header::CONTENT_TYPE)
+    {
+        let replacement = match status {
+            StatusCode::REQUEST_TIMEOUT => Some(ApiError::RequestTimeout),
+            StatusCode::SERVICE_UNAVAILABLE => Some(ApiError::Unavailable(
+                "the server is busy or the request took too long; retry later".into(),
+            )),
+            StatusCode::PAYLOAD_TOO_LARGE => Some(ApiError::PayloadTooLarge(BODY_LIMIT)),
+            _ => None,
+        };
+        if let Some(e) = replacement {
+            let headers = res.headers().clone();
+            res = e.into_response();
+            for (k, v) in &headers {
+                res.headers_mut().entry(k).or_insert(v.clone());
+            }
+        }
+    }
     let elapsed = start.elapsed();
     if status.is_server_error() {
         let cause = res
