@@ -7,4 +7,8 @@ mod pg;
 mod smtp;
 
 mod accounts;
+mod group_visits;
+mod group_visits_agenda;
+mod group_visits_calendar;
+mod group_visits_registrations;
 mod service;

@@ -176,10 +176,10 @@ impl IntoResponse for ApiError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
-        if let Self::TooManyRequests(secs) = self {
-            if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
-                res.headers_mut().insert(header::RETRY_AFTER, v);
-            }
+        if let Self::TooManyRequests(secs) = self
+            && let Ok(v) = HeaderValue::from_str(&secs.to_string())
+        {
+            res.headers_mut().insert(header::RETRY_AFTER, v);
         }
         if let Self::Internal(cause) = self {
             res.extensions_mut().insert(InternalCause(cause));

@@ -158,10 +158,10 @@ fn ensure_sqlite_dir(url: &str) {
     if path.is_empty() || path.starts_with(":memory:") {
         return;
     }
-    if let Some(parent) = std::path::Path::new(path).parent() {
-        if !parent.as_os_str().is_empty() {
-            // An error here resurfaces, with a clearer message, when the pool opens the file.
-            let _ = std::fs::create_dir_all(parent);
-        }
+    if let Some(parent) = std::path::Path::new(path).parent()
+        && !parent.as_os_str().is_empty()
+    {
+        // An error here resurfaces, with a clearer message, when the pool opens the file.
+        let _ = std::fs::create_dir_all(parent);
     }
 }

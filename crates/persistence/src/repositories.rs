@@ -3,6 +3,13 @@
 //! outbox in the same transaction.
 
 pub mod accounts;
+pub mod group_visits;
+pub mod group_visits_agenda;
+pub mod group_visits_calendar;
+pub mod group_visits_lifecycle;
+pub mod group_visits_participants;
+pub mod group_visits_registrations;
+pub mod group_visits_versions;
 pub mod idempotency;
 pub mod organisations;
 pub mod outbox;
