@@ -8,7 +8,11 @@ mod smtp;
 
 mod accounts;
 mod group_visits;
+mod group_visits_activities;
 mod group_visits_agenda;
+mod group_visits_agenda_rules;
 mod group_visits_calendar;
+mod group_visits_fixtures;
+mod group_visits_my_calendar;
 mod group_visits_registrations;
 mod service;

@@ -8,5 +8,8 @@ use cxc_persistence::repositories::Store;
 /// When the database refuses a write.
 pub async fn demo(_store: &Store) -> anyhow::Result<()> {
     println!("demo data: nothing yet");
+    if let Some((p, o)) = crate::seed_visits::biginn(_store).await? {
+        crate::seed_visits::visits(_store, p, o).await?;
+    }
     Ok(())
 }

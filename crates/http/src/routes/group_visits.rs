@@ -5,7 +5,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use cxc_domain::{agenda::parse_tz, countries};
 use cxc_persistence::{
     Problem,
-    repositories::group_visits::{CANCELLED, DRAFT, PUBLISHED, VisitFilter, VisitInput},
+    repositories::{
+        group_visits::{CANCELLED, DRAFT, PUBLISHED, VisitInput},
+        group_visits_list::VisitFilter,
+    },
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -62,7 +65,11 @@ fn check_visit(r: &CreateVisit) -> ApiResult<VisitInput> {
     let city = validate::text(&r.city, "city", 1, 100, &mut problems);
     let host_country = countries::ProgrammeCountries::normalise(&r.host_country);
     if !countries::is_iso_country(&host_country) {
-        problems.push(Problem::new("host_country", "invalid_country", "must be an ISO 3166-1 alpha-2 country code such as CH"));
+        problems.push(Problem::new(
+            "host_country",
+            "invalid_country",
+            "must be an ISO 3166-1 alpha-2 country code such as CH",
+        ));
     }
     let timezone = match parse_tz(&r.timezone) {
         Ok(tz) => tz.name().to_owned(),
@@ -72,13 +79,25 @@ fn check_visit(r: &CreateVisit) -> ApiResult<VisitInput> {
         }
     };
     if r.ends_on < r.starts_on {
-        problems.push(Problem::new("ends_on", "ends_before_starts", "the visit must end on or after the day it starts"));
+        problems.push(Problem::new(
+            "ends_on",
+            "ends_before_starts",
+            "the visit must end on or after the day it starts",
+        ));
     }
     if !(1..=10_000).contains(&r.capacity) {
-        problems.push(Problem::new("capacity", "out_of_range", "capacity must be between 1 and 10000"));
+        problems.push(Problem::new(
+            "capacity",
+            "out_of_range",
+            "capacity must be between 1 and 10000",
+        ));
     }
     if r.registration_closes_at.date_naive() > r.ends_on {
-        problems.push(Problem::new("registration_closes_at", "closes_after_visit", "registration must close before the visit ends"));
+        problems.push(Problem::new(
+            "registration_closes_at",
+            "closes_after_visit",
+            "registration must close before the visit ends",
+        ));
     }
     if !problems.is_empty() {
         return Err(ApiError::Unprocessable(problems));
@@ -113,8 +132,13 @@ async fn create_visit(
     if let Some(res) = replay(&st, idem.as_ref()).await? {
         return Ok(res);
     }
-    let render = |m: &cxc_persistence::entities::group_visits::Model| body_of(&VisitDto::summary(m.clone(), 0));
-    let v = st.store.create_visit(&input, &c, idem.as_ref().map(|i| (i, &render as _))).await?;
+    let render = |m: &cxc_persistence::entities::group_visits::Model| {
+        body_of(&VisitDto::summary(m.clone(), 0))
+    };
+    let v = st
+        .store
+        .create_visit(&input, &c, idem.as_ref().map(|i| (i, &render as _)))
+        .await?;
     let version = v.version;
     let mut dto = VisitDto::summary(v, 0);
     dto.agenda = Some(vec![]);
@@ -147,10 +171,21 @@ async fn list_visits(
     MaybeAuth(c): MaybeAuth,
     ApiQuery(q): ApiQuery<VisitQuery>,
 ) -> ApiResult<axum::Json<Paged<VisitDto>>> {
-    let page = Page { limit: q.limit, cursor: q.cursor };
+    let page = Page {
+        limit: q.limit,
+        cursor: q.cursor,
+    };
     let limit = page.limit()?;
-    if let Some(s) = q.status.as_deref().filter(|s| ![DRAFT, PUBLISHED, CANCELLED].contains(s)) {
-        return Err(ApiError::invalid("status", "invalid_status", format!("{s:?} is not draft, published or cancelled")));
+    if let Some(s) = q
+        .status
+        .as_deref()
+        .filter(|s| ![DRAFT, PUBLISHED, CANCELLED].contains(s))
+    {
+        return Err(ApiError::invalid(
+            "status",
+            "invalid_status",
+            format!("{s:?} is not draft, published or cancelled"),
+        ));
     }
     let f = VisitFilter {
         host_country: q.host_country,
@@ -162,16 +197,28 @@ async fn list_visits(
         limit: limit + 1,
     };
     let rows = st.store.list_visits(&f, c.as_ref()).await?;
-    Ok(axum::Json(paged(rows, limit, |(v, _)| v.id, |(v, n)| VisitDto::summary(v, n))))
+    Ok(axum::Json(paged(
+        rows,
+        limit,
+        |(v, _)| v.id,
+        |(v, n)| VisitDto::summary(v, n),
+    )))
 }
 
 /// One visit with its agenda (local and UTC times), agenda version, warnings and counts.
 #[utoipa::path(get, path = "/api/v1/group-visits/{id}", tag = "group-visits", params(("id" = Uuid, Path)),
     responses((status = 200, body = VisitDto, headers(("ETag" = String))), (status = 404, body = ProblemDoc)))]
-async fn get_visit(State(st): State<AppState>, MaybeAuth(c): MaybeAuth, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Response> {
+async fn get_visit(
+    State(st): State<AppState>,
+    MaybeAuth(c): MaybeAuth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Response> {
     let view = st.store.visit_view(id, c.as_ref()).await?;
     let version = view.visit.version;
-    Ok(tagged(version, VisitDto::full(view, st.settings.transfer_buffer_minutes)))
+    Ok(tagged(
+        version,
+        VisitDto::full(view, st.settings.transfer_buffer_minutes),
+    ))
 }
 
 /// `draft` → `published`: freezes agenda version 1 and opens registration.
@@ -188,7 +235,10 @@ async fn publish_visit(
     st.store.publish_visit(id, &c, if_match).await?;
     let view = st.store.visit_view(id, Some(&c)).await?;
     let version = view.visit.version;
-    Ok(tagged(version, VisitDto::full(view, st.settings.transfer_buffer_minutes)))
+    Ok(tagged(
+        version,
+        VisitDto::full(view, st.settings.transfer_buffer_minutes),
+    ))
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -210,13 +260,23 @@ async fn cancel_visit(
     ApiPath(id): ApiPath<Uuid>,
     body: Bytes,
 ) -> ApiResult<Response> {
-    let r: CancelVisit = if body.iter().all(u8::is_ascii_whitespace) { CancelVisit::default() } else { parse_json(&body)? };
+    let r: CancelVisit = if body.iter().all(u8::is_ascii_whitespace) {
+        CancelVisit::default()
+    } else {
+        parse_json(&body)?
+    };
     let mut problems = Vec::new();
-    let comment = r.comment.map(|t| validate::text(&t, "comment", 0, 2000, &mut problems)).filter(|t| !t.is_empty());
+    let comment = r
+        .comment
+        .map(|t| validate::text(&t, "comment", 0, 2000, &mut problems))
+        .filter(|t| !t.is_empty());
     if !problems.is_empty() {
         return Err(ApiError::Unprocessable(problems));
     }
-    let v = st.store.cancel_visit(id, &c, if_match, comment.as_deref()).await?;
+    let v = st
+        .store
+        .cancel_visit(id, &c, if_match, comment.as_deref())
+        .await?;
     let version = v.version;
     Ok(tagged(version, VisitDto::summary(v, 0)))
 }

@@ -50,7 +50,9 @@ pub struct CreateItem {
 }
 
 /// Distinguishes a missing field (`None`) from an explicit `null` (`Some(None)`).
-fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
     Option::<T>::deserialize(d).map(Some)
 }
 
@@ -83,7 +85,11 @@ impl Checks {
     fn kind(&mut self, s: &str) -> ItemKind {
         ItemKind::parse(s).unwrap_or_else(|| {
             let all: Vec<&str> = ItemKind::ALL.iter().map(|k| k.as_str()).collect();
-            self.0.push(Problem::new("kind", "invalid_kind", format!("kind must be one of {}", all.join(", "))));
+            self.0.push(Problem::new(
+                "kind",
+                "invalid_kind",
+                format!("kind must be one of {}", all.join(", ")),
+            ));
             ItemKind::Workshop
         })
     }
@@ -96,18 +102,27 @@ impl Checks {
     }
 
     fn optional(&mut self, s: Option<String>, field: &str, max: usize) -> Option<String> {
-        s.map(|t| validate::text(&t, field, 0, max, &mut self.0)).filter(|t| !t.is_empty())
+        s.map(|t| validate::text(&t, field, 0, max, &mut self.0))
+            .filter(|t| !t.is_empty())
     }
 
     fn capacity(&mut self, c: Option<i32>) -> Option<i32> {
         if c.is_some_and(|c| !(1..=10_000).contains(&c)) {
-            self.0.push(Problem::new("capacity", "out_of_range", "capacity must be between 1 and 10000"));
+            self.0.push(Problem::new(
+                "capacity",
+                "out_of_range",
+                "capacity must be between 1 and 10000",
+            ));
         }
         c
     }
 
     fn done<T>(self, v: T) -> ApiResult<T> {
-        if self.0.is_empty() { Ok(v) } else { Err(ApiError::Unprocessable(self.0)) }
+        if self.0.is_empty() {
+            Ok(v)
+        } else {
+            Err(ApiError::Unprocessable(self.0))
+        }
     }
 }
 
@@ -162,8 +177,20 @@ async fn add_item(
     let buffer = st.settings.transfer_buffer_minutes;
     let none = std::collections::HashMap::new();
     let render = |ch: &AgendaChange| body_of(&item_response(ch, &none, buffer));
-    let change = st.store.add_agenda_item(id, &c, if_match, input, idem.as_ref().map(|i| (i, &render as _))).await?;
-    Ok(created(change.visit.version, item_response(&change, &none, buffer)))
+    let change = st
+        .store
+        .add_agenda_item(
+            id,
+            &c,
+            if_match,
+            input,
+            idem.as_ref().map(|i| (i, &render as _)),
+        )
+        .await?;
+    Ok(created(
+        change.visit.version,
+        item_response(&change, &none, buffer),
+    ))
 }
 
 /// Changes an item (same checks as adding it). After publication the change bumps the
@@ -185,16 +212,23 @@ async fn patch_item(
     let mut ck = Checks(Vec::new());
     let patch = ItemPatch {
         kind: r.kind.as_deref().map(|k| ck.kind(k)),
-        title: r.title.map(|t| validate::text(&t, "title", 1, 200, &mut ck.0)),
+        title: r
+            .title
+            .map(|t| validate::text(&t, "title", 1, 200, &mut ck.0)),
         starts_local: r.starts_at.as_deref().map(|t| ck.time(t, "starts_at")),
         ends_local: r.ends_at.as_deref().map(|t| ck.time(t, "ends_at")),
-        venue: r.venue.map(|v| validate::text(&v, "venue", 1, 200, &mut ck.0)),
+        venue: r
+            .venue
+            .map(|v| validate::text(&v, "venue", 1, 200, &mut ck.0)),
         facility: r.facility.map(|f| ck.optional(f, "facility", 200)),
         description: r.description.map(|d| ck.optional(d, "description", 5000)),
         capacity: r.capacity.map(|c| ck.capacity(c)),
     };
     let patch = ck.done(patch)?;
-    let change = st.store.patch_agenda_item(id, item_id, &c, if_match, patch).await?;
+    let change = st
+        .store
+        .patch_agenda_item(id, item_id, &c, if_match, patch)
+        .await?;
     let waitlisted = st.store.visit_view(id, Some(&c)).await?.waitlisted;
     let dto = item_response(&change, &waitlisted, st.settings.transfer_buffer_minutes);
     Ok(tagged(change.visit.version, dto))
@@ -212,7 +246,9 @@ async fn delete_item(
     IfMatch(if_match): IfMatch,
     ApiPath((id, item_id)): ApiPath<(Uuid, Uuid)>,
 ) -> ApiResult<StatusCode> {
-    st.store.delete_agenda_item(id, item_id, &c, if_match).await?;
+    st.store
+        .delete_agenda_item(id, item_id, &c, if_match)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -54,7 +54,13 @@ async fn register(
     let render = |v: &RegistrationView| body_of(&RegistrationDto::new(v));
     let view = st
         .store
-        .register_for_visit(id, &c, r.organisation_id, r.item_id, idem.as_ref().map(|i| (i, &render as _)))
+        .register_for_visit(
+            id,
+            &c,
+            r.organisation_id,
+            r.item_id,
+            idem.as_ref().map(|i| (i, &render as _)),
+        )
         .await?;
     Ok((StatusCode::CREATED, Json(RegistrationDto::new(&view))).into_response())
 }
@@ -78,9 +84,15 @@ async fn list_registrations(
     ApiPath(id): ApiPath<Uuid>,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> ApiResult<Json<Paged<RegistrationDto>>> {
-    let page = Page { limit: q.limit, cursor: q.cursor };
+    let page = Page {
+        limit: q.limit,
+        cursor: q.cursor,
+    };
     let limit = page.limit()?;
-    let rows = st.store.visit_registrations(id, &c, page.after()?, limit + 1).await?;
+    let rows = st
+        .store
+        .visit_registrations(id, &c, page.after()?, limit + 1)
+        .await?;
     Ok(Json(paged(
         rows,
         limit,
@@ -125,9 +137,15 @@ async fn my_registrations(
     Auth(c): Auth,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> ApiResult<Json<Paged<RegistrationDto>>> {
-    let page = Page { limit: q.limit, cursor: q.cursor };
+    let page = Page {
+        limit: q.limit,
+        cursor: q.cursor,
+    };
     let limit = page.limit()?;
-    let rows = st.store.my_visit_registrations(c.id(), page.after()?, limit + 1).await?;
+    let rows = st
+        .store
+        .my_visit_registrations(c.id(), page.after()?, limit + 1)
+        .await?;
     Ok(Json(paged(
         rows,
         limit,

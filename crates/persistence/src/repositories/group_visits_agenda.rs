@@ -7,25 +7,21 @@
 //! and tells the participants it concerns — all in the same transaction.
 use chrono::{DateTime, NaiveDateTime, Utc};
 use cxc_domain::agenda::{AgendaItem, ItemKind, check_item, diff, resolve_local};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set,
-    prelude::Expr,
-};
+use sea_orm::{ActiveModelTrait, DatabaseTransaction, Set};
 use uuid::Uuid;
 
 use super::{
     Store,
     accounts::Caller,
     group_visits::{
-        CANCELLED, DRAFT, Idem, PUBLISHED, REG_CANCELLED, WAITLISTED, domain_item, ensure_manager,
-        live_items, lock_visit, visit_tz,
+        CANCELLED, Idem, PUBLISHED, domain_item, ensure_manager, live_items, lock_visit, visit_tz,
     },
     group_visits_versions::describe,
     new_id,
 };
 use crate::{
     Problem, RepoError, RepoResult,
-    entities::{agenda_items, group_visits, registrations},
+    entities::{agenda_items, group_visits},
 };
 
 /// A new agenda item; local times are in the visit's zone.
@@ -64,7 +60,7 @@ pub struct AgendaChange {
 }
 
 /// Converts both local times, reporting DST gaps and overlaps per field.
-fn resolve(
+pub(crate) fn resolve(
     tz: chrono_tz::Tz,
     starts: NaiveDateTime,
     ends: NaiveDateTime,
@@ -83,7 +79,7 @@ fn resolve(
 }
 
 /// 409 naming the clashing item, or `Ok` when the candidate fits the agenda.
-fn check(
+pub(crate) fn check(
     visit: &group_visits::Model,
     candidate: &AgendaItem,
     live: &[agenda_items::Model],
@@ -103,7 +99,7 @@ fn check(
 }
 
 /// Locks the visit and checks the caller may edit its agenda now.
-async fn editable(
+pub(crate) async fn editable(
     tx: &DatabaseTransaction,
     id: Uuid,
     caller: &Caller,
@@ -125,7 +121,7 @@ async fn editable(
     Ok(visit)
 }
 
-fn text_or_none(s: Option<String>) -> Option<String> {
+pub(crate) fn text_or_none(s: Option<String>) -> Option<String> {
     s.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
 }
 
@@ -166,8 +162,12 @@ impl Store {
             updated_at: Utc::now(),
         };
         check(&visit, &domain_item(&model), &before)?;
-        let item = agenda_items::ActiveModel::from(model).insert(&tx.tx).await?;
-        let change = self.after_agenda_change(&tx.tx, visit, &before, item, caller.id()).await?;
+        let item = agenda_items::ActiveModel::from(model)
+            .insert(&tx.tx)
+            .await?;
+        let change = self
+            .after_agenda_change(&tx.tx, visit, &before, item, caller.id())
+            .await?;
         if let Some((req, render)) = idem {
             self.idem_save(&tx, req, 201, &render(&change)).await?;
         }
@@ -175,152 +175,9 @@ impl Store {
         Ok(change)
     }
 
-    /// Changes an item; capacity changes promote waiting participants when places open.
-    ///
-    /// # Errors
-    /// As [`Store::add_agenda_item`], plus `Conflict` when the capacity would drop
-    /// below the places already confirmed.
-    pub async fn patch_agenda_item(
-        &self,
-        visit_id: Uuid,
-        item_id: Uuid,
-        caller: &Caller,
-        if_match: Option<i32>,
-        p: ItemPatch,
-    ) -> RepoResult<AgendaChange> {
-        let tx = self.db.write().await?;
-        let visit = editable(&tx.tx, visit_id, caller, if_match).await?;
-        let before = live_items(&tx.tx, visit_id).await?;
-        let old = before
-            .iter()
-            .find(|i| i.id == item_id)
-            .cloned()
-            .ok_or(RepoError::NotFound)?;
-        let mut new = old.clone();
-        if let Some(Some(cap)) = p.capacity
-            && cap < old.confirmed_count
-        {
-            return Err(RepoError::conflict(
-                "capacity_below_confirmed",
-                format!("{} places are already confirmed for this activity", old.confirmed_count),
-            ));
-        }
-        if p.capacity == Some(None) && old.capacity.is_some() && self.has_item_registrations(&tx.tx, item_id).await? {
-            return Err(RepoError::conflict(
-                "item_has_registrations",
-                "participants are registered for this activity; its capacity cannot be removed",
-            ));
-        }
-        if p.starts_local.is_some() || p.ends_local.is_some() {
-            let current = domain_item(&old);
-            let starts = p.starts_local.unwrap_or(current.starts_local);
-            let ends = p.ends_local.unwrap_or(current.ends_local);
-            let (s, e) = resolve(visit_tz(&visit), starts, ends)?;
-            new.starts_local = cxc_domain::agenda::format_local(starts);
-            new.ends_local = cxc_domain::agenda::format_local(ends);
-            new.starts_at = s;
-            new.ends_at = e;
-        }
-        if let Some(k) = p.kind {
-            new.kind = k.as_str().to_owned();
-        }
-        new.title = p.title.unwrap_or(new.title);
-        new.venue = p.venue.unwrap_or(new.venue);
-        if let Some(f) = p.facility {
-            new.facility = text_or_none(f);
-        }
-        if let Some(d) = p.description {
-            new.description = text_or_none(d);
-        }
-        if let Some(c) = p.capacity {
-            new.capacity = c;
-        }
-        check(&visit, &domain_item(&new), &before)?;
-        let effective = !diff(&[domain_item(&old)], &[domain_item(&new)]).is_empty();
-        if effective && visit.status == PUBLISHED {
-            new.sequence += 1;
-        }
-        new.updated_at = Utc::now();
-        let item = agenda_items::ActiveModel::from(new)
-            .reset_all()
-            .update(&tx.tx)
-            .await?;
-        let change = self.after_agenda_change(&tx.tx, visit, &before, item, caller.id()).await?;
-        let grew = matches!((old.capacity, change.item.capacity), (Some(a), Some(b)) if b > a);
-        if grew && change.visit.status == PUBLISHED {
-            self.promote_waiting(&tx.tx, &change.visit, Some(item_id)).await?;
-        }
-        tx.commit().await?;
-        Ok(change)
-    }
-
-    /// Removes an item: deleted outright from a draft, kept as removed (and its
-    /// registrations cancelled) once published.
-    ///
-    /// # Errors
-    /// `NotFound`, `Forbidden`, `Stale`, `Conflict` for a cancelled visit.
-    pub async fn delete_agenda_item(
-        &self,
-        visit_id: Uuid,
-        item_id: Uuid,
-        caller: &Caller,
-        if_match: Option<i32>,
-    ) -> RepoResult<AgendaChange> {
-        let tx = self.db.write().await?;
-        let visit = editable(&tx.tx, visit_id, caller, if_match).await?;
-        let before = live_items(&tx.tx, visit_id).await?;
-        let old = before
-            .iter()
-            .find(|i| i.id == item_id)
-            .cloned()
-            .ok_or(RepoError::NotFound)?;
-        let item = if visit.status == DRAFT {
-            agenda_items::Entity::delete_by_id(item_id).exec(&tx.tx).await?;
-            old
-        } else {
-            let mut am: agenda_items::ActiveModel = old.clone().into();
-            am.removed = Set(true);
-            am.sequence = Set(old.sequence + 1);
-            am.updated_at = Set(Utc::now());
-            am.update(&tx.tx).await?
-        };
-        // Participants are told first, while their places on the item still count.
-        let change = self.after_agenda_change(&tx.tx, visit, &before, item, caller.id()).await?;
-        self.cancel_item_registrations(&tx.tx, item_id).await?;
-        tx.commit().await?;
-        Ok(change)
-    }
-
-    async fn has_item_registrations(&self, tx: &DatabaseTransaction, item: Uuid) -> RepoResult<bool> {
-        Ok(registrations::Entity::find()
-            .filter(registrations::Column::ItemId.eq(item))
-            .filter(registrations::Column::Status.ne(REG_CANCELLED))
-            .one(tx)
-            .await?
-            .is_some())
-    }
-
-    /// Cancels every active registration of a removed item.
-    async fn cancel_item_registrations(&self, tx: &DatabaseTransaction, item: Uuid) -> RepoResult<()> {
-        registrations::Entity::update_many()
-            .col_expr(registrations::Column::Status, Expr::value(REG_CANCELLED))
-            .col_expr(registrations::Column::ActiveKey, Expr::value(Option::<String>::None))
-            .col_expr(registrations::Column::CancelledAt, Expr::value(Utc::now()))
-            .filter(registrations::Column::ItemId.eq(item))
-            .filter(registrations::Column::Status.is_in([super::group_visits::CONFIRMED, WAITLISTED]))
-            .exec(tx)
-            .await?;
-        agenda_items::Entity::update_many()
-            .col_expr(agenda_items::Column::ConfirmedCount, Expr::value(0))
-            .filter(agenda_items::Column::Id.eq(item))
-            .exec(tx)
-            .await?;
-        Ok(())
-    }
-
     /// Bumps the visit's version and, when published and something changed for
     /// participants, records the next agenda version and notifies them.
-    async fn after_agenda_change(
+    pub(crate) async fn after_agenda_change(
         &self,
         tx: &DatabaseTransaction,
         visit: group_visits::Model,
@@ -340,7 +197,8 @@ impl Store {
                 let doc = describe(&log, before, &live, |_| true);
                 self.freeze_agenda(tx, visit.id, number, &live, &doc, by)
                     .await?;
-                self.notify_agenda_change(tx, &visit, &log, before, &all).await?;
+                self.notify_agenda_change(tx, &visit, &log, before, &all)
+                    .await?;
             }
         }
         let mut am: group_visits::ActiveModel = visit.clone().into();
@@ -348,6 +206,10 @@ impl Store {
         am.version = Set(visit.version + 1);
         am.updated_at = Set(Utc::now());
         let visit = am.update(tx).await?;
-        Ok(AgendaChange { visit, item, items: live })
+        Ok(AgendaChange {
+            visit,
+            item,
+            items: live,
+        })
     }
 }

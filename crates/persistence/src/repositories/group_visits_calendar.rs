@@ -96,7 +96,11 @@ pub(crate) fn personal_calendar(
 
 impl Store {
     /// Email variables about a visit for one recipient.
-    pub(crate) fn visit_ctx(&self, v: &group_visits::Model, to: &users::Model) -> serde_json::Value {
+    pub(crate) fn visit_ctx(
+        &self,
+        v: &group_visits::Model,
+        to: &users::Model,
+    ) -> serde_json::Value {
         json!({
             "recipient_name": to.full_name,
             "app_url": self.public_url,

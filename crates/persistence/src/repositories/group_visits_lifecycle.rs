@@ -59,7 +59,10 @@ impl Store {
         if visit.status != DRAFT {
             return Err(RepoError::conflict(
                 "not_draft",
-                format!("the visit is {}; only a draft can be published", visit.status),
+                format!(
+                    "the visit is {}; only a draft can be published",
+                    visit.status
+                ),
             ));
         }
         let items = live_items(&tx.tx, id).await?;

@@ -104,7 +104,9 @@ impl Store {
         let reg = registrations::Entity::find_by_id(id)
             .one(&self.db.conn)
             .await?
-            .filter(|r| r.visit_id == visit && (r.user_id == caller.id() || manages(Some(caller), &v)))
+            .filter(|r| {
+                r.visit_id == visit && (r.user_id == caller.id() || manages(Some(caller), &v))
+            })
             .ok_or(RepoError::NotFound)?;
         let pos = positions(&self.db.conn, visit).await?;
         Ok(view(reg, &pos))

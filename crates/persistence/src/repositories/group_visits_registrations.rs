@@ -9,8 +9,7 @@ use chrono::{Duration, Utc};
 use cxc_domain::eligibility::{RuleConfig, check_organisation};
 use cxc_domain::organisation::Role;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, prelude::Expr, sea_query::ExprTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -18,9 +17,10 @@ use super::{
     Store,
     accounts::Caller,
     group_visits::{
-        CANCELLED, CONFIRMED, DRAFT, Idem, REG_CANCELLED, WAITLISTED, lock_visit, manages, visit_start,
+        CANCELLED, CONFIRMED, DRAFT, Idem, REG_CANCELLED, WAITLISTED, lock_visit, visit_start,
     },
     group_visits_lifecycle::VISIT_REMINDER,
+    group_visits_places::{position, scope, take_place},
     new_id,
     outbox::Envelope,
 };
@@ -35,77 +35,6 @@ pub struct RegistrationView {
     pub reg: registrations::Model,
     pub position: Option<i64>,
 }
-
-fn scope(item: Option<Uuid>) -> sea_orm::Condition {
-    match item {
-        Some(i) => sea_orm::Condition::all().add(registrations::Column::ItemId.eq(i)),
-        None => sea_orm::Condition::all().add(registrations::Column::ItemId.is_null()),
-    }
-}
-
-/// Takes one place on the visit or the item if one is left.
-async fn take_place(tx: &DatabaseTransaction, visit: Uuid, item: Option<Uuid>) -> RepoResult<bool> {
-    let res = match item {
-        None => {
-            use group_visits::Column as C;
-            group_visits::Entity::update_many()
-                .col_expr(C::ConfirmedCount, Expr::col(C::ConfirmedCount).add(1))
-                .filter(C::Id.eq(visit))
-                .filter(Expr::col(C::ConfirmedCount).lt(Expr::col(C::Capacity)))
-                .exec(tx)
-                .await?
-        }
-        Some(i) => {
-            use agenda_items::Column as C;
-            agenda_items::Entity::update_many()
-                .col_expr(C::ConfirmedCount, Expr::col(C::ConfirmedCount).add(1))
-                .filter(C::Id.eq(i))
-                .filter(Expr::col(C::ConfirmedCount).lt(Expr::col(C::Capacity)))
-                .exec(tx)
-                .await?
-        }
-    };
-    Ok(res.rows_affected == 1)
-}
-
-/// Gives one place back.
-async fn free_place(tx: &DatabaseTransaction, visit: Uuid, item: Option<Uuid>) -> RepoResult<()> {
-    match item {
-        None => {
-            use group_visits::Column as C;
-            group_visits::Entity::update_many()
-                .col_expr(C::ConfirmedCount, Expr::col(C::ConfirmedCount).sub(1))
-                .filter(C::Id.eq(visit))
-                .filter(C::ConfirmedCount.gt(0))
-                .exec(tx)
-                .await?;
-        }
-        Some(i) => {
-            use agenda_items::Column as C;
-            agenda_items::Entity::update_many()
-                .col_expr(C::ConfirmedCount, Expr::col(C::ConfirmedCount).sub(1))
-                .filter(C::Id.eq(i))
-                .filter(C::ConfirmedCount.gt(0))
-                .exec(tx)
-                .await?;
-        }
-    }
-    Ok(())
-}
-
-/// Position of a waitlisted registration among those of its scope.
-async fn position(tx: &DatabaseTransaction, r: &registrations::Model) -> RepoResult<i64> {
-    let ahead = registrations::Entity::find()
-        .filter(registrations::Column::VisitId.eq(r.visit_id))
-        .filter(scope(r.item_id))
-        .filter(registrations::Column::Status.eq(WAITLISTED))
-        .filter(registrations::Column::QueueSeq.lt(r.queue_seq))
-        .count(tx)
-        .await?;
-    Ok(i64::try_from(ahead).unwrap_or(i64::MAX) + 1)
-}
-
-use sea_orm::PaginatorTrait;
 
 impl Store {
     /// Registers the caller (as a contact of an eligible visiting organisation) for the
@@ -126,31 +55,57 @@ impl Store {
     ) -> RepoResult<RegistrationView> {
         let visit = self.visit_for(visit_id, Some(caller)).await?;
         let org = self.organisation(organisation).await.map_err(|_| {
-            RepoError::invalid("organisation_id", "unknown_organisation", "no organisation with this id")
+            RepoError::invalid(
+                "organisation_id",
+                "unknown_organisation",
+                "no organisation with this id",
+            )
         })?;
         if !self.is_contact(organisation, caller.id()).await? {
-            return Err(RepoError::Forbidden("you are not a contact of this organisation".into()));
+            return Err(RepoError::Forbidden(
+                "you are not a contact of this organisation".into(),
+            ));
         }
         let facts = self.organisation_facts(&org).await?;
-        let report = check_organisation(&facts, Role::Visitor, visit.starts_on, &RuleConfig::default());
+        let report = check_organisation(
+            &facts,
+            Role::Visitor,
+            visit.starts_on,
+            &RuleConfig::default(),
+        );
         if !report.eligible {
             let failed = report.checks.iter().filter(|c| !c.passed);
             return Err(RepoError::Invalid(
-                failed.map(|c| Problem::new("organisation_id", c.rule, c.message.clone())).collect(),
+                failed
+                    .map(|c| Problem::new("organisation_id", c.rule, c.message.clone()))
+                    .collect(),
             ));
         }
 
         let tx = self.db.write().await?;
         let visit = lock_visit(&tx.tx, visit_id).await?;
         match visit.status.as_str() {
-            DRAFT => return Err(RepoError::conflict("not_published", "the visit is not published yet")),
-            CANCELLED => return Err(RepoError::conflict("visit_cancelled", "the visit is cancelled")),
+            DRAFT => {
+                return Err(RepoError::conflict(
+                    "not_published",
+                    "the visit is not published yet",
+                ));
+            }
+            CANCELLED => {
+                return Err(RepoError::conflict(
+                    "visit_cancelled",
+                    "the visit is cancelled",
+                ));
+            }
             _ => {}
         }
         if Utc::now() >= visit.registration_closes_at {
             return Err(RepoError::conflict(
                 "registration_closed",
-                format!("registration closed at {}", visit.registration_closes_at.to_rfc3339()),
+                format!(
+                    "registration closed at {}",
+                    visit.registration_closes_at.to_rfc3339()
+                ),
             ));
         }
         let activity = match item {
@@ -176,7 +131,11 @@ impl Store {
             .await?;
         let queue_seq = last.flatten().unwrap_or(0) + 1;
         let confirmed = take_place(&tx.tx, visit_id, item).await?;
-        let key = format!("{visit_id}/{}/{}", item.map_or("-".into(), |i| i.to_string()), caller.id());
+        let key = format!(
+            "{visit_id}/{}/{}",
+            item.map_or("-".into(), |i| i.to_string()),
+            caller.id()
+        );
         let reg = registrations::ActiveModel {
             id: Set(new_id()),
             visit_id: Set(visit_id),
@@ -196,9 +155,19 @@ impl Store {
             other => other,
         })?;
         let view = if confirmed {
-            self.tell_confirmed(&tx.tx, &visit, activity.as_ref(), &reg, &caller.user, "visit_registration_confirmed")
-                .await?;
-            RegistrationView { reg, position: None }
+            self.tell_confirmed(
+                &tx.tx,
+                &visit,
+                activity.as_ref(),
+                &reg,
+                &caller.user,
+                "visit_registration_confirmed",
+            )
+            .await?;
+            RegistrationView {
+                reg,
+                position: None,
+            }
         } else {
             let pos = position(&tx.tx, &reg).await?;
             let mut ctx = self.visit_ctx(&visit, &caller.user);
@@ -206,9 +175,13 @@ impl Store {
             if let Some(o) = ctx.as_object_mut() {
                 o.insert("position".into(), pos.into());
             }
-            let env = Envelope::to_user(&caller.user, "visit_registration_waitlisted", ctx).about(reg.id);
+            let env =
+                Envelope::to_user(&caller.user, "visit_registration_waitlisted", ctx).about(reg.id);
             self.enqueue(&tx.tx, env).await?;
-            RegistrationView { reg, position: Some(pos) }
+            RegistrationView {
+                reg,
+                position: Some(pos),
+            }
         };
         if let Some((req, render)) = idem {
             self.idem_save(&tx, req, 201, &render(&view)).await?;
@@ -230,7 +203,13 @@ impl Store {
             .one(tx)
             .await?
             .filter(|i| i.visit_id == visit.id && !i.removed)
-            .ok_or_else(|| RepoError::invalid("item_id", "unknown_item", "no agenda item with this id on this visit"))?;
+            .ok_or_else(|| {
+                RepoError::invalid(
+                    "item_id",
+                    "unknown_item",
+                    "no agenda item with this id on this visit",
+                )
+            })?;
         if activity.capacity.is_none() {
             return Err(RepoError::invalid(
                 "item_id",
@@ -256,7 +235,7 @@ impl Store {
     }
 
     /// Confirmation or promotion email, plus the start reminder for a whole-visit place.
-    async fn tell_confirmed(
+    pub(crate) async fn tell_confirmed(
         &self,
         tx: &DatabaseTransaction,
         visit: &group_visits::Model,
@@ -267,114 +246,17 @@ impl Store {
     ) -> RepoResult<()> {
         let mut ctx = self.visit_ctx(visit, user);
         activity_title(&mut ctx, activity);
-        self.enqueue(tx, Envelope::to_user(user, kind, ctx).about(reg.id)).await?;
+        self.enqueue(tx, Envelope::to_user(user, kind, ctx).about(reg.id))
+            .await?;
         let remind_at = visit_start(visit) - Duration::days(3);
         if activity.is_none() && remind_at > Utc::now() {
             let ctx = self.visit_ctx(visit, user);
-            let env = Envelope::to_user(user, VISIT_REMINDER, ctx).about(reg.id).at(remind_at);
+            let env = Envelope::to_user(user, VISIT_REMINDER, ctx)
+                .about(reg.id)
+                .at(remind_at);
             self.enqueue(tx, env).await?;
         }
         Ok(())
-    }
-
-    /// Fills free places of the visit (or one activity) from its waiting list, first
-    /// come first served, telling each promoted person.
-    pub(crate) async fn promote_waiting(
-        &self,
-        tx: &DatabaseTransaction,
-        visit: &group_visits::Model,
-        item: Option<Uuid>,
-    ) -> RepoResult<()> {
-        let activity = match item {
-            Some(i) => agenda_items::Entity::find_by_id(i).one(tx).await?,
-            None => None,
-        };
-        loop {
-            let Some(next) = registrations::Entity::find()
-                .filter(registrations::Column::VisitId.eq(visit.id))
-                .filter(scope(item))
-                .filter(registrations::Column::Status.eq(WAITLISTED))
-                .order_by_asc(registrations::Column::QueueSeq)
-                .order_by_asc(registrations::Column::Id)
-                .one(tx)
-                .await?
-            else {
-                return Ok(());
-            };
-            if !take_place(tx, visit.id, item).await? {
-                return Ok(());
-            }
-            let mut am: registrations::ActiveModel = next.clone().into();
-            am.status = Set(CONFIRMED.into());
-            let reg = am.update(tx).await?;
-            if let Some(user) = users::Entity::find_by_id(reg.user_id).one(tx).await? {
-                self.tell_confirmed(tx, visit, activity.as_ref(), &reg, &user, "visit_registration_promoted")
-                    .await?;
-            }
-        }
-    }
-
-    /// Cancels a registration (the registrant, or a manager of the visit). A freed place
-    /// goes to the first waiting person; cancelling the whole-visit registration also
-    /// cancels the person's activity registrations.
-    ///
-    /// # Errors
-    /// `NotFound` for registrations the caller may not see; `Conflict` when already cancelled.
-    pub async fn cancel_registration(&self, visit_id: Uuid, reg_id: Uuid, caller: &Caller) -> RepoResult<()> {
-        let reg = registrations::Entity::find_by_id(reg_id)
-            .one(&self.db.conn)
-            .await?
-            .filter(|r| r.visit_id == visit_id)
-            .ok_or(RepoError::NotFound)?;
-        let tx = self.db.write().await?;
-        let visit = lock_visit(&tx.tx, visit_id).await?;
-        if reg.user_id != caller.id() && !manages(Some(caller), &visit) {
-            return Err(RepoError::NotFound);
-        }
-        if !self.cancel_one(&tx.tx, &visit, reg_id).await? {
-            return Err(RepoError::conflict("registration_cancelled", "this registration is already cancelled"));
-        }
-        if reg.item_id.is_none() {
-            let activities = registrations::Entity::find()
-                .filter(registrations::Column::VisitId.eq(visit_id))
-                .filter(registrations::Column::ItemId.is_not_null())
-                .filter(registrations::Column::UserId.eq(reg.user_id))
-                .filter(registrations::Column::Status.ne(REG_CANCELLED))
-                .all(&tx.tx)
-                .await?;
-            for a in activities {
-                self.cancel_one(&tx.tx, &visit, a.id).await?;
-            }
-        }
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Cancels one active registration, freeing and refilling its place; false when it
-    /// was not active.
-    async fn cancel_one(&self, tx: &DatabaseTransaction, visit: &group_visits::Model, id: Uuid) -> RepoResult<bool> {
-        let Some(reg) = registrations::Entity::find_by_id(id).one(tx).await? else {
-            return Ok(false);
-        };
-        let res = registrations::Entity::update_many()
-            .col_expr(registrations::Column::Status, Expr::value(REG_CANCELLED))
-            .col_expr(registrations::Column::ActiveKey, Expr::value(Option::<String>::None))
-            .col_expr(registrations::Column::CancelledAt, Expr::value(Utc::now()))
-            .filter(registrations::Column::Id.eq(id))
-            .filter(registrations::Column::Status.is_in([CONFIRMED, WAITLISTED]))
-            .exec(tx)
-            .await?;
-        if res.rows_affected == 0 {
-            return Ok(false);
-        }
-        self.unschedule(tx, id, &[VISIT_REMINDER]).await?;
-        if reg.status == CONFIRMED {
-            free_place(tx, visit.id, reg.item_id).await?;
-            if visit.status != CANCELLED {
-                self.promote_waiting(tx, visit, reg.item_id).await?;
-            }
-        }
-        Ok(true)
     }
 }
 
@@ -385,7 +267,11 @@ fn already_registered() -> RepoError {
 /// Names the activity in the visit title of per-activity emails.
 fn activity_title(ctx: &mut serde_json::Value, activity: Option<&agenda_items::Model>) {
     if let (Some(obj), Some(a)) = (ctx.as_object_mut(), activity) {
-        let visit = obj.get("visit_title").and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+        let visit = obj
+            .get("visit_title")
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_owned();
         obj.insert("visit_title".into(), format!("{visit}: {}", a.title).into());
     }
 }

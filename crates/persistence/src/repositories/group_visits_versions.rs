@@ -107,7 +107,10 @@ pub(crate) fn describe(
 
 impl ChangelogDoc {
     fn is_empty(&self) -> bool {
-        self.added.is_empty() && self.moved.is_empty() && self.removed.is_empty() && self.changed.is_empty()
+        self.added.is_empty()
+            && self.moved.is_empty()
+            && self.removed.is_empty()
+            && self.changed.is_empty()
     }
 }
 
