@@ -40,6 +40,9 @@ async fn lifecycle_visibility_and_filters(app: TestApp) {
     let id = r["id"].as_str().unwrap().to_owned();
 
     // A draft is invisible to everyone but its organisers.
+    let listed = app.get("/api/v1/group-visits", Some(&stranger)).await;
+    assert_eq!(listed.status, 200, "{}", listed.text);
+    assert_eq!(listed["items"], json!([]));
     assert_eq!(
         app.get(&format!("/api/v1/group-visits/{id}"), None)
             .await
@@ -275,3 +278,59 @@ async fn demo_visits_are_seeded_once(app: TestApp) {
     }
 }
 both!(demo_visits_are_seeded_once);
+
+async fn patching_a_visit_needs_if_match_and_more_places_promote(app: TestApp) {
+    let fx = setup(&app).await;
+    let v = open_visit(&app, &fx, 1).await;
+    let path = format!("/api/v1/group-visits/{v}");
+    let (_, a, a_org) = participant(&app, "ana@litek.lt").await;
+    let (_, b, b_org) = participant(&app, "bo@bigscience.dk").await;
+    register(&app, &v, &a, a_org, None).await;
+    let waiting = register(&app, &v, &b, b_org, None).await;
+    assert_eq!(waiting["status"], "waitlisted");
+    let etag = app.get(&path, None).await.etag();
+
+    let patch = |body: serde_json::Value, if_match: Option<String>| {
+        let (app, path, token) = (&app, path.clone(), fx.organiser.clone());
+        async move {
+            let headers: Vec<(&str, &str)> = if_match
+                .as_deref()
+                .map(|m| vec![("if-match", m)])
+                .unwrap_or_default();
+            app.req(Method::PATCH, &path, Some(&token), Some(body), &headers)
+                .await
+        }
+    };
+    assert_eq!(patch(json!({"capacity": 2}), None).await.status, 428);
+    assert_eq!(
+        patch(json!({"capacity": 2}), Some("\"1\"".into()))
+            .await
+            .status,
+        412
+    );
+    let r = patch(json!({"capacity": 0}), Some(etag.clone())).await;
+    assert_eq!(r.status, 422);
+    let r = patch(json!({"starts_on": "2027-04-01"}), Some(etag.clone())).await;
+    assert_eq!(r.status, 422, "dates are fixed: {}", r.text);
+
+    let r = patch(
+        json!({"capacity": 2, "title": "BIGINN at CERN"}),
+        Some(etag.clone()),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r["title"], "BIGINN at CERN");
+    assert_eq!(
+        (
+            r["confirmed_count"].as_i64(),
+            r["waitlisted_count"].as_i64()
+        ),
+        (Some(2), Some(0))
+    );
+    assert_ne!(r.etag(), etag);
+    delivered(&app, "bo@bigscience.dk", "visit_registration_promoted").await;
+    let r = patch(json!({"capacity": 1}), Some(r.etag())).await;
+    assert_eq!(r.status, 409);
+    assert_eq!(r["code"], "capacity_below_confirmed");
+}
+both!(patching_a_visit_needs_if_match_and_more_places_promote);

@@ -137,6 +137,8 @@ async fn limited_activities_have_their_own_waiting_list(app: TestApp) {
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r["confirmed_count"], 3, "the response counts the promotion");
+    assert_eq!(r["waitlisted_count"], 0);
     let fourth = app
         .get(
             &format!(

@@ -8,6 +8,7 @@ pub mod group_visits;
 pub mod group_visits_agenda;
 pub mod group_visits_calendar;
 pub mod group_visits_dto;
+pub mod group_visits_lifecycle;
 pub mod group_visits_registrations;
 pub mod service;
 

@@ -1,6 +1,6 @@
 //! 360ºXchange group visits: create, list, read, publish, cancel. The agenda,
 //! registration and calendar routes live in the sibling `group_visits_*` modules.
-use axum::{body::Bytes, extract::State, response::Response};
+use axum::{extract::State, response::Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use cxc_domain::{agenda::parse_tz, countries};
 use cxc_persistence::{
@@ -16,12 +16,12 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use super::{
-    group_visits_agenda, group_visits_calendar, group_visits_dto::VisitDto,
+    group_visits_agenda, group_visits_calendar, group_visits_dto::VisitDto, group_visits_lifecycle,
     group_visits_registrations,
 };
 use crate::{
     error::{ApiError, ApiResult, ProblemDoc},
-    extract::{ApiJson, ApiPath, ApiQuery, Auth, IdempotencyKey, IfMatch, MaybeAuth, parse_json},
+    extract::{ApiJson, ApiPath, ApiQuery, Auth, IdempotencyKey, MaybeAuth},
     pagination::{Page, Paged, paged},
     respond::{body_of, created, idem_request, replay, tagged},
     state::AppState,
@@ -32,8 +32,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(create_visit, list_visits))
         .routes(routes!(get_visit))
-        .routes(routes!(publish_visit))
-        .routes(routes!(cancel_visit))
+        .merge(group_visits_lifecycle::router())
         .merge(group_visits_agenda::router())
         .merge(group_visits_registrations::router())
         .merge(group_visits_calendar::router())
@@ -219,64 +218,4 @@ async fn get_visit(
         version,
         VisitDto::full(view, st.settings.transfer_buffer_minutes),
     ))
-}
-
-/// `draft` → `published`: freezes agenda version 1 and opens registration.
-#[utoipa::path(post, path = "/api/v1/group-visits/{id}/publish", tag = "group-visits", security(("bearer" = [])),
-    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
-    responses((status = 200, body = VisitDto), (status = 403, body = ProblemDoc), (status = 404, body = ProblemDoc),
-        (status = 409, body = ProblemDoc), (status = 412, body = ProblemDoc)))]
-async fn publish_visit(
-    State(st): State<AppState>,
-    Auth(c): Auth,
-    IfMatch(if_match): IfMatch,
-    ApiPath(id): ApiPath<Uuid>,
-) -> ApiResult<Response> {
-    st.store.publish_visit(id, &c, if_match).await?;
-    let view = st.store.visit_view(id, Some(&c)).await?;
-    let version = view.visit.version;
-    Ok(tagged(
-        version,
-        VisitDto::full(view, st.settings.transfer_buffer_minutes),
-    ))
-}
-
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CancelVisit {
-    /// Told to everyone registered.
-    comment: Option<String>,
-}
-
-/// Cancels the visit and every registration; everyone registered is told by email.
-#[utoipa::path(post, path = "/api/v1/group-visits/{id}/cancel", tag = "group-visits", security(("bearer" = [])),
-    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)), request_body(content = CancelVisit, description = "Optional: an empty body is fine."),
-    responses((status = 200, body = VisitDto), (status = 403, body = ProblemDoc), (status = 404, body = ProblemDoc),
-        (status = 409, body = ProblemDoc), (status = 412, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
-async fn cancel_visit(
-    State(st): State<AppState>,
-    Auth(c): Auth,
-    IfMatch(if_match): IfMatch,
-    ApiPath(id): ApiPath<Uuid>,
-    body: Bytes,
-) -> ApiResult<Response> {
-    let r: CancelVisit = if body.iter().all(u8::is_ascii_whitespace) {
-        CancelVisit::default()
-    } else {
-        parse_json(&body)?
-    };
-    let mut problems = Vec::new();
-    let comment = r
-        .comment
-        .map(|t| validate::text(&t, "comment", 0, 2000, &mut problems))
-        .filter(|t| !t.is_empty());
-    if !problems.is_empty() {
-        return Err(ApiError::Unprocessable(problems));
-    }
-    let v = st
-        .store
-        .cancel_visit(id, &c, if_match, comment.as_deref())
-        .await?;
-    let version = v.version;
-    Ok(tagged(version, VisitDto::summary(v, 0)))
 }

@@ -97,13 +97,23 @@ impl Store {
             .reset_all()
             .update(&tx.tx)
             .await?;
-        let change = self
+        let mut change = self
             .after_agenda_change(&tx.tx, visit, &before, item, caller.id())
             .await?;
         let grew = matches!((old.capacity, change.item.capacity), (Some(a), Some(b)) if b > a);
         if grew && change.visit.status == PUBLISHED {
             self.promote_waiting(&tx.tx, &change.visit, Some(item_id))
                 .await?;
+            // Report the places the promotions just took.
+            if let Some(fresh) = agenda_items::Entity::find_by_id(item_id)
+                .one(&tx.tx)
+                .await?
+            {
+                for i in change.items.iter_mut().filter(|i| i.id == item_id) {
+                    *i = fresh.clone();
+                }
+                change.item = fresh;
+            }
         }
         tx.commit().await?;
         Ok(change)

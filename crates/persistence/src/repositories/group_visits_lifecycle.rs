@@ -1,7 +1,7 @@
-//! Publishing and cancelling a group visit.
+//! Changing, publishing and cancelling a group visit.
 use std::collections::HashSet;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set,
     prelude::Expr, sea_query::ExprTrait,
@@ -12,8 +12,8 @@ use super::{
     Store,
     accounts::Caller,
     group_visits::{
-        CANCELLED, CONFIRMED, DRAFT, REG_CANCELLED, WAITLISTED, all_items, ensure_manager,
-        live_items, lock_visit,
+        CANCELLED, CONFIRMED, DRAFT, PUBLISHED, REG_CANCELLED, WAITLISTED, all_items,
+        ensure_manager, live_items, lock_visit,
     },
     group_visits_calendar::{audience, personal_calendar},
     group_visits_versions::ChangelogDoc,
@@ -23,6 +23,17 @@ use crate::{
     RepoError, RepoResult,
     entities::{agenda_items, group_visits, registrations, users},
 };
+
+/// Fields of a visit that may change after creation. Dates and time zone stay fixed:
+/// every agenda time was resolved in them.
+#[derive(Debug, Clone, Default)]
+pub struct VisitPatch {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub city: Option<String>,
+    pub capacity: Option<i32>,
+    pub registration_closes_at: Option<DateTime<Utc>>,
+}
 
 /// The reminder scheduled for each confirmed whole-visit registration.
 pub const VISIT_REMINDER: &str = "reminder_visit_start";
@@ -44,6 +55,71 @@ async fn locked_for_change(
 }
 
 impl Store {
+    /// Changes the visit's description, capacity or deadline; more places go to the
+    /// waiting list at once.
+    ///
+    /// # Errors
+    /// `Conflict` for a cancelled visit or a capacity below the confirmed places;
+    /// `Invalid` for a deadline after the visit; `Stale`, `Forbidden`, `NotFound`.
+    pub async fn update_visit(
+        &self,
+        id: Uuid,
+        caller: &Caller,
+        if_match: i32,
+        p: VisitPatch,
+    ) -> RepoResult<group_visits::Model> {
+        let tx = self.db.write().await?;
+        let visit = locked_for_change(&tx.tx, id, caller, Some(if_match)).await?;
+        if visit.status == CANCELLED {
+            return Err(RepoError::conflict(
+                "visit_cancelled",
+                "the visit is cancelled",
+            ));
+        }
+        if let Some(c) = p.capacity
+            && c < visit.confirmed_count
+        {
+            return Err(RepoError::conflict(
+                "capacity_below_confirmed",
+                format!("{} places are already confirmed", visit.confirmed_count),
+            ));
+        }
+        if p.registration_closes_at
+            .is_some_and(|t| t.date_naive() > visit.ends_on)
+        {
+            return Err(RepoError::invalid(
+                "registration_closes_at",
+                "closes_after_visit",
+                "registration must close before the visit ends",
+            ));
+        }
+        let grew = p.capacity.is_some_and(|c| c > visit.capacity);
+        let mut am: group_visits::ActiveModel = visit.clone().into();
+        if let Some(t) = p.title {
+            am.title = Set(t);
+        }
+        if let Some(d) = p.description {
+            am.description = Set(d);
+        }
+        if let Some(c) = p.city {
+            am.city = Set(c);
+        }
+        if let Some(c) = p.capacity {
+            am.capacity = Set(c);
+        }
+        if let Some(t) = p.registration_closes_at {
+            am.registration_closes_at = Set(t);
+        }
+        am.version = Set(visit.version + 1);
+        am.updated_at = Set(Utc::now());
+        let updated = am.update(&tx.tx).await?;
+        if grew && updated.status == PUBLISHED {
+            self.promote_waiting(&tx.tx, &updated, None).await?;
+        }
+        tx.commit().await?;
+        Ok(updated)
+    }
+
     /// `draft` → `published`: freezes agenda version 1 and opens registration.
     ///
     /// # Errors
@@ -69,7 +145,7 @@ impl Store {
         self.freeze_agenda(&tx.tx, id, 1, &items, &ChangelogDoc::default(), caller.id())
             .await?;
         let mut am: group_visits::ActiveModel = visit.clone().into();
-        am.status = Set(super::group_visits::PUBLISHED.into());
+        am.status = Set(PUBLISHED.into());
         am.agenda_version = Set(1);
         am.version = Set(visit.version + 1);
         am.updated_at = Set(Utc::now());
