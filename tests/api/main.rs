@@ -16,3 +16,4 @@ mod group_visits_fixtures;
 mod group_visits_my_calendar;
 mod group_visits_registrations;
 mod service;
+mod write_transactions;
