@@ -7,6 +7,12 @@ pub mod accounts;
 pub mod application_actions;
 pub mod application_reports;
 pub mod applications;
+pub mod group_visits;
+pub mod group_visits_agenda;
+pub mod group_visits_calendar;
+pub mod group_visits_dto;
+pub mod group_visits_lifecycle;
+pub mod group_visits_registrations;
 pub mod organisations;
 pub mod outbox;
 pub mod partnerships;
@@ -26,4 +32,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(partnerships::router())
         .merge(outbox::router())
         .merge(unsubscribe::router())
+        .merge(group_visits::router())
 }

@@ -4,6 +4,17 @@
 
 pub mod accounts;
 pub mod applications;
+pub mod group_visits;
+pub mod group_visits_agenda;
+pub mod group_visits_agenda_edit;
+pub mod group_visits_calendar;
+pub mod group_visits_cancellation;
+pub mod group_visits_lifecycle;
+pub mod group_visits_list;
+pub mod group_visits_participants;
+pub mod group_visits_places;
+pub mod group_visits_registrations;
+pub mod group_visits_versions;
 pub mod idempotency;
 pub mod organisations;
 pub mod outbox;

@@ -276,8 +276,11 @@ pub async fn demo(store: &Store) -> anyhow::Result<()> {
             .context("demo host")?,
     };
     let apps = demo_applications::every_state(store, &people).await?;
+    if let Some((p, organiser)) = crate::seed_visits::biginn(store).await? {
+        crate::seed_visits::visits(store, p, organiser).await?;
+    }
     println!(
-        "demo data loaded: partnerships BIGINN and LASER-GO, {} organisations, one open BIGINN call, {apps} applications (one per state)",
+        "demo data loaded: partnerships BIGINN and LASER-GO, {} organisations, one open BIGINN call, {apps} applications (one per state), group visits to CERN and ESS",
         ids.len()
     );
     println!(
