@@ -6,7 +6,7 @@
 //! Cancelling frees the place and promotes the first waiting person in the same
 //! transaction.
 use chrono::{Duration, Utc};
-use cxc_domain::eligibility::{RuleConfig, check_organisation};
+use cxc_domain::eligibility::check_organisation;
 use cxc_domain::organisation::Role;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect, Set,
@@ -71,7 +71,7 @@ impl Store {
             &facts,
             Role::Visitor,
             visit.starts_on,
-            &RuleConfig::default(),
+            super::applications::base_rules(),
         );
         if !report.eligible {
             let failed = report.checks.iter().filter(|c| !c.passed);
