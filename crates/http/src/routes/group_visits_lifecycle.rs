@@ -85,7 +85,7 @@ async fn update_visit(
 /// `draft` → `published`: freezes agenda version 1 and opens registration.
 #[utoipa::path(post, path = "/api/v1/group-visits/{id}/publish", tag = "group-visits", security(("bearer" = [])),
     params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
-    responses((status = 200, body = VisitDto), (status = 403, body = ProblemDoc), (status = 404, body = ProblemDoc),
+    responses((status = 200, body = VisitDto), (status = 401, body = ProblemDoc), (status = 403, body = ProblemDoc), (status = 404, body = ProblemDoc),
         (status = 409, body = ProblemDoc), (status = 412, body = ProblemDoc)))]
 async fn publish_visit(
     State(st): State<AppState>,
@@ -112,7 +112,7 @@ pub struct CancelVisit {
 /// Cancels the visit and every registration; everyone registered is told by email.
 #[utoipa::path(post, path = "/api/v1/group-visits/{id}/cancel", tag = "group-visits", security(("bearer" = [])),
     params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)), request_body(content = CancelVisit, description = "Optional: an empty body is fine."),
-    responses((status = 200, body = VisitDto), (status = 403, body = ProblemDoc), (status = 404, body = ProblemDoc),
+    responses((status = 200, body = VisitDto), (status = 401, body = ProblemDoc), (status = 403, body = ProblemDoc), (status = 404, body = ProblemDoc),
         (status = 409, body = ProblemDoc), (status = 412, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
 async fn cancel_visit(
     State(st): State<AppState>,
