@@ -126,14 +126,20 @@ class Server:
     def start(self):
         env = dict(self.env, APP__SERVER__PORT=str(self.port))
         self.proc = subprocess.Popen([self.binary, "serve"], env=env, stdout=self.log, stderr=self.log)
-        for _ in range(300):
+        deadline = time.time() + 120  # generous: CI machines are shared and slow
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                break
             try:
                 if call(self.base, "GET", "/health", timeout=1)[0] == 200:
                     return
             except OSError:
                 pass
             time.sleep(0.05)
-        raise SystemExit("server did not start; see the log")
+        self.log.flush()
+        with open(self.log.name, "rb") as f:
+            tail = f.read()[-4000:].decode(errors="replace")
+        raise SystemExit(f"server on port {self.port} did not start (exit code {self.proc.poll()}); log tail:\n{tail}")
 
     def kill(self):
         self.proc.send_signal(signal.SIGKILL)

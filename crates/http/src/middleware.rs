@@ -90,7 +90,22 @@ async fn log_and_measure(req: Request, next: Next) -> Response {
         .extensions()
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
-    let mut res = next.run(req).await;
+    // A declared length over the limit is refused before a byte of the body is read.
+    let declared = req
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let mut res = if declared.is_some_and(|n| n > BODY_LIMIT as u64) {
+        let mut r = ApiError::PayloadTooLarge(BODY_LIMIT).into_response();
+        r.headers_mut().insert(
+            axum::http::header::CONNECTION,
+            HeaderValue::from_static("close"),
+        );
+        r
+    } else {
+        next.run(req).await
+    };
     let status = res.status();
     // Layers outside the handlers (timeouts, limits) answer with empty bodies; every
     // error the API gives is a problem document.
