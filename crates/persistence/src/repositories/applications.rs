@@ -169,6 +169,19 @@ impl Store {
     }
 }
 
+/// An email context with extra fields.
+pub(crate) fn with<const N: usize>(
+    mut ctx: serde_json::Value,
+    extra: [(&str, serde_json::Value); N],
+) -> serde_json::Value {
+    if let Some(o) = ctx.as_object_mut() {
+        for (k, v) in extra {
+            o.insert(k.to_owned(), v);
+        }
+    }
+    ctx
+}
+
 /// `status IN (states)`, for other repositories.
 #[must_use]
 pub fn status_in_public(states: &[Status]) -> SimpleExpr {

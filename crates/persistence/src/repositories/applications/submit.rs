@@ -10,7 +10,7 @@ use sea_orm::sea_query::ExprTrait;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, prelude::Expr};
 use uuid::Uuid;
 
-use super::{ParticipantData, history, status_in, transition};
+use super::{ParticipantData, history, status_in, transition, with};
 use crate::{
     Backend, Problem, RepoError, RepoResult,
     entities::{applications, calls, organisations, users},
@@ -300,11 +300,13 @@ impl Store {
             Some(&note),
         )
         .await?;
-        let mut ctx = self.email_ctx(&tx.tx, &updated).await?;
-        if let Some(o) = ctx.as_object_mut() {
-            o.insert("accepted".into(), accept.into());
-            o.insert("comment".into(), comment.unwrap_or_default().into());
-        }
+        let ctx = with(
+            self.email_ctx(&tx.tx, &updated).await?,
+            [
+                ("accepted", accept.into()),
+                ("comment", comment.unwrap_or_default().into()),
+            ],
+        );
         if let Some(applicant) = users::Entity::find_by_id(updated.applicant_id)
             .one(&tx.tx)
             .await?
