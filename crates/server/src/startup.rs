@@ -39,6 +39,8 @@ impl Renderer for EmailRenderer {
 /// # Errors
 /// When the database is unreachable or a migration fails.
 pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
+    // First caller wins: in one process all servers judge by the same rules.
+    cxc_persistence::repositories::applications::install_rules(settings.rules.rule_config());
     let db = Db::connect(&settings.database)
         .await
         .context("connecting to the database")?;

@@ -17,11 +17,19 @@ use crate::{
     repositories::{Store, accounts::Caller, outbox::Envelope},
 };
 
-/// The built-in rule set (programme countries, holiday calendars); calls override the
-/// duration limits.
+static RULES: OnceLock<RuleConfig> = OnceLock::new();
+
+/// The rule set every check uses: built-in tables (programme countries, holiday
+/// calendars) with the operator's `[rules]` settings applied; calls override the duration
+/// limits.
 pub fn base_rules() -> &'static RuleConfig {
-    static RULES: OnceLock<RuleConfig> = OnceLock::new();
     RULES.get_or_init(RuleConfig::default)
+}
+
+/// Installs the configured rule set; only the first call takes effect (start-up).
+/// Returns whether this call installed it.
+pub fn install_rules(cfg: RuleConfig) -> bool {
+    RULES.set(cfg).is_ok()
 }
 
 /// The call's lump sum for a host country, else its default.
