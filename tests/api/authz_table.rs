@@ -62,6 +62,8 @@ pub fn rows() -> Vec<Row> {
         // Service. Metrics are public in the test configuration ("anyone (configurable)").
         fixed(M::GET, "/health", PUBLIC),
         fixed(M::GET, "/metrics", PUBLIC),
+        // The constant endpoint: the benchmark's framework ceiling.
+        fixed(M::GET, "/api/v1/ping", PUBLIC),
         // Accounts. A signed-in caller may register or log in another account.
         row(
             M::POST,

@@ -49,3 +49,12 @@ async fn metrics_are_prometheus_text(app: TestApp) {
     assert!(r.text.contains("cxc_http_requests_total"));
 }
 both!(metrics_are_prometheus_text);
+
+async fn ping_is_a_documented_constant(app: TestApp) {
+    let r = app.get("/api/v1/ping", None).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r["pong"], true);
+    let doc = app.get("/openapi.json", None).await;
+    assert!(doc["paths"]["/api/v1/ping"]["get"].is_object());
+}
+both!(ping_is_a_documented_constant);

@@ -21,8 +21,12 @@ pub enum SendError {
     Permanent(String),
 }
 
+mod nodelay;
+
 enum Inner {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    /// Plain or STARTTLS relays: our own pool with `TCP_NODELAY` (see `nodelay`).
+    NoDelay(Box<nodelay::NoDelayPool>),
     File {
         transport: AsyncFileTransport<Tokio1Executor>,
         dir: PathBuf,
@@ -48,7 +52,15 @@ impl Mailer {
     /// idle-connection reaper at construction (and would panic otherwise).
     pub fn new(settings: &EmailSettings) -> Result<Self, BuildError> {
         let inner = match settings.transport {
-            TransportKind::Smtp => Inner::Smtp(smtp_transport(settings)?),
+            TransportKind::Smtp if tokio::runtime::Handle::try_current().is_err() => {
+                return Err(BuildError::Transport(
+                    "the SMTP mailer must be created inside a Tokio runtime".into(),
+                ));
+            }
+            TransportKind::Smtp => match nodelay::NoDelayPool::for_settings(settings)? {
+                Some(pool) => Inner::NoDelay(Box::new(pool)),
+                None => Inner::Smtp(smtp_transport(settings)?),
+            },
             TransportKind::File => {
                 let dir = settings.file_dir.clone();
                 std::fs::create_dir_all(&dir).map_err(|e| {
@@ -65,7 +77,7 @@ impl Mailer {
 
     pub fn kind(&self) -> TransportKind {
         match self.inner {
-            Inner::Smtp(_) => TransportKind::Smtp,
+            Inner::Smtp(_) | Inner::NoDelay(_) => TransportKind::Smtp,
             Inner::File { .. } => TransportKind::File,
         }
     }
@@ -73,6 +85,7 @@ impl Mailer {
     pub async fn send(&self, msg: Message) -> Result<(), SendError> {
         match &self.inner {
             Inner::Smtp(t) => t.send(msg).await.map(drop).map_err(classify_smtp),
+            Inner::NoDelay(p) => p.send(&msg).await,
             Inner::File { transport, dir } => {
                 // The directory may have been removed since start-up
                 // (e.g. a developer cleaning ./data); recreate it.

@@ -24,7 +24,7 @@ impl Default for DatabaseSettings {
     fn default() -> Self {
         Self {
             url: "sqlite://data/cxc.db?mode=rwc".into(),
-            max_connections: 16,
+            max_connections: 8,
             min_connections: 1,
             acquire_timeout_secs: 10,
             busy_timeout_ms: 5000,

@@ -4,6 +4,8 @@
 
 pub mod accounts;
 pub mod applications;
+pub mod auth_cache;
+pub mod bulk;
 pub mod group_visits;
 pub mod group_visits_agenda;
 pub mod group_visits_agenda_edit;
@@ -39,6 +41,8 @@ pub struct Store {
     pub mail_domain: String,
     /// Key of the HMAC that signs unsubscribe links (see [`unsubscribe`]).
     pub unsubscribe_secret: Arc<[u8]>,
+    /// Callers authenticated in the last second (shared by clones).
+    pub auth_cache: Arc<auth_cache::AuthCache>,
 }
 
 impl Store {
@@ -56,6 +60,7 @@ impl Store {
             public_url,
             mail_domain,
             unsubscribe_secret: Arc::from(unsubscribe_secret),
+            auth_cache: Arc::default(),
         }
     }
 }

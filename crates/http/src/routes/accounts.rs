@@ -91,9 +91,8 @@ async fn register(
         return Err(ApiError::Unprocessable(problems));
     }
     let password = r.password;
-    let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password))
+    let hash = auth::hash_password_bounded(password)
         .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?
         .map_err(ApiError::Internal)?;
     let user = st
         .store
@@ -145,9 +144,9 @@ async fn login(
         |u| u.password_hash.clone(),
     );
     let password = r.password;
-    let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
+    let ok = auth::verify_password_bounded(password, hash)
         .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+        .map_err(ApiError::Internal)?;
     let Some(user) = user.filter(|_| ok) else {
         st.throttle.record_failure(&email, &ip);
         return Err(ApiError::Unauthorized);

@@ -1,4 +1,4 @@
-//! `/health`, `/metrics`, `/openapi.json`, `/docs`.
+//! `/health`, `/metrics`, `/api/v1/ping`, `/openapi.json`, `/docs`.
 use axum::{
     Json,
     extract::State,
@@ -19,6 +19,20 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(health))
         .routes(routes!(metrics))
+        .routes(routes!(ping))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Pong {
+    pong: bool,
+}
+
+/// A constant answer through the whole middleware stack, touching nothing else: the
+/// benchmark's ceiling for the framework and the network (load balancers may use it too).
+#[utoipa::path(get, path = "/api/v1/ping", tag = "service",
+    responses((status = 200, body = Pong)))]
+async fn ping() -> Json<Pong> {
+    Json(Pong { pong: true })
 }
 
 #[derive(Serialize, ToSchema)]

@@ -99,7 +99,7 @@ impl Store {
     }
 
     async fn relation(&self, caller: &Caller, app: &applications::Model) -> RepoResult<Relation> {
-        let orgs = self.organisation_ids_of(caller.id()).await?;
+        let orgs = &caller.organisations;
         Ok(Relation {
             applicant: app.applicant_id == caller.id(),
             visitor_contact: orgs.contains(&app.organisation_id),

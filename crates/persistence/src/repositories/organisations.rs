@@ -232,6 +232,7 @@ impl Store {
             self.idem_save(&tx, req, 201, &render(&model)).await?;
         }
         tx.commit().await?;
+        self.auth_cache.invalidate();
         Ok(model)
     }
 
@@ -371,6 +372,7 @@ impl Store {
             other => other,
         })?;
         tx.commit().await?;
+        self.auth_cache.invalidate();
         Ok(user)
     }
 

@@ -116,6 +116,7 @@ impl Store {
             .await?;
         anonymise_mail(&tx.tx, outbox::Column::ToUserId.eq(user)).await?;
         tx.commit().await?;
+        self.auth_cache.invalidate();
         Ok(())
     }
 

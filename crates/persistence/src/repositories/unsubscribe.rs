@@ -77,6 +77,7 @@ impl Store {
         };
         self.drop_optional_for(&tx.tx, user_id).await?;
         tx.commit().await?;
+        self.auth_cache.invalidate();
         tracing::info!(user.id = %user_id, "unsubscribed from optional mail");
         Ok(user)
     }

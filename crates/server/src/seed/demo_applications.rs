@@ -27,6 +27,7 @@ async fn caller(
     grants: Vec<(String, Option<Uuid>)>,
 ) -> anyhow::Result<Caller> {
     Ok(Caller {
+        organisations: store.organisation_ids_of(id).await.map_err(repo)?,
         user: store.user(id).await.map_err(repo)?,
         session_id: Uuid::nil(),
         grants,
