@@ -126,14 +126,20 @@ class Server:
     def start(self):
         env = dict(self.env, APP__SERVER__PORT=str(self.port))
         self.proc = subprocess.Popen([self.binary, "serve"], env=env, stdout=self.log, stderr=self.log)
-        for _ in range(300):
+        deadline = time.time() + 120  # generous: CI machines are shared and slow
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                break
             try:
                 if call(self.base, "GET", "/health", timeout=1)[0] == 200:
                     return
             except OSError:
                 pass
             time.sleep(0.05)
-        raise SystemExit("server did not start; see the log")
+        self.log.flush()
+        with open(self.log.name, "rb") as f:
+            tail = f.read()[-4000:].decode(errors="replace")
+        raise SystemExit(f"server on port {self.port} did not start (exit code {self.proc.poll()}); log tail:\n{tail}")
 
     def kill(self):
         self.proc.send_signal(signal.SIGKILL)
@@ -170,17 +176,17 @@ def create(base, path, body, token):
     return b
 
 
-def setup(base, admin_email, places, n_apps):
+def setup(base, admin_email, places, n_apps, tag=""):
     admin = login(base, admin_email)
-    coord_id, _ = register(base, "coordinator@crash.test")
-    host_id, host = register(base, "host@crash.test")
+    coord_id, _ = register(base, f"coordinator{tag}@crash.test")
+    host_id, host = register(base, f"host{tag}@crash.test")
     lt = create(base, "/api/v1/organisations", org("Cluster LT", "LT", 54.69, 25.28, "cluster_organisation", []), admin)["id"]
     dk = create(base, "/api/v1/organisations", org("Cluster DK", "DK", 55.68, 12.57, "cluster_organisation", []), admin)["id"]
-    p = create(base, "/api/v1/partnerships", {"name": "BIGINN", "grant_agreement": "101037928", "programme": "COSME", "budget_cents": 49626100,
+    p = create(base, "/api/v1/partnerships", {"name": "BIGINN" + tag, "grant_agreement": "101037928", "programme": "COSME", "budget_cents": 49626100,
                "starts_on": "2022-02-01", "ends_on": "2030-01-31", "partners": [{"organisation_id": lt, "role": "coordinator"}, {"organisation_id": dk, "role": "partner"}]}, admin)["id"]
     s, b, _ = call(base, "PUT", f"/api/v1/users/{coord_id}/role", {"role": "coordinator", "partnership_id": p}, admin)
     assert s == 200, b
-    coord = login(base, "coordinator@crash.test")
+    coord = login(base, f"coordinator{tag}@crash.test")
     now = datetime.now(timezone.utc)
     c = create(base, f"/api/v1/partnerships/{p}/calls", {"title": "Crash call", "opens_at": (now - timedelta(days=1)).isoformat(), "closes_at": (now + timedelta(days=30)).isoformat(),
                "budget_cents": 100000000, "places": places, "min_working_days": 3, "max_days": 31, "lump_sum_default_cents": 80000,
@@ -191,7 +197,7 @@ def setup(base, admin_email, places, n_apps):
         start += timedelta(days=1)
     apps = []
     for i in range(n_apps):
-        _, tok = register(base, f"applicant{i}@crash.test")
+        _, tok = register(base, f"applicant{tag}{i}@crash.test")
         v = create(base, "/api/v1/organisations", org(f"Visitor {i}", "LT", 54.9, 23.9, "sme", [lt]), tok)["id"]
         a = create(base, f"/api/v1/calls/{c}/applications", {"organisation_id": v, "host_organisation_id": host_org,
                    "participant": {"full_name": f"P {i}", "email": f"p{i}@crash.test", "nationality": "LT", "base_country": "LT"},
@@ -263,7 +269,8 @@ def verify(db, load, call_id, places, binary, env):
         failures.append(f"{len(lost)} acknowledged registrations are missing, e.g. {lost[:3]}")
     if no_mail:
         failures.append(f"{len(no_mail)} acknowledged registrations have no welcome email")
-    rows = db.query(f"SELECT {db.hex_id('id')}, status, grant_cents FROM applications")
+    call_hex = call_id.replace("-", "")
+    rows = db.query(f"SELECT {db.hex_id('id')}, status, grant_cents FROM applications WHERE {db.hex_id('call_id')} = '{call_hex}'")
     by_id = {r[0]: r for r in rows}
     approved_rows = [r for r in rows if r[1] == "approved"]
     for a in load.approved:
@@ -272,14 +279,14 @@ def verify(db, load, call_id, places, binary, env):
             failures.append(f"acknowledged approval of {a} is not in the database ({r})")
     if len(approved_rows) < len(load.approved):
         failures.append(f"{len(load.approved)} approvals acknowledged but only {len(approved_rows)} approved rows")
-    taken, committed, budget, cap = db.query("SELECT places_taken, budget_committed_cents, budget_cents, places FROM calls")[0]
+    taken, committed, budget, cap = db.query(f"SELECT places_taken, budget_committed_cents, budget_cents, places FROM calls WHERE {db.hex_id('id')} = '{call_hex}'")[0]
     grants = sum(int(r[2] or 0) for r in approved_rows)
     if int(taken) != len(approved_rows) or int(committed) != grants:
         failures.append(f"call counters ({taken} places, {committed} cents) differ from approved applications ({len(approved_rows)}, {grants})")
     if int(taken) > int(cap) or int(committed) > int(budget):
         failures.append(f"call over-committed: {taken}/{cap} places, {committed}/{budget} cents")
-    decisions = int(db.query("SELECT COUNT(*) FROM outbox WHERE kind = 'decision_approved'")[0][0])
-    if decisions < len(approved_rows):
+    decided = {r[0] for r in db.query(f"SELECT {db.hex_id('subject_id')} FROM outbox WHERE kind = 'decision_approved'")}
+    if any(r[0] not in decided for r in approved_rows):
         failures.append(f"{len(approved_rows)} approvals but {decisions} decision emails")
     if isinstance(db, Sqlite):
         check = db.query("PRAGMA integrity_check")
@@ -330,7 +337,7 @@ def main():
     print(f"[{args.backend}] kills survived: {kills}; acknowledged writes verified: {len(load.users)} registrations, {len(load.approved)} approvals "
           f"({load.attempts} requests); approved in DB: {approved}/{args.places} places")
     if pg:
-        failures += two_servers(binary, env, pg, log, sink)
+        failures += two_servers(binary, env, pg, log, sink, admin)
         pg.stop()
     if failures:
         print("FAILED:\n  " + "\n  ".join(failures))
@@ -340,14 +347,15 @@ def main():
     print("OK")
 
 
-def two_servers(binary, env, pg, log, sink):
+def two_servers(binary, env, pg, log, sink, admin, places=6, n_apps=14):
     """Two processes on one PostgreSQL under load: invariants hold, no email twice."""
     a, b = Server(binary, env, free_port(), log), Server(binary, env, free_port(), log)
     a.start()
     b.start()
     sink.ids.clear()
     pg.query("UPDATE outbox SET status = 'sent' WHERE status <> 'sent'")
-    load = Load([a, b], None, [])
+    coord, call_id, apps = setup(a.base, admin, places, n_apps, tag="-two")
+    load = Load([a, b], coord, apps)
     threads = load.run()
     time.sleep(5)
     load.stop.set()
@@ -359,14 +367,16 @@ def two_servers(binary, env, pg, log, sink):
         time.sleep(0.1)
     a.stop()
     b.stop()
-    failures = []
+    failures, approved = verify(pg, load, call_id, places, binary, env)
+    failures = [f"two servers: {f}" for f in failures]
     sent = int(pg.query("SELECT COUNT(*) FROM outbox WHERE kind = 'welcome' AND to_email LIKE 'load-%'")[0][0])
     dupes = len(sink.ids) - len(set(sink.ids))
     if dupes:
         failures.append(f"two servers: {dupes} emails delivered twice")
     if len(set(sink.ids)) < len(load.users):
         failures.append(f"two servers: {len(load.users)} registrations but {len(set(sink.ids))} emails delivered")
-    print(f"[postgres, 2 servers] {len(load.users)} registrations, {len(sink.ids)} emails delivered, {dupes} duplicates, {sent} welcome rows")
+    print(f"[postgres, 2 servers] {len(load.users)} registrations and {len(load.approved)} approvals acknowledged; "
+          f"approved in DB: {approved}/{places} places; {len(sink.ids)} emails delivered, {dupes} duplicates, {sent} welcome rows")
     return failures
 
 

@@ -62,6 +62,7 @@ async fn open(url: &str, pool: u32) -> anyhow::Result<Store> {
         Arc::new(EmailRenderer),
         "http://127.0.0.1".into(),
         "bench.example".into(),
+        b"bench-unsubscribe-secret",
     ))
 }
 

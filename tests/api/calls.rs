@@ -207,7 +207,7 @@ async fn calls_filter_by_open_and_partnership(app: TestApp) {
     };
     assert_eq!(
         ids(app.get("/api/v1/calls?open=true", None).await),
-        [open.clone()]
+        std::slice::from_ref(&open)
     );
     assert_eq!(
         ids(app.get("/api/v1/calls?open=false", None).await),
@@ -217,7 +217,7 @@ async fn calls_filter_by_open_and_partnership(app: TestApp) {
         ids(app
             .get(&format!("/api/v1/calls?partnership_id={other}"), None)
             .await),
-        [closed.clone()]
+        std::slice::from_ref(&closed)
     );
     assert_eq!(
         ids(app

@@ -91,6 +91,8 @@ pub fn test_settings(db_url: &str, smtp: &SmtpServer) -> Settings {
     s.email.smtp_url = smtp.url();
     s.dispatcher.poll_interval_ms = 50;
     s.http.login_max_failures_per_ip = 1000;
+    // Fixed per test app and copied to peers, so every process signs the same links.
+    s.security.unsubscribe_secret = format!("test-secret-{}", uuid::Uuid::new_v4().simple());
     s
 }
 
@@ -253,4 +255,30 @@ impl TestApp {
                 .collect::<Vec<_>>()
         );
     }
+
+    /// A second server process on the SAME database and SMTP server (as `cxc serve` run
+    /// twice against one PostgreSQL): its own pool, HTTP port and dispatcher.
+    pub async fn spawn_peer(&self, tweak: impl FnOnce(&mut Settings)) -> Peer {
+        let mut settings = self.settings.clone();
+        tweak(&mut settings);
+        let app = Application::build(settings).await.expect("build peer app");
+        let base = format!("http://{}", app.addr());
+        let store = app.store().clone();
+        let (tx, rx) = oneshot::channel::<()>();
+        tokio::spawn(app.run_until(async move {
+            let _ = rx.await;
+        }));
+        Peer {
+            base,
+            store,
+            _stop: tx,
+        }
+    }
+}
+
+/// Another server on a [`TestApp`]'s database; stops when dropped.
+pub struct Peer {
+    pub base: String,
+    pub store: Store,
+    _stop: oneshot::Sender<()>,
 }

@@ -59,3 +59,22 @@ async fn a_body_that_never_arrives_times_out() {
     assert!(head.starts_with("HTTP/1.1 408"), "{head}");
     assert_eq!(app.get("/health", None).await.status, 200);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_request_over_the_time_limit_gets_a_problem_document() {
+    let app = spawn_with(Backend::Sqlite, |s| s.http.request_timeout_secs = 1)
+        .await
+        .unwrap();
+    let addr = app.base.trim_start_matches("http://").to_owned();
+    let mut s = TcpStream::connect(&addr).await.unwrap();
+    s.write_all(b"POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{").await.unwrap();
+    let mut buf = vec![0u8; 2048];
+    let n = tokio::time::timeout(Duration::from_secs(5), s.read(&mut buf))
+        .await
+        .expect("answered")
+        .unwrap();
+    let text = String::from_utf8_lossy(&buf[..n]).to_lowercase();
+    assert!(text.starts_with("http/1.1 503"), "{text}");
+    assert!(text.contains("application/problem+json"), "{text}");
+    assert!(text.contains("x-request-id"), "{text}");
+}

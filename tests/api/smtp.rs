@@ -50,8 +50,20 @@ impl SmtpServer {
         Self::start_on(SocketAddr::from(([127, 0, 0, 1], 0))).await
     }
 
+    /// Binds `addr` (retrying for a while: a server just shut down on it may still be
+    /// letting go of the port).
     pub async fn start_on(addr: SocketAddr) -> Self {
-        let listener = TcpListener::bind(addr).await.expect("bind smtp");
+        let mut tries = 0;
+        let listener = loop {
+            match TcpListener::bind(addr).await {
+                Ok(l) => break l,
+                Err(_) if tries < 50 => {
+                    tries += 1;
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                }
+                Err(e) => panic!("bind smtp {addr}: {e}"),
+            }
+        };
         let addr = listener.local_addr().expect("smtp addr");
         let inbox = Arc::new(Mutex::new(Vec::new()));
         let mode = Arc::new(Mutex::new(Mode::Accept));

@@ -73,6 +73,8 @@ pub struct AgendaItem {
     pub ends_utc: DateTime<Utc>,
     pub venue: String,
     pub facility: Option<String>,
+    /// Free text shown to participants (calendar DESCRIPTION).
+    pub description: Option<String>,
 }
 
 impl AgendaItem {

@@ -58,7 +58,7 @@ impl CalEvent {
             uid: uid_for(item.id),
             sequence,
             summary: item.title.clone(),
-            description: item.facility.as_ref().map(|f| format!("Facility: {f}")),
+            description: describe(item),
             location: Some(item.venue.trim().to_owned()).filter(|v| !v.is_empty()),
             starts_local: item.starts_local,
             ends_local: item.ends_local,
@@ -66,6 +66,21 @@ impl CalEvent {
             cancelled: false,
             last_modified,
         }
+    }
+}
+
+/// The item's description, followed by its facility when there is one.
+fn describe(item: &AgendaItem) -> Option<String> {
+    let text = item
+        .description
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty());
+    let facility = item.facility.as_ref().map(|f| format!("Facility: {f}"));
+    match (text, facility) {
+        (Some(t), Some(f)) => Some(format!("{t}\n\n{f}")),
+        (Some(t), None) => Some(t.to_owned()),
+        (None, f) => f,
     }
 }
 

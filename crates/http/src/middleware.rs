@@ -36,13 +36,32 @@ pub fn wrap(router: Router, state: &AppState) -> Router {
                 .unwrap_or("-")
                 .to_owned();
             // Paths may carry ids but never personal data; query strings are left out.
-            tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path())
+            // Unsubscribe tokens are credentials: the path is logged without them.
+            let path = req.uri().path();
+            let path = if path.starts_with("/api/v1/unsubscribe/") {
+                "/api/v1/unsubscribe/{token}"
+            } else {
+                path
+            };
+            tracing::info_span!("request", request_id = %id, method = %req.method(), path = %path)
         })
         .on_request(())
         .on_failure(());
+    // Outermost first: ids and tracing see everything; the timeout and limits sit inside
+    // `log_and_measure`, so their bare responses become problem documents and are counted.
     router
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .layer(
+            ServiceBuilder::new()
+                .layer(TimeoutLayer::with_status_code(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    Duration::from_secs(state.settings.request_timeout_secs),
+                ))
+                .layer(RequestBodyTimeoutLayer::new(Duration::from_secs(
+                    state.settings.body_read_timeout_secs,
+                ))),
+        )
         .layer(middleware::from_fn(log_and_measure))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(
@@ -56,16 +75,9 @@ pub fn wrap(router: Router, state: &AppState) -> Router {
                 .layer(CatchPanicLayer::custom(|_| {
                     ApiError::Internal("handler panicked".into()).into_response()
                 }))
-                .layer(TimeoutLayer::with_status_code(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    Duration::from_secs(state.settings.request_timeout_secs),
-                ))
                 .layer(tower::limit::ConcurrencyLimitLayer::new(
                     state.settings.max_concurrent_requests,
-                ))
-                .layer(RequestBodyTimeoutLayer::new(Duration::from_secs(
-                    state.settings.body_read_timeout_secs,
-                ))),
+                )),
         )
 }
 
@@ -78,8 +90,44 @@ async fn log_and_measure(req: Request, next: Next) -> Response {
         .extensions()
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
-    let mut res = next.run(req).await;
+    // A declared length over the limit is refused before a byte of the body is read.
+    let declared = req
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let mut res = if declared.is_some_and(|n| n > BODY_LIMIT as u64) {
+        let mut r = ApiError::PayloadTooLarge(BODY_LIMIT).into_response();
+        r.headers_mut().insert(
+            axum::http::header::CONNECTION,
+            HeaderValue::from_static("close"),
+        );
+        r
+    } else {
+        next.run(req).await
+    };
     let status = res.status();
+    // Layers outside the handlers (timeouts, limits) answer with empty bodies; every
+    // error the API gives is a problem document.
+    if (status.is_client_error() || status.is_server_error())
+        && !res.headers().contains_key(axum::http::header::CONTENT_TYPE)
+    {
+        let replacement = match status {
+            StatusCode::REQUEST_TIMEOUT => Some(ApiError::RequestTimeout),
+            StatusCode::SERVICE_UNAVAILABLE => Some(ApiError::Unavailable(
+                "the server is busy or the request took too long; retry later".into(),
+            )),
+            StatusCode::PAYLOAD_TOO_LARGE => Some(ApiError::PayloadTooLarge(BODY_LIMIT)),
+            _ => None,
+        };
+        if let Some(e) = replacement {
+            let headers = res.headers().clone();
+            res = e.into_response();
+            for (k, v) in &headers {
+                res.headers_mut().entry(k).or_insert(v.clone());
+            }
+        }
+    }
     let elapsed = start.elapsed();
     if status.is_server_error() {
         let cause = res

@@ -7,10 +7,18 @@ pub mod accounts;
 pub mod application_actions;
 pub mod application_reports;
 pub mod applications;
+pub mod group_visits;
+pub mod group_visits_agenda;
+pub mod group_visits_calendar;
+pub mod group_visits_dto;
+pub mod group_visits_lifecycle;
+pub mod group_visits_registrations;
 pub mod organisations;
+pub mod outbox;
 pub mod partnerships;
 pub mod privacy;
 pub mod service;
+pub mod unsubscribe;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(crate::openapi::base())
@@ -22,4 +30,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(privacy::router())
         .merge(organisations::router())
         .merge(partnerships::router())
+        .merge(outbox::router())
+        .merge(unsubscribe::router())
+        .merge(group_visits::router())
 }

@@ -4,7 +4,7 @@ use std::{sync::Arc, time::Duration};
 use migration::MigratorTrait;
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
-    DbErr, TransactionTrait,
+    DbErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
     sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
 };
 use tokio::sync::{Mutex, OwnedMutexGuard};
@@ -139,7 +139,21 @@ impl Db {
             Some(l) => Some(Arc::clone(l).lock_owned().await),
             None => None,
         };
-        let tx = self.conn.begin().await?;
+        // A transaction dropped without commit is rolled back lazily, after the guard is
+        // released, so the next writer may find the write lock still held. BEGIN
+        // IMMEDIATE takes the lock up front, where the busy timeout makes it wait; a
+        // deferred BEGIN would fail at once on its first write instead.
+        let tx = if guard.is_some() {
+            self.conn
+                .begin_with_options(TransactionOptions {
+                    isolation_level: None,
+                    access_mode: None,
+                    sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                })
+                .await?
+        } else {
+            self.conn.begin().await?
+        };
         Ok(WriteTx { tx, _guard: guard })
     }
 

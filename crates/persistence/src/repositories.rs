@@ -6,11 +6,23 @@ pub mod accounts;
 pub mod applications;
 pub mod auth_cache;
 pub mod bulk;
+pub mod group_visits;
+pub mod group_visits_agenda;
+pub mod group_visits_agenda_edit;
+pub mod group_visits_calendar;
+pub mod group_visits_cancellation;
+pub mod group_visits_lifecycle;
+pub mod group_visits_list;
+pub mod group_visits_participants;
+pub mod group_visits_places;
+pub mod group_visits_registrations;
+pub mod group_visits_versions;
 pub mod idempotency;
 pub mod organisations;
 pub mod outbox;
 pub mod partnerships;
 pub mod privacy;
+pub mod unsubscribe;
 
 use std::sync::Arc;
 
@@ -27,18 +39,27 @@ pub struct Store {
     pub public_url: String,
     /// Right-hand side of every `Message-ID`.
     pub mail_domain: String,
+    /// Key of the HMAC that signs unsubscribe links (see [`unsubscribe`]).
+    pub unsubscribe_secret: Arc<[u8]>,
     /// Callers authenticated in the last second (shared by clones).
     pub auth_cache: Arc<auth_cache::AuthCache>,
 }
 
 impl Store {
     #[must_use]
-    pub fn new(db: Db, mail: Arc<dyn Renderer>, public_url: String, mail_domain: String) -> Self {
+    pub fn new(
+        db: Db,
+        mail: Arc<dyn Renderer>,
+        public_url: String,
+        mail_domain: String,
+        unsubscribe_secret: &[u8],
+    ) -> Self {
         Self {
             db,
             mail,
             public_url,
             mail_domain,
+            unsubscribe_secret: Arc::from(unsubscribe_secret),
             auth_cache: Arc::default(),
         }
     }

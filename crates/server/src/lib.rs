@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod dispatcher;
 pub mod seed;
+pub mod seed_visits;
 pub mod serve;
 pub mod settings;
 pub mod startup;

@@ -3,6 +3,7 @@
 //!
 //! Idempotent: nothing happens when the BIGINN partnership exists; every step is also
 //! get-or-create, so a run that failed half-way can simply be repeated.
+mod demo_applications;
 mod demo_data;
 
 use std::collections::HashMap;
@@ -247,8 +248,39 @@ pub async fn demo(store: &Store) -> anyhow::Result<()> {
             .await
             .map_err(repo)?;
     }
+    let people = demo_applications::People {
+        applicant: owners
+            .get(&Owner::Applicant)
+            .copied()
+            .context("applicant")?,
+        coordinator: owners
+            .get(&Owner::Coordinator)
+            .copied()
+            .context("coordinator")?,
+        partnership: biginn,
+        call: store
+            .list_calls(&CallFilter {
+                partnership_id: Some(biginn),
+                limit: 1,
+                ..CallFilter::default()
+            })
+            .await
+            .map_err(repo)?
+            .first()
+            .map(|c| c.id)
+            .context("the open call")?,
+        lt_cluster: ids.get("LITEK").copied().context("LITEK")?,
+        host: ids
+            .get("Nordic Cryo Engineering ApS (demo)")
+            .copied()
+            .context("demo host")?,
+    };
+    let apps = demo_applications::every_state(store, &people).await?;
+    if let Some((p, organiser)) = crate::seed_visits::biginn(store).await? {
+        crate::seed_visits::visits(store, p, organiser).await?;
+    }
     println!(
-        "demo data loaded: partnerships BIGINN and LASER-GO, {} organisations, one open BIGINN call",
+        "demo data loaded: partnerships BIGINN and LASER-GO, {} organisations, one open BIGINN call, {apps} applications (one per state), group visits to CERN and ESS",
         ids.len()
     );
     println!(

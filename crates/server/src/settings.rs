@@ -19,6 +19,8 @@ pub struct Settings {
     pub http: HttpSettings,
     pub telemetry: TelemetrySettings,
     pub retention: RetentionSettings,
+    pub rules: RulesSettings,
+    pub security: SecuritySettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -40,6 +42,79 @@ pub struct DispatcherSettings {
     pub backoff_base_secs: u64,
     pub backoff_max_secs: u64,
     pub lease_secs: i64,
+}
+
+/// Secrets that sign links. Never logged (`Debug` hides them).
+#[derive(Clone, Deserialize)]
+pub struct SecuritySettings {
+    /// HMAC key of the one-click unsubscribe links in reminder emails. Empty means a random
+    /// key per start (links stop working after a restart and differ between processes).
+    pub unsubscribe_secret: String,
+}
+
+impl std::fmt::Debug for SecuritySettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SecuritySettings")
+            .field("unsubscribe_secret", &"<redacted>")
+            .finish()
+    }
+}
+
+impl SecuritySettings {
+    /// The configured key, or a random one (with a warning) when none is configured.
+    #[must_use]
+    pub fn unsubscribe_key(&self) -> Vec<u8> {
+        let configured = self.unsubscribe_secret.trim();
+        if configured.is_empty() {
+            tracing::warn!(
+                "security.unsubscribe_secret is empty: using a random key, so unsubscribe links \
+                 break on restart and differ between processes; set APP__SECURITY__UNSUBSCRIBE_SECRET"
+            );
+            let mut key = vec![0u8; 32];
+            rand::fill(&mut key[..]);
+            return key;
+        }
+        if configured.len() < 32 {
+            tracing::warn!("security.unsubscribe_secret is shorter than 32 characters");
+        }
+        configured.as_bytes().to_vec()
+    }
+}
+
+/// Rule values the public sources leave open; see `config/default.toml`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RulesSettings {
+    pub halving_distance_km: f64,
+    pub halving_working_days: u32,
+    pub lump_sum_ceiling_cents: i64,
+    #[serde(default)]
+    pub extra_holidays: std::collections::BTreeMap<String, Vec<chrono::NaiveDate>>,
+    #[serde(default)]
+    pub replace_holidays: std::collections::BTreeMap<String, Vec<chrono::NaiveDate>>,
+}
+
+impl RulesSettings {
+    /// The built-in rule set with these settings applied.
+    #[must_use]
+    pub fn rule_config(&self) -> cxc_domain::eligibility::RuleConfig {
+        use chrono::NaiveDate;
+        let mut cfg = cxc_domain::eligibility::RuleConfig {
+            halving_distance_km: self.halving_distance_km,
+            halving_working_days: self.halving_working_days,
+            lump_sum_ceiling_cents: self.lump_sum_ceiling_cents,
+            ..Default::default()
+        };
+        let (first, last) = (NaiveDate::MIN, NaiveDate::MAX);
+        for (cc, extra) in &self.extra_holidays {
+            let mut days = cfg.holidays.holidays_in(cc, first, last);
+            days.extend(extra.iter().copied());
+            cfg.holidays = cfg.holidays.with_country(cc, days);
+        }
+        for (cc, days) in &self.replace_holidays {
+            cfg.holidays = cfg.holidays.with_country(cc, days.clone());
+        }
+        cfg
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -84,5 +159,41 @@ impl Settings {
         let dir =
             std::env::var("APP_CONFIG_DIR").map_or_else(|_| PathBuf::from("config"), PathBuf::from);
         Self::load(&env, &dir)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::*;
+
+    #[test]
+    fn defaults_load_and_rule_settings_apply() {
+        let s = Settings::load("none", Path::new("/nonexistent")).unwrap();
+        let cfg = s.rules.rule_config();
+        assert!((cfg.halving_distance_km - 200.0).abs() < f64::EPSILON);
+        assert_eq!(cfg.lump_sum_ceiling_cents, 110_000);
+        let christmas_eve = NaiveDate::from_ymd_opt(2027, 12, 24).unwrap();
+        assert!(!cfg.holidays.is_holiday("DK", christmas_eve));
+        let mut r = s.rules.clone();
+        r.extra_holidays.insert("DK".into(), vec![christmas_eve]);
+        let cfg = r.rule_config();
+        assert!(
+            cfg.holidays.is_holiday("DK", christmas_eve),
+            "extra day added"
+        );
+        assert!(
+            cfg.holidays
+                .is_holiday("DK", NaiveDate::from_ymd_opt(2027, 12, 25).unwrap()),
+            "built-in days kept"
+        );
+        r.replace_holidays.insert("ES".into(), vec![]);
+        assert!(
+            !r.rule_config()
+                .holidays
+                .is_holiday("ES", NaiveDate::from_ymd_opt(2027, 1, 1).unwrap())
+        );
     }
 }

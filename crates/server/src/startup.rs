@@ -39,15 +39,20 @@ impl Renderer for EmailRenderer {
 /// # Errors
 /// When the database is unreachable or a migration fails.
 pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
+    // First caller wins: in one process all servers judge by the same rules.
+    cxc_persistence::repositories::applications::install_rules(settings.rules.rule_config());
     let db = Db::connect(&settings.database)
         .await
         .context("connecting to the database")?;
     db.migrate().await.context("applying migrations")?;
+    // The URL is not logged: it may hold a password.
+    tracing::info!(backend = ?db.backend(), "database ready, migrations applied");
     Ok(Store::new(
         db,
         Arc::new(EmailRenderer),
         settings.server.public_url.trim_end_matches('/').to_owned(),
         settings.email.message_id_domain.clone(),
+        &settings.security.unsubscribe_key(),
     ))
 }
 
@@ -155,21 +160,29 @@ async fn retention_loop(
     }
 }
 
-/// Resolves on Ctrl-C or SIGTERM.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Resolves on Ctrl-C or SIGTERM. The handlers are installed when this is called (not
+/// when first polled), so a signal that arrives right after "listening" is not lost.
+/// Must be called inside the runtime.
+pub fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let term = signal(SignalKind::terminate()).ok();
+        let int = signal(SignalKind::interrupt()).ok();
+        async move {
+            let wait = |s: Option<tokio::signal::unix::Signal>| async move {
+                match s {
+                    Some(mut s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! { () = wait(term) => {}, () = wait(int) => {} }
         }
-    };
+    }
     #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! { () = ctrl_c => {}, () = term => {} }
+    async {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }

@@ -18,6 +18,10 @@ pub fn init(s: &TelemetrySettings) {
             )
             .try_init()
     } else {
-        registry.with(fmt::layer().compact()).try_init()
+        // Colours only on a terminal: piped or captured logs stay plain text.
+        let ansi = std::io::IsTerminal::is_terminal(&std::io::stdout());
+        registry
+            .with(fmt::layer().compact().with_ansi(ansi))
+            .try_init()
     };
 }

@@ -14,7 +14,7 @@ pub struct Changelog {
     /// Time or venue changed (participants may need to re-plan).
     pub moved: Vec<Uuid>,
     pub removed: Vec<Uuid>,
-    /// Only cosmetic fields changed: title, kind, facility or venue spelling.
+    /// Only cosmetic fields changed: title, kind, facility, description or venue spelling.
     pub changed: Vec<Uuid>,
 }
 
@@ -83,5 +83,6 @@ fn is_changed(old: &AgendaItem, new: &AgendaItem) -> bool {
     old.title != new.title
         || old.kind != new.kind
         || old.facility != new.facility
+        || old.description != new.description
         || old.venue != new.venue
 }

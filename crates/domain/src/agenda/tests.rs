@@ -24,6 +24,7 @@ fn item(kind: ItemKind, start: &str, end: &str, venue: &str) -> AgendaItem {
         ends_utc: resolve_local(ends_local, CPH).unwrap(),
         venue: venue.to_owned(),
         facility: None,
+        description: None,
     }
 }
 
@@ -192,6 +193,10 @@ fn changelog_diff() {
     let mut later = previous.clone();
     later[0].starts_utc += Duration::minutes(15);
     assert_eq!(diff(&previous, &later).moved, vec![previous[0].id]);
+
+    let mut described = previous.clone();
+    described[1].description = Some("Bring safety shoes".into());
+    assert_eq!(diff(&previous, &described).changed, vec![previous[1].id]);
 }
 
 #[test]

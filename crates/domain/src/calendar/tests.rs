@@ -211,6 +211,7 @@ fn agenda_item_conversion() {
         ends_utc: Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap(),
         venue: " Campus ".into(),
         facility: Some("Bioreactor".into()),
+        description: None,
     };
     let modified = Utc.with_ymd_and_hms(2026, 2, 1, 0, 0, 0).unwrap();
     let ev = CalEvent::from_agenda_item(&item, ZRH, 2, modified);
@@ -221,4 +222,29 @@ fn agenda_item_conversion() {
     assert_eq!(ev.location.as_deref(), Some("Campus"));
     assert_eq!(ev.description.as_deref(), Some("Facility: Bioreactor"));
     assert_eq!(ev.sequence, 2);
+}
+
+#[test]
+fn agenda_item_description_comes_before_facility() {
+    let mut item = crate::agenda::AgendaItem {
+        id: Uuid::from_u128(6),
+        kind: crate::agenda::ItemKind::Workshop,
+        title: "Cryogenics".into(),
+        starts_local: local("2026-03-02T09:00"),
+        ends_local: local("2026-03-02T10:00"),
+        starts_utc: Utc.with_ymd_and_hms(2026, 3, 2, 8, 0, 0).unwrap(),
+        ends_utc: Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap(),
+        venue: "Hall".into(),
+        facility: Some("SM18".into()),
+        description: Some(" Hands-on session ".into()),
+    };
+    let modified = Utc.with_ymd_and_hms(2026, 2, 1, 0, 0, 0).unwrap();
+    let ev = CalEvent::from_agenda_item(&item, ZRH, 0, modified);
+    assert_eq!(
+        ev.description.as_deref(),
+        Some("Hands-on session\n\nFacility: SM18")
+    );
+    item.facility = None;
+    let ev = CalEvent::from_agenda_item(&item, ZRH, 0, modified);
+    assert_eq!(ev.description.as_deref(), Some("Hands-on session"));
 }

@@ -193,7 +193,7 @@ pub struct RoleRequest {
 /// Grants a role (admin only).
 #[utoipa::path(put, path = "/api/v1/users/{id}/role", tag = "accounts", security(("bearer" = [])),
     params(("id" = Uuid, Path)), request_body = RoleRequest,
-    responses((status = 200, body = UserDto), (status = 403, body = ProblemDoc), (status = 404, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+    responses((status = 200, body = UserDto), (status = 401, body = ProblemDoc), (status = 403, body = ProblemDoc), (status = 404, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
 async fn grant_role(
     State(st): State<AppState>,
     Auth(c): Auth,

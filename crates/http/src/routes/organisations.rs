@@ -13,8 +13,6 @@ mod matrix;
 mod suggestions;
 pub mod validation;
 
-use std::sync::OnceLock;
-
 use axum::{
     extract::State,
     http::{HeaderValue, header},
@@ -51,10 +49,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(suggestions::router())
 }
 
-/// The rule configuration (built-in tables; values the sources leave open are defaults).
+/// The rule configuration the whole server judges by (`[rules]` settings over built-in tables).
 pub(crate) fn rules() -> &'static cxc_domain::eligibility::RuleConfig {
-    static RULES: OnceLock<cxc_domain::eligibility::RuleConfig> = OnceLock::new();
-    RULES.get_or_init(Default::default)
+    cxc_persistence::repositories::applications::base_rules()
 }
 
 /// How the caller relates to an organisation they may see.

@@ -319,6 +319,9 @@ impl Store {
         am.reminders = Set(reminders);
         am.version = Set(user.version + 1);
         let user = am.update(&tx.tx).await?;
+        if !reminders {
+            self.drop_optional_for(&tx.tx, user_id).await?;
+        }
         tx.commit().await?;
         self.auth_cache.invalidate();
         Ok(user)

@@ -23,6 +23,7 @@ pub use create::{ApplicationInput, ApplicationPatch};
 pub use decide::Decision;
 pub use history::{BrokenLink, GENESIS, entry_hash};
 pub use reading::{AppFilter, PartnershipReport};
+pub use submit::{base_rules, install_rules};
 
 use super::{Store, accounts::Caller};
 use crate::{
@@ -166,6 +167,19 @@ impl Store {
             "app_url": self.public_url,
         }))
     }
+}
+
+/// An email context with extra fields.
+pub(crate) fn with<const N: usize>(
+    mut ctx: serde_json::Value,
+    extra: [(&str, serde_json::Value); N],
+) -> serde_json::Value {
+    if let Some(o) = ctx.as_object_mut() {
+        for (k, v) in extra {
+            o.insert(k.to_owned(), v);
+        }
+    }
+    ctx
 }
 
 /// `status IN (states)`, for other repositories.

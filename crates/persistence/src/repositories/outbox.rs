@@ -1,17 +1,23 @@
 //! The transactional outbox: emails are rows written with the change that causes them,
-//! and a dispatcher claims, sends and settles them.
-use chrono::{DateTime, Duration, Utc};
+//! and a dispatcher claims, sends and settles them ([`dispatch`]). Admin views are in
+//! [`admin`]. The `not_before` column is the schedule: a reminder is a row that waits, so
+//! it survives restarts and is cancelled or moved with the record it is about.
+pub mod admin;
+pub mod dispatch;
+
+use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult,
-    QueryFilter, QueryOrder, QuerySelect, Set, Statement, prelude::Expr,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, prelude::Expr,
 };
 use uuid::Uuid;
 
 use super::{Store, new_id};
 use crate::{
-    Backend, RepoError, RepoResult,
+    RepoError, RepoResult,
     entities::{outbox, users},
 };
+
+pub use admin::{OutboxFilter, OutboxStats};
 
 /// What a use case wants sent; rendered and stored by [`Store::enqueue`].
 #[derive(Debug, Clone)]
@@ -54,6 +60,7 @@ impl Envelope {
         self
     }
 
+    /// Schedules the message: it is not sent before `when` (a past moment means now).
     #[must_use]
     pub fn at(mut self, when: DateTime<Utc>) -> Self {
         self.not_before = Some(when);
@@ -69,25 +76,10 @@ impl Envelope {
     }
 }
 
-/// Counts for `/metrics`.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct OutboxStats {
-    pub pending: i64,
-    pub sending: i64,
-    pub sent: i64,
-    pub failed: i64,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct OutboxFilter {
-    pub status: Option<String>,
-    pub to: Option<String>,
-    pub after: Option<Uuid>,
-    pub limit: u64,
-}
-
 impl Store {
-    /// Renders and stores one email in the caller's transaction.
+    /// Renders and stores one email in the caller's transaction. Optional kinds
+    /// (reminders) are skipped for users who opted out, and carry a signed one-click
+    /// unsubscribe link (RFC 8058).
     ///
     /// # Errors
     /// When rendering fails (a bug, not user input) or the insert fails.
@@ -98,10 +90,7 @@ impl Store {
         }
         let id = new_id();
         let unsubscribe = optional
-            .then(|| {
-                env.to_user_id
-                    .map(|u| format!("{}/api/v1/unsubscribe/{u}", self.public_url))
-            })
+            .then(|| env.to_user_id.map(|u| self.unsubscribe_url(u)))
             .flatten();
         let mut ctx = env.ctx;
         if let (Some(obj), Some(url)) = (ctx.as_object_mut(), &unsubscribe) {
@@ -140,8 +129,8 @@ impl Store {
         Ok(())
     }
 
-    /// Drops scheduled messages of a kind that have not gone yet (e.g. the reminder of a
-    /// cancelled exchange).
+    /// Drops scheduled messages of these kinds about `subject` that have not gone yet
+    /// (e.g. the reminder of a cancelled exchange).
     ///
     /// # Errors
     /// Database failures only.
@@ -161,190 +150,46 @@ impl Store {
         Ok(())
     }
 
-    /// Claims up to `limit` due messages for `worker`, leasing them for `lease`. A message
-    /// whose lease ran out (its worker died) is due again. Several processes never claim
-    /// the same row: PostgreSQL skips locked rows, SQLite has a single writer.
+    /// Moves scheduled messages of these kinds about `subject` that have not gone yet to
+    /// `when` (e.g. the start reminder of an exchange whose dates changed). Returns how
+    /// many moved; zero means there was nothing scheduled, so the caller may enqueue.
     ///
     /// # Errors
     /// Database failures only.
-    pub async fn claim_due(
+    pub async fn reschedule<C: ConnectionTrait>(
         &self,
-        worker: &str,
-        limit: u64,
-        lease: Duration,
-    ) -> RepoResult<Vec<outbox::Model>> {
-        let now = Utc::now();
-        let until = now + lease;
-        let backend = self.db.backend();
-        // Two index range scans on (status, not_before) that stop at the limit, expired
-        // leases first (rare, and older than anything pending): one scan with an OR
-        // read and sorted the whole queue on every claim, which made the drain of a
-        // 100 000-message backlog quadratic.
-        let (sql, db_backend) = match backend {
-            Backend::Postgres => (
-                // Locking clauses are not allowed in UNION branches, hence the CTEs.
-                "WITH expired AS (SELECT id FROM outbox WHERE status = 'sending' AND locked_until < $3 ORDER BY not_before LIMIT $4 FOR UPDATE SKIP LOCKED), \
-                 due AS (SELECT id FROM outbox WHERE status = 'pending' AND not_before <= $3 ORDER BY not_before LIMIT $4 FOR UPDATE SKIP LOCKED) \
-                 UPDATE outbox SET status = 'sending', locked_by = $1, locked_until = $2, attempts = attempts + 1 \
-                 WHERE id IN (SELECT id FROM (SELECT id FROM expired UNION ALL SELECT id FROM due) claimed LIMIT $4) \
-                 RETURNING *",
-                DbBackend::Postgres,
-            ),
-            Backend::Sqlite => (
-                "UPDATE outbox SET status = 'sending', locked_by = $1, locked_until = $2, attempts = attempts + 1 \
-                 WHERE id IN (SELECT id FROM ( \
-                   SELECT id FROM (SELECT id FROM outbox WHERE status = 'sending' AND locked_until < $3 ORDER BY not_before LIMIT $4) \
-                   UNION ALL \
-                   SELECT id FROM (SELECT id FROM outbox WHERE status = 'pending' AND not_before <= $3 ORDER BY not_before LIMIT $4) \
-                 ) LIMIT $4) \
-                 RETURNING *",
-                DbBackend::Sqlite,
-            ),
-        };
-        let tx = self.db.write().await?;
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let stmt = Statement::from_sql_and_values(
-            db_backend,
-            sql,
-            [worker.into(), until.into(), now.into(), limit.into()],
-        );
-        let rows = outbox::Model::find_by_statement(stmt).all(&tx.tx).await?;
-        tx.commit().await?;
-        Ok(rows)
-    }
-
-    /// # Errors
-    /// Database failures only.
-    pub async fn mark_sent(&self, id: Uuid) -> RepoResult<()> {
-        self.settle(id, "sent", None, None).await
-    }
-
-    /// Puts a message back in the queue for another attempt at `next`.
-    ///
-    /// # Errors
-    /// Database failures only.
-    pub async fn mark_retry(&self, id: Uuid, error: &str, next: DateTime<Utc>) -> RepoResult<()> {
-        self.settle(id, "pending", Some(error), Some(next)).await
-    }
-
-    /// # Errors
-    /// Database failures only.
-    pub async fn mark_failed(&self, id: Uuid, error: &str) -> RepoResult<()> {
-        self.settle(id, "failed", Some(error), None).await
-    }
-
-    async fn settle(
-        &self,
-        id: Uuid,
-        status: &str,
-        error: Option<&str>,
-        next: Option<DateTime<Utc>>,
-    ) -> RepoResult<()> {
-        let tx = self.db.write().await?;
-        let mut q = outbox::Entity::update_many()
-            .col_expr(outbox::Column::Status, Expr::value(status))
-            .col_expr(
-                outbox::Column::LockedUntil,
-                Expr::value(Option::<DateTime<Utc>>::None),
-            )
-            .col_expr(
-                outbox::Column::LockedBy,
-                Expr::value(Option::<String>::None),
-            );
-        if let Some(e) = error {
-            q = q.col_expr(
-                outbox::Column::LastError,
-                Expr::value(e.chars().take(2000).collect::<String>()),
-            );
-        }
-        if let Some(n) = next {
-            q = q.col_expr(outbox::Column::NotBefore, Expr::value(n));
-        }
-        if status == "sent" {
-            q = q.col_expr(outbox::Column::SentAt, Expr::value(Utc::now()));
-        }
-        q.filter(outbox::Column::Id.eq(id)).exec(&tx.tx).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Re-queues a failed message (admin).
-    ///
-    /// # Errors
-    /// `NotFound`, or `Conflict` when the message has not failed.
-    pub async fn requeue(&self, id: Uuid) -> RepoResult<outbox::Model> {
-        let tx = self.db.write().await?;
+        conn: &C,
+        subject: Uuid,
+        kinds: &[&str],
+        when: DateTime<Utc>,
+    ) -> RepoResult<u64> {
         let res = outbox::Entity::update_many()
-            .col_expr(outbox::Column::Status, Expr::value("pending"))
-            .col_expr(outbox::Column::Attempts, Expr::value(0))
-            .col_expr(outbox::Column::NotBefore, Expr::value(Utc::now()))
-            .filter(outbox::Column::Id.eq(id))
-            .filter(outbox::Column::Status.eq("failed"))
-            .exec(&tx.tx)
+            .col_expr(outbox::Column::NotBefore, Expr::value(when))
+            .filter(outbox::Column::SubjectId.eq(subject))
+            .filter(outbox::Column::Kind.is_in(kinds.iter().copied()))
+            .filter(outbox::Column::Status.eq("pending"))
+            .filter(outbox::Column::NotBefore.gt(Utc::now()))
+            .exec(conn)
             .await?;
-        let row = outbox::Entity::find_by_id(id)
-            .one(&tx.tx)
-            .await?
-            .ok_or(RepoError::NotFound)?;
-        if res.rows_affected == 0 {
-            return Err(RepoError::conflict(
-                "not_failed",
-                format!("the message is {}, not failed", row.status),
-            ));
-        }
-        tx.commit().await?;
-        Ok(row)
+        Ok(res.rows_affected)
     }
 
-    /// # Errors
-    /// Database failures only.
-    pub async fn list_outbox(&self, f: &OutboxFilter) -> RepoResult<Vec<outbox::Model>> {
-        let mut q = outbox::Entity::find().order_by_desc(outbox::Column::Id);
-        if let Some(s) = &f.status {
-            q = q.filter(outbox::Column::Status.eq(s.as_str()));
-        }
-        if let Some(t) = &f.to {
-            q = q.filter(outbox::Column::ToEmail.eq(t.to_lowercase()));
-        }
-        if let Some(a) = f.after {
-            q = q.filter(outbox::Column::Id.lt(a));
-        }
-        Ok(q.limit(f.limit).all(&self.db.conn).await?)
-    }
-
-    /// Messages about one record (evidence packs, tests).
+    /// Drops the optional messages (reminders) still waiting for a user who opted out,
+    /// so an unsubscribe also stops what was scheduled before it.
     ///
     /// # Errors
     /// Database failures only.
-    pub async fn outbox_about(&self, subject: Uuid) -> RepoResult<Vec<outbox::Model>> {
-        Ok(outbox::Entity::find()
-            .filter(outbox::Column::SubjectId.eq(subject))
-            .order_by_asc(outbox::Column::Id)
-            .all(&self.db.conn)
-            .await?)
-    }
-
-    /// # Errors
-    /// Database failures only.
-    pub async fn outbox_stats(&self) -> RepoResult<OutboxStats> {
-        let rows: Vec<(String, i64)> = outbox::Entity::find()
-            .select_only()
-            .column(outbox::Column::Status)
-            .column_as(outbox::Column::Id.count(), "n")
-            .group_by(outbox::Column::Status)
-            .into_tuple()
-            .all(&self.db.conn)
+    pub async fn drop_optional_for<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        user_id: Uuid,
+    ) -> RepoResult<u64> {
+        let res = outbox::Entity::delete_many()
+            .filter(outbox::Column::ToUserId.eq(user_id))
+            .filter(outbox::Column::Optional.eq(true))
+            .filter(outbox::Column::Status.eq("pending"))
+            .exec(conn)
             .await?;
-        let mut s = OutboxStats::default();
-        for (status, n) in rows {
-            match status.as_str() {
-                "pending" => s.pending = n,
-                "sending" => s.sending = n,
-                "sent" => s.sent = n,
-                "failed" => s.failed = n,
-                _ => {}
-            }
-        }
-        Ok(s)
+        Ok(res.rows_affected)
     }
 }

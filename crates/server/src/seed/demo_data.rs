@@ -41,11 +41,11 @@ pub struct DemoOrg {
     pub managed: Managed,
 }
 
-fn tags(t: &[&str]) -> Vec<String> {
+pub fn tags(t: &[&str]) -> Vec<String> {
     t.iter().map(|s| (*s).to_owned()).collect()
 }
 
-fn base(
+pub fn base(
     name: &str,
     country: &str,
     city: &str,

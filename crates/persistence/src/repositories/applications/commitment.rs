@@ -6,7 +6,7 @@ use sea_orm::sea_query::ExprTrait;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, prelude::Expr};
 use uuid::Uuid;
 
-use super::{history, transition};
+use super::{history, transition, with};
 use crate::{
     RepoError, RepoResult,
     entities::{applications, calls, closing_reports, commitments, payments, users},
@@ -198,10 +198,10 @@ impl Store {
                 .await?
                 .ok_or(RepoError::NotFound)?
         };
-        let mut ctx = self.email_ctx(&tx.tx, &app).await?;
-        if let Some(o) = ctx.as_object_mut() {
-            o.insert("signed_count".into(), signed_count.into());
-        }
+        let ctx = with(
+            self.email_ctx(&tx.tx, &app).await?,
+            [("signed_count", signed_count.into())],
+        );
         let mut everyone = Vec::new();
         if let Some(a) = users::Entity::find_by_id(app.applicant_id)
             .one(&tx.tx)
@@ -362,10 +362,7 @@ impl Store {
             )
             .await?;
         }
-        let mut overdue = ctx;
-        if let Some(o) = overdue.as_object_mut() {
-            o.insert("days_overdue".into(), 10.into());
-        }
+        let overdue = with(ctx, [("days_overdue", 10.into())]);
         for c in self.coordinators_of(&tx.tx, updated.partnership_id).await? {
             self.enqueue(
                 &tx.tx,
@@ -450,11 +447,13 @@ impl Store {
             .await?;
         self.unschedule(&tx.tx, id, &["payment_overdue"]).await?;
         history::append(&tx.tx, id, Some(&app.status), "paid", caller.id(), None).await?;
-        let mut ctx = self.email_ctx(&tx.tx, &updated).await?;
-        if let Some(o) = ctx.as_object_mut() {
-            o.insert("amount_cents".into(), amount_cents.into());
-            o.insert("paid_on".into(), paid_on.to_string().into());
-        }
+        let ctx = with(
+            self.email_ctx(&tx.tx, &updated).await?,
+            [
+                ("amount_cents", amount_cents.into()),
+                ("paid_on", paid_on.to_string().into()),
+            ],
+        );
         if let Some(a) = users::Entity::find_by_id(updated.applicant_id)
             .one(&tx.tx)
             .await?

@@ -98,6 +98,8 @@ impl Store {
     }
 
     /// Files a draft in a call for a visiting organisation the caller is a contact of.
+    /// Admins are no exception: the filer becomes the applicant party (submits, signs the
+    /// commitment for the visitor, reports), which an overseer must not be.
     ///
     /// # Errors
     /// `NotFound` (call), `Forbidden` (not a contact), `Invalid` (organisations).
@@ -109,7 +111,7 @@ impl Store {
         idem: Idem<'_, applications::Model>,
     ) -> RepoResult<applications::Model> {
         let call = self.call(call_id).await?;
-        if !self.is_contact(input.organisation_id, caller.id()).await? && !caller.is_admin() {
+        if !self.is_contact(input.organisation_id, caller.id()).await? {
             if organisations::Entity::find_by_id(input.organisation_id)
                 .one(&self.db.conn)
                 .await?

@@ -10,18 +10,26 @@ use sea_orm::sea_query::ExprTrait;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, prelude::Expr};
 use uuid::Uuid;
 
-use super::{ParticipantData, history, status_in, transition};
+use super::{ParticipantData, history, status_in, transition, with};
 use crate::{
     Backend, Problem, RepoError, RepoResult,
     entities::{applications, calls, organisations, users},
     repositories::{Store, accounts::Caller, outbox::Envelope},
 };
 
-/// The built-in rule set (programme countries, holiday calendars); calls override the
-/// duration limits.
+static RULES: OnceLock<RuleConfig> = OnceLock::new();
+
+/// The rule set every check uses: built-in tables (programme countries, holiday
+/// calendars) with the operator's `[rules]` settings applied; calls override the duration
+/// limits.
 pub fn base_rules() -> &'static RuleConfig {
-    static RULES: OnceLock<RuleConfig> = OnceLock::new();
     RULES.get_or_init(RuleConfig::default)
+}
+
+/// Installs the configured rule set; only the first call takes effect (start-up).
+/// Returns whether this call installed it.
+pub fn install_rules(cfg: RuleConfig) -> bool {
+    RULES.set(cfg).is_ok()
 }
 
 /// The call's lump sum for a host country, else its default.
@@ -300,11 +308,13 @@ impl Store {
             Some(&note),
         )
         .await?;
-        let mut ctx = self.email_ctx(&tx.tx, &updated).await?;
-        if let Some(o) = ctx.as_object_mut() {
-            o.insert("accepted".into(), accept.into());
-            o.insert("comment".into(), comment.unwrap_or_default().into());
-        }
+        let ctx = with(
+            self.email_ctx(&tx.tx, &updated).await?,
+            [
+                ("accepted", accept.into()),
+                ("comment", comment.unwrap_or_default().into()),
+            ],
+        );
         if let Some(applicant) = users::Entity::find_by_id(updated.applicant_id)
             .one(&tx.tx)
             .await?

@@ -1,0 +1,221 @@
+//! 360ºXchange group visits: create, list, read, publish, cancel. The agenda,
+//! registration and calendar routes live in the sibling `group_visits_*` modules.
+use axum::{extract::State, response::Response};
+use chrono::{DateTime, NaiveDate, Utc};
+use cxc_domain::{agenda::parse_tz, countries};
+use cxc_persistence::{
+    Problem,
+    repositories::{
+        group_visits::{CANCELLED, DRAFT, PUBLISHED, VisitInput},
+        group_visits_list::VisitFilter,
+    },
+};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+
+use super::{
+    group_visits_agenda, group_visits_calendar, group_visits_dto::VisitDto, group_visits_lifecycle,
+    group_visits_registrations,
+};
+use crate::{
+    error::{ApiError, ApiResult, ProblemDoc},
+    extract::{ApiJson, ApiPath, ApiQuery, Auth, IdempotencyKey, MaybeAuth},
+    pagination::{Page, Paged, paged},
+    respond::{body_of, created, idem_request, replay, tagged},
+    state::AppState,
+    validate,
+};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create_visit, list_visits))
+        .routes(routes!(get_visit))
+        .merge(group_visits_lifecycle::router())
+        .merge(group_visits_agenda::router())
+        .merge(group_visits_registrations::router())
+        .merge(group_visits_calendar::router())
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateVisit {
+    partnership_id: Uuid,
+    title: String,
+    #[serde(default)]
+    description: String,
+    /// ISO 3166-1 alpha-2, e.g. `CH`.
+    host_country: String,
+    city: String,
+    /// IANA time zone of the agenda's local times, e.g. `Europe/Zurich`.
+    timezone: String,
+    starts_on: NaiveDate,
+    ends_on: NaiveDate,
+    /// Places for participants (at least 1).
+    capacity: i32,
+    registration_closes_at: DateTime<Utc>,
+}
+
+fn check_visit(r: &CreateVisit) -> ApiResult<VisitInput> {
+    let mut problems = Vec::new();
+    let title = validate::text(&r.title, "title", 1, 200, &mut problems);
+    let description = validate::text(&r.description, "description", 0, 10_000, &mut problems);
+    let city = validate::text(&r.city, "city", 1, 100, &mut problems);
+    let host_country = countries::ProgrammeCountries::normalise(&r.host_country);
+    if !countries::is_iso_country(&host_country) {
+        problems.push(Problem::new(
+            "host_country",
+            "invalid_country",
+            "must be an ISO 3166-1 alpha-2 country code such as CH",
+        ));
+    }
+    let timezone = match parse_tz(&r.timezone) {
+        Ok(tz) => tz.name().to_owned(),
+        Err(e) => {
+            problems.push(Problem::new("timezone", e.code(), e.to_string()));
+            String::new()
+        }
+    };
+    if r.ends_on < r.starts_on {
+        problems.push(Problem::new(
+            "ends_on",
+            "ends_before_starts",
+            "the visit must end on or after the day it starts",
+        ));
+    }
+    if !(1..=10_000).contains(&r.capacity) {
+        problems.push(Problem::new(
+            "capacity",
+            "out_of_range",
+            "capacity must be between 1 and 10000",
+        ));
+    }
+    if r.registration_closes_at.date_naive() > r.ends_on {
+        problems.push(Problem::new(
+            "registration_closes_at",
+            "closes_after_visit",
+            "registration must close before the visit ends",
+        ));
+    }
+    if !problems.is_empty() {
+        return Err(ApiError::Unprocessable(problems));
+    }
+    Ok(VisitInput {
+        partnership_id: r.partnership_id,
+        title,
+        description,
+        host_country,
+        city,
+        timezone,
+        starts_on: r.starts_on,
+        ends_on: r.ends_on,
+        capacity: r.capacity,
+        registration_closes_at: r.registration_closes_at,
+    })
+}
+
+/// Creates a draft visit (partners and coordinators of the partnership, admins).
+#[utoipa::path(post, path = "/api/v1/group-visits", tag = "group-visits", security(("bearer" = [])),
+    request_body = CreateVisit, params(("Idempotency-Key" = Option<String>, Header)),
+    responses((status = 201, body = VisitDto), (status = 400, body = ProblemDoc), (status = 401, body = ProblemDoc),
+        (status = 403, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+async fn create_visit(
+    State(st): State<AppState>,
+    Auth(c): Auth,
+    IdempotencyKey(key): IdempotencyKey,
+    ApiJson(r): ApiJson<CreateVisit>,
+) -> ApiResult<Response> {
+    let input = check_visit(&r)?;
+    let idem = idem_request(c.id(), key, "/api/v1/group-visits", &r);
+    if let Some(res) = replay(&st, idem.as_ref()).await? {
+        return Ok(res);
+    }
+    let render = |m: &cxc_persistence::entities::group_visits::Model| {
+        body_of(&VisitDto::summary(m.clone(), 0))
+    };
+    let v = st
+        .store
+        .create_visit(&input, &c, idem.as_ref().map(|i| (i, &render as _)))
+        .await?;
+    let version = v.version;
+    let mut dto = VisitDto::summary(v, 0);
+    dto.agenda = Some(vec![]);
+    dto.warnings = Some(vec![]);
+    Ok(created(version, dto))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct VisitQuery {
+    /// ISO country code of the host.
+    host_country: Option<String>,
+    /// Visits still running on or after this date.
+    from: Option<NaiveDate>,
+    /// Visits starting on or before this date.
+    to: Option<NaiveDate>,
+    partnership_id: Option<Uuid>,
+    /// `draft`, `published` or `cancelled`.
+    status: Option<String>,
+    /// 1..200, default 50.
+    limit: Option<i64>,
+    cursor: Option<String>,
+}
+
+/// Published visits for everyone; drafts too for the partnerships the caller works for.
+#[utoipa::path(get, path = "/api/v1/group-visits", tag = "group-visits", params(VisitQuery),
+    responses((status = 200, body = Paged<VisitDto>), (status = 401, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+async fn list_visits(
+    State(st): State<AppState>,
+    MaybeAuth(c): MaybeAuth,
+    ApiQuery(q): ApiQuery<VisitQuery>,
+) -> ApiResult<axum::Json<Paged<VisitDto>>> {
+    let page = Page {
+        limit: q.limit,
+        cursor: q.cursor,
+    };
+    let limit = page.limit()?;
+    if let Some(s) = q
+        .status
+        .as_deref()
+        .filter(|s| ![DRAFT, PUBLISHED, CANCELLED].contains(s))
+    {
+        return Err(ApiError::invalid(
+            "status",
+            "invalid_status",
+            format!("{s:?} is not draft, published or cancelled"),
+        ));
+    }
+    let f = VisitFilter {
+        host_country: q.host_country,
+        from: q.from,
+        to: q.to,
+        partnership_id: q.partnership_id,
+        status: q.status,
+        after: page.after()?,
+        limit: limit + 1,
+    };
+    let rows = st.store.list_visits(&f, c.as_ref()).await?;
+    Ok(axum::Json(paged(
+        rows,
+        limit,
+        |(v, _)| v.id,
+        |(v, n)| VisitDto::summary(v, n),
+    )))
+}
+
+/// One visit with its agenda (local and UTC times), agenda version, warnings and counts.
+#[utoipa::path(get, path = "/api/v1/group-visits/{id}", tag = "group-visits", params(("id" = Uuid, Path)),
+    responses((status = 200, body = VisitDto, headers(("ETag" = String))), (status = 404, body = ProblemDoc)))]
+async fn get_visit(
+    State(st): State<AppState>,
+    MaybeAuth(c): MaybeAuth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Response> {
+    let view = st.store.visit_view(id, c.as_ref()).await?;
+    let version = view.visit.version;
+    Ok(tagged(
+        version,
+        VisitDto::full(view, st.settings.transfer_buffer_minutes),
+    ))
+}

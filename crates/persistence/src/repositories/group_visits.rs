@@ -1,0 +1,264 @@
+//! 360ºXchange group visits: creation, visibility, listing and the helpers the agenda,
+//! registration and calendar use cases share.
+//!
+//! Every write that depends on the visit's state starts by locking the visit row
+//! ([`lock_visit`]): on PostgreSQL `SELECT ... FOR UPDATE` serialises agenda edits and
+//! registrations of one visit, on SQLite the process-wide writer lock already does. The
+//! lock is always taken first, so concurrent use cases cannot deadlock on each other.
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use cxc_domain::agenda::{AgendaItem, ItemKind, parse_local, parse_tz};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+use uuid::Uuid;
+
+use super::{Store, accounts::Caller, new_id};
+use crate::{
+    RepoError, RepoResult,
+    entities::{agenda_items, group_visits, registrations},
+    repositories::idempotency::IdemRequest,
+};
+
+/// An `Idempotency-Key` request and how to render the stored response from the result.
+pub type Idem<'a, T> = Option<(&'a IdemRequest, &'a (dyn Fn(&T) -> String + Send + Sync))>;
+
+/// Visit states.
+pub const DRAFT: &str = "draft";
+pub const PUBLISHED: &str = "published";
+pub const CANCELLED: &str = "cancelled";
+
+/// Registration states.
+pub const CONFIRMED: &str = "confirmed";
+pub const WAITLISTED: &str = "waitlisted";
+pub const REG_CANCELLED: &str = "cancelled";
+
+/// A new visit, already shape-checked by the caller.
+#[derive(Debug, Clone)]
+pub struct VisitInput {
+    pub partnership_id: Uuid,
+    pub title: String,
+    pub description: String,
+    pub host_country: String,
+    pub city: String,
+    pub timezone: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub capacity: i32,
+    pub registration_closes_at: DateTime<Utc>,
+}
+
+/// A visit with its live agenda and waiting-list sizes.
+#[derive(Debug, Clone)]
+pub struct VisitView {
+    pub visit: group_visits::Model,
+    /// Items not removed, in time order.
+    pub items: Vec<agenda_items::Model>,
+    /// Waitlisted registrations per scope: `None` = the whole visit, else per item.
+    pub waitlisted: HashMap<Option<Uuid>, i64>,
+}
+
+/// Partners and coordinators of the visit's partnership (and admins) manage it.
+#[must_use]
+pub fn manages(caller: Option<&Caller>, v: &group_visits::Model) -> bool {
+    caller.is_some_and(|c| c.works_for(v.partnership_id))
+}
+
+/// Published visits, and cancelled ones that had been published, are public.
+#[must_use]
+pub fn is_public(v: &group_visits::Model) -> bool {
+    v.status == PUBLISHED || (v.status == CANCELLED && v.agenda_version > 0)
+}
+
+/// Fails with `NotFound` unless the caller may see the visit.
+pub(crate) fn ensure_visible(caller: Option<&Caller>, v: &group_visits::Model) -> RepoResult<()> {
+    if is_public(v) || manages(caller, v) {
+        Ok(())
+    } else {
+        Err(RepoError::NotFound)
+    }
+}
+
+/// Fails unless the caller manages the visit: `NotFound` when they may not even see it.
+pub(crate) fn ensure_manager(caller: &Caller, v: &group_visits::Model) -> RepoResult<()> {
+    ensure_visible(Some(caller), v)?;
+    if manages(Some(caller), v) {
+        Ok(())
+    } else {
+        Err(RepoError::Forbidden(
+            "only partners and coordinators of the visit's partnership may change it".into(),
+        ))
+    }
+}
+
+/// Reads and locks the visit row for the rest of the transaction.
+pub(crate) async fn lock_visit(
+    tx: &DatabaseTransaction,
+    id: Uuid,
+) -> RepoResult<group_visits::Model> {
+    group_visits::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(tx)
+        .await?
+        .ok_or(RepoError::NotFound)
+}
+
+/// Every item of a visit, removed ones included, in time order.
+pub(crate) async fn all_items<C: ConnectionTrait>(
+    conn: &C,
+    visit: Uuid,
+) -> RepoResult<Vec<agenda_items::Model>> {
+    Ok(agenda_items::Entity::find()
+        .filter(agenda_items::Column::VisitId.eq(visit))
+        .order_by_asc(agenda_items::Column::StartsAt)
+        .order_by_asc(agenda_items::Column::Id)
+        .all(conn)
+        .await?)
+}
+
+/// Items still on the agenda.
+pub(crate) async fn live_items<C: ConnectionTrait>(
+    conn: &C,
+    visit: Uuid,
+) -> RepoResult<Vec<agenda_items::Model>> {
+    Ok(all_items(conn, visit)
+        .await?
+        .into_iter()
+        .filter(|i| !i.removed)
+        .collect())
+}
+
+/// The domain view of a stored item. Stored local times were written by
+/// `format_local`, so parsing cannot fail; the UTC instant is the fallback anyway.
+#[must_use]
+pub fn domain_item(m: &agenda_items::Model) -> AgendaItem {
+    let local = |s: &str, fallback: DateTime<Utc>| -> NaiveDateTime {
+        parse_local(s).unwrap_or_else(|_| fallback.naive_utc())
+    };
+    AgendaItem {
+        id: m.id,
+        kind: ItemKind::parse(&m.kind).unwrap_or(ItemKind::Workshop),
+        title: m.title.clone(),
+        starts_local: local(&m.starts_local, m.starts_at),
+        ends_local: local(&m.ends_local, m.ends_at),
+        starts_utc: m.starts_at,
+        ends_utc: m.ends_at,
+        venue: m.venue.clone(),
+        facility: m.facility.clone(),
+        description: m.description.clone(),
+    }
+}
+
+/// The visit's time zone; it was validated on creation.
+#[must_use]
+pub fn visit_tz(v: &group_visits::Model) -> chrono_tz::Tz {
+    parse_tz(&v.timezone).unwrap_or(chrono_tz::UTC)
+}
+
+/// Midnight at the start of the visit, in its time zone.
+#[must_use]
+pub fn visit_start(v: &group_visits::Model) -> DateTime<Utc> {
+    let midnight = v.starts_on.and_time(chrono::NaiveTime::MIN);
+    visit_tz(v)
+        .from_local_datetime(&midnight)
+        .earliest()
+        .map_or_else(|| midnight.and_utc(), |t| t.with_timezone(&Utc))
+}
+
+impl Store {
+    /// Creates a draft visit for a partnership the caller works for.
+    ///
+    /// # Errors
+    /// `Invalid` for an unknown partnership, `Forbidden` for outsiders.
+    pub async fn create_visit(
+        &self,
+        input: &VisitInput,
+        caller: &Caller,
+        idem: Idem<'_, group_visits::Model>,
+    ) -> RepoResult<group_visits::Model> {
+        if self.partnership(input.partnership_id).await.is_err() {
+            return Err(RepoError::invalid(
+                "partnership_id",
+                "unknown_partnership",
+                "no partnership with this id",
+            ));
+        }
+        if !caller.works_for(input.partnership_id) {
+            return Err(RepoError::Forbidden(
+                "only partners and coordinators of the partnership may organise its visits".into(),
+            ));
+        }
+        let tx = self.db.write().await?;
+        let now = Utc::now();
+        let model = group_visits::ActiveModel {
+            id: Set(new_id()),
+            partnership_id: Set(input.partnership_id),
+            title: Set(input.title.clone()),
+            description: Set(input.description.clone()),
+            host_country: Set(input.host_country.clone()),
+            city: Set(input.city.clone()),
+            timezone: Set(input.timezone.clone()),
+            starts_on: Set(input.starts_on),
+            ends_on: Set(input.ends_on),
+            capacity: Set(input.capacity),
+            confirmed_count: Set(0),
+            registration_closes_at: Set(input.registration_closes_at),
+            status: Set(DRAFT.into()),
+            agenda_version: Set(0),
+            created_by: Set(caller.id()),
+            created_at: Set(now),
+            updated_at: Set(now),
+            version: Set(1),
+        }
+        .insert(&tx.tx)
+        .await?;
+        if let Some((req, render)) = idem {
+            self.idem_save(&tx, req, 201, &render(&model)).await?;
+        }
+        tx.commit().await?;
+        Ok(model)
+    }
+
+    /// The visit as the caller may see it.
+    ///
+    /// # Errors
+    /// `NotFound` for unknown ids and drafts of other partnerships.
+    pub async fn visit_for(
+        &self,
+        id: Uuid,
+        caller: Option<&Caller>,
+    ) -> RepoResult<group_visits::Model> {
+        let v = group_visits::Entity::find_by_id(id)
+            .one(&self.db.conn)
+            .await?
+            .ok_or(RepoError::NotFound)?;
+        ensure_visible(caller, &v)?;
+        Ok(v)
+    }
+
+    /// The visit with its live agenda and waiting lists.
+    ///
+    /// # Errors
+    /// As [`Store::visit_for`].
+    pub async fn visit_view(&self, id: Uuid, caller: Option<&Caller>) -> RepoResult<VisitView> {
+        let visit = self.visit_for(id, caller).await?;
+        let items = live_items(&self.db.conn, id).await?;
+        let rows: Vec<(Option<Uuid>, i64)> = registrations::Entity::find()
+            .select_only()
+            .column(registrations::Column::ItemId)
+            .column_as(registrations::Column::Id.count(), "n")
+            .filter(registrations::Column::VisitId.eq(id))
+            .filter(registrations::Column::Status.eq(WAITLISTED))
+            .group_by(registrations::Column::ItemId)
+            .into_tuple()
+            .all(&self.db.conn)
+            .await?;
+        Ok(VisitView {
+            visit,
+            items,
+            waitlisted: rows.into_iter().collect(),
+        })
+    }
+}

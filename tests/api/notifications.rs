@@ -1,0 +1,453 @@
+//! Delivery through the real SMTP server: Message-ID, locale, outages, 5xx/4xx replies,
+//! admin re-queue, and two dispatchers racing on one database.
+use std::{collections::HashMap, time::Duration};
+
+use cxc_persistence::{
+    entities::outbox,
+    repositories::outbox::{Envelope, OutboxFilter},
+};
+use reqwest::Method;
+use serde_json::json;
+
+use crate::{
+    both,
+    helpers::{Backend, TestApp, spawn_with},
+    smtp::{Mode, Received, SmtpServer},
+};
+
+/// Outbox rows addressed to `to`, newest first.
+pub async fn rows_to(app: &TestApp, to: &str) -> Vec<outbox::Model> {
+    let f = OutboxFilter {
+        to: Some(to.to_owned()),
+        limit: 100,
+        ..OutboxFilter::default()
+    };
+    app.store.list_outbox(&f).await.unwrap()
+}
+
+/// Waits (up to 20 s) until the newest row to `to` satisfies `ok`.
+pub async fn wait_row(
+    app: &TestApp,
+    to: &str,
+    what: &str,
+    ok: impl Fn(&outbox::Model) -> bool,
+) -> outbox::Model {
+    for _ in 0..400 {
+        if let Some(r) = rows_to(app, to).await.into_iter().next().filter(|r| ok(r)) {
+            return r;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!(
+        "outbox row to {to} never became {what}: {:?}",
+        rows_to(app, to)
+            .await
+            .first()
+            .map(|r| (&r.status, r.attempts, &r.last_error))
+    );
+}
+
+/// How often each Message-ID arrived.
+pub fn by_message_id(received: &[Received]) -> HashMap<String, usize> {
+    let mut seen = HashMap::new();
+    for m in received {
+        *seen
+            .entry(m.header("message-id").unwrap_or_default())
+            .or_insert(0) += 1;
+    }
+    seen
+}
+
+async fn register(app: &TestApp, email: &str, locale: &str) -> String {
+    let r = app
+        .post("/api/v1/auth/register", None, json!({"email": email, "password": "correct horse battery", "full_name": "Rūta Žemaitė", "locale": locale}))
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    r["id"].as_str().unwrap().to_owned()
+}
+
+async fn delivered_in_the_users_locale_with_the_rows_message_id(app: TestApp) {
+    register(&app, "ruta@cluster.lt", "lt").await;
+    let mail = app.wait_for_mail("ruta@cluster.lt", "ClusterXchange").await;
+    let row = wait_row(&app, "ruta@cluster.lt", "sent", |r| r.status == "sent").await;
+    assert_eq!(
+        mail.header("message-id").unwrap(),
+        format!("<{}>", row.message_id)
+    );
+    assert_eq!(row.attempts, 1);
+    assert_eq!(row.kind, "welcome");
+    assert_eq!(row.locale, "lt");
+    assert!(
+        row.subject.starts_with("Sveiki atvykę"),
+        "Lithuanian subject, got {:?}",
+        row.subject
+    );
+    let subject = mail.header("subject").unwrap();
+    assert!(
+        subject.starts_with("Sveiki") && subject.to_ascii_lowercase().contains("=?utf-8?"),
+        "encoded Lithuanian subject: {subject}"
+    );
+    assert!(
+        mail.header("list-unsubscribe").is_none(),
+        "transactional mail has no unsubscribe"
+    );
+    assert!(row.sent_at.is_some());
+}
+both!(delivered_in_the_users_locale_with_the_rows_message_id);
+
+async fn smtp_outage_then_recovery_delivers_everything_once(app: TestApp) {
+    app.smtp.shutdown();
+    let emails: Vec<String> = (0..5).map(|i| format!("outage{i}@x.eu")).collect();
+    for e in &emails {
+        register(&app, e, "en").await;
+    }
+    for e in &emails {
+        wait_row(&app, e, "deferred", |r| {
+            r.status == "pending" && r.attempts >= 1 && r.last_error.is_some()
+        })
+        .await;
+    }
+    let back = SmtpServer::start_on(app.smtp.addr).await;
+    for e in &emails {
+        wait_row(&app, e, "sent", |r| r.status == "sent").await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let got = back.received();
+    assert_eq!(
+        got.len(),
+        emails.len(),
+        "each message exactly once: {:?}",
+        got.iter().map(|m| &m.to).collect::<Vec<_>>()
+    );
+    for e in &emails {
+        assert_eq!(got.iter().filter(|m| m.to.contains(e)).count(), 1, "{e}");
+    }
+    assert!(by_message_id(&got).values().all(|n| *n == 1));
+    assert!(
+        app.smtp
+            .received()
+            .iter()
+            .all(|m| !m.to.iter().any(|t| t.starts_with("outage")))
+    );
+}
+both!(smtp_outage_then_recovery_delivers_everything_once);
+
+async fn permanent_rejection_fails_at_once_and_an_admin_requeues_it(app: TestApp) {
+    let admin = app.admin().await;
+    let (_, user) = app.user("nosy@x.eu").await;
+    app.smtp.set_mode(Mode::Reject);
+    register(&app, "bounce@x.eu", "en").await;
+    let row = wait_row(&app, "bounce@x.eu", "failed", |r| r.status == "failed").await;
+    assert_eq!(row.attempts, 1, "a 5xx is not retried");
+    assert!(
+        row.last_error.as_deref().unwrap().contains("550"),
+        "{:?}",
+        row.last_error
+    );
+
+    let r = app
+        .get(
+            "/api/v1/admin/outbox?status=failed&to=BOUNCE@x.eu",
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let items = r["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1);
+    let item = &items[0];
+    assert_eq!(item["id"], row.id.to_string().as_str());
+    assert_eq!(item["message_id"], row.message_id.as_str());
+    assert_eq!(item["kind"], "welcome");
+    assert_eq!(item["to_email"], "bounce@x.eu");
+    assert_eq!(item["status"], "failed");
+    assert_eq!(item["attempts"], 1);
+    for k in [
+        "subject",
+        "not_before",
+        "last_error",
+        "created_at",
+        "sent_at",
+    ] {
+        assert!(item.get(k).is_some(), "item has {k}");
+    }
+    assert_eq!(
+        app.get("/api/v1/admin/outbox", Some(&user)).await.status,
+        403
+    );
+    assert_eq!(app.get("/api/v1/admin/outbox", None).await.status, 401);
+    assert_eq!(
+        app.get("/api/v1/admin/outbox?status=lost", Some(&admin))
+            .await
+            .status,
+        422
+    );
+
+    app.smtp.set_mode(Mode::Accept);
+    let retry = format!("/api/v1/admin/outbox/{}/retry", row.id);
+    let r = app.req(Method::POST, &retry, Some(&user), None, &[]).await;
+    assert_eq!(r.status, 403);
+    let r = app.req(Method::POST, &retry, Some(&admin), None, &[]).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r["status"], "pending");
+    app.wait_for_mail("bounce@x.eu", "Welcome").await;
+    let row = wait_row(&app, "bounce@x.eu", "sent", |r| r.status == "sent").await;
+    assert_eq!(
+        row.attempts, 1,
+        "the re-queue starts a fresh attempt budget"
+    );
+    let r = app.req(Method::POST, &retry, Some(&admin), None, &[]).await;
+    assert_eq!(r.status, 409);
+    assert_eq!(r["code"], "not_failed");
+    let r = app
+        .req(
+            Method::POST,
+            &format!("/api/v1/admin/outbox/{}/retry", uuid::Uuid::now_v7()),
+            Some(&admin),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, 404);
+    assert_eq!(
+        app.req(
+            Method::POST,
+            "/api/v1/admin/outbox/nope/retry",
+            Some(&admin),
+            None,
+            &[]
+        )
+        .await
+        .status,
+        404
+    );
+}
+both!(permanent_rejection_fails_at_once_and_an_admin_requeues_it);
+
+async fn admin_outbox_pages_with_a_cursor(app: TestApp) {
+    let admin = app.admin().await;
+    for i in 0..3 {
+        register(&app, &format!("page{i}@x.eu"), "en").await;
+    }
+    let first = app.get("/api/v1/admin/outbox?limit=2", Some(&admin)).await;
+    assert_eq!(first.status, 200, "{}", first.text);
+    assert_eq!(first["items"].as_array().unwrap().len(), 2);
+    let cursor = first["next_cursor"].as_str().unwrap();
+    let second = app
+        .get(
+            &format!("/api/v1/admin/outbox?limit=2&cursor={cursor}"),
+            Some(&admin),
+        )
+        .await;
+    let ids: Vec<_> = first["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(second["items"].as_array().unwrap())
+        .map(|i| i["id"].clone())
+        .collect();
+    assert_eq!(ids.len(), 4, "admin welcome + three users");
+    assert!(
+        ids.windows(2).all(|w| w[0].as_str() > w[1].as_str()),
+        "newest first, no overlap"
+    );
+    assert!(second["next_cursor"].is_null());
+    assert_eq!(
+        app.get("/api/v1/admin/outbox?limit=0", Some(&admin))
+            .await
+            .status,
+        422
+    );
+    assert_eq!(
+        app.get("/api/v1/admin/outbox?cursor=zzz", Some(&admin))
+            .await
+            .status,
+        422
+    );
+}
+both!(admin_outbox_pages_with_a_cursor);
+
+async fn a_4xx_reply_is_retried_with_backoff(app: TestApp) {
+    app.smtp.set_mode(Mode::Defer);
+    register(&app, "later@x.eu", "en").await;
+    let first = wait_row(&app, "later@x.eu", "deferred once", |r| {
+        r.status == "pending" && r.attempts == 1
+    })
+    .await;
+    assert!(
+        first.last_error.as_deref().unwrap().contains("451"),
+        "{:?}",
+        first.last_error
+    );
+    let wait = first.not_before - first.created_at;
+    assert!(
+        wait >= chrono::Duration::milliseconds(450),
+        "backoff of about 1 s ±50 %, got {wait}"
+    );
+    wait_row(&app, "later@x.eu", "deferred twice", |r| {
+        r.status == "pending" && r.attempts == 2
+    })
+    .await;
+    app.smtp.set_mode(Mode::Accept);
+    let row = wait_row(&app, "later@x.eu", "sent", |r| r.status == "sent").await;
+    assert!(row.attempts >= 3);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        app.smtp
+            .received()
+            .iter()
+            .filter(|m| m.to.iter().any(|t| t == "later@x.eu"))
+            .count(),
+        1
+    );
+}
+both!(a_4xx_reply_is_retried_with_backoff);
+
+fn small_batches(s: &mut cxc_server::settings::Settings) {
+    s.dispatcher.batch_size = 5;
+    s.dispatcher.concurrency = 5;
+}
+
+/// Two server processes' dispatchers on one database and ~200 due messages: every one
+/// arrives exactly once, and both dispatchers did part of the work.
+async fn two_dispatchers_race_without_duplicates(app: TestApp) {
+    let peer = app.spawn_peer(small_batches).await;
+    let n = 200;
+    let tx = app.store.db.write().await.unwrap();
+    for i in 0..n {
+        let env = Envelope {
+            kind: "welcome",
+            to_email: format!("race{i}@x.eu"),
+            to_name: None,
+            to_user_id: None,
+            locale: "en".into(),
+            reminders_wanted: true,
+            ctx: json!({}),
+            attachments: json!([]),
+            subject_id: None,
+            not_before: None,
+        };
+        app.store.enqueue(&tx.tx, env).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    for _ in 0..1200 {
+        if peer.store.outbox_stats().await.unwrap().sent >= n {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let stats = app.store.outbox_stats().await.unwrap();
+    assert_eq!(
+        (stats.sent, stats.pending, stats.sending, stats.failed),
+        (n, 0, 0, 0)
+    );
+    let got: Vec<Received> = app
+        .smtp
+        .received()
+        .into_iter()
+        .filter(|m| m.to.iter().any(|t| t.starts_with("race")))
+        .collect();
+    let seen = by_message_id(&got);
+    assert_eq!(
+        seen.len(),
+        usize::try_from(n).unwrap(),
+        "every message arrived"
+    );
+    let dupes: Vec<_> = seen.iter().filter(|(_, c)| **c > 1).collect();
+    assert!(dupes.is_empty(), "sent twice: {dupes:?}");
+    let rows = app
+        .store
+        .list_outbox(&OutboxFilter {
+            status: Some("sent".into()),
+            limit: 1000,
+            ..OutboxFilter::default()
+        })
+        .await
+        .unwrap();
+    let workers: std::collections::HashSet<_> =
+        rows.iter().filter_map(|r| r.locked_by.clone()).collect();
+    assert!(
+        workers.len() >= 2,
+        "both dispatchers took part: {workers:?}"
+    );
+}
+
+mod two_dispatchers_race {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn postgres() {
+        if let Some(app) = spawn_with(Backend::Postgres, small_batches).await {
+            two_dispatchers_race_without_duplicates(app).await;
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn sqlite() {
+        if let Some(app) = spawn_with(Backend::Sqlite, small_batches).await {
+            two_dispatchers_race_without_duplicates(app).await;
+        }
+    }
+}
+
+/// A worker that claims and then dies never settles: once its lease runs out another
+/// dispatcher claims the message again and delivers it; the dead worker's late outcome
+/// is refused.
+async fn an_expired_lease_is_claimed_again(app: TestApp) {
+    register(&app, "orphan@x.eu", "en").await;
+    let claimed = app
+        .store
+        .claim_due("dead-worker", 10, chrono::Duration::seconds(1))
+        .await
+        .unwrap();
+    assert_eq!(claimed.len(), 1);
+    assert_eq!(
+        (claimed[0].status.as_str(), claimed[0].attempts),
+        ("sending", 1)
+    );
+    let _live = app.spawn_peer(|s| s.dispatcher.enabled = true).await;
+    let row = wait_row(&app, "orphan@x.eu", "sent", |r| r.status == "sent").await;
+    assert_eq!(row.attempts, 2, "the crashed attempt counts");
+    assert_ne!(row.locked_by.as_deref(), Some("dead-worker"));
+    assert!(
+        !app.store
+            .mark_failed(row.id, "dead-worker", "late")
+            .await
+            .unwrap(),
+        "a lost lease cannot settle"
+    );
+    assert_eq!(
+        app.store.outbox_message(row.id).await.unwrap().status,
+        "sent"
+    );
+    assert_eq!(
+        app.smtp
+            .received()
+            .iter()
+            .filter(|m| m.to.iter().any(|t| t == "orphan@x.eu"))
+            .count(),
+        1
+    );
+}
+
+mod expired_lease {
+    use super::*;
+
+    fn no_dispatcher(s: &mut cxc_server::settings::Settings) {
+        s.dispatcher.enabled = false;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn postgres() {
+        if let Some(app) = spawn_with(Backend::Postgres, no_dispatcher).await {
+            an_expired_lease_is_claimed_again(app).await;
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn sqlite() {
+        if let Some(app) = spawn_with(Backend::Sqlite, no_dispatcher).await {
+            an_expired_lease_is_claimed_again(app).await;
+        }
+    }
+}
