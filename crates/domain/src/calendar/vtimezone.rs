@@ -4,6 +4,11 @@
 //! Rather than RRULEs we list the real transitions around the events' years: exact for
 //! the dates that matter, and immune to rule changes between years.
 
+use std::{
+    collections::HashMap,
+    sync::{Mutex, OnceLock, PoisonError},
+};
+
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc};
 use chrono_tz::{OffsetComponents, OffsetName, Tz};
 use icalendar::parser::Component;
@@ -93,8 +98,32 @@ fn sub_component(
 }
 
 /// A VTIMEZONE for `tz` covering the years `first_year..=last_year` with a year of
-/// margin on each side.
+/// margin on each side. Finding the transitions samples every hour of those years
+/// (~30,000 offset lookups, 3 ms): the result depends on nothing else, so it is computed
+/// once per zone and year range and kept (a handful of entries in practice; the map is
+/// emptied past 256).
 pub(super) fn vtimezone(tz: Tz, first_year: i32, last_year: i32) -> Component<'static> {
+    type Cache = Mutex<HashMap<(Tz, i32, i32), Component<'static>>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let cache = CACHE.get_or_init(Cache::default);
+    let key = (tz, first_year, last_year);
+    if let Some(c) = cache
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get(&key)
+    {
+        return c.clone();
+    }
+    let c = compute_vtimezone(tz, first_year, last_year);
+    let mut map = cache.lock().unwrap_or_else(PoisonError::into_inner);
+    if map.len() >= 256 {
+        map.clear();
+    }
+    map.insert(key, c.clone());
+    c
+}
+
+fn compute_vtimezone(tz: Tz, first_year: i32, last_year: i32) -> Component<'static> {
     let mut components = Vec::new();
     let range = year_start(first_year - 1).zip(year_start(last_year + 2));
     let events_from = year_start(first_year);
