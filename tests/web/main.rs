@@ -1,0 +1,21 @@
+//! The web pages over HTTP against the real server (SQLite and PostgreSQL, real SMTP
+//! catcher): HTML-level checks of every page, and the browser journeys in Chromium with
+//! axe-core (`browser.rs`).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::missing_panics_doc,
+    dead_code
+)]
+
+#[path = "../api/fixtures.rs"]
+mod fixtures;
+#[path = "../api/helpers.rs"]
+mod helpers;
+#[path = "../api/pg.rs"]
+mod pg;
+#[path = "../api/smtp.rs"]
+mod smtp;
+
+mod client;
+mod foundation;
