@@ -16,6 +16,9 @@ mod helpers;
 mod pg;
 #[path = "../api/smtp.rs"]
 mod smtp;
+#[path = "../api/group_visits/fixtures.rs"]
+mod visit_fixtures;
 
 mod client;
 mod foundation;
+mod journeys;

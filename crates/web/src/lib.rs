@@ -40,6 +40,20 @@ pub struct WebState {
     pub secure_cookies: bool,
     /// `https://host` the site is reached at (for calendar subscription links).
     pub public_url: String,
+    /// For the one record the API shows only through a status (the payment), read after
+    /// the API has let the user see its application.
+    pub store: cxc_persistence::repositories::Store,
+}
+
+impl WebState {
+    /// The payment of an application the caller has already been allowed to see.
+    pub async fn payment(
+        &self,
+        application: &str,
+    ) -> Option<cxc_persistence::entities::payments::Model> {
+        let id = application.parse().ok()?;
+        self.store.payment(id).await.ok().flatten()
+    }
 }
 
 /// The pages, given the API router (state applied) they call in-process.
@@ -50,6 +64,7 @@ pub fn router(api: Router, state: &AppState) -> Router {
         csrf: Arc::new(csrf::CsrfKey::derive(&state.store.unsubscribe_secret)),
         secure_cookies: public_url.starts_with("https://"),
         public_url,
+        store: state.store.clone(),
     };
     pages::routes()
         .merge(assets::routes())

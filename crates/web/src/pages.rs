@@ -10,7 +10,11 @@ use axum::{
 use crate::{WebState, ctx::Ctx};
 
 pub mod account;
+pub mod applications;
 pub mod home;
+pub mod organisations;
+pub mod util;
+pub mod visits;
 
 pub fn routes() -> Router<WebState> {
     Router::new()
@@ -25,6 +29,43 @@ pub fn routes() -> Router<WebState> {
         )
         .route("/sign-out", post(account::sign_out))
         .route("/language", post(account::language))
+        .route("/organisations", get(organisations::list))
+        .route(
+            "/organisations/new",
+            get(organisations::new_form).post(organisations::create),
+        )
+        .route("/organisations/{id}", get(organisations::show))
+        .route("/organisations/{id}/hosts", get(organisations::hosts))
+        .route("/calls", get(applications::calls))
+        .route(
+            "/calls/{id}/apply",
+            get(applications::apply_form).post(applications::apply),
+        )
+        .route("/calls/{id}/figures", get(applications::figures))
+        .route("/applications", get(applications::list))
+        .route("/applications/{id}", get(applications::show))
+        .route("/applications/{id}/submit", post(applications::submit))
+        .route("/applications/{id}/withdraw", post(applications::withdraw))
+        .route(
+            "/applications/{id}/host-response",
+            post(applications::host_response),
+        )
+        .route(
+            "/applications/{id}/commitment",
+            post(applications::commitment),
+        )
+        .route("/applications/{id}/report", post(applications::report))
+        .route("/visits", get(visits::list))
+        .route("/visits/{id}", get(visits::show))
+        .route("/visits/{id}/register", post(visits::register))
+        .route(
+            "/visits/{id}/registrations/{reg}/cancel",
+            post(visits::cancel),
+        )
+        .route(
+            "/verify-email",
+            get(account::verify_form).post(account::verify),
+        )
         .route("/{*rest}", any(fallback))
 }
 

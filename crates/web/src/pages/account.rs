@@ -188,3 +188,46 @@ async fn user_reminders(ctx: &Ctx) -> bool {
     let r = ctx.get("/api/v1/me/notification-preferences").await;
     r.body["reminders"].as_bool().unwrap_or(true)
 }
+
+#[derive(Deserialize, Default)]
+pub struct TokenQuery {
+    #[serde(default)]
+    token: String,
+}
+
+/// The link from the verification email. Opening it changes nothing (mail scanners open
+/// links); the button does.
+pub async fn verify_form(ctx: Ctx, Query(q): Query<TokenQuery>) -> Response {
+    let body = html! {
+        form method="post" action="/verify-email" {
+            (csrf_field(&ctx))
+            input type="hidden" name="token" value=(q.token);
+            p { (ctx.t("verify-text")) }
+            button type="submit" { (ctx.t("verify-button")) }
+        }
+    };
+    ctx.page(&ctx.t("verify-title"), body)
+}
+
+pub async fn verify(ctx: Ctx, f: Form) -> Response {
+    let r = ctx
+        .post(
+            "/api/v1/auth/verify-email",
+            &json!({ "token": f.get("token") }),
+        )
+        .await;
+    if r.ok() {
+        return ctx.redirect_with("/", "notice-verified");
+    }
+    let mut errors = Errors::default();
+    for e in r.errors() {
+        errors.add("", e.message);
+    }
+    let body =
+        html! { (error_summary(&ctx, &errors, &[])) p { a href="/" { (ctx.t("go-home")) } } };
+    ctx.page_status(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &ctx.t("verify-title"),
+        body,
+    )
+}
