@@ -3,6 +3,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::state::AppState;
 
+pub mod account_lifecycle;
 pub mod accounts;
 pub mod application_actions;
 pub mod application_reports;
@@ -24,6 +25,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(crate::openapi::base())
         .merge(service::router())
         .merge(accounts::router())
+        .merge(account_lifecycle::router())
         .merge(applications::router())
         .merge(application_actions::router())
         .merge(application_reports::router())

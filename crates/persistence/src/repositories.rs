@@ -2,6 +2,7 @@
 //! Rules come from `cxc-domain`; a method that changes state writes its emails to the
 //! outbox in the same transaction.
 
+pub mod account_tokens;
 pub mod accounts;
 pub mod applications;
 pub mod auth_cache;
@@ -18,10 +19,12 @@ pub mod group_visits_places;
 pub mod group_visits_registrations;
 pub mod group_visits_versions;
 pub mod idempotency;
+pub mod invitations;
 pub mod organisations;
 pub mod outbox;
 pub mod partnerships;
 pub mod privacy;
+pub mod throttle;
 pub mod unsubscribe;
 
 use std::sync::Arc;
