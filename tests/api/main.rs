@@ -13,6 +13,8 @@ mod pg;
 mod smtp;
 
 mod accounts;
+mod accounts_lifecycle;
+mod accounts_throttle;
 mod applications;
 mod applications_race;
 mod authz;
