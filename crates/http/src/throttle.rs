@@ -17,7 +17,7 @@ use axum::{
     extract::{ConnectInfo, FromRequestParts},
     http::{HeaderMap, request::Parts},
 };
-use cxc_persistence::repositories::throttle::ThrottleRule;
+use cxc_persistence::repositories::accounts::throttle::ThrottleRule;
 use ipnet::IpNet;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};

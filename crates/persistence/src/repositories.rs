@@ -2,29 +2,16 @@
 //! Rules come from `cxc-domain`; a method that changes state writes its emails to the
 //! outbox in the same transaction.
 
-pub mod account_tokens;
 pub mod accounts;
 pub mod applications;
 pub mod auth_cache;
 pub mod bulk;
 pub mod group_visits;
-pub mod group_visits_agenda;
-pub mod group_visits_agenda_edit;
-pub mod group_visits_calendar;
-pub mod group_visits_cancellation;
-pub mod group_visits_lifecycle;
-pub mod group_visits_list;
-pub mod group_visits_participants;
-pub mod group_visits_places;
-pub mod group_visits_registrations;
-pub mod group_visits_versions;
 pub mod idempotency;
-pub mod invitations;
 pub mod organisations;
 pub mod outbox;
 pub mod partnerships;
 pub mod privacy;
-pub mod throttle;
 pub mod unsubscribe;
 
 use std::sync::Arc;

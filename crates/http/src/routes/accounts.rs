@@ -1,4 +1,7 @@
-//! Register, login, logout, `me`, role grants, notification preferences.
+//! Register, login, logout, `me`, role grants, notification preferences; verification,
+//! reset and change of password in [`lifecycle`].
+pub mod lifecycle;
+
 use axum::{Json, extract::State, http::StatusCode};
 use chrono::{DateTime, Duration, Utc};
 use cxc_domain::email_address::EmailAddress;
@@ -25,6 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(me))
         .routes(routes!(grant_role))
         .routes(routes!(get_preferences, put_preferences))
+        .merge(lifecycle::router())
 }
 
 #[derive(Deserialize, ToSchema)]

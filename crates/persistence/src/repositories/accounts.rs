@@ -1,4 +1,8 @@
-//! Users, sessions (bearer tokens), role grants and preferences.
+//! Users, sessions (bearer tokens), role grants and preferences; the lifecycle by email
+//! ([`tokens`]) and the shared throttle counters ([`throttle`]).
+pub mod throttle;
+pub mod tokens;
+
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, JoinType, QueryFilter,

@@ -2,7 +2,7 @@
 //! contact without consent).
 use axum::{Json, extract::State};
 use chrono::{DateTime, Utc};
-use cxc_persistence::repositories::invitations::Invitation;
+use cxc_persistence::repositories::organisations::invitations::Invitation;
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
