@@ -5,18 +5,25 @@ generated models and every response is parsed into them, so a document that lies
 what the server sends (a null where it promised an object, an undeclared status) makes
 this script fail. `raise_on_unexpected_status` turns an undocumented status into an error.
 
-    python journey.py BASE_URL            (the generated package `cxc_client` on sys.path)
+    CXC_MAIL_DIR=DIR python journey.py BASE_URL   (the generated package `cxc_client` on sys.path)
 
 The server must hold the demo data (`cxc seed --demo`): an open call, hosts and a
-published group visit.
+published group visit. It must send mail with the file transport into CXC_MAIL_DIR: the
+journey confirms its address with the token from the verification mail, as a person would.
 """
 import datetime
+import email
+import email.policy
+import os
+import pathlib
+import re
 import sys
+import time
 import uuid
 from http import HTTPStatus
 
 from cxc_client import AuthenticatedClient, Client
-from cxc_client.api.accounts import login, me, register
+from cxc_client.api.accounts import login, me, register, verify_email
 from cxc_client.api.applications import create_application, get_application, list_applications
 from cxc_client.api.group_visits import list_visits, register_for_visit
 from cxc_client.api.organisations import (
@@ -36,6 +43,8 @@ from cxc_client.models import (
     RegisterRequest,
     RegistrationDto,
     ReportDto,
+    TokenRequest,
+    UserDto,
     VisitRegistrationRequest,
 )
 from cxc_client.types import UNSET
@@ -52,11 +61,27 @@ def expect(response, status, kind):
     return response.parsed
 
 
+def verification_token(mail_dir: pathlib.Path, to: str) -> str:
+    """The token of the verification link mailed to `to` (the outbox sends within seconds)."""
+    for _ in range(300):
+        for path in sorted(mail_dir.glob("*")) if mail_dir.is_dir() else []:
+            msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            if to not in str(msg["To"]):
+                continue
+            for part in msg.walk():
+                if part.get_content_type() == "text/plain":
+                    found = re.search(r"/verify-email\?token=([A-Za-z0-9_.~-]+)", part.get_content())
+                    if found:
+                        return found.group(1)
+        time.sleep(0.1)
+    raise AssertionError(f"no verification mail to {to} in {mail_dir}")
+
+
 def main(base_url: str) -> None:
     anonymous = Client(base_url=base_url, raise_on_unexpected_status=True)
     email = f"journey-{uuid.uuid4().hex[:10]}@example.eu"
 
-    # 1. Register and log in.
+    # 1. Register, log in and confirm the address from the mail.
     register.sync_detailed(
         client=anonymous,
         body=RegisterRequest.from_dict(
@@ -64,6 +89,15 @@ def main(base_url: str) -> None:
         ),
     )
     token = login.sync(client=anonymous, body=LoginRequest(email=email, password=PASSWORD)).token
+    mail_dir = pathlib.Path(os.environ["CXC_MAIL_DIR"])
+    verified = expect(
+        verify_email.sync_detailed(
+            client=anonymous, body=TokenRequest(token=verification_token(mail_dir, email))
+        ),
+        HTTPStatus.OK,
+        UserDto,
+    )
+    assert verified.email == email
     client = AuthenticatedClient(base_url=base_url, token=token, raise_on_unexpected_status=True)
     assert me.sync(client=client).email == email
 
