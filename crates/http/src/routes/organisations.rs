@@ -9,6 +9,7 @@
 mod contacts;
 pub mod dto;
 mod eligibility;
+mod exchange_check;
 mod matrix;
 mod suggestions;
 pub mod validation;
@@ -45,6 +46,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_organisation, patch_organisation))
         .merge(contacts::router())
         .merge(eligibility::router())
+        .merge(exchange_check::router())
         .merge(matrix::router())
         .merge(suggestions::router())
 }
