@@ -24,6 +24,7 @@ mod authz_visibility;
 mod authz_world;
 mod calls;
 mod eligibility;
+mod exchange_rules;
 mod group_visits;
 mod group_visits_activities;
 mod group_visits_agenda;

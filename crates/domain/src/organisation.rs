@@ -322,7 +322,10 @@ fn check_country(out: &mut Vec<FieldProblem>, field: &str, code: &str) {
 /// holiday data has a regional calendar (the only thing a region changes).
 fn check_region(out: &mut Vec<FieldProblem>, country: &str, region: &str) {
     use crate::holidays::HolidayCalendars;
-    if HolidayCalendars::is_known_region(country, region) {
+    let shape_ok = region
+        .bytes()
+        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-');
+    if shape_ok && HolidayCalendars::is_known_region(country, region) {
         return;
     }
     let known = HolidayCalendars::regions_of(country);
