@@ -211,7 +211,8 @@ pub fn rows() -> Vec<Row> {
                     json!({"organisation_id": cx.w.host}),
                 ))
             },
-        ),
+        )
+        .variant("stored organisations by id"),
         fixed(M::GET, "/api/v1/competency-matrix", SIGNED_IN),
         fixed(M::GET, "/api/v1/competency-matrix.csv", SIGNED_IN),
         // Partnerships and calls.
