@@ -7,6 +7,7 @@
     dead_code
 )]
 
+mod contract;
 mod fixtures;
 mod helpers;
 mod pg;
@@ -14,30 +15,9 @@ mod smtp;
 
 mod accounts;
 mod applications;
-mod applications_race;
 mod authz;
-mod authz_prepare;
-mod authz_table;
-mod authz_table_apps;
-mod authz_table_visits;
-mod authz_visibility;
-mod authz_world;
-mod calls;
-mod eligibility;
-mod exchange_rules;
 mod group_visits;
-mod group_visits_activities;
-mod group_visits_agenda;
-mod group_visits_agenda_rules;
-mod group_visits_calendar;
-mod group_visits_fixtures;
-mod group_visits_my_calendar;
-mod group_visits_registrations;
-mod matching;
 mod notifications;
-mod org_directory;
-mod org_retries;
-mod org_support;
 mod organisations;
 mod partnerships;
 mod privacy;

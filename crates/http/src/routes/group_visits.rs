@@ -1,13 +1,13 @@
 //! 360ºXchange group visits: create, list, read, publish, cancel. The agenda,
-//! registration and calendar routes live in the sibling `group_visits_*` modules.
+//! registration and calendar routes live in the child modules below.
 use axum::{extract::State, response::Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use cxc_domain::{agenda::parse_tz, countries};
 use cxc_persistence::{
     Problem,
     repositories::{
+        group_visits::list::VisitFilter,
         group_visits::{CANCELLED, DRAFT, PUBLISHED, VisitInput},
-        group_visits_list::VisitFilter,
     },
 };
 use serde::{Deserialize, Serialize};
@@ -15,27 +15,31 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use super::{
-    group_visits_agenda, group_visits_calendar, group_visits_dto::VisitDto, group_visits_lifecycle,
-    group_visits_registrations,
-};
+pub mod agenda;
+pub mod calendar;
+pub mod dto;
+pub mod lifecycle;
+pub mod registrations;
+
+use crate::openapi::problems::{Forbidden, UnprocessableContent};
 use crate::{
-    error::{ApiError, ApiResult, ProblemDoc},
+    error::{ApiError, ApiResult},
     extract::{ApiJson, ApiPath, ApiQuery, Auth, IdempotencyKey, MaybeAuth},
     pagination::{Page, Paged, paged},
     respond::{body_of, created, idem_request, replay, tagged},
     state::AppState,
     validate,
 };
+use dto::VisitDto;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(create_visit, list_visits))
         .routes(routes!(get_visit))
-        .merge(group_visits_lifecycle::router())
-        .merge(group_visits_agenda::router())
-        .merge(group_visits_registrations::router())
-        .merge(group_visits_calendar::router())
+        .merge(lifecycle::router())
+        .merge(agenda::router())
+        .merge(registrations::router())
+        .merge(calendar::router())
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -118,8 +122,8 @@ fn check_visit(r: &CreateVisit) -> ApiResult<VisitInput> {
 /// Creates a draft visit (partners and coordinators of the partnership, admins).
 #[utoipa::path(post, path = "/api/v1/group-visits", tag = "group-visits", security(("bearer" = [])),
     request_body = CreateVisit, params(("Idempotency-Key" = Option<String>, Header)),
-    responses((status = 201, body = VisitDto), (status = 400, body = ProblemDoc), (status = 401, body = ProblemDoc),
-        (status = 403, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+    responses((status = 201, body = VisitDto),
+        Forbidden))]
 async fn create_visit(
     State(st): State<AppState>,
     Auth(c): Auth,
@@ -163,8 +167,8 @@ pub struct VisitQuery {
 }
 
 /// Published visits for everyone; drafts too for the partnerships the caller works for.
-#[utoipa::path(get, path = "/api/v1/group-visits", tag = "group-visits", params(VisitQuery),
-    responses((status = 200, body = Paged<VisitDto>), (status = 401, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+#[utoipa::path(get, path = "/api/v1/group-visits", tag = "group-visits", security((), ("bearer" = [])), params(VisitQuery),
+    responses((status = 200, body = Paged<VisitDto>), UnprocessableContent))]
 async fn list_visits(
     State(st): State<AppState>,
     MaybeAuth(c): MaybeAuth,
@@ -205,8 +209,8 @@ async fn list_visits(
 }
 
 /// One visit with its agenda (local and UTC times), agenda version, warnings and counts.
-#[utoipa::path(get, path = "/api/v1/group-visits/{id}", tag = "group-visits", params(("id" = Uuid, Path)),
-    responses((status = 200, body = VisitDto, headers(("ETag" = String))), (status = 404, body = ProblemDoc)))]
+#[utoipa::path(get, path = "/api/v1/group-visits/{id}", tag = "group-visits", security((), ("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 200, body = VisitDto, headers(("ETag" = String)))))]
 async fn get_visit(
     State(st): State<AppState>,
     MaybeAuth(c): MaybeAuth,
