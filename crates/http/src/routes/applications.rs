@@ -19,8 +19,9 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
+use crate::openapi::problems::{Conflict, Forbidden, UnprocessableContent};
 use crate::{
-    error::{ApiError, ApiResult, ProblemDoc},
+    error::{ApiError, ApiResult},
     extract::{ApiJson, ApiPath, ApiQuery, Auth, IdempotencyKey, IfMatch},
     pagination::{Page, Paged, paged},
     respond::{body_of, created, idem_request, replay, tagged},
@@ -112,7 +113,7 @@ pub struct ApplicationDto {
     pub working_days: Option<i32>,
     pub distance_km: Option<f64>,
     /// The eligibility report stored at submission.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub eligibility: Option<serde_json::Value>,
     pub submitted_at: Option<DateTime<Utc>>,
     pub decided_at: Option<DateTime<Utc>>,
@@ -173,7 +174,9 @@ pub fn render(m: &applications::Model) -> String {
 
 fn participant(p: &ParticipantDto, out: &mut Vec<Problem>) -> ParticipantData {
     let full_name = validate::text(&p.full_name, "participant.full_name", 1, 200, out);
-    let email = validate::email(&p.email, "participant.email", out);
+    // The participant's address is a record, not an account: no mail is sent to it, so a
+    // non-ASCII mailbox name is fine; look-alikes and invisible characters are not.
+    let email = validate::email(&p.email, "participant.email", true, out);
     let job_title = validate::text(&p.job_title, "participant.job_title", 0, 200, out);
     for (field, c) in [
         ("participant.nationality", &p.nationality),
@@ -198,19 +201,24 @@ fn participant(p: &ParticipantDto, out: &mut Vec<Problem>) -> ParticipantData {
     }
 }
 
-fn dates(
+/// Exchange dates must lie in the years the public-holiday data covers (today 2011-2100:
+/// earlier years are not covered for every programme country, and no programme ran
+/// before 2014), so no working-day figure is computed without its holidays.
+pub(crate) fn check_dates(
     start: Option<NaiveDate>,
     end: Option<NaiveDate>,
     travel: Option<&[NaiveDate]>,
     out: &mut Vec<Problem>,
 ) {
-    let sane = |d: NaiveDate| (2000..=2100).contains(&chrono::Datelike::year(&d));
+    let years = cxc_domain::holidays::HolidayCalendars::covered_years();
+    let (first, last) = (*years.start(), *years.end());
+    let sane = |d: NaiveDate| years.contains(&chrono::Datelike::year(&d));
     for (f, d) in [("start_date", start), ("end_date", end)] {
         if d.is_some_and(|d| !sane(d)) {
             out.push(Problem::new(
                 f,
                 "out_of_range",
-                "dates must lie between 2000 and 2100",
+                format!("dates must lie between {first} and {last}, the years the public-holiday calendars cover"),
             ));
         }
     }
@@ -220,7 +228,7 @@ fn dates(
         out.push(Problem::new(
             "travel_days",
             "out_of_range",
-            "at most 10 travel days, between 2000 and 2100",
+            format!("at most 10 travel days, between {first} and {last}"),
         ));
     }
 }
@@ -248,8 +256,7 @@ fn tags(
 /// Files a draft application in a call (a contact of the visiting organisation).
 #[utoipa::path(post, path = "/api/v1/calls/{id}/applications", tag = "applications", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "call"), ("Idempotency-Key" = Option<String>, Header)), request_body = CreateApplication,
-    responses((status = 201, body = ApplicationDto), (status = 400, body = ProblemDoc), (status = 401, body = ProblemDoc), (status = 403, body = ProblemDoc),
-              (status = 404, body = ProblemDoc), (status = 409, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+    responses((status = 201, body = ApplicationDto), Forbidden, Conflict))]
 async fn create_application(
     State(st): State<AppState>,
     Auth(c): Auth,
@@ -264,7 +271,7 @@ async fn create_application(
     }
     let mut problems = Vec::new();
     let participant = participant(&r.participant, &mut problems);
-    dates(
+    check_dates(
         Some(r.start_date),
         Some(r.end_date),
         Some(&r.travel_days),
@@ -310,7 +317,7 @@ async fn create_application(
 /// One application (its applicant, host contacts, coordinators and partners of the VOP or HOP).
 #[utoipa::path(get, path = "/api/v1/applications/{id}", tag = "applications", security(("bearer" = [])),
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = ApplicationDto), (status = 401, body = ProblemDoc), (status = 404, body = ProblemDoc)))]
+    responses((status = 200, body = ApplicationDto)))]
 async fn get_application(
     State(st): State<AppState>,
     Auth(c): Auth,
@@ -323,8 +330,8 @@ async fn get_application(
 /// Edits a draft (applicant only, with `If-Match`).
 #[utoipa::path(patch, path = "/api/v1/applications/{id}", tag = "applications", security(("bearer" = [])),
     params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "the ETag of the version being edited")), request_body = PatchApplication,
-    responses((status = 200, body = ApplicationDto), (status = 401, body = ProblemDoc), (status = 403, body = ProblemDoc), (status = 404, body = ProblemDoc),
-              (status = 409, body = ProblemDoc), (status = 412, body = ProblemDoc), (status = 422, body = ProblemDoc), (status = 428, body = ProblemDoc)))]
+    responses((status = 200, body = ApplicationDto), Forbidden,
+              Conflict))]
 async fn patch_application(
     State(st): State<AppState>,
     Auth(c): Auth,
@@ -338,7 +345,7 @@ async fn patch_application(
         .participant
         .as_ref()
         .map(|p| participant(p, &mut problems));
-    dates(
+    check_dates(
         r.start_date,
         r.end_date,
         r.travel_days.as_deref(),
@@ -392,7 +399,7 @@ pub struct ListQuery {
 /// Applications the caller may see: applicants and hosts their own, coordinators and
 /// partners their partnerships'.
 #[utoipa::path(get, path = "/api/v1/applications", tag = "applications", security(("bearer" = [])), params(ListQuery),
-    responses((status = 200, body = Paged<ApplicationDto>), (status = 401, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+    responses((status = 200, body = Paged<ApplicationDto>), UnprocessableContent))]
 async fn list_applications(
     State(st): State<AppState>,
     Auth(c): Auth,
@@ -440,7 +447,7 @@ pub struct HistoryEntry {
 /// Every transition: who, when, and the comment; append-only and hash-chained.
 #[utoipa::path(get, path = "/api/v1/applications/{id}/history", tag = "applications", security(("bearer" = [])),
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = Vec<HistoryEntry>), (status = 401, body = ProblemDoc), (status = 404, body = ProblemDoc)))]
+    responses((status = 200, body = Vec<HistoryEntry>)))]
 async fn application_history(
     State(st): State<AppState>,
     Auth(c): Auth,
