@@ -8,6 +8,12 @@
     dead_code
 )]
 
+// The API harness's response checker, with its own unit tests beside it.
+#[path = "../api"]
+mod api_support {
+    pub mod contract;
+}
+use api_support::contract;
 #[path = "../api/fixtures.rs"]
 mod fixtures;
 #[path = "../api/helpers.rs"]
@@ -19,6 +25,7 @@ mod smtp;
 #[path = "../api/group_visits/fixtures.rs"]
 mod visit_fixtures;
 
+mod browser;
 mod client;
 mod foundation;
 mod journeys;

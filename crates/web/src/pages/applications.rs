@@ -127,50 +127,44 @@ pub async fn figures_panel(ctx: &Ctx, call: &str, f: &Form) -> Markup {
     if start.is_empty() || end.is_empty() || f.get("host_organisation_id").is_empty() {
         return html! { p { (ctx.t("figures-need-dates")) } };
     }
+    let org = |id: Option<String>| json!({ "organisation_id": id });
+    let participant = (!f.get("participant.nationality").is_empty() && !f.get("participant.base_country").is_empty())
+        .then(|| json!({ "nationality": f.get("participant.nationality"), "base_country": f.get("participant.base_country") }));
     let body = json!({
         "call_id": call,
-        "organisation_id": f.opt("organisation_id"),
-        "host_organisation_id": f.get("host_organisation_id"),
+        "visitor": org(f.opt("organisation_id")),
+        "host": org(f.opt("host_organisation_id")),
         "start_date": start,
         "end_date": end,
         "travel_days": list_tags(f.get("travel_days")),
+        "participant": participant,
     });
     let r = ctx.post("/api/v1/eligibility/exchange-check", &body).await;
     if !r.ok() {
         let errors = r.errors();
-        return html! {
-            @if r.status == StatusCode::NOT_FOUND || r.status == StatusCode::METHOD_NOT_ALLOWED {
-                p { (ctx.t("figures-at-submit")) }
-            } @else {
-                ul { @for e in &errors { li { (e.message) } } }
-            }
-        };
+        return html! { ul { @for e in &errors { li { (e.message) } } } };
     }
     let b = &r.body;
-    let holidays: Vec<Value> = b["excluded_holidays"]
+    let excluded: Vec<&Value> = b["working_days"]["excluded"]
         .as_array()
-        .or_else(|| b["holidays"].as_array())
-        .cloned()
+        .map(|a| a.iter().filter(|e| e["reason"] != "weekend").collect())
         .unwrap_or_default();
-    let lump = if b["lump_sum_cents"].is_null() {
-        &b["grant_cents"]
-    } else {
-        &b["lump_sum_cents"]
-    };
+    let failed: Vec<&Value> = b["checks"]
+        .as_array()
+        .map(|a| a.iter().filter(|c| c["passed"] == false).collect())
+        .unwrap_or_default();
     html! {
         dl.summary {
-            dt { (ctx.t("working-days")) } dd { (b["working_days"]) }
+            dt { (ctx.t("working-days")) } dd { (b["working_days"]["count"]) }
             dt { (ctx.t("excluded-holidays")) } dd {
-                @if holidays.is_empty() { (ctx.t("none")) }
-                @else { ul { @for h in &holidays {
-                    li { (date_of(ctx, if h.is_string() { h } else { &h["date"] })) @if let Some(n) = h["name"].as_str() { " — " (n) } }
-                } } }
+                @if excluded.is_empty() { (ctx.t("none")) }
+                @else { ul { @for e in &excluded { li { (date_of(ctx, &e["date"])) " — " (e["holiday"].as_str().unwrap_or_else(|| e["reason"].as_str().unwrap_or_default())) } } } }
             }
-            dt { (ctx.t("distance")) } dd { (b["distance_km"].as_f64().map_or_else(|| "—".to_owned(), |d| format!("{d:.0} km"))) }
-            dt { (ctx.t("lump-sum")) } dd { (money_of(ctx, lump)) }
+            dt { (ctx.t("distance")) } dd { (str_of(&b["distance"], "display")) }
+            dt { (ctx.t("lump-sum")) } dd { (money_of(ctx, &b["lump_sum"]["grant_cents"])) " " (str_of(&b["lump_sum"], "explanation")) }
         }
-        @if let Some(notes) = b["reasons"].as_array().or_else(|| b["notes"].as_array()) {
-            ul { @for n in notes { li { (n.as_str().map_or_else(|| str_of(n, "message"), str::to_owned)) } } }
+        @if !failed.is_empty() {
+            ul.checks { @for c in &failed { li.fail { span.visually-hidden { (ctx.t("check-failed")) ": " } (str_of(c, "message")) } } }
         }
     }
 }
