@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use chrono::Utc;
+use cxc_domain::notify::{Email, ExchangeFacts};
 use cxc_persistence::repositories::outbox::Envelope;
 use reqwest::Method;
 use serde_json::json;
@@ -12,11 +13,19 @@ use crate::{both, helpers::TestApp, notifications::rows_to};
 /// Queues a start reminder for a user the way a use case does, in a transaction.
 async fn queue_reminder(app: &TestApp, user_id: &str, at: Option<chrono::DateTime<Utc>>) {
     let user = app.store.user(user_id.parse().unwrap()).await.unwrap();
-    let mut env = Envelope::to_user(
-        &user,
-        "reminder_exchange_start",
-        json!({"host_org": "CERN", "start_date": "2027-03-01", "end_date": "2027-03-12"}),
-    );
+    let facts = ExchangeFacts {
+        application_id: uuid::Uuid::nil(),
+        call_title: "Big Science 2027".into(),
+        participant_name: user.full_name.clone(),
+        visitor_org: "Visitor".into(),
+        host_org: "CERN".into(),
+        city: "Geneva".into(),
+        start_date: "2027-03-01".parse().unwrap(),
+        end_date: "2027-03-12".parse().unwrap(),
+        grant_cents: None,
+        objectives: String::new(),
+    };
+    let mut env = Envelope::to_user(&user, Email::ReminderExchangeStart(facts));
     if let Some(at) = at {
         env = env.at(at);
     }
@@ -46,7 +55,7 @@ async fn a_rolled_back_change_sends_nothing(app: TestApp) {
     let user = app.store.user_by_email("once@x.eu").await.unwrap().unwrap();
     let tx = app.store.db.write().await.unwrap();
     app.store
-        .enqueue(&tx.tx, Envelope::to_user(&user, "welcome", json!({})))
+        .enqueue(&tx.tx, Envelope::to_user(&user, Email::Welcome))
         .await
         .unwrap();
     drop(tx);

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod applications;
 pub mod auth_cache;
 pub mod bulk;
+pub mod calendar_feeds;
 pub mod group_visits;
 pub mod group_visits_agenda;
 pub mod group_visits_agenda_edit;
@@ -43,6 +44,8 @@ pub struct Store {
     pub unsubscribe_secret: Arc<[u8]>,
     /// Callers authenticated in the last second (shared by clones).
     pub auth_cache: Arc<auth_cache::AuthCache>,
+    /// Who publishes the calendars and how long cancelled events stay in them.
+    pub calendar: group_visits_calendar::CalendarSettings,
 }
 
 impl Store {
@@ -54,6 +57,7 @@ impl Store {
         mail_domain: String,
         unsubscribe_secret: &[u8],
     ) -> Self {
+        let calendar = group_visits_calendar::CalendarSettings::for_domain(&mail_domain);
         Self {
             db,
             mail,
@@ -61,6 +65,7 @@ impl Store {
             mail_domain,
             unsubscribe_secret: Arc::from(unsubscribe_secret),
             auth_cache: Arc::default(),
+            calendar,
         }
     }
 }

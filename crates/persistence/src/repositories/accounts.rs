@@ -108,10 +108,11 @@ impl Store {
             }
             Err(e) => return Err(e.into()),
         };
-        let ctx =
-            serde_json::json!({ "recipient_name": user.full_name, "app_url": self.public_url });
-        self.enqueue(&tx.tx, Envelope::to_user(&user, "welcome", ctx))
-            .await?;
+        self.enqueue(
+            &tx.tx,
+            Envelope::to_user(&user, cxc_domain::notify::Email::Welcome),
+        )
+        .await?;
         tx.commit().await?;
         Ok(user)
     }
