@@ -6,18 +6,7 @@ pub mod accounts;
 pub mod applications;
 pub mod auth_cache;
 pub mod bulk;
-pub mod calendar_feeds;
 pub mod group_visits;
-pub mod group_visits_agenda;
-pub mod group_visits_agenda_edit;
-pub mod group_visits_calendar;
-pub mod group_visits_cancellation;
-pub mod group_visits_lifecycle;
-pub mod group_visits_list;
-pub mod group_visits_participants;
-pub mod group_visits_places;
-pub mod group_visits_registrations;
-pub mod group_visits_versions;
 pub mod idempotency;
 pub mod organisations;
 pub mod outbox;
@@ -45,7 +34,7 @@ pub struct Store {
     /// Callers authenticated in the last second (shared by clones).
     pub auth_cache: Arc<auth_cache::AuthCache>,
     /// Who publishes the calendars and how long cancelled events stay in them.
-    pub calendar: group_visits_calendar::CalendarSettings,
+    pub calendar: group_visits::calendar::CalendarSettings,
 }
 
 impl Store {
@@ -57,7 +46,7 @@ impl Store {
         mail_domain: String,
         unsubscribe_secret: &[u8],
     ) -> Self {
-        let calendar = group_visits_calendar::CalendarSettings::for_domain(&mail_domain);
+        let calendar = group_visits::calendar::CalendarSettings::for_domain(&mail_domain);
         Self {
             db,
             mail,
