@@ -227,3 +227,77 @@ async fn metrics_show_outbox_depth_and_delivery(app: TestApp) {
     }
 }
 both!(metrics_show_outbox_depth_and_delivery);
+
+/// The unsubscribe pages speak the recipient's language, and the page's own button (a
+/// plain form, no JavaScript) is answered with a page, whatever the browser accepts.
+async fn unsubscribe_pages_speak_the_recipients_language(app: TestApp) {
+    let r = app.post("/api/v1/auth/register", None, json!({"email": "ona@x.lt", "password": "correct horse battery", "full_name": "Ona Petraitytė", "locale": "lt"})).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let id = r["id"].as_str().unwrap().to_owned();
+    let token = app.login("ona@x.lt").await;
+    let user = app.store.user(id.parse().unwrap()).await.unwrap();
+    let url = format!(
+        "{}/api/v1/unsubscribe/{}",
+        app.base,
+        app.store.unsubscribe_token(user.id)
+    );
+
+    let page = app.client.get(&url).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("<html lang=\"lt\">"), "{html}");
+    assert!(html.contains("Atsisakyti priminimų"), "{html}");
+    assert!(
+        html.contains("<form method=\"post\">") && html.contains("name=\"from\" value=\"page\"")
+    );
+    assert!(!html.contains("<script"), "works without JavaScript");
+
+    // What the browser sends for the form: no Accept header needed for a page back.
+    let done = app
+        .client
+        .post(&url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("List-Unsubscribe=One-Click&from=page")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(done.status(), 200);
+    assert!(
+        done.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let html = done.text().await.unwrap();
+    assert!(
+        html.contains("<html lang=\"lt\">") && html.contains("Priminimų nebegausite."),
+        "{html}"
+    );
+    let prefs = app
+        .get("/api/v1/me/notification-preferences", Some(&token))
+        .await;
+    assert_eq!(prefs["reminders"], false);
+
+    // Spanish and Danish recipients get their language too.
+    for (locale, words) in [("es", "Darse de baja"), ("da", "Afmeld påmindelser")] {
+        let email = format!("{locale}@x.eu");
+        let r = app.post("/api/v1/auth/register", None, json!({"email": email, "password": "correct horse battery", "full_name": "X", "locale": locale})).await;
+        let uid: uuid::Uuid = r["id"].as_str().unwrap().parse().unwrap();
+        let url = format!(
+            "{}/api/v1/unsubscribe/{}",
+            app.base,
+            app.store.unsubscribe_token(uid)
+        );
+        let html = app
+            .client
+            .get(&url)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains(words), "{locale}: {html}");
+    }
+}
+both!(unsubscribe_pages_speak_the_recipients_language);
