@@ -11,8 +11,9 @@
 pub mod kinds;
 
 pub use kinds::{
-    AgendaChange, ApplicationNote, ChangedItem, Commitment, Email, ExchangeFacts, HostAnswer,
-    PaymentOverdue, PaymentRecorded, ReportDue, VisitFacts, VisitNote, Waitlisted,
+    AgendaChange, ApplicationNote, ChangedItem, Commitment, ContactInvitation, Email,
+    ExchangeFacts, HostAnswer, PasswordChanged, PasswordReset, PaymentOverdue, PaymentRecorded,
+    ReportDue, VerifyEmail, VisitFacts, VisitNote, Waitlisted,
 };
 
 /// A rendered email, ready to be stored in the outbox.

@@ -6,8 +6,9 @@
 use chrono::NaiveDate;
 use cxc_domain::calendar::web_calendar_links;
 use cxc_domain::notify::{
-    AgendaChange, ApplicationNote, ChangedItem, Commitment, Email, ExchangeFacts, Frame,
-    HostAnswer, PaymentOverdue, PaymentRecorded, ReportDue, VisitFacts, VisitNote, Waitlisted,
+    AgendaChange, ApplicationNote, ChangedItem, Commitment, ContactInvitation, Email,
+    ExchangeFacts, Frame, HostAnswer, PasswordChanged, PasswordReset, PaymentOverdue,
+    PaymentRecorded, ReportDue, VerifyEmail, VisitFacts, VisitNote, Waitlisted,
 };
 use cxc_email::{KINDS, LOCALES, Rendered, normalise_locale, render};
 use uuid::Uuid;
@@ -120,7 +121,45 @@ fn every_kind() -> Vec<Email> {
         }),
         Email::ReminderExchangeStart(exchange()),
         Email::ReminderVisitStart(visit()),
+        Email::VerifyEmail(VerifyEmail {
+            action_url: "https://app.clusterxchange.eu/verify-email?token=T0KEN".into(),
+            valid_hours: 48,
+        }),
+        Email::PasswordReset(PasswordReset {
+            action_url: "https://app.clusterxchange.eu/reset-password?token=T0KEN".into(),
+            valid_minutes: 60,
+        }),
+        Email::PasswordChanged(PasswordChanged {
+            action_url: "https://app.clusterxchange.eu/forgot-password?T0KEN".into(),
+            changed_at: "2026-11-29 14:05 UTC".into(),
+        }),
+        Email::ContactInvitation(ContactInvitation {
+            organisation_name: "Vilnius Laser Cluster".into(),
+            inviter_name: Some("Jonas <b>Jonaitis</b>".into()),
+            action_url: "https://app.clusterxchange.eu/invitations/T0KEN".into(),
+            expires_on: day("2026-12-13"),
+        }),
     ]
+}
+
+/// The account-lifecycle mails (issue 12): the link in both bodies, the inviter's name
+/// escaped in HTML.
+#[test]
+fn account_mails_carry_their_link_and_escape_names() {
+    for email in every_kind().iter().rev().take(4) {
+        for locale in LOCALES {
+            let r = render(email, &frame(email), locale).unwrap();
+            let kind = email.kind();
+            assert!(
+                r.text.contains("T0KEN") && r.html.contains("T0KEN"),
+                "{kind} {locale}"
+            );
+            assert!(
+                !r.html.contains("<b>"),
+                "escaped inviter name in {kind} {locale}"
+            );
+        }
+    }
 }
 
 fn frame(email: &Email) -> Frame {

@@ -35,6 +35,10 @@ pub enum Email {
     VisitCancelled(VisitNote),
     ReminderExchangeStart(ExchangeFacts),
     ReminderVisitStart(VisitFacts),
+    VerifyEmail(VerifyEmail),
+    PasswordReset(PasswordReset),
+    PasswordChanged(PasswordChanged),
+    ContactInvitation(ContactInvitation),
 }
 
 impl Email {
@@ -66,6 +70,10 @@ impl Email {
             Self::VisitCancelled(_) => "visit_cancelled",
             Self::ReminderExchangeStart(_) => "reminder_exchange_start",
             Self::ReminderVisitStart(_) => "reminder_visit_start",
+            Self::VerifyEmail(_) => "verify_email",
+            Self::PasswordReset(_) => "password_reset",
+            Self::PasswordChanged(_) => "password_changed",
+            Self::ContactInvitation(_) => "contact_invitation",
         }
     }
 
@@ -78,6 +86,37 @@ impl Email {
             Self::ReminderExchangeStart(_) | Self::ReminderVisitStart(_)
         )
     }
+}
+
+/// "Confirm your address": the link and how long it works.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VerifyEmail {
+    pub action_url: String,
+    pub valid_hours: i64,
+}
+
+/// "Choose a new password": the link and how long it works.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PasswordReset {
+    pub action_url: String,
+    pub valid_minutes: i64,
+}
+
+/// "Your password was changed", with where to go if it was not you.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PasswordChanged {
+    pub action_url: String,
+    /// When, as shown (`2026-11-29 15:04 UTC`).
+    pub changed_at: String,
+}
+
+/// An invitation to become a contact of an organisation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ContactInvitation {
+    pub organisation_name: String,
+    pub inviter_name: Option<String>,
+    pub action_url: String,
+    pub expires_on: NaiveDate,
 }
 
 /// The facts of an exchange application that its emails print.

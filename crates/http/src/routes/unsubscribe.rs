@@ -43,7 +43,7 @@ fn wants_html(headers: &HeaderMap) -> bool {
 /// language; changes nothing.
 #[utoipa::path(get, path = "/api/v1/unsubscribe/{token}", tag = "notifications",
     params(("token" = String, Path, description = "signed token from the List-Unsubscribe header")),
-    responses((status = 200, description = "a page with a button that POSTs to the same URL", content_type = "text/html"),
+    responses((status = 200, description = "a page in the recipient's language with a button that POSTs to the same URL (no JavaScript)", content_type = "text/html", body = String),
               (status = 404, body = ProblemDoc, description = "not a token this server signed")))]
 async fn confirm_page(
     State(st): State<AppState>,
@@ -64,7 +64,8 @@ async fn confirm_page(
 #[utoipa::path(post, path = "/api/v1/unsubscribe/{token}", tag = "notifications",
     params(("token" = String, Path, description = "signed token from the List-Unsubscribe header")),
     request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "ignored, e.g. `List-Unsubscribe=One-Click`"),
-    responses((status = 200, body = UnsubscribeResult, description = "reminders are off (an HTML page for the confirmation form or a client accepting text/html)"),
+    responses((status = 200, description = "reminders are off: JSON, or a page in the recipient's language for the confirmation form or a client accepting text/html",
+                content((UnsubscribeResult = "application/json"), (String = "text/html"))),
               (status = 404, body = ProblemDoc, description = "not a token this server signed")))]
 async fn unsubscribe(
     State(st): State<AppState>,

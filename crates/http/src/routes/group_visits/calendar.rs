@@ -10,7 +10,7 @@ use uuid::Uuid;
 pub use feeds::CalendarFeedDto;
 
 use crate::{
-    error::{ApiResult, ProblemDoc},
+    error::ApiResult,
     extract::{ApiPath, Auth, MaybeAuth},
     state::AppState,
 };
@@ -27,10 +27,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// stay as `STATUS:CANCELLED` for the configured period and every change bumps
 /// SEQUENCE. Drafts only for the visit's organisers. Conditional GET with ETag and
 /// Last-Modified.
-#[utoipa::path(get, path = "/api/v1/group-visits/{id}/agenda.ics", tag = "group-visits", params(("id" = Uuid, Path)),
-    responses((status = 200, content_type = "text/calendar", body = String),
-              (status = 304, description = "the client's copy (If-None-Match / If-Modified-Since) is current"),
-              (status = 404, body = ProblemDoc)))]
+#[utoipa::path(get, path = "/api/v1/group-visits/{id}/agenda.ics", tag = "group-visits", security((), ("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 200, description = "The visit's agenda as an iCalendar (RFC 5545) file.", content_type = "text/calendar", body = String),
+              (status = 304, description = "The client's copy (`If-None-Match` / `If-Modified-Since`) is current.")))]
 async fn agenda_ics(
     State(st): State<AppState>,
     MaybeAuth(c): MaybeAuth,
@@ -47,9 +46,8 @@ async fn agenda_ics(
 /// exchanges stay as `STATUS:CANCELLED` for the configured period. For calendar
 /// applications, which cannot send a token, see `POST /api/v1/me/calendar-feed`.
 #[utoipa::path(get, path = "/api/v1/me/calendar.ics", tag = "group-visits", security(("bearer" = [])),
-    responses((status = 200, content_type = "text/calendar", body = String),
-              (status = 304, description = "the client's copy (If-None-Match / If-Modified-Since) is current"),
-              (status = 401, body = ProblemDoc)))]
+    responses((status = 200, description = "The caller's calendar as an iCalendar (RFC 5545) file.", content_type = "text/calendar", body = String),
+              (status = 304, description = "The client's copy (`If-None-Match` / `If-Modified-Since`) is current.")))]
 async fn my_calendar(
     State(st): State<AppState>,
     Auth(c): Auth,

@@ -15,8 +15,9 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use super::caching;
 use crate::{
     auth::{new_token, token_hash},
-    error::{ApiError, ApiResult, ProblemDoc},
+    error::{ApiError, ApiResult},
     extract::{ApiPath, Auth},
+    openapi::problems::NotFound,
     state::AppState,
 };
 
@@ -44,9 +45,8 @@ const MAX_TOKEN_LEN: usize = 128;
 /// token in the path is the credential. Conditional GET with ETag and Last-Modified.
 #[utoipa::path(get, path = "/api/v1/calendar-feeds/{token}/calendar.ics", tag = "group-visits",
     params(("token" = String, Path, description = "secret from `POST /api/v1/me/calendar-feed`")),
-    responses((status = 200, content_type = "text/calendar", body = String),
-              (status = 304, description = "the client's copy (If-None-Match / If-Modified-Since) is current"),
-              (status = 404, body = ProblemDoc, description = "unknown, rotated or revoked address")))]
+    responses((status = 200, description = "The calendar as an iCalendar (RFC 5545) file.", content_type = "text/calendar", body = String),
+              (status = 304, description = "The client's copy (`If-None-Match` / `If-Modified-Since`) is current.")))]
 async fn feed_ics(
     State(st): State<AppState>,
     headers: HeaderMap,
@@ -67,7 +67,7 @@ async fn feed_ics(
 /// Issues a new secret address for the caller's calendar; the previous one stops
 /// working at once.
 #[utoipa::path(post, path = "/api/v1/me/calendar-feed", tag = "group-visits", security(("bearer" = [])),
-    responses((status = 201, body = CalendarFeedDto), (status = 401, body = ProblemDoc)))]
+    responses((status = 201, description = "The new address.", body = CalendarFeedDto)))]
 async fn rotate(State(st): State<AppState>, Auth(c): Auth) -> ApiResult<Response> {
     let token = new_token();
     st.store
@@ -90,9 +90,7 @@ async fn rotate(State(st): State<AppState>, Auth(c): Auth) -> ApiResult<Response
 
 /// Revokes the caller's calendar address without issuing another.
 #[utoipa::path(delete, path = "/api/v1/me/calendar-feed", tag = "group-visits", security(("bearer" = [])),
-    responses((status = 204, description = "revoked"),
-              (status = 401, body = ProblemDoc),
-              (status = 404, body = ProblemDoc, description = "there was no address to revoke")))]
+    responses((status = 204, description = "Revoked."), NotFound))]
 async fn revoke(State(st): State<AppState>, Auth(c): Auth) -> ApiResult<StatusCode> {
     if st.store.revoke_calendar_feed(c.id()).await? {
         Ok(StatusCode::NO_CONTENT)
