@@ -53,14 +53,14 @@ macro_rules! both_with {
 }
 
 async fn login_from(app: &TestApp, base: &str, client: &str, email: &str, pw: &str) -> StatusCode {
-    app.client
-        .post(format!("{base}/api/v1/auth/login"))
-        .header("x-forwarded-for", client)
-        .json(&json!({"email": email, "password": pw}))
-        .send()
-        .await
-        .unwrap()
-        .status()
+    app.send(
+        app.client
+            .post(format!("{base}/api/v1/auth/login"))
+            .header("x-forwarded-for", client)
+            .json(&json!({"email": email, "password": pw})),
+    )
+    .await
+    .status
 }
 
 async fn retry_after(app: &TestApp, client: &str, email: &str) -> u64 {
