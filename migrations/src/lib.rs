@@ -13,6 +13,7 @@ mod m20261121_000006_add_anonymised_at;
 mod m20261129_accounts_lifecycle;
 mod m20261129_rules_region;
 mod m20261129_rules_sme_periods;
+mod m20261129_calmail_calendar_feeds;
 
 /// The ordered list of every migration.
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_accounts_lifecycle::Migration),
             Box::new(m20261129_rules_region::Migration),
             Box::new(m20261129_rules_sme_periods::Migration),
+            Box::new(m20261129_calmail_calendar_feeds::Migration),
         ]
     }
 }

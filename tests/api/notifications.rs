@@ -316,13 +316,12 @@ async fn two_dispatchers_race_without_duplicates(app: TestApp) {
     let tx = app.store.db.write().await.unwrap();
     for i in 0..n {
         let env = Envelope {
-            kind: "welcome",
+            email: cxc_domain::notify::Email::Welcome,
             to_email: format!("race{i}@x.eu"),
-            to_name: None,
+            to_name: format!("Racer {i}"),
             to_user_id: None,
             locale: "en".into(),
             reminders_wanted: true,
-            ctx: json!({}),
             attachments: json!([]),
             subject_id: None,
             not_before: None,

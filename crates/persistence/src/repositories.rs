@@ -33,6 +33,8 @@ pub struct Store {
     pub unsubscribe_secret: Arc<[u8]>,
     /// Callers authenticated in the last second (shared by clones).
     pub auth_cache: Arc<auth_cache::AuthCache>,
+    /// Who publishes the calendars and how long cancelled events stay in them.
+    pub calendar: group_visits::calendar::CalendarSettings,
 }
 
 impl Store {
@@ -44,6 +46,7 @@ impl Store {
         mail_domain: String,
         unsubscribe_secret: &[u8],
     ) -> Self {
+        let calendar = group_visits::calendar::CalendarSettings::for_domain(&mail_domain);
         Self {
             db,
             mail,
@@ -51,6 +54,7 @@ impl Store {
             mail_domain,
             unsubscribe_secret: Arc::from(unsubscribe_secret),
             auth_cache: Arc::default(),
+            calendar,
         }
     }
 }

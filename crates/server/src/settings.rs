@@ -21,6 +21,15 @@ pub struct Settings {
     pub retention: RetentionSettings,
     pub rules: RulesSettings,
     pub security: SecuritySettings,
+    pub calendar: CalendarSettings,
+}
+
+/// Calendar feeds and attachments.
+#[derive(Debug, Clone, Deserialize)]
+pub struct CalendarSettings {
+    /// Days a cancelled exchange, visit, agenda item or registration stays in the feeds
+    /// as `STATUS:CANCELLED` before it is left out.
+    pub cancelled_retention_days: i64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -141,6 +150,24 @@ pub struct TelemetrySettings {
 }
 
 impl Settings {
+    /// Why the public URL breaks mail clients in production, if it does: one-click
+    /// unsubscribe links must be HTTPS (RFC 8058 §3.1), and a calendar feed's secret
+    /// travels in its URL.
+    #[must_use]
+    pub fn public_url_problem(&self, env: &str) -> Option<String> {
+        let url = self.server.public_url.trim();
+        let https = url
+            .get(..8)
+            .is_some_and(|s| s.eq_ignore_ascii_case("https://"));
+        (env.eq_ignore_ascii_case("production") && !https).then(|| {
+            format!(
+                "server.public_url {url:?} is not HTTPS: one-click unsubscribe links in reminder \
+                 emails violate RFC 8058 §3.1 and calendar feed addresses travel in clear; set \
+                 APP__SERVER__PUBLIC_URL to the https:// address of the service"
+            )
+        })
+    }
+
     /// Loads the layers for environment `env` with files from `dir` (missing files are
     /// fine: the defaults are compiled in).
     ///
@@ -179,6 +206,17 @@ mod tests {
     use chrono::NaiveDate;
 
     use super::*;
+
+    #[test]
+    fn an_http_public_url_is_a_problem_in_production_only() {
+        let mut s = Settings::load("none", Path::new("/nonexistent")).unwrap();
+        assert_eq!(s.calendar.cancelled_retention_days, 30);
+        s.server.public_url = "http://cxc.example".into();
+        assert!(s.public_url_problem("production").is_some());
+        assert!(s.public_url_problem("local").is_none());
+        s.server.public_url = "HTTPS://cxc.example".into();
+        assert!(s.public_url_problem("production").is_none());
+    }
 
     #[test]
     fn defaults_load_and_rule_settings_apply() {

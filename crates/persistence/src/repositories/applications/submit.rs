@@ -11,12 +11,13 @@ use sea_orm::sea_query::ExprTrait;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, prelude::Expr};
 use uuid::Uuid;
 
-use super::{ParticipantData, history, status_in, transition, with};
+use super::{ParticipantData, history, status_in, transition};
 use crate::{
     Backend, Problem, RepoError, RepoResult,
     entities::{applications, calls, organisations, users},
     repositories::{Store, accounts::Caller, outbox::Envelope},
 };
+use cxc_domain::notify::{Email, HostAnswer};
 
 static RULES: OnceLock<RuleConfig> = OnceLock::new();
 
@@ -268,14 +269,15 @@ impl Store {
         {
             self.enqueue(
                 &tx.tx,
-                Envelope::to_user(&applicant, "application_submitted", ctx.clone()).about(id),
+                Envelope::to_user(&applicant, Email::ApplicationSubmitted(ctx.clone())).about(id),
             )
             .await?;
         }
         for c in self.coordinators_of(&tx.tx, updated.partnership_id).await? {
             self.enqueue(
                 &tx.tx,
-                Envelope::to_user(&c, "application_submitted_coordinator", ctx.clone()).about(id),
+                Envelope::to_user(&c, Email::ApplicationSubmittedCoordinator(ctx.clone()))
+                    .about(id),
             )
             .await?;
         }
@@ -285,7 +287,7 @@ impl Store {
         {
             self.enqueue(
                 &tx.tx,
-                Envelope::to_user(&h, "host_response_requested", ctx.clone()).about(id),
+                Envelope::to_user(&h, Email::HostResponseRequested(ctx.clone())).about(id),
             )
             .await?;
         }
@@ -370,22 +372,17 @@ impl Store {
             Some(&note),
         )
         .await?;
-        let ctx = with(
-            self.email_ctx(&tx.tx, &updated).await?,
-            [
-                ("accepted", accept.into()),
-                ("comment", comment.unwrap_or_default().into()),
-            ],
-        );
+        let ctx = Email::HostResponse(HostAnswer {
+            exchange: self.email_ctx(&tx.tx, &updated).await?,
+            accepted: accept,
+            comment: comment.map(str::to_owned),
+        });
         if let Some(applicant) = users::Entity::find_by_id(updated.applicant_id)
             .one(&tx.tx)
             .await?
         {
-            self.enqueue(
-                &tx.tx,
-                Envelope::to_user(&applicant, "host_response", ctx).about(id),
-            )
-            .await?;
+            self.enqueue(&tx.tx, Envelope::to_user(&applicant, ctx).about(id))
+                .await?;
         }
         tx.commit().await?;
         Ok(updated)
