@@ -11,6 +11,8 @@ mod m20261121_000004_create_group_visits;
 mod m20261121_000005_create_outbox;
 mod m20261121_000006_add_anonymised_at;
 mod m20261129_accounts_lifecycle;
+mod m20261129_rules_region;
+mod m20261129_rules_sme_periods;
 mod m20261129_calmail_calendar_feeds;
 
 /// The ordered list of every migration.
@@ -27,6 +29,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000005_create_outbox::Migration),
             Box::new(m20261121_000006_add_anonymised_at::Migration),
             Box::new(m20261129_accounts_lifecycle::Migration),
+            Box::new(m20261129_rules_region::Migration),
+            Box::new(m20261129_rules_sme_periods::Migration),
             Box::new(m20261129_calmail_calendar_feeds::Migration),
         ]
     }

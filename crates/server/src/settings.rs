@@ -100,27 +100,38 @@ pub struct RulesSettings {
     pub extra_holidays: std::collections::BTreeMap<String, Vec<chrono::NaiveDate>>,
     #[serde(default)]
     pub replace_holidays: std::collections::BTreeMap<String, Vec<chrono::NaiveDate>>,
+    /// Participation dates per country code, replacing the built-in ones (for the days no
+    /// source confirms, marked UNCONFIRMED in `cxc_domain::countries`).
+    #[serde(default)]
+    pub programme_countries: std::collections::BTreeMap<String, CountryDates>,
+}
+
+/// `{ from = "2014-01-01", until = "2020-12-31" }`; `until` may be left out.
+#[derive(Debug, Clone, Deserialize)]
+pub struct CountryDates {
+    pub from: chrono::NaiveDate,
+    #[serde(default)]
+    pub until: Option<chrono::NaiveDate>,
 }
 
 impl RulesSettings {
     /// The built-in rule set with these settings applied.
     #[must_use]
     pub fn rule_config(&self) -> cxc_domain::eligibility::RuleConfig {
-        use chrono::NaiveDate;
         let mut cfg = cxc_domain::eligibility::RuleConfig {
             halving_distance_km: self.halving_distance_km,
             halving_working_days: self.halving_working_days,
             lump_sum_ceiling_cents: self.lump_sum_ceiling_cents,
             ..Default::default()
         };
-        let (first, last) = (NaiveDate::MIN, NaiveDate::MAX);
         for (cc, extra) in &self.extra_holidays {
-            let mut days = cfg.holidays.holidays_in(cc, first, last);
-            days.extend(extra.iter().copied());
-            cfg.holidays = cfg.holidays.with_country(cc, days);
+            cfg.holidays = cfg.holidays.with_extra(cc, extra.clone());
         }
         for (cc, days) in &self.replace_holidays {
             cfg.holidays = cfg.holidays.with_country(cc, days.clone());
+        }
+        for (cc, d) in &self.programme_countries {
+            cfg.countries = cfg.countries.with_dates(cc, d.from, d.until);
         }
         cfg
     }
@@ -213,7 +224,7 @@ mod tests {
         let cfg = s.rules.rule_config();
         assert!((cfg.halving_distance_km - 200.0).abs() < f64::EPSILON);
         assert_eq!(cfg.lump_sum_ceiling_cents, 110_000);
-        let christmas_eve = NaiveDate::from_ymd_opt(2027, 12, 24).unwrap();
+        let christmas_eve = NaiveDate::from_ymd_opt(2027, 12, 23).unwrap();
         assert!(!cfg.holidays.is_holiday("DK", christmas_eve));
         let mut r = s.rules.clone();
         r.extra_holidays.insert("DK".into(), vec![christmas_eve]);
@@ -226,6 +237,18 @@ mod tests {
             cfg.holidays
                 .is_holiday("DK", NaiveDate::from_ymd_opt(2027, 12, 25).unwrap()),
             "built-in days kept"
+        );
+        r.programme_countries.insert(
+            "RS".into(),
+            CountryDates {
+                from: NaiveDate::from_ymd_opt(2014, 1, 1).unwrap(),
+                until: None,
+            },
+        );
+        assert!(
+            r.rule_config()
+                .countries
+                .is_participating("RS", NaiveDate::from_ymd_opt(2015, 1, 1).unwrap())
         );
         r.replace_holidays.insert("ES".into(), vec![]);
         assert!(

@@ -63,7 +63,7 @@ async fn confirm_page(
 /// the recipient's language, other clients JSON.
 #[utoipa::path(post, path = "/api/v1/unsubscribe/{token}", tag = "notifications",
     params(("token" = String, Path, description = "signed token from the List-Unsubscribe header")),
-    request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "ignored, e.g. `List-Unsubscribe=One-Click`"),
+    request_body(content = Option<String>, content_type = "application/x-www-form-urlencoded", description = "ignored, e.g. `List-Unsubscribe=One-Click`"),
     responses((status = 200, description = "reminders are off: JSON, or a page in the recipient's language for the confirmation form or a client accepting text/html",
                 content((UnsubscribeResult = "application/json"), (String = "text/html"))),
               (status = 404, body = ProblemDoc, description = "not a token this server signed")))]
