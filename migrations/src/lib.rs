@@ -11,9 +11,9 @@ mod m20261121_000004_create_group_visits;
 mod m20261121_000005_create_outbox;
 mod m20261121_000006_add_anonymised_at;
 mod m20261129_accounts_lifecycle;
+mod m20261129_calmail_calendar_feeds;
 mod m20261129_rules_region;
 mod m20261129_rules_sme_periods;
-mod m20261129_calmail_calendar_feeds;
 
 /// The ordered list of every migration.
 pub struct Migrator;
