@@ -165,7 +165,9 @@ pub fn check<'a>(
     let Some(template) = template_for(c, path) else {
         // Not an operation: only the problem for an unknown route is acceptable (and the
         // documentation page's own files, served by Swagger UI).
-        if path.starts_with("/docs/") && status.is_success() {
+        if (path == "/docs" || path.starts_with("/docs/"))
+            && (status.is_success() || status.is_redirection())
+        {
             return Ok(());
         }
         if status == StatusCode::NOT_FOUND && content_type == "application/problem+json" {
