@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::countries::is_iso_country;
+use crate::{countries::is_iso_country, problem::Problem};
 
 /// ECCP profile of an organisation (domain-rules §3.1/§3.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -188,24 +188,12 @@ pub struct OrganisationFacts {
     pub establishments: Vec<String>,
 }
 
-/// One malformed input field; the HTTP layer maps a non-empty list to 422.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FieldProblem {
-    pub field: String,
-    pub code: &'static str,
-    pub message: String,
-}
-
-fn problem(out: &mut Vec<FieldProblem>, field: impl Into<String>, code: &'static str, msg: String) {
-    out.push(FieldProblem {
-        field: field.into(),
-        code,
-        message: msg,
-    });
+fn problem(out: &mut Vec<Problem>, field: impl Into<String>, code: &'static str, msg: String) {
+    out.push(Problem::new(field, code, msg));
 }
 
 /// Exactly two uppercase ASCII letters forming a known code (EL/UK/XK included).
-fn check_country(out: &mut Vec<FieldProblem>, field: &str, code: &str) {
+fn check_country(out: &mut Vec<Problem>, field: &str, code: &str) {
     let shape_ok = code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase());
     if !shape_ok || !is_iso_country(code) {
         problem(
@@ -220,7 +208,7 @@ fn check_country(out: &mut Vec<FieldProblem>, field: &str, code: &str) {
 }
 
 // `!(x >= 0.0)` rather than `x < 0.0` so that NaN is rejected too.
-fn check_figures(out: &mut Vec<FieldProblem>, prefix: &str, f: &EnterpriseFigures) {
+fn check_figures(out: &mut Vec<Problem>, prefix: &str, f: &EnterpriseFigures) {
     if let Some(h) = f.headcount
         && !(h >= 0.0 && h.is_finite())
     {
@@ -246,7 +234,7 @@ fn is_percent(p: f64) -> bool {
 }
 
 /// Shape validation; returns one problem per defect, empty when the input can be judged.
-pub fn validate_organisation_input(o: &OrganisationFacts) -> Vec<FieldProblem> {
+pub fn validate_organisation_input(o: &OrganisationFacts) -> Vec<Problem> {
     let mut out = Vec::new();
     if o.name.trim().is_empty() {
         problem(
