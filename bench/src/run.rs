@@ -49,7 +49,7 @@ async fn database(b: Backend, dir: &std::path::Path) -> anyhow::Result<Database_
 
 async fn open(url: &str, pool: u32) -> anyhow::Result<Store> {
     let db = Db::connect(&DatabaseSettings {
-        url: url.to_owned(),
+        url: url.into(),
         max_connections: pool,
         min_connections: 1,
         acquire_timeout_secs: 30,

@@ -2,7 +2,7 @@
 //! partnerships and countries, approval candidates for the race, and queued emails.
 use anyhow::Context;
 use chrono::{Duration, Utc};
-use cxc_domain::workflow::Status;
+use cxc_domain::workflow::{HostResponse, Status};
 use cxc_persistence::{
     RepoError,
     entities::{applications, outbox},
@@ -88,8 +88,12 @@ fn application(
         activities: Set(serde_json::json!(["workshop", "site visit"])),
         sectors: Set(serde_json::json!([sector])),
         primary_sector: Set(Some(sector.into())),
-        status: Set(status.as_str().into()),
-        host_response: Set(if submitted { "accepted" } else { "pending" }.into()),
+        status: Set(status),
+        host_response: Set(if submitted {
+            HostResponse::Accepted
+        } else {
+            HostResponse::Pending
+        }),
         grant_cents: Set(granted.then_some(80_000)),
         working_days: Set(submitted.then_some(5)),
         distance_km: Set(submitted.then_some(850.0)),

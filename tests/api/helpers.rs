@@ -85,14 +85,14 @@ pub fn config_dir() -> PathBuf {
 pub fn test_settings(db_url: &str, smtp: &SmtpServer) -> Settings {
     let mut s = Settings::load("test", &config_dir()).expect("test settings");
     s.server.port = 0;
-    s.database.url = db_url.to_owned();
+    s.database.url = db_url.into();
     s.database.max_connections = 8;
     s.email.transport = cxc_email::TransportKind::Smtp;
-    s.email.smtp_url = smtp.url();
+    s.email.smtp_url = smtp.url().into();
     s.dispatcher.poll_interval_ms = 50;
     s.http.login_max_failures_per_ip = 1000;
     // Fixed per test app and copied to peers, so every process signs the same links.
-    s.security.unsubscribe_secret = format!("test-secret-{}", uuid::Uuid::new_v4().simple());
+    s.security.unsubscribe_secret = format!("test-secret-{}", uuid::Uuid::new_v4().simple()).into();
     s
 }
 

@@ -23,4 +23,5 @@ mod privacy;
 mod reminders;
 mod resilience;
 mod service;
+mod stored_codes;
 mod write_transactions;

@@ -3,6 +3,7 @@
 
 pub mod agenda;
 pub mod calendar;
+pub mod codes;
 pub mod countries;
 pub mod eligibility;
 pub mod geo;
@@ -13,6 +14,8 @@ pub mod organisation;
 pub mod problem;
 #[cfg(test)]
 mod proptests;
+pub mod secret;
 pub mod sme;
+pub mod visit;
 pub mod workflow;
 pub mod working_days;

@@ -11,6 +11,15 @@ use crate::{countries::is_iso_country, problem::Problem};
 /// ECCP profile of an organisation (domain-rules §3.1/§3.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "sea-orm",
+    derive(sea_orm::DeriveValueType),
+    sea_orm(
+        value_type = "String",
+        from_str = "crate::codes::Code::from_code",
+        to_str = "crate::codes::Code::code"
+    )
+)]
 pub enum Profile {
     ClusterOrganisation,
     ScaleUpSupport,
@@ -73,10 +82,20 @@ impl Profile {
         }
     }
 }
+crate::impl_code!(Profile, "organisation profile");
 
 /// Kind of scaling-up support organisation (only meaningful for `Profile::ScaleUpSupport`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "sea-orm",
+    derive(sea_orm::DeriveValueType),
+    sea_orm(
+        value_type = "String",
+        from_str = "crate::codes::Code::from_code",
+        to_str = "crate::codes::Code::code"
+    )
+)]
 pub enum SupportType {
     TechnologyCentre,
     ResearchInstitute,
@@ -117,6 +136,7 @@ impl SupportType {
         Self::ALL.into_iter().find(|t| t.as_str() == s)
     }
 }
+crate::impl_code!(SupportType, "support type");
 
 /// The side an organisation takes in an exchange.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

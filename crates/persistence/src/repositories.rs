@@ -16,7 +16,7 @@ pub mod unsubscribe;
 
 use std::sync::Arc;
 
-use cxc_domain::notify::Renderer;
+use cxc_domain::{eligibility::RuleConfig, notify::Renderer};
 
 use crate::Db;
 
@@ -33,6 +33,8 @@ pub struct Store {
     pub unsubscribe_secret: Arc<[u8]>,
     /// Callers authenticated in the last second (shared by clones).
     pub auth_cache: Arc<auth_cache::AuthCache>,
+    /// The rule set every check judges by; see [`Store::rules`].
+    rules: Arc<RuleConfig>,
 }
 
 impl Store {
@@ -51,7 +53,23 @@ impl Store {
             mail_domain,
             unsubscribe_secret: Arc::from(unsubscribe_secret),
             auth_cache: Arc::default(),
+            rules: Arc::default(),
         }
+    }
+
+    /// Judges by `rules` (the built-in tables with the operator's `[rules]` settings
+    /// applied) instead of the built-in defaults. Each store has its own: two servers in
+    /// one process, as in the tests, may run with different settings.
+    #[must_use]
+    pub fn with_rules(mut self, rules: RuleConfig) -> Self {
+        self.rules = Arc::new(rules);
+        self
+    }
+
+    /// The rule set every check uses; calls override the duration limits.
+    #[must_use]
+    pub fn rules(&self) -> &RuleConfig {
+        &self.rules
     }
 }
 

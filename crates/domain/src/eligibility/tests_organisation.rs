@@ -158,7 +158,11 @@ fn each_shape_problem_is_reported() {
     for (label, mutate, field, code) in cases {
         let mut o = base.clone();
         mutate(&mut o);
-        assert_eq!(codes(&o), vec![(field.to_string(), code.to_string())], "{label}");
+        assert_eq!(
+            codes(&o),
+            vec![(field.to_string(), code.to_string())],
+            "{label}"
+        );
     }
 }
 

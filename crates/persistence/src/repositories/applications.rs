@@ -23,7 +23,6 @@ pub use create::{ApplicationInput, ApplicationPatch};
 pub use decide::Decision;
 pub use history::{BrokenLink, GENESIS, entry_hash};
 pub use reading::{AppFilter, PartnershipReport};
-pub use submit::{base_rules, install_rules};
 
 use super::{Store, accounts::Caller};
 use crate::{

@@ -90,7 +90,7 @@ impl Store {
         history::append(
             &tx.tx,
             id,
-            Some(&app.status),
+            Some(app.status.as_str()),
             "under_review",
             caller.id(),
             comment,
@@ -125,12 +125,12 @@ impl Store {
             Decision::Reject => (Action::Reject, "decision_rejected"),
             Decision::Waitlist => (Action::Waitlist, "decision_waitlisted"),
         };
-        let from = Status::parse(&app.status).unwrap_or(Status::Draft);
+        let from = app.status;
         let to = next(from, action)
             .map_err(|e| RepoError::conflict("invalid_transition", e.to_string()))?;
         let call = self.call(app.call_id).await?;
         let grant = if decision == Decision::Approve {
-            if app.host_response != HostResponse::Accepted.as_str() {
+            if app.host_response != HostResponse::Accepted {
                 return Err(RepoError::conflict(
                     "host_not_accepted",
                     format!(
@@ -163,7 +163,7 @@ impl Store {
         history::append(
             &tx.tx,
             id,
-            Some(&app.status),
+            Some(app.status.as_str()),
             to.as_str(),
             caller.id(),
             comment,
@@ -274,7 +274,7 @@ impl Store {
         kind: &'static str,
         comment: Option<&str>,
     ) -> RepoResult<applications::Model> {
-        let from = Status::parse(&app.status).unwrap_or(Status::Draft);
+        let from = app.status;
         let to = next(from, action)
             .map_err(|e| RepoError::conflict("invalid_transition", e.to_string()))?;
         let tx = self.db.write().await?;
@@ -288,7 +288,7 @@ impl Store {
         history::append(
             &tx.tx,
             app.id,
-            Some(&app.status),
+            Some(app.status.as_str()),
             to.as_str(),
             caller.id(),
             comment,

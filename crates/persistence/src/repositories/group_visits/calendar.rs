@@ -4,6 +4,7 @@
 //! A participant's agenda is every item without its own capacity plus the limited items
 //! they hold a confirmed place for: that is what they attend, so it is what their
 //! calendar shows and what agenda-change emails are about.
+use cxc_domain::visit::{RegistrationStatus, VisitStatus};
 use std::collections::{HashMap, HashSet};
 
 use cxc_domain::calendar::{AllDayEvent, CalEvent, render_calendar, uid_for};
@@ -13,7 +14,7 @@ use uuid::Uuid;
 
 use crate::repositories::{
     Store,
-    group_visits::{CANCELLED, CONFIRMED, all_items, domain_item, visit_tz},
+    group_visits::{all_items, domain_item, visit_tz},
 };
 use crate::{
     RepoResult,
@@ -42,7 +43,7 @@ impl Audience {
 pub(crate) async fn audience<C: ConnectionTrait>(conn: &C, visit: Uuid) -> RepoResult<Audience> {
     let regs = registrations::Entity::find()
         .filter(registrations::Column::VisitId.eq(visit))
-        .filter(registrations::Column::Status.eq(CONFIRMED))
+        .filter(registrations::Column::Status.eq(RegistrationStatus::Confirmed))
         .all(conn)
         .await?;
     let mut places: HashMap<Uuid, HashSet<Uuid>> = regs
@@ -68,7 +69,7 @@ fn events<'a>(
         .map(|i| {
             let sequence = u32::try_from(i.sequence).unwrap_or(0);
             let mut e = CalEvent::from_agenda_item(&domain_item(i), tz, sequence, i.updated_at);
-            e.cancelled = i.removed || visit.status == CANCELLED;
+            e.cancelled = i.removed || visit.status == VisitStatus::Cancelled;
             e
         })
         .collect()
@@ -135,7 +136,7 @@ impl Store {
         let conn = &self.db.conn;
         let regs = registrations::Entity::find()
             .filter(registrations::Column::UserId.eq(user))
-            .filter(registrations::Column::Status.eq(CONFIRMED))
+            .filter(registrations::Column::Status.eq(RegistrationStatus::Confirmed))
             .all(conn)
             .await?;
         let visit_ids: Vec<Uuid> = regs
