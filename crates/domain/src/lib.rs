@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod codes;
 pub mod countries;
 pub mod eligibility;
+pub mod email_address;
 pub mod geo;
 pub mod grant;
 pub mod holidays;
