@@ -220,7 +220,7 @@ impl TestApp {
                 .filter(outbox::Column::ToEmail.eq(email.trim().to_lowercase()))
                 .filter(outbox::Column::Kind.eq(kind))
                 .order_by_desc(outbox::Column::CreatedAt)
-                .one(&self.store.db.conn)
+                .one(&self.store.db().conn)
                 .await
                 .expect("outbox");
             if let Some(token) = row.and_then(|r| token_in(&r.body_text)) {

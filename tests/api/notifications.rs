@@ -310,7 +310,7 @@ fn small_batches(s: &mut cxc_server::settings::Settings) {
 
 /// Enqueues `n` welcome messages to `{prefix}{i}@x.eu` in one transaction.
 async fn enqueue_many(app: &TestApp, prefix: &str, n: i64) {
-    let tx = app.store.db.write().await.unwrap();
+    let tx = app.store.db().write().await.unwrap();
     for i in 0..n {
         let env = Envelope {
             kind: "welcome",

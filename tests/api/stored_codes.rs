@@ -10,7 +10,7 @@ use uuid::Uuid;
 use crate::{both, fixtures::World, helpers::TestApp};
 
 async fn unknown_stored_codes_are_errors_not_defaults(app: TestApp) {
-    let conn = &app.store.db.conn;
+    let conn = &app.store.db().conn;
     let w = World::new(&app, 10, 10_000_000).await;
     let r = app
         .post(

@@ -126,7 +126,7 @@ impl From<RepoError> for ApiError {
             )),
             RepoError::Invalid(p) => Self::Unprocessable(p),
             RepoError::Forbidden(m) => Self::Forbidden(m),
-            RepoError::Db(e) => Self::Internal(e.to_string()),
+            RepoError::Db(_) | RepoError::Template { .. } => Self::Internal(e.to_string()),
         }
     }
 }

@@ -21,6 +21,10 @@ pub enum RepoError {
     Forbidden(String),
     #[error("database error: {0}")]
     Db(DbErr),
+    /// An email of this kind could not be rendered (a template or its context is wrong);
+    /// the change is rolled back with its outbox row.
+    #[error("email template '{kind}': {cause}")]
+    Template { kind: String, cause: String },
 }
 
 pub type RepoResult<T> = Result<T, RepoError>;

@@ -23,7 +23,9 @@ use crate::Db;
 /// The storage façade handed to the HTTP layer.
 #[derive(Clone)]
 pub struct Store {
-    pub db: Db,
+    /// Private: request handlers call use cases, never the connection. Maintenance code
+    /// (CLI, demo seed, benchmarks, tests) reaches it through [`Store::db`].
+    db: Db,
     pub mail: Arc<dyn Renderer>,
     /// Base address of the web front end, used for links in emails.
     pub public_url: String,
@@ -64,6 +66,21 @@ impl Store {
     pub fn with_rules(mut self, rules: RuleConfig) -> Self {
         self.rules = Arc::new(rules);
         self
+    }
+
+    /// The database, for maintenance code only (CLI, demo seed, benchmarks, tests that
+    /// set up or corrupt rows). `crates/http` must not call it (checked by `.ci/run`).
+    #[must_use]
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// Whether the database answers (readiness probe).
+    ///
+    /// # Errors
+    /// The database error when it does not.
+    pub async fn ping(&self) -> Result<(), sea_orm::DbErr> {
+        self.db.ping().await
     }
 
     /// The rule set every check uses; calls override the duration limits.

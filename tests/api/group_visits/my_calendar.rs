@@ -57,7 +57,7 @@ async fn exchange(
         version: Set(3),
         anonymised_at: Set(None),
     }
-    .insert(&app.store.db.conn)
+    .insert(&app.store.db().conn)
     .await
     .unwrap();
     id

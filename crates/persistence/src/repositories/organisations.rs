@@ -327,7 +327,12 @@ impl Store {
     ///
     /// # Errors
     /// Database failures only.
-    pub async fn contacts_of<C: ConnectionTrait>(
+    pub async fn contacts(&self, org: Uuid) -> RepoResult<Vec<users::Model>> {
+        self.contacts_of(&self.db.conn, org).await
+    }
+
+    /// [`Store::contacts`] inside a use case's transaction.
+    pub(crate) async fn contacts_of<C: ConnectionTrait>(
         &self,
         conn: &C,
         org: Uuid,

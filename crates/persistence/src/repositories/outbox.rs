@@ -96,9 +96,13 @@ impl Store {
         if let (Some(obj), Some(url)) = (ctx.as_object_mut(), &unsubscribe) {
             obj.insert("unsubscribe_url".into(), url.clone().into());
         }
-        let r = self.mail.render(env.kind, &env.locale, &ctx).map_err(|e| {
-            RepoError::Db(sea_orm::DbErr::Custom(format!("render {}: {e}", env.kind)))
-        })?;
+        let r = self
+            .mail
+            .render(env.kind, &env.locale, &ctx)
+            .map_err(|cause| RepoError::Template {
+                kind: env.kind.to_owned(),
+                cause,
+            })?;
         let now = Utc::now();
         outbox::ActiveModel {
             id: Set(id),
