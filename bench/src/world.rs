@@ -110,6 +110,8 @@ pub fn org_input(
         website: None,
         agency_exception_ref: None,
         establishments: vec![],
+        region: None,
+        previous_period: None,
     }
 }
 

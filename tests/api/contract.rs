@@ -262,3 +262,5 @@ fn check_request(
         }
     }
 }
+
+mod tests;

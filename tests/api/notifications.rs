@@ -313,13 +313,12 @@ async fn enqueue_many(app: &TestApp, prefix: &str, n: i64) {
     let tx = app.store.db().write().await.unwrap();
     for i in 0..n {
         let env = Envelope {
-            kind: "welcome",
+            email: cxc_domain::notify::Email::Welcome,
             to_email: format!("{prefix}{i}@x.eu"),
-            to_name: None,
+            to_name: format!("Racer {i}"),
             to_user_id: None,
             locale: "en".into(),
             reminders_wanted: true,
-            ctx: json!({}),
             attachments: json!([]),
             subject_id: None,
             not_before: None,

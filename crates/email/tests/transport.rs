@@ -21,6 +21,7 @@ fn message(settings: &EmailSettings) -> lettre::Message {
         html: "<p>html</p>",
         attachments: &[],
         list_unsubscribe_url: None,
+        content_language: None,
     };
     build_message(settings, &m).unwrap()
 }

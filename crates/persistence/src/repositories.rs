@@ -37,6 +37,8 @@ pub struct Store {
     pub auth_cache: Arc<auth_cache::AuthCache>,
     /// The rule set every check judges by; see [`Store::rules`].
     rules: Arc<RuleConfig>,
+    /// Who publishes the calendars and how long cancelled events stay in them.
+    pub calendar: group_visits::calendar::CalendarSettings,
 }
 
 impl Store {
@@ -48,6 +50,7 @@ impl Store {
         mail_domain: String,
         unsubscribe_secret: &[u8],
     ) -> Self {
+        let calendar = group_visits::calendar::CalendarSettings::for_domain(&mail_domain);
         Self {
             db,
             mail,
@@ -56,6 +59,7 @@ impl Store {
             unsubscribe_secret: Arc::from(unsubscribe_secret),
             auth_cache: Arc::default(),
             rules: Arc::default(),
+            calendar,
         }
     }
 

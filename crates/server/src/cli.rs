@@ -82,6 +82,10 @@ pub async fn main() -> ExitCode {
         }
     };
     telemetry::init(&settings.telemetry);
+    let env = std::env::var("APP_ENV").unwrap_or_else(|_| "local".into());
+    if let Some(problem) = settings.public_url_problem(&env) {
+        tracing::warn!("{problem}");
+    }
     match run(cli, settings).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

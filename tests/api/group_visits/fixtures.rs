@@ -46,6 +46,8 @@ pub fn org_input(name: &str, country: &str, profile: Profile) -> OrgInput {
         website: None,
         agency_exception_ref: None,
         establishments: vec![],
+        region: None,
+        previous_period: None,
     }
 }
 

@@ -21,6 +21,7 @@ fn valid_input_has_no_problems() {
     o.partner_enterprises = vec![PartnerEnterprise {
         stake_percent: 100.0,
         figures: Default::default(),
+        ..Default::default()
     }];
     o.public_bodies_control_percent = Some(0.0);
     assert!(codes(&o).is_empty());
@@ -103,6 +104,7 @@ fn each_shape_problem_is_reported() {
                 o.partner_enterprises = vec![PartnerEnterprise {
                     stake_percent: 100.1,
                     figures: Default::default(),
+                    ..Default::default()
                 }]
             },
             "partner_enterprises[0].stake_percent",
@@ -114,6 +116,7 @@ fn each_shape_problem_is_reported() {
                 o.partner_enterprises = vec![PartnerEnterprise {
                     stake_percent: -0.1,
                     figures: Default::default(),
+                    ..Default::default()
                 }]
             },
             "partner_enterprises[0].stake_percent",
@@ -122,10 +125,13 @@ fn each_shape_problem_is_reported() {
         (
             "negative linked headcount",
             |o| {
-                o.linked_enterprises = vec![EnterpriseFigures {
-                    headcount: Some(-3.0),
-                    ..Default::default()
-                }]
+                o.linked_enterprises = vec![
+                    EnterpriseFigures {
+                        headcount: Some(-3.0),
+                        ..Default::default()
+                    }
+                    .into(),
+                ]
             },
             "linked_enterprises[0].headcount",
             "negative",

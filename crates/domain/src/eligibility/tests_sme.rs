@@ -62,6 +62,7 @@ fn partner_stake_boundaries() {
         o.partner_enterprises = vec![PartnerEnterprise {
             stake_percent: stake,
             figures: figures(200.0, 0, 0),
+            ..Default::default()
         }];
         let a = assess_sme(&o);
         assert_eq!(
@@ -75,6 +76,7 @@ fn partner_stake_boundaries() {
     o.partner_enterprises = vec![PartnerEnterprise {
         stake_percent: 25.0,
         figures: figures(100.0, 40_000_000, 0),
+        ..Default::default()
     }];
     let a = assess_sme(&o);
     assert_eq!((a.headcount, a.turnover_cents), (125.0, 1_100_000_000));
@@ -85,7 +87,7 @@ fn partner_stake_boundaries() {
 fn linked_enterprises_are_added_in_full() {
     let mut o = with_own(8.0, 1_000_000, 1_000_000);
     assert_eq!(assess_sme(&o).category, Some(SmeCategory::Micro));
-    o.linked_enterprises = vec![figures(45.0, 9_000_000, 9_000_000)];
+    o.linked_enterprises = vec![figures(45.0, 9_000_000, 9_000_000).into()];
     let a = assess_sme(&o);
     assert_eq!((a.headcount, a.category), (53.0, Some(SmeCategory::Medium)));
     assert_eq!(a.turnover_cents, 1_000_000_000);
@@ -140,6 +142,7 @@ fn missing_figures_are_not_assessable() {
     o.partner_enterprises = vec![PartnerEnterprise {
         stake_percent: 30.0,
         figures: Default::default(),
+        ..Default::default()
     }];
     let a = assess_sme(&o);
     assert_eq!(a.category, None);

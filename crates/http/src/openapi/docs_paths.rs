@@ -4,7 +4,7 @@ use utoipa::openapi::{
     ObjectBuilder, OpenApi, Type,
     content::Content,
     header::HeaderBuilder,
-    path::{HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItem},
+    path::{HttpMethod, OperationBuilder, PathItem},
     response::{Response, ResponseBuilder},
 };
 
@@ -28,7 +28,9 @@ fn text() -> ObjectBuilder {
     ObjectBuilder::new().schema_type(Type::String)
 }
 
-/// Adds `/openapi.json`, `/docs/openapi.json`, `/docs`, `/docs/` and the Swagger UI assets.
+/// Adds `/openapi.json`, `/docs/openapi.json` and `/docs`. The page itself (`/docs/`) and
+/// its vendored scripts and styles are not API: `/docs` leads there, and a path ending in
+/// `/` is an error to OpenAPI linters.
 pub fn add(api: &mut OpenApi) {
     let document = || {
         body(
@@ -57,7 +59,9 @@ pub fn add(api: &mut OpenApi) {
         ),
     );
     let redirect = ResponseBuilder::new()
-        .description("Redirects to `/docs/`.")
+        .description(
+            "Redirects to `/docs/`, the interactive documentation page (Swagger UI, HTML).",
+        )
         .header(
             "Location",
             HeaderBuilder::new()
@@ -75,36 +79,4 @@ pub fn add(api: &mut OpenApi) {
             redirect,
         ),
     );
-    paths.insert(
-        "/docs/".into(),
-        operation(
-            "docs_page",
-            "The interactive documentation (Swagger UI, served from vendored assets)",
-            "200",
-            body("The documentation page.", "text/html", text()),
-        ),
-    );
-    let mut asset = operation(
-        "docs_asset",
-        "A script, style sheet or image of the documentation page",
-        "200",
-        body(
-            "The asset.",
-            "*/*",
-            text().format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
-                utoipa::openapi::KnownFormat::Binary,
-            ))),
-        ),
-    );
-    if let Some(op) = asset.get.as_mut() {
-        op.parameters = Some(vec![
-            ParameterBuilder::new()
-                .name("file")
-                .parameter_in(ParameterIn::Path)
-                .required(utoipa::openapi::Required::True)
-                .schema(Some(text()))
-                .build(),
-        ]);
-    }
-    paths.insert("/docs/{file}".into(), asset);
 }

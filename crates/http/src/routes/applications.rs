@@ -201,19 +201,24 @@ fn participant(p: &ParticipantDto, out: &mut Vec<Problem>) -> ParticipantData {
     }
 }
 
-fn dates(
+/// Exchange dates must lie in the years the public-holiday data covers (today 2011-2100:
+/// earlier years are not covered for every programme country, and no programme ran
+/// before 2014), so no working-day figure is computed without its holidays.
+pub(crate) fn check_dates(
     start: Option<NaiveDate>,
     end: Option<NaiveDate>,
     travel: Option<&[NaiveDate]>,
     out: &mut Vec<Problem>,
 ) {
-    let sane = |d: NaiveDate| (2000..=2100).contains(&chrono::Datelike::year(&d));
+    let years = cxc_domain::holidays::HolidayCalendars::covered_years();
+    let (first, last) = (*years.start(), *years.end());
+    let sane = |d: NaiveDate| years.contains(&chrono::Datelike::year(&d));
     for (f, d) in [("start_date", start), ("end_date", end)] {
         if d.is_some_and(|d| !sane(d)) {
             out.push(Problem::new(
                 f,
                 "out_of_range",
-                "dates must lie between 2000 and 2100",
+                format!("dates must lie between {first} and {last}, the years the public-holiday calendars cover"),
             ));
         }
     }
@@ -223,7 +228,7 @@ fn dates(
         out.push(Problem::new(
             "travel_days",
             "out_of_range",
-            "at most 10 travel days, between 2000 and 2100",
+            format!("at most 10 travel days, between {first} and {last}"),
         ));
     }
 }
@@ -266,7 +271,7 @@ async fn create_application(
     }
     let mut problems = Vec::new();
     let participant = participant(&r.participant, &mut problems);
-    dates(
+    check_dates(
         Some(r.start_date),
         Some(r.end_date),
         Some(&r.travel_days),
@@ -340,7 +345,7 @@ async fn patch_application(
         .participant
         .as_ref()
         .map(|p| participant(p, &mut problems));
-    dates(
+    check_dates(
         r.start_date,
         r.end_date,
         r.travel_days.as_deref(),

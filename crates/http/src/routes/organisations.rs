@@ -9,6 +9,7 @@
 mod contacts;
 pub mod dto;
 mod eligibility;
+mod exchange_check;
 mod invitations;
 mod matrix;
 mod suggestions;
@@ -48,6 +49,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(contacts::router())
         .merge(invitations::router())
         .merge(eligibility::router())
+        .merge(exchange_check::router())
         .merge(matrix::router())
         .merge(suggestions::router())
 }

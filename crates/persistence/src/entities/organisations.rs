@@ -29,6 +29,8 @@ pub struct Model {
     pub sectors: Json,
     pub competencies: Json,
     pub website: Option<String>,
+    pub region: Option<String>,
+    pub previous_period: Option<Json>,
     pub created_by: Uuid,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

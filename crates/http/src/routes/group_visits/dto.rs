@@ -5,6 +5,7 @@ use cxc_domain::visit::VisitStatus;
 use cxc_persistence::{
     entities::{agenda_items, group_visits, users},
     repositories::{
+        group_visits::calendar::visit_facts,
         group_visits::registrations::RegistrationView,
         group_visits::{VisitView, domain_item},
     },
@@ -61,6 +62,18 @@ pub struct AgendaItemDto {
     pub warnings: Vec<WarningDto>,
 }
 
+/// "Add to my calendar" links: each opens the web calendar's new-event form filled in
+/// with the visit (whole days, title, city).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WebCalendarLinksDto {
+    /// Google Calendar.
+    pub google: String,
+    /// Outlook on the web, personal accounts (outlook.com).
+    pub outlook: String,
+    /// Outlook on the web, work or school accounts (Microsoft 365).
+    pub office365: String,
+}
+
 /// A group visit; `agenda` and `warnings` are included when one visit is read.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct VisitDto {
@@ -87,6 +100,8 @@ pub struct VisitDto {
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Links that add the visit to the common web calendars.
+    pub add_to_calendar: WebCalendarLinksDto,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub agenda: Option<Vec<AgendaItemDto>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -99,6 +114,8 @@ impl VisitDto {
     pub fn summary(v: group_visits::Model, waitlisted: i64) -> Self {
         let registration_open =
             v.status == VisitStatus::Published && Utc::now() < v.registration_closes_at;
+        // The same links as the visit's emails carry.
+        let links = visit_facts(&v).add_to_calendar;
         Self {
             id: v.id,
             partnership_id: v.partnership_id,
@@ -120,6 +137,11 @@ impl VisitDto {
             version: v.version,
             created_at: v.created_at,
             updated_at: v.updated_at,
+            add_to_calendar: WebCalendarLinksDto {
+                google: links.google,
+                outlook: links.outlook,
+                office365: links.office365,
+            },
             agenda: None,
             warnings: None,
         }

@@ -148,6 +148,19 @@ pub async fn validate(st: &AppState, mut b: OrgBody) -> ApiResult<Validated> {
     at_most(b.establishments.len(), "establishments", &mut p);
     at_most(b.partner_enterprises.len(), "partner_enterprises", &mut p);
     at_most(b.linked_enterprises.len(), "linked_enterprises", &mut p);
+    // The Art. 6 chain is one level deep and bounded like the lists above.
+    for (i, e) in b.partner_enterprises.iter().enumerate() {
+        let field = format!("partner_enterprises[{i}].linked_enterprises");
+        at_most(e.linked_enterprises.len(), &field, &mut p);
+    }
+    for (i, e) in b.linked_enterprises.iter().enumerate() {
+        let field = format!("linked_enterprises[{i}].partner_enterprises");
+        at_most(e.partner_enterprises.len(), &field, &mut p);
+    }
+    b.region = b
+        .region
+        .map(|r| r.trim().to_owned())
+        .filter(|r| !r.is_empty());
     if let Some(pid) = b.managing_partnership_id {
         match st.store.partnership(pid).await {
             Ok(_) => {}

@@ -3,6 +3,7 @@ use cxc_domain::visit::{RegistrationStatus, VisitStatus};
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
+use cxc_domain::notify::{Email, VisitNote};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set,
     prelude::Expr, sea_query::ExprTrait,
@@ -12,7 +13,7 @@ use uuid::Uuid;
 use crate::repositories::{
     Store,
     accounts::Caller,
-    group_visits::calendar::{audience, personal_calendar},
+    group_visits::calendar::{audience, visit_facts},
     group_visits::versions::ChangelogDoc,
     group_visits::{all_items, ensure_manager, live_items, lock_visit},
     outbox::Envelope,
@@ -232,13 +233,13 @@ impl Store {
             .await?;
         let all = all_items(&tx.tx, id).await?;
         for user in recipients {
-            let mut ctx = self.visit_ctx(&visit, &user);
-            if let (Some(obj), Some(c)) = (ctx.as_object_mut(), comment) {
-                obj.insert("comment".into(), c.into());
-            }
-            let mut env = Envelope::to_user(&user, "visit_cancelled", ctx).about(id);
+            let email = Email::VisitCancelled(VisitNote {
+                visit: visit_facts(&visit),
+                comment: comment.map(str::to_owned),
+            });
+            let mut env = Envelope::to_user(&user, email).about(id);
             if was_published && places.places.contains_key(&user.id) {
-                let ics = personal_calendar(&visit, &all, |i| places.attends(user.id, i));
+                let ics = self.personal_calendar(&visit, &all, |i| places.attends(user.id, i));
                 env = env.attach("agenda.ics", "text/calendar", ics);
             }
             self.enqueue(&tx.tx, env).await?;

@@ -12,6 +12,7 @@ pub mod places;
 
 use chrono::{Duration, Utc};
 use cxc_domain::eligibility::check_organisation;
+use cxc_domain::notify::{Email, VisitFacts, Waitlisted};
 use cxc_domain::organisation::Role;
 use cxc_domain::visit::{RegistrationStatus, VisitStatus};
 use sea_orm::{
@@ -22,7 +23,7 @@ use uuid::Uuid;
 use crate::repositories::{
     Store,
     accounts::Caller,
-    group_visits::lifecycle::VISIT_REMINDER,
+    group_visits::calendar::visit_facts,
     group_visits::registrations::places::{position, scope, take_place},
     group_visits::{Idem, lock_visit, visit_start},
     new_id,
@@ -165,7 +166,7 @@ impl Store {
                 activity.as_ref(),
                 &reg,
                 &caller.user,
-                "visit_registration_confirmed",
+                Email::VisitRegistrationConfirmed,
             )
             .await?;
             RegistrationView {
@@ -174,13 +175,11 @@ impl Store {
             }
         } else {
             let pos = position(&tx.tx, &reg).await?;
-            let mut ctx = self.visit_ctx(&visit, &caller.user);
-            activity_title(&mut ctx, activity.as_ref());
-            if let Some(o) = ctx.as_object_mut() {
-                o.insert("position".into(), pos.into());
-            }
-            let env =
-                Envelope::to_user(&caller.user, "visit_registration_waitlisted", ctx).about(reg.id);
+            let email = Email::VisitRegistrationWaitlisted(Waitlisted {
+                visit: activity_facts(&visit, activity.as_ref()),
+                position: u32::try_from(pos).unwrap_or(u32::MAX),
+            });
+            let env = Envelope::to_user(&caller.user, email).about(reg.id);
             self.enqueue(&tx.tx, env).await?;
             RegistrationView {
                 reg,
@@ -246,18 +245,15 @@ impl Store {
         activity: Option<&agenda_items::Model>,
         reg: &registrations::Model,
         user: &users::Model,
-        kind: &'static str,
+        kind: fn(VisitFacts) -> Email,
     ) -> RepoResult<()> {
-        let mut ctx = self.visit_ctx(visit, user);
-        activity_title(&mut ctx, activity);
-        self.enqueue(tx, Envelope::to_user(user, kind, ctx).about(reg.id))
+        let email = kind(activity_facts(visit, activity));
+        self.enqueue(tx, Envelope::to_user(user, email).about(reg.id))
             .await?;
         let remind_at = visit_start(visit) - Duration::days(3);
         if activity.is_none() && remind_at > Utc::now() {
-            let ctx = self.visit_ctx(visit, user);
-            let env = Envelope::to_user(user, VISIT_REMINDER, ctx)
-                .about(reg.id)
-                .at(remind_at);
+            let email = Email::ReminderVisitStart(visit_facts(visit));
+            let env = Envelope::to_user(user, email).about(reg.id).at(remind_at);
             self.enqueue(tx, env).await?;
         }
         Ok(())
@@ -268,14 +264,14 @@ fn already_registered() -> RepoError {
     RepoError::conflict("already_registered", "you are already registered for this")
 }
 
-/// Names the activity in the visit title of per-activity emails.
-fn activity_title(ctx: &mut serde_json::Value, activity: Option<&agenda_items::Model>) {
-    if let (Some(obj), Some(a)) = (ctx.as_object_mut(), activity) {
-        let visit = obj
-            .get("visit_title")
-            .and_then(|v| v.as_str())
-            .unwrap_or_default()
-            .to_owned();
-        obj.insert("visit_title".into(), format!("{visit}: {}", a.title).into());
+/// The visit's facts, naming the activity in the title of per-activity emails.
+pub(crate) fn activity_facts(
+    visit: &group_visits::Model,
+    activity: Option<&agenda_items::Model>,
+) -> VisitFacts {
+    let mut facts = visit_facts(visit);
+    if let Some(a) = activity {
+        facts.visit_title = format!("{}: {}", facts.visit_title, a.title);
     }
+    facts
 }

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use cxc_domain::{
     countries::ProgrammeCountries,
     eligibility::{RuleConfig, check_organisation},
-    geo::great_circle_km,
+    geo::geodesic_km,
     grant::format_eur,
     organisation::{ClusterRef, Profile, Role},
 };
@@ -181,7 +181,7 @@ fn suggest(me: &CatalogueEntry, host: CatalogueEntry, cfg: &RuleConfig) -> Optio
         return None;
     }
     let (v, h) = (&me.model, &host.model);
-    let distance_km = great_circle_km(v.latitude, v.longitude, h.latitude, h.longitude);
+    let distance_km = geodesic_km(v.latitude, v.longitude, h.latitude, h.longitude);
     let mut reasons = Vec::new();
     if !shared_sectors.is_empty() {
         reasons.push(format!(

@@ -1,5 +1,6 @@
 //! Cancelling registrations and refilling places from the waiting list.
 use chrono::Utc;
+use cxc_domain::notify::Email;
 use cxc_domain::visit::{RegistrationStatus, VisitStatus};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Set,
@@ -11,8 +12,10 @@ use crate::repositories::{
     Store,
     accounts::Caller,
     group_visits::lifecycle::VISIT_REMINDER,
+    group_visits::registrations::activity_facts,
     group_visits::registrations::places::{free_place, scope, take_place},
     group_visits::{lock_visit, manages},
+    outbox::Envelope,
 };
 use crate::{
     RepoError, RepoResult,
@@ -57,7 +60,7 @@ impl Store {
                     activity.as_ref(),
                     &reg,
                     &user,
-                    "visit_registration_promoted",
+                    Email::VisitRegistrationPromoted,
                 )
                 .await?;
             }
@@ -86,6 +89,7 @@ impl Store {
         if reg.user_id != caller.id() && !manages(Some(caller), &visit) {
             return Err(RepoError::NotFound);
         }
+        let was_confirmed = reg.status == RegistrationStatus::Confirmed;
         if !self.cancel_one(&tx.tx, &visit, reg_id).await? {
             return Err(RepoError::conflict(
                 "registration_cancelled",
@@ -104,8 +108,42 @@ impl Store {
                 self.cancel_one(&tx.tx, &visit, a.id).await?;
             }
         }
+        if was_confirmed && visit.status == VisitStatus::Published {
+            self.tell_registration_cancelled(&tx.tx, &visit, &reg)
+                .await?;
+        }
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Tells the registrant their place is gone, with a `METHOD:CANCEL` calendar so the
+    /// events imported from earlier attachments leave their calendar too.
+    async fn tell_registration_cancelled(
+        &self,
+        tx: &DatabaseTransaction,
+        visit: &group_visits::Model,
+        reg: &registrations::Model,
+    ) -> RepoResult<()> {
+        let Some(user) = users::Entity::find_by_id(reg.user_id)
+            .filter(users::Column::ErasedAt.is_null())
+            .one(tx)
+            .await?
+        else {
+            return Ok(());
+        };
+        let activity = match reg.item_id {
+            Some(i) => agenda_items::Entity::find_by_id(i).one(tx).await?,
+            None => None,
+        };
+        let email = Email::VisitRegistrationCancelled(activity_facts(visit, activity.as_ref()));
+        let mut env = Envelope::to_user(&user, email).about(reg.id);
+        if let Some(ics) = self
+            .cancelled_registration_ics(tx, visit, reg, &user)
+            .await?
+        {
+            env = env.attach("cancel.ics", "text/calendar; method=CANCEL", ics);
+        }
+        self.enqueue(tx, env).await
     }
 
     /// Cancels one active registration, freeing and refilling its place; false when it
