@@ -44,7 +44,7 @@ async fn demo_emails_greet_by_name_and_skip_moot_reminders(app: TestApp) {
     }
 
     let apps = applications::Entity::find()
-        .all(&app.store.db.conn)
+        .all(&app.store.db().conn)
         .await
         .unwrap();
     let today = Utc::now().date_naive();
@@ -59,7 +59,7 @@ async fn demo_emails_greet_by_name_and_skip_moot_reminders(app: TestApp) {
             assert!(!waiting("reminder_exchange_start"), "{} {}", a.status, a.id);
             assert!(!waiting("report_due"), "{} {}", a.status, a.id);
         }
-        if a.status == "paid" {
+        if a.status == cxc_domain::workflow::Status::Paid {
             assert!(!waiting("payment_overdue"));
         }
         if waiting("reminder_exchange_start") {

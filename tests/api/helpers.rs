@@ -85,10 +85,10 @@ pub fn config_dir() -> PathBuf {
 pub fn test_settings(db_url: &str, smtp: &SmtpServer) -> Settings {
     let mut s = Settings::load("test", &config_dir()).expect("test settings");
     s.server.port = 0;
-    s.database.url = db_url.to_owned();
+    s.database.url = db_url.into();
     s.database.max_connections = 8;
     s.email.transport = cxc_email::TransportKind::Smtp;
-    s.email.smtp_url = smtp.url();
+    s.email.smtp_url = smtp.url().into();
     s.dispatcher.poll_interval_ms = 50;
     // Every test client is 127.0.0.1: the per-client limits would otherwise meet the
     // suite's hundreds of registrations and deliberate failures. Tests of those limits
@@ -97,7 +97,7 @@ pub fn test_settings(db_url: &str, smtp: &SmtpServer) -> Settings {
     s.http.throttle.register_client.free = 100_000;
     s.http.throttle.reset_client.free = 100_000;
     // Fixed per test app and copied to peers, so every process signs the same links.
-    s.security.unsubscribe_secret = format!("test-secret-{}", uuid::Uuid::new_v4().simple());
+    s.security.unsubscribe_secret = format!("test-secret-{}", uuid::Uuid::new_v4().simple()).into();
     s
 }
 
@@ -247,7 +247,7 @@ impl TestApp {
                 .filter(outbox::Column::ToEmail.eq(email.trim().to_lowercase()))
                 .filter(outbox::Column::Kind.eq(kind))
                 .order_by_desc(outbox::Column::CreatedAt)
-                .one(&self.store.db.conn)
+                .one(&self.store.db().conn)
                 .await
                 .expect("outbox");
             if let Some(token) = row.and_then(|r| token_in(&r.body_text)) {

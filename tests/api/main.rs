@@ -25,4 +25,5 @@ mod privacy;
 mod reminders;
 mod resilience;
 mod service;
+mod stored_codes;
 mod write_transactions;

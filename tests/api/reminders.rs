@@ -29,7 +29,7 @@ async fn queue_reminder(app: &TestApp, user_id: &str, at: Option<chrono::DateTim
     if let Some(at) = at {
         env = env.at(at);
     }
-    let tx = app.store.db.write().await.unwrap();
+    let tx = app.store.db().write().await.unwrap();
     app.store.enqueue(&tx.tx, env).await.unwrap();
     tx.commit().await.unwrap();
 }
@@ -55,7 +55,7 @@ async fn a_rolled_back_change_sends_nothing(app: TestApp) {
 
     // A use case that fails after queueing its email: the transaction rolls back.
     let user = app.store.user_by_email("once@x.eu").await.unwrap().unwrap();
-    let tx = app.store.db.write().await.unwrap();
+    let tx = app.store.db().write().await.unwrap();
     app.store
         .enqueue(&tx.tx, Envelope::to_user(&user, Email::Welcome))
         .await

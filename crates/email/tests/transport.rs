@@ -29,7 +29,7 @@ fn message(settings: &EmailSettings) -> lettre::Message {
 fn smtp_settings(addr: SocketAddr) -> EmailSettings {
     EmailSettings {
         transport: TransportKind::Smtp,
-        smtp_url: format!("smtp://{addr}"),
+        smtp_url: format!("smtp://{addr}").into(),
         timeout_secs: 5,
         ..EmailSettings::default()
     }

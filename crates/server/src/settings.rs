@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use config::{Config, Environment, File, FileFormat};
+use cxc_domain::secret::Secret;
 use cxc_email::EmailSettings;
 use cxc_http::HttpSettings;
 use cxc_persistence::DatabaseSettings;
@@ -53,27 +54,19 @@ pub struct DispatcherSettings {
     pub lease_secs: i64,
 }
 
-/// Secrets that sign links. Never logged (`Debug` hides them).
-#[derive(Clone, Deserialize)]
+/// Secrets that sign links. Never logged (`Secret` hides them).
+#[derive(Debug, Clone, Deserialize)]
 pub struct SecuritySettings {
     /// HMAC key of the one-click unsubscribe links in reminder emails. Empty means a random
     /// key per start (links stop working after a restart and differ between processes).
-    pub unsubscribe_secret: String,
-}
-
-impl std::fmt::Debug for SecuritySettings {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SecuritySettings")
-            .field("unsubscribe_secret", &"<redacted>")
-            .finish()
-    }
+    pub unsubscribe_secret: Secret<String>,
 }
 
 impl SecuritySettings {
     /// The configured key, or a random one (with a warning) when none is configured.
     #[must_use]
     pub fn unsubscribe_key(&self) -> Vec<u8> {
-        let configured = self.unsubscribe_secret.trim();
+        let configured = self.unsubscribe_secret.expose().trim();
         if configured.is_empty() {
             tracing::warn!(
                 "security.unsubscribe_secret is empty: using a random key, so unsubscribe links \
@@ -258,5 +251,27 @@ mod tests {
                 .holidays
                 .is_holiday("ES", NaiveDate::from_ymd_opt(2027, 1, 1).unwrap())
         );
+    }
+
+    #[test]
+    fn debug_of_the_settings_shows_no_secret() {
+        let mut s = Settings::load("none", Path::new("/nonexistent")).unwrap();
+        s.database.url = "postgres://cxc:db-pass-4711@db.internal/cxc".into();
+        s.email.smtp_url = "smtps://mailer:smtp-url-pass-4712@mail.internal:465".into();
+        s.email.smtp_username = Some("mailer".into());
+        s.email.smtp_password = Some("smtp-pass-4713".into());
+        s.security.unsubscribe_secret = "unsubscribe-key-4714-0123456789abcdef".into();
+        let shown = format!("{s:?} {s:#?}");
+        for secret in [
+            "db-pass-4711",
+            "smtp-url-pass-4712",
+            "smtp-pass-4713",
+            "unsubscribe-key-4714",
+        ] {
+            assert!(!shown.contains(secret), "{secret} printed in {shown}");
+        }
+        assert!(shown.contains("Secret(<redacted>)"));
+        // The values are still there for the code that needs them.
+        assert!(s.database.url.expose().contains("db-pass-4711"));
     }
 }

@@ -30,8 +30,6 @@ impl Renderer for EmailRenderer {
 /// # Errors
 /// When the database is unreachable or a migration fails.
 pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
-    // First caller wins: in one process all servers judge by the same rules.
-    cxc_persistence::repositories::applications::install_rules(settings.rules.rule_config());
     let db = Db::connect(&settings.database)
         .await
         .context("connecting to the database")?;
@@ -44,7 +42,8 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
         settings.server.public_url.trim_end_matches('/').to_owned(),
         settings.email.message_id_domain.clone(),
         &settings.security.unsubscribe_key(),
-    );
+    )
+    .with_rules(settings.rules.rule_config());
     store.calendar.organizer_name = settings.email.from_name.clone();
     store.calendar.organizer_email = settings.email.from_address.clone();
     store.calendar.cancelled_retention =

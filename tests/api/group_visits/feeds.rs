@@ -291,13 +291,13 @@ both!(subscribed_feed_follows_publish_change_and_cancellations);
 /// Moves a registration's cancellation `days` back in time.
 async fn cancelled_days_ago(app: &TestApp, reg: &str, days: i64) {
     let r = registrations::Entity::find_by_id(Uuid::parse_str(reg).unwrap())
-        .one(&app.store.db.conn)
+        .one(&app.store.db().conn)
         .await
         .unwrap()
         .unwrap();
     let mut am: registrations::ActiveModel = r.into();
     am.cancelled_at = Set(Some(Utc::now() - Duration::days(days)));
-    am.update(&app.store.db.conn).await.unwrap();
+    am.update(&app.store.db().conn).await.unwrap();
 }
 
 async fn cancelled_registrations_stay_for_the_retention_period_and_sequences_only_rise(

@@ -24,7 +24,7 @@ pub use create::{ApplicationInput, ApplicationPatch};
 pub use decide::Decision;
 pub use history::{BrokenLink, GENESIS, entry_hash};
 pub use reading::{AppFilter, PartnershipReport};
-pub use submit::{ExchangeCheck, base_rules, install_rules};
+pub use submit::ExchangeCheck;
 
 use super::{Store, accounts::Caller};
 use crate::{

@@ -107,7 +107,10 @@ impl Store {
         let r = self
             .mail
             .render(&env.email, &frame, &env.locale)
-            .map_err(|e| RepoError::Db(sea_orm::DbErr::Custom(format!("render {kind}: {e}"))))?;
+            .map_err(|cause| RepoError::Template {
+                kind: kind.to_owned(),
+                cause,
+            })?;
         outbox::ActiveModel {
             id: Set(id),
             message_id: Set(format!("{id}@{}", self.mail_domain)),

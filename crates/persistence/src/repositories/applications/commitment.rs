@@ -68,7 +68,7 @@ impl Store {
                 "only the visitor, the host and the two partnerships' coordinators sign".into(),
             ));
         }
-        if app.status != Status::Approved.as_str() {
+        if app.status != Status::Approved {
             return Err(RepoError::conflict(
                 "invalid_transition",
                 format!(
@@ -296,7 +296,15 @@ impl Store {
         // The exchange took place and is reported: its reminders have nothing left to say.
         self.unschedule(&tx.tx, id, &["report_due", "reminder_exchange_start"])
             .await?;
-        history::append(&tx.tx, id, Some(&app.status), "reported", caller.id(), None).await?;
+        history::append(
+            &tx.tx,
+            id,
+            Some(app.status.as_str()),
+            "reported",
+            caller.id(),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(updated)
     }
@@ -348,7 +356,7 @@ impl Store {
         history::append(
             &tx.tx,
             id,
-            Some(&app.status),
+            Some(app.status.as_str()),
             "completed",
             caller.id(),
             comment,
@@ -400,7 +408,7 @@ impl Store {
                     .into(),
             ));
         }
-        if app.status == Status::Paid.as_str() {
+        if app.status == Status::Paid {
             return Err(RepoError::conflict(
                 "already_paid",
                 "this exchange has already been paid; only one payment is allowed",
@@ -452,7 +460,15 @@ impl Store {
             .exec(&tx.tx)
             .await?;
         self.unschedule(&tx.tx, id, &["payment_overdue"]).await?;
-        history::append(&tx.tx, id, Some(&app.status), "paid", caller.id(), None).await?;
+        history::append(
+            &tx.tx,
+            id,
+            Some(app.status.as_str()),
+            "paid",
+            caller.id(),
+            None,
+        )
+        .await?;
         let ctx = Email::PaymentRecorded(PaymentRecorded {
             exchange: self.email_ctx(&tx.tx, &updated).await?,
             amount_cents,

@@ -91,7 +91,7 @@ impl Store {
         history::append(
             &tx.tx,
             id,
-            Some(&app.status),
+            Some(app.status.as_str()),
             "under_review",
             caller.id(),
             comment,
@@ -126,12 +126,12 @@ impl Store {
             Decision::Reject => (Action::Reject, Email::DecisionRejected as fn(_) -> _),
             Decision::Waitlist => (Action::Waitlist, Email::DecisionWaitlisted as fn(_) -> _),
         };
-        let from = Status::parse(&app.status).unwrap_or(Status::Draft);
+        let from = app.status;
         let to = next(from, action)
             .map_err(|e| RepoError::conflict("invalid_transition", e.to_string()))?;
         let call = self.call(app.call_id).await?;
         let grant = if decision == Decision::Approve {
-            if app.host_response != HostResponse::Accepted.as_str() {
+            if app.host_response != HostResponse::Accepted {
                 return Err(RepoError::conflict(
                     "host_not_accepted",
                     format!(
@@ -164,7 +164,7 @@ impl Store {
         history::append(
             &tx.tx,
             id,
-            Some(&app.status),
+            Some(app.status.as_str()),
             to.as_str(),
             caller.id(),
             comment,
@@ -269,7 +269,7 @@ impl Store {
         kind: fn(ApplicationNote) -> Email,
         comment: Option<&str>,
     ) -> RepoResult<applications::Model> {
-        let from = Status::parse(&app.status).unwrap_or(Status::Draft);
+        let from = app.status;
         let to = next(from, action)
             .map_err(|e| RepoError::conflict("invalid_transition", e.to_string()))?;
         let tx = self.db.write().await?;
@@ -283,7 +283,7 @@ impl Store {
         history::append(
             &tx.tx,
             app.id,
-            Some(&app.status),
+            Some(app.status.as_str()),
             to.as_str(),
             caller.id(),
             comment,

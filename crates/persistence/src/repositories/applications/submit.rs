@@ -1,9 +1,8 @@
 //! Submission (the full eligibility engine) and the host's answer.
-use std::sync::OnceLock;
 
 use chrono::{NaiveDate, Utc};
 use cxc_domain::{
-    eligibility::{Check, ExchangeFacts, ExchangeReport, Participant, RuleConfig, check_exchange},
+    eligibility::{Check, ExchangeFacts, ExchangeReport, Participant, check_exchange},
     organisation::OrganisationFacts,
     workflow::{HostResponse, Status, host_may_respond},
 };
@@ -18,8 +17,6 @@ use crate::{
     repositories::{Store, accounts::Caller, outbox::Envelope},
 };
 use cxc_domain::notify::{Email, HostAnswer};
-
-static RULES: OnceLock<RuleConfig> = OnceLock::new();
 
 /// One exchange to judge: organisations (stored or described inline), dates and the call.
 pub struct ExchangeCheck<'a> {
@@ -37,19 +34,6 @@ pub struct ExchangeCheck<'a> {
     pub call: Option<&'a calls::Model>,
     /// A lump sum to use instead of the call's (or the ceiling when there is no call).
     pub lump_sum_cents: Option<i64>,
-}
-
-/// The rule set every check uses: built-in tables (programme countries, holiday
-/// calendars) with the operator's `[rules]` settings applied; calls override the duration
-/// limits.
-pub fn base_rules() -> &'static RuleConfig {
-    RULES.get_or_init(RuleConfig::default)
-}
-
-/// Installs the configured rule set; only the first call takes effect (start-up).
-/// Returns whether this call installed it.
-pub fn install_rules(cfg: RuleConfig) -> bool {
-    RULES.set(cfg).is_ok()
 }
 
 /// The call's lump sum for a host country, else its default.
@@ -129,7 +113,7 @@ impl Store {
             None => Vec::new(),
         };
         let now = Utc::now();
-        let mut cfg = base_rules().clone();
+        let mut cfg = self.rules().clone();
         if let Some(call) = x.call {
             cfg.min_working_days =
                 u32::try_from(call.min_working_days).unwrap_or(cfg.min_working_days);
@@ -195,7 +179,7 @@ impl Store {
         if !rel.is_applicant() {
             return Err(RepoError::Forbidden("only the applicant may submit".into()));
         }
-        if app.status != Status::Draft.as_str() {
+        if app.status != Status::Draft {
             return Err(RepoError::conflict(
                 "invalid_transition",
                 format!(
@@ -312,8 +296,8 @@ impl Store {
                 "only a contact of the host organisation may answer".into(),
             ));
         }
-        let status = Status::parse(&app.status).unwrap_or(Status::Draft);
-        let current = HostResponse::parse(&app.host_response).unwrap_or(HostResponse::Pending);
+        let status = app.status;
+        let current = app.host_response;
         if !host_may_respond(status, current) {
             return Err(RepoError::conflict(
                 "host_response_closed",
@@ -366,8 +350,8 @@ impl Store {
         history::append(
             &tx.tx,
             id,
-            Some(&app.status),
-            &app.status,
+            Some(app.status.as_str()),
+            app.status.as_str(),
             caller.id(),
             Some(&note),
         )

@@ -11,6 +11,7 @@
 //! feeds, cancelled, for [`CalendarSettings::cancelled_retention`].
 mod feeds;
 
+use cxc_domain::visit::{RegistrationStatus, VisitStatus};
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Duration, Utc};
@@ -24,7 +25,7 @@ use uuid::Uuid;
 
 use crate::repositories::{
     Store,
-    group_visits::{CANCELLED, CONFIRMED, REG_CANCELLED, all_items, domain_item, visit_tz},
+    group_visits::{all_items, domain_item, visit_tz},
 };
 use crate::{
     RepoResult,
@@ -84,7 +85,7 @@ impl Audience {
 pub(crate) async fn audience<C: ConnectionTrait>(conn: &C, visit: Uuid) -> RepoResult<Audience> {
     let regs = registrations::Entity::find()
         .filter(registrations::Column::VisitId.eq(visit))
-        .filter(registrations::Column::Status.eq(CONFIRMED))
+        .filter(registrations::Column::Status.eq(RegistrationStatus::Confirmed))
         .all(conn)
         .await?;
     let mut places: HashMap<Uuid, HashSet<Uuid>> = regs
@@ -107,7 +108,7 @@ fn item_event(
     i: &agenda_items::Model,
     since: DateTime<Utc>,
 ) -> Option<CalEvent> {
-    let cancelled = i.removed || visit.status == CANCELLED;
+    let cancelled = i.removed || visit.status == VisitStatus::Cancelled;
     if cancelled && i.updated_at <= since {
         return None;
     }
@@ -228,7 +229,10 @@ impl Store {
         // part of each event's SEQUENCE, so it must not shrink when old ones age out.
         let regs = registrations::Entity::find()
             .filter(registrations::Column::UserId.eq(user))
-            .filter(registrations::Column::Status.is_in([CONFIRMED, REG_CANCELLED]))
+            .filter(
+                registrations::Column::Status
+                    .is_in([RegistrationStatus::Confirmed, RegistrationStatus::Cancelled]),
+            )
             .all(conn)
             .await?;
         let mut by_visit: HashMap<Uuid, Vec<registrations::Model>> = HashMap::new();
@@ -239,7 +243,8 @@ impl Store {
         by_visit.retain(|_, regs| {
             regs.iter().any(|r| {
                 r.item_id.is_none()
-                    && (r.status == CONFIRMED || r.cancelled_at.is_some_and(|t| t > since))
+                    && (r.status == RegistrationStatus::Confirmed
+                        || r.cancelled_at.is_some_and(|t| t > since))
             })
         });
         let visits = group_visits::Entity::find()
@@ -327,7 +332,10 @@ impl Store {
         let regs = registrations::Entity::find()
             .filter(registrations::Column::VisitId.eq(visit.id))
             .filter(registrations::Column::UserId.eq(user.id))
-            .filter(registrations::Column::Status.is_in([CONFIRMED, REG_CANCELLED]))
+            .filter(
+                registrations::Column::Status
+                    .is_in([RegistrationStatus::Confirmed, RegistrationStatus::Cancelled]),
+            )
             .all(conn)
             .await?;
         let since = self.cancelled_since();
@@ -375,8 +383,15 @@ fn registration_event(
         }
         regs.iter().filter(|r| whole(r) || own(r)).collect()
     };
-    let active = regs.iter().filter(whole).any(|r| r.status == CONFIRMED)
-        && (item.capacity.is_none() || regs.iter().filter(own).any(|r| r.status == CONFIRMED));
+    let active = regs
+        .iter()
+        .filter(whole)
+        .any(|r| r.status == RegistrationStatus::Confirmed)
+        && (item.capacity.is_none()
+            || regs
+                .iter()
+                .filter(own)
+                .any(|r| r.status == RegistrationStatus::Confirmed));
     let cancelled: Vec<DateTime<Utc>> = relevant.iter().filter_map(|r| r.cancelled_at).collect();
     let lost = cancelled.iter().max().copied();
     let mut e = item_event(

@@ -1,4 +1,5 @@
 //! Changing, publishing and cancelling a group visit.
+use cxc_domain::visit::{RegistrationStatus, VisitStatus};
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
@@ -14,10 +15,7 @@ use crate::repositories::{
     accounts::Caller,
     group_visits::calendar::{audience, visit_facts},
     group_visits::versions::ChangelogDoc,
-    group_visits::{
-        CANCELLED, CONFIRMED, DRAFT, PUBLISHED, REG_CANCELLED, WAITLISTED, all_items,
-        ensure_manager, live_items, lock_visit,
-    },
+    group_visits::{all_items, ensure_manager, live_items, lock_visit},
     outbox::Envelope,
 };
 use crate::{
@@ -71,7 +69,7 @@ impl Store {
     ) -> RepoResult<group_visits::Model> {
         let tx = self.db.write().await?;
         let visit = locked_for_change(&tx.tx, id, caller, Some(if_match)).await?;
-        if visit.status == CANCELLED {
+        if visit.status == VisitStatus::Cancelled {
             return Err(RepoError::conflict(
                 "visit_cancelled",
                 "the visit is cancelled",
@@ -114,7 +112,7 @@ impl Store {
         am.version = Set(visit.version + 1);
         am.updated_at = Set(Utc::now());
         let updated = am.update(&tx.tx).await?;
-        if grew && updated.status == PUBLISHED {
+        if grew && updated.status == VisitStatus::Published {
             self.promote_waiting(&tx.tx, &updated, None).await?;
         }
         tx.commit().await?;
@@ -133,7 +131,7 @@ impl Store {
     ) -> RepoResult<group_visits::Model> {
         let tx = self.db.write().await?;
         let visit = locked_for_change(&tx.tx, id, caller, if_match).await?;
-        if visit.status != DRAFT {
+        if visit.status != VisitStatus::Draft {
             return Err(RepoError::conflict(
                 "not_draft",
                 format!(
@@ -146,7 +144,7 @@ impl Store {
         self.freeze_agenda(&tx.tx, id, 1, &items, &ChangelogDoc::default(), caller.id())
             .await?;
         let mut am: group_visits::ActiveModel = visit.clone().into();
-        am.status = Set(PUBLISHED.into());
+        am.status = Set(VisitStatus::Published.into());
         am.agenda_version = Set(1);
         am.version = Set(visit.version + 1);
         am.updated_at = Set(Utc::now());
@@ -169,7 +167,7 @@ impl Store {
     ) -> RepoResult<group_visits::Model> {
         let tx = self.db.write().await?;
         let visit = locked_for_change(&tx.tx, id, caller, if_match).await?;
-        if visit.status == CANCELLED {
+        if visit.status == VisitStatus::Cancelled {
             return Err(RepoError::conflict(
                 "already_cancelled",
                 "the visit is already cancelled",
@@ -179,19 +177,28 @@ impl Store {
         let places = audience(&tx.tx, id).await?;
         let regs = registrations::Entity::find()
             .filter(registrations::Column::VisitId.eq(id))
-            .filter(registrations::Column::Status.is_in([CONFIRMED, WAITLISTED]))
+            .filter(registrations::Column::Status.is_in([
+                RegistrationStatus::Confirmed,
+                RegistrationStatus::Waitlisted,
+            ]))
             .all(&tx.tx)
             .await?;
         let now = Utc::now();
         registrations::Entity::update_many()
-            .col_expr(registrations::Column::Status, Expr::value(REG_CANCELLED))
+            .col_expr(
+                registrations::Column::Status,
+                Expr::value(RegistrationStatus::Cancelled),
+            )
             .col_expr(
                 registrations::Column::ActiveKey,
                 Expr::value(Option::<String>::None),
             )
             .col_expr(registrations::Column::CancelledAt, Expr::value(now))
             .filter(registrations::Column::VisitId.eq(id))
-            .filter(registrations::Column::Status.is_in([CONFIRMED, WAITLISTED]))
+            .filter(registrations::Column::Status.is_in([
+                RegistrationStatus::Confirmed,
+                RegistrationStatus::Waitlisted,
+            ]))
             .exec(&tx.tx)
             .await?;
         let mut items = agenda_items::Entity::update_many()
@@ -209,7 +216,7 @@ impl Store {
         }
         items.exec(&tx.tx).await?;
         let mut am: group_visits::ActiveModel = visit.clone().into();
-        am.status = Set(CANCELLED.into());
+        am.status = Set(VisitStatus::Cancelled.into());
         am.confirmed_count = Set(0);
         am.version = Set(visit.version + 1);
         am.updated_at = Set(now);

@@ -14,6 +14,7 @@ use chrono::{Duration, Utc};
 use cxc_domain::eligibility::check_organisation;
 use cxc_domain::notify::{Email, VisitFacts, Waitlisted};
 use cxc_domain::organisation::Role;
+use cxc_domain::visit::{RegistrationStatus, VisitStatus};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect, Set,
 };
@@ -24,9 +25,7 @@ use crate::repositories::{
     accounts::Caller,
     group_visits::calendar::visit_facts,
     group_visits::registrations::places::{position, scope, take_place},
-    group_visits::{
-        CANCELLED, CONFIRMED, DRAFT, Idem, REG_CANCELLED, WAITLISTED, lock_visit, visit_start,
-    },
+    group_visits::{Idem, lock_visit, visit_start},
     new_id,
     outbox::Envelope,
 };
@@ -73,12 +72,7 @@ impl Store {
             ));
         }
         let facts = self.organisation_facts(&org).await?;
-        let report = check_organisation(
-            &facts,
-            Role::Visitor,
-            visit.starts_on,
-            crate::repositories::applications::base_rules(),
-        );
+        let report = check_organisation(&facts, Role::Visitor, visit.starts_on, self.rules());
         if !report.eligible {
             let failed = report.checks.iter().filter(|c| !c.passed);
             return Err(RepoError::Invalid(
@@ -90,20 +84,20 @@ impl Store {
 
         let tx = self.db.write().await?;
         let visit = lock_visit(&tx.tx, visit_id).await?;
-        match visit.status.as_str() {
-            DRAFT => {
+        match visit.status {
+            VisitStatus::Draft => {
                 return Err(RepoError::conflict(
                     "not_published",
                     "the visit is not published yet",
                 ));
             }
-            CANCELLED => {
+            VisitStatus::Cancelled => {
                 return Err(RepoError::conflict(
                     "visit_cancelled",
                     "the visit is cancelled",
                 ));
             }
-            _ => {}
+            VisitStatus::Published => {}
         }
         if Utc::now() >= visit.registration_closes_at {
             return Err(RepoError::conflict(
@@ -122,7 +116,7 @@ impl Store {
             .filter(registrations::Column::VisitId.eq(visit_id))
             .filter(scope(item))
             .filter(registrations::Column::UserId.eq(caller.id()))
-            .filter(registrations::Column::Status.ne(REG_CANCELLED))
+            .filter(registrations::Column::Status.ne(RegistrationStatus::Cancelled))
             .one(&tx.tx)
             .await?;
         if taken.is_some() {
@@ -148,7 +142,12 @@ impl Store {
             item_id: Set(item),
             user_id: Set(caller.id()),
             organisation_id: Set(organisation),
-            status: Set(if confirmed { CONFIRMED } else { WAITLISTED }.into()),
+            status: Set(if confirmed {
+                RegistrationStatus::Confirmed
+            } else {
+                RegistrationStatus::Waitlisted
+            }
+            .into()),
             queue_seq: Set(queue_seq),
             created_at: Set(Utc::now()),
             cancelled_at: Set(None),
@@ -225,7 +224,7 @@ impl Store {
             .filter(registrations::Column::VisitId.eq(visit.id))
             .filter(registrations::Column::ItemId.is_null())
             .filter(registrations::Column::UserId.eq(user))
-            .filter(registrations::Column::Status.eq(CONFIRMED))
+            .filter(registrations::Column::Status.eq(RegistrationStatus::Confirmed))
             .one(tx)
             .await?
             .is_some();

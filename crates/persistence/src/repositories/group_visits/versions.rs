@@ -45,7 +45,7 @@ impl From<&agenda_items::Model> for SnapshotItem {
     fn from(m: &agenda_items::Model) -> Self {
         Self {
             id: m.id,
-            kind: m.kind.clone(),
+            kind: m.kind.as_str().to_owned(),
             title: m.title.clone(),
             description: m.description.clone(),
             starts_at: m.starts_local.clone(),
