@@ -376,7 +376,7 @@ async fn make_slots(
         .filter(
             cxc_persistence::entities::organisation_tags::Column::OrganisationId.eq(template.id),
         )
-        .all(&store.db.conn)
+        .all(&store.db().conn)
         .await?;
     let copies = slots[1..]
         .iter()

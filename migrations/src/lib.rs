@@ -11,6 +11,7 @@ mod m20261121_000004_create_group_visits;
 mod m20261121_000005_create_outbox;
 mod m20261121_000006_add_anonymised_at;
 mod m20261129_accounts_lifecycle;
+mod m20261129_calmail_calendar_feeds;
 mod m20261129_rules_region;
 mod m20261129_rules_sme_periods;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_accounts_lifecycle::Migration),
             Box::new(m20261129_rules_region::Migration),
             Box::new(m20261129_rules_sme_periods::Migration),
+            Box::new(m20261129_calmail_calendar_feeds::Migration),
         ]
     }
 }

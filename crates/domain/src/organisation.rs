@@ -6,11 +6,20 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::countries::is_iso_country;
+use crate::{countries::is_iso_country, problem::Problem};
 
 /// ECCP profile of an organisation (domain-rules §3.1/§3.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "sea-orm",
+    derive(sea_orm::DeriveValueType),
+    sea_orm(
+        value_type = "String",
+        from_str = "crate::codes::Code::from_code",
+        to_str = "crate::codes::Code::code"
+    )
+)]
 pub enum Profile {
     ClusterOrganisation,
     ScaleUpSupport,
@@ -73,10 +82,20 @@ impl Profile {
         }
     }
 }
+crate::impl_code!(Profile, "organisation profile");
 
 /// Kind of scaling-up support organisation (only meaningful for `Profile::ScaleUpSupport`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "sea-orm",
+    derive(sea_orm::DeriveValueType),
+    sea_orm(
+        value_type = "String",
+        from_str = "crate::codes::Code::from_code",
+        to_str = "crate::codes::Code::code"
+    )
+)]
 pub enum SupportType {
     TechnologyCentre,
     ResearchInstitute,
@@ -117,6 +136,7 @@ impl SupportType {
         Self::ALL.into_iter().find(|t| t.as_str() == s)
     }
 }
+crate::impl_code!(SupportType, "support type");
 
 /// The side an organisation takes in an exchange.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -287,24 +307,12 @@ pub struct OrganisationFacts {
     pub establishments: Vec<String>,
 }
 
-/// One malformed input field; the HTTP layer maps a non-empty list to 422.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FieldProblem {
-    pub field: String,
-    pub code: &'static str,
-    pub message: String,
-}
-
-fn problem(out: &mut Vec<FieldProblem>, field: impl Into<String>, code: &'static str, msg: String) {
-    out.push(FieldProblem {
-        field: field.into(),
-        code,
-        message: msg,
-    });
+fn problem(out: &mut Vec<Problem>, field: impl Into<String>, code: &'static str, msg: String) {
+    out.push(Problem::new(field, code, msg));
 }
 
 /// Exactly two uppercase ASCII letters forming a known code (EL/UK/XK included).
-fn check_country(out: &mut Vec<FieldProblem>, field: &str, code: &str) {
+fn check_country(out: &mut Vec<Problem>, field: &str, code: &str) {
     let shape_ok = code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase());
     if !shape_ok || !is_iso_country(code) {
         problem(
@@ -320,7 +328,7 @@ fn check_country(out: &mut Vec<FieldProblem>, field: &str, code: &str) {
 
 /// A region must be an ISO 3166-2 code of the organisation's own country for which the
 /// holiday data has a regional calendar (the only thing a region changes).
-fn check_region(out: &mut Vec<FieldProblem>, country: &str, region: &str) {
+fn check_region(out: &mut Vec<Problem>, country: &str, region: &str) {
     use crate::holidays::HolidayCalendars;
     let shape_ok = region
         .bytes()
@@ -344,7 +352,7 @@ fn check_region(out: &mut Vec<FieldProblem>, country: &str, region: &str) {
 }
 
 // `!(x >= 0.0)` rather than `x < 0.0` so that NaN is rejected too.
-fn check_figures(out: &mut Vec<FieldProblem>, prefix: &str, f: &EnterpriseFigures) {
+fn check_figures(out: &mut Vec<Problem>, prefix: &str, f: &EnterpriseFigures) {
     if let Some(h) = f.headcount
         && !(h >= 0.0 && h.is_finite())
     {
@@ -365,7 +373,7 @@ fn check_figures(out: &mut Vec<FieldProblem>, prefix: &str, f: &EnterpriseFigure
     }
 }
 
-fn check_partner(out: &mut Vec<FieldProblem>, prefix: &str, p: &PartnerEnterprise) {
+fn check_partner(out: &mut Vec<Problem>, prefix: &str, p: &PartnerEnterprise) {
     if !is_percent(p.stake_percent) {
         let msg = format!(
             "A stake must be between 0 and 100 %, got {}.",
@@ -401,7 +409,7 @@ fn is_percent(p: f64) -> bool {
 }
 
 /// Shape validation; returns one problem per defect, empty when the input can be judged.
-pub fn validate_organisation_input(o: &OrganisationFacts) -> Vec<FieldProblem> {
+pub fn validate_organisation_input(o: &OrganisationFacts) -> Vec<Problem> {
     let mut out = Vec::new();
     if o.name.trim().is_empty() {
         problem(

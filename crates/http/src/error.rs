@@ -20,15 +20,7 @@ pub struct ProblemDoc {
     /// Stable machine-readable code of the problem.
     pub code: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub errors: Vec<ProblemEntry>,
-}
-
-/// One failed field or rule.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ProblemEntry {
-    pub field: String,
-    pub code: String,
-    pub message: String,
+    pub errors: Vec<Problem>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -134,7 +126,7 @@ impl From<RepoError> for ApiError {
             )),
             RepoError::Invalid(p) => Self::Unprocessable(p),
             RepoError::Forbidden(m) => Self::Forbidden(m),
-            RepoError::Db(e) => Self::Internal(e.to_string()),
+            RepoError::Db(_) | RepoError::Template { .. } => Self::Internal(e.to_string()),
         }
     }
 }
@@ -155,18 +147,11 @@ impl IntoResponse for ApiError {
         } else {
             self.to_string()
         };
+        let code = self.code();
         let errors = match &self {
-            Self::Unprocessable(p) => p
-                .iter()
-                .map(|p| ProblemEntry {
-                    field: p.field.clone(),
-                    code: p.code.clone(),
-                    message: p.message.clone(),
-                })
-                .collect(),
+            Self::Unprocessable(p) => p.clone(),
             _ => vec![],
         };
-        let code = self.code();
         let doc = ProblemDoc {
             kind: format!("https://clusterxchange.eu/problems/{code}"),
             title,

@@ -4,7 +4,7 @@
 use super::*;
 use crate::eligibility::fixtures::{CPH, eccp_cluster, org};
 
-fn codes(o: &OrganisationFacts) -> Vec<(String, &'static str)> {
+fn codes(o: &OrganisationFacts) -> Vec<(String, String)> {
     validate_organisation_input(o)
         .into_iter()
         .map(|p| (p.field, p.code))
@@ -164,7 +164,11 @@ fn each_shape_problem_is_reported() {
     for (label, mutate, field, code) in cases {
         let mut o = base.clone();
         mutate(&mut o);
-        assert_eq!(codes(&o), vec![(field.to_string(), code)], "{label}");
+        assert_eq!(
+            codes(&o),
+            vec![(field.to_string(), code.to_string())],
+            "{label}"
+        );
     }
 }
 
@@ -176,8 +180,8 @@ fn several_problems_at_once() {
         eccp_cluster(),
         crate::eligibility::fixtures::cluster("Agency", Profile::PublicAuthority, false),
     ];
-    let got: Vec<&str> = validate_organisation_input(&o)
-        .iter()
+    let got: Vec<String> = validate_organisation_input(&o)
+        .into_iter()
         .map(|p| p.code)
         .collect();
     assert_eq!(

@@ -54,11 +54,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(suggestions::router())
 }
 
-/// The rule configuration the whole server judges by (`[rules]` settings over built-in tables).
-pub(crate) fn rules() -> &'static cxc_domain::eligibility::RuleConfig {
-    cxc_persistence::repositories::applications::base_rules()
-}
-
 /// How the caller relates to an organisation they may see.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Access {

@@ -1,4 +1,5 @@
 //! `organisations` table.
+use cxc_domain::organisation::{Profile, SupportType};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
@@ -12,8 +13,8 @@ pub struct Model {
     pub city: String,
     pub latitude: f64,
     pub longitude: f64,
-    pub profile: String,
-    pub support_type: Option<String>,
+    pub profile: Profile,
+    pub support_type: Option<SupportType>,
     pub eccp_profile_url: Option<String>,
     pub managing_partnership_id: Option<Uuid>,
     pub headcount: Option<f64>,

@@ -136,8 +136,8 @@ impl OrgInput {
             city: m.city.clone(),
             latitude: m.latitude,
             longitude: m.longitude,
-            profile: Profile::parse(&m.profile).unwrap_or(Profile::Sme),
-            support_type: m.support_type.as_deref().and_then(SupportType::parse),
+            profile: m.profile,
+            support_type: m.support_type,
             eccp_profile_url: m.eccp_profile_url.clone(),
             cluster_ids: from_json(&m.cluster_ids),
             managing_partnership_id: m.managing_partnership_id,
@@ -236,7 +236,7 @@ impl Store {
         for (i, id) in ids.iter().enumerate() {
             match by_id.get(id) {
                 None => problems.push(Problem::new(format!("cluster_ids[{i}]"), "unknown_cluster", format!("no organisation with id {id}"))),
-                Some(c) if c.profile != "cluster_organisation" => problems.push(Problem::new(
+                Some(c) if c.profile != Profile::ClusterOrganisation => problems.push(Problem::new(
                     format!("cluster_ids[{i}]"),
                     "cluster_not_cluster_organisation",
                     format!("{} is a {}, not a cluster organisation; membership must be of a cluster organisation", c.name, c.profile),
@@ -384,7 +384,12 @@ impl Store {
     ///
     /// # Errors
     /// Database failures only.
-    pub async fn contacts_of<C: ConnectionTrait>(
+    pub async fn contacts(&self, org: Uuid) -> RepoResult<Vec<users::Model>> {
+        self.contacts_of(&self.db.conn, org).await
+    }
+
+    /// [`Store::contacts`] inside a use case's transaction.
+    pub(crate) async fn contacts_of<C: ConnectionTrait>(
         &self,
         conn: &C,
         org: Uuid,
@@ -510,8 +515,8 @@ fn fill(input: &OrgInput, now: chrono::DateTime<Utc>) -> organisations::ActiveMo
         city: Set(input.city.clone()),
         latitude: Set(input.latitude),
         longitude: Set(input.longitude),
-        profile: Set(input.profile.as_str().to_owned()),
-        support_type: Set(input.support_type.map(|s| s.as_str().to_owned())),
+        profile: Set(input.profile),
+        support_type: Set(input.support_type),
         eccp_profile_url: Set(input.eccp_profile_url.clone()),
         managing_partnership_id: Set(input.managing_partnership_id),
         headcount: Set(input.headcount),

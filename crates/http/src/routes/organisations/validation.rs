@@ -186,11 +186,7 @@ pub async fn validate(st: &AppState, mut b: OrgBody) -> ApiResult<Validated> {
     };
     let input = b.into_input();
     let facts = input.facts(clusters);
-    p.extend(
-        validate_organisation_input(&facts)
-            .into_iter()
-            .map(|f| Problem::new(f.field, f.code, f.message)),
-    );
+    p.extend(validate_organisation_input(&facts));
     if p.is_empty() {
         Ok(Validated { input, facts })
     } else {

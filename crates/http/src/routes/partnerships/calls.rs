@@ -20,7 +20,7 @@ use crate::{
     extract::{ApiJson, ApiPath, ApiQuery, Auth, IdempotencyKey},
     pagination::{Page, Paged, paged},
     respond,
-    routes::organisations::{rules, validation},
+    routes::organisations::validation,
     state::AppState,
     validate,
 };
@@ -123,8 +123,7 @@ impl CallDto {
     }
 }
 
-fn lump_sum(v: i64, field: String, p: &mut Vec<Problem>) {
-    let cap = rules().lump_sum_ceiling_cents;
+fn lump_sum(v: i64, field: String, cap: i64, p: &mut Vec<Problem>) {
     if !(0..=cap).contains(&v) {
         p.push(Problem::new(
             field,
@@ -135,7 +134,8 @@ fn lump_sum(v: i64, field: String, p: &mut Vec<Problem>) {
 }
 
 /// Every problem of the body at once; the cleaned input otherwise.
-fn check(b: CallBody) -> ApiResult<CallInput> {
+/// `cap` is the lump-sum ceiling of the store's rule set.
+fn check(b: CallBody, cap: i64) -> ApiResult<CallInput> {
     let mut p = Vec::new();
     let title = validate::text(&b.title, "title", 1, 200, &mut p);
     if b.closes_at <= b.opens_at {
@@ -176,6 +176,7 @@ fn check(b: CallBody) -> ApiResult<CallInput> {
     lump_sum(
         b.lump_sum_default_cents,
         "lump_sum_default_cents".into(),
+        cap,
         &mut p,
     );
     let mut sums = BTreeMap::new();
@@ -186,7 +187,7 @@ fn check(b: CallBody) -> ApiResult<CallInput> {
         } else {
             p.push(Problem::new(field.clone(), "invalid_country", format!("'{cc}' is not an ISO 3166-1 alpha-2 country code (two capital letters, e.g. DK)")));
         }
-        lump_sum(v, field, &mut p);
+        lump_sum(v, field, cap, &mut p);
     }
     let mut profiles: Vec<String> = Vec::new();
     for (i, name) in b.eligible_profiles.iter().enumerate() {
@@ -254,7 +255,7 @@ async fn create_call(
     if let Some(r) = respond::replay(&st, idem.as_ref()).await? {
         return Ok(r);
     }
-    let input = check(body)?;
+    let input = check(body, st.store.rules().lump_sum_ceiling_cents)?;
     let render: &Render<'_> = &|m| respond::body_of(&CallDto::new(m));
     let m = st
         .store

@@ -1,9 +1,8 @@
 //! Submission (the full eligibility engine) and the host's answer.
-use std::sync::OnceLock;
 
 use chrono::{NaiveDate, Utc};
 use cxc_domain::{
-    eligibility::{Check, ExchangeFacts, ExchangeReport, Participant, RuleConfig, check_exchange},
+    eligibility::{Check, ExchangeFacts, ExchangeReport, Participant, check_exchange},
     organisation::OrganisationFacts,
     workflow::{HostResponse, Status, host_may_respond},
 };
@@ -11,14 +10,13 @@ use sea_orm::sea_query::ExprTrait;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, prelude::Expr};
 use uuid::Uuid;
 
-use super::{ParticipantData, history, status_in, transition, with};
+use super::{ParticipantData, history, status_in, transition};
 use crate::{
     Backend, Problem, RepoError, RepoResult,
     entities::{applications, calls, organisations, users},
     repositories::{Store, accounts::Caller, outbox::Envelope},
 };
-
-static RULES: OnceLock<RuleConfig> = OnceLock::new();
+use cxc_domain::notify::{Email, HostAnswer};
 
 /// One exchange to judge: organisations (stored or described inline), dates and the call.
 pub struct ExchangeCheck<'a> {
@@ -36,19 +34,6 @@ pub struct ExchangeCheck<'a> {
     pub call: Option<&'a calls::Model>,
     /// A lump sum to use instead of the call's (or the ceiling when there is no call).
     pub lump_sum_cents: Option<i64>,
-}
-
-/// The rule set every check uses: built-in tables (programme countries, holiday
-/// calendars) with the operator's `[rules]` settings applied; calls override the duration
-/// limits.
-pub fn base_rules() -> &'static RuleConfig {
-    RULES.get_or_init(RuleConfig::default)
-}
-
-/// Installs the configured rule set; only the first call takes effect (start-up).
-/// Returns whether this call installed it.
-pub fn install_rules(cfg: RuleConfig) -> bool {
-    RULES.set(cfg).is_ok()
 }
 
 /// The call's lump sum for a host country, else its default.
@@ -128,7 +113,7 @@ impl Store {
             None => Vec::new(),
         };
         let now = Utc::now();
-        let mut cfg = base_rules().clone();
+        let mut cfg = self.rules().clone();
         if let Some(call) = x.call {
             cfg.min_working_days =
                 u32::try_from(call.min_working_days).unwrap_or(cfg.min_working_days);
@@ -194,7 +179,7 @@ impl Store {
         if !rel.is_applicant() {
             return Err(RepoError::Forbidden("only the applicant may submit".into()));
         }
-        if app.status != Status::Draft.as_str() {
+        if app.status != Status::Draft {
             return Err(RepoError::conflict(
                 "invalid_transition",
                 format!(
@@ -268,14 +253,15 @@ impl Store {
         {
             self.enqueue(
                 &tx.tx,
-                Envelope::to_user(&applicant, "application_submitted", ctx.clone()).about(id),
+                Envelope::to_user(&applicant, Email::ApplicationSubmitted(ctx.clone())).about(id),
             )
             .await?;
         }
         for c in self.coordinators_of(&tx.tx, updated.partnership_id).await? {
             self.enqueue(
                 &tx.tx,
-                Envelope::to_user(&c, "application_submitted_coordinator", ctx.clone()).about(id),
+                Envelope::to_user(&c, Email::ApplicationSubmittedCoordinator(ctx.clone()))
+                    .about(id),
             )
             .await?;
         }
@@ -285,7 +271,7 @@ impl Store {
         {
             self.enqueue(
                 &tx.tx,
-                Envelope::to_user(&h, "host_response_requested", ctx.clone()).about(id),
+                Envelope::to_user(&h, Email::HostResponseRequested(ctx.clone())).about(id),
             )
             .await?;
         }
@@ -310,8 +296,8 @@ impl Store {
                 "only a contact of the host organisation may answer".into(),
             ));
         }
-        let status = Status::parse(&app.status).unwrap_or(Status::Draft);
-        let current = HostResponse::parse(&app.host_response).unwrap_or(HostResponse::Pending);
+        let status = app.status;
+        let current = app.host_response;
         if !host_may_respond(status, current) {
             return Err(RepoError::conflict(
                 "host_response_closed",
@@ -364,28 +350,23 @@ impl Store {
         history::append(
             &tx.tx,
             id,
-            Some(&app.status),
-            &app.status,
+            Some(app.status.as_str()),
+            app.status.as_str(),
             caller.id(),
             Some(&note),
         )
         .await?;
-        let ctx = with(
-            self.email_ctx(&tx.tx, &updated).await?,
-            [
-                ("accepted", accept.into()),
-                ("comment", comment.unwrap_or_default().into()),
-            ],
-        );
+        let ctx = Email::HostResponse(HostAnswer {
+            exchange: self.email_ctx(&tx.tx, &updated).await?,
+            accepted: accept,
+            comment: comment.map(str::to_owned),
+        });
         if let Some(applicant) = users::Entity::find_by_id(updated.applicant_id)
             .one(&tx.tx)
             .await?
         {
-            self.enqueue(
-                &tx.tx,
-                Envelope::to_user(&applicant, "host_response", ctx).about(id),
-            )
-            .await?;
+            self.enqueue(&tx.tx, Envelope::to_user(&applicant, ctx).about(id))
+                .await?;
         }
         tx.commit().await?;
         Ok(updated)
