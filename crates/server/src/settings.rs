@@ -226,9 +226,11 @@ mod tests {
             cfg.holidays.is_holiday("DK", christmas_eve),
             "extra day added"
         );
+        // The generated calendars hold weekday holidays only (a Saturday Christmas Day
+        // changes no working-day count), so the built-in day checked is a Friday.
         assert!(
             cfg.holidays
-                .is_holiday("DK", NaiveDate::from_ymd_opt(2027, 12, 25).unwrap()),
+                .is_holiday("DK", NaiveDate::from_ymd_opt(2026, 12, 25).unwrap()),
             "built-in days kept"
         );
         r.programme_countries.insert(

@@ -81,6 +81,9 @@ pub fn rows() -> Vec<Row> {
         fixed(M::GET, "/metrics", PUBLIC),
         // The constant endpoint: the benchmark's framework ceiling.
         fixed(M::GET, "/api/v1/ping", PUBLIC),
+        // The OpenAPI document (twice: the Swagger UI page at /docs reads the second).
+        fixed(M::GET, "/openapi.json", PUBLIC),
+        fixed(M::GET, "/docs/openapi.json", PUBLIC),
         // Accounts. A signed-in caller may register or log in another account.
         row(
             M::POST,

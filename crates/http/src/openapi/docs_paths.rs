@@ -3,7 +3,6 @@
 use utoipa::openapi::{
     ObjectBuilder, OpenApi, Type,
     content::Content,
-    header::HeaderBuilder,
     path::{HttpMethod, OperationBuilder, PathItem},
     response::{Response, ResponseBuilder},
 };
@@ -24,13 +23,8 @@ fn body(description: &str, media_type: &str, schema: ObjectBuilder) -> Response 
         .build()
 }
 
-fn text() -> ObjectBuilder {
-    ObjectBuilder::new().schema_type(Type::String)
-}
-
-/// Adds `/openapi.json`, `/docs/openapi.json` and `/docs`. The page itself (`/docs/`) and
-/// its vendored scripts and styles are not API: `/docs` leads there, and a path ending in
-/// `/` is an error to OpenAPI linters.
+/// Adds `/openapi.json` and `/docs/openapi.json`. The HTML page (`/docs`, a redirect to
+/// `/docs/`) and its vendored scripts are not API; the `service` tag names them.
 pub fn add(api: &mut OpenApi) {
     let document = || {
         body(
@@ -56,27 +50,6 @@ pub fn add(api: &mut OpenApi) {
             "The OpenAPI document, for the documentation page",
             "200",
             document(),
-        ),
-    );
-    let redirect = ResponseBuilder::new()
-        .description(
-            "Redirects to `/docs/`, the interactive documentation page (Swagger UI, HTML).",
-        )
-        .header(
-            "Location",
-            HeaderBuilder::new()
-                .schema(text())
-                .description(Some("`/docs/`"))
-                .build(),
-        )
-        .build();
-    paths.insert(
-        "/docs".into(),
-        operation(
-            "docs_redirect",
-            "The interactive documentation (redirect)",
-            "303",
-            redirect,
         ),
     );
 }
