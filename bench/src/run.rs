@@ -251,7 +251,7 @@ pub async fn backend(args: &Args, b: Backend) -> anyhow::Result<Report> {
         }
     }
     report.insert_tps =
-        crate::ceiling::raw_inserts(&store.db(), args.connections, ctx.load.duration).await?;
+        crate::ceiling::raw_inserts(store.db(), args.connections, ctx.load.duration).await?;
     eprintln!(
         "  {:<40} {:>8.0} tx/s",
         "raw insert transactions (ceiling)", report.insert_tps

@@ -53,7 +53,7 @@ fn happy_path_lists_every_rule() {
 #[test]
 fn each_exchange_rule_fails_alone() {
     type Case = (&'static str, fn(&mut Scenario), &'static [&'static str]);
-    let cases: [Case; 12] = [
+    let cases: [Case; 14] = [
         (
             "same country",
             |s| s.host.country = "DK".into(),
@@ -112,6 +112,20 @@ fn each_exchange_rule_fails_alone() {
                 s.travel.clear();
             },
             &[rule::MAX_DURATION],
+        ),
+        (
+            "31 days (the other side of R13)",
+            |s| {
+                s.start = d(2026, 3, 1);
+                s.end = d(2026, 3, 31);
+                s.travel.clear();
+            },
+            &[],
+        ),
+        (
+            "lump sum exactly €1,100 (the other side of R21)",
+            |s| s.lump = 110_000,
+            &[],
         ),
         (
             "travel outside",

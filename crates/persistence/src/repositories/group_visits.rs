@@ -206,7 +206,7 @@ impl Store {
             capacity: Set(input.capacity),
             confirmed_count: Set(0),
             registration_closes_at: Set(input.registration_closes_at),
-            status: Set(VisitStatus::Draft.into()),
+            status: Set(VisitStatus::Draft),
             agenda_version: Set(0),
             created_by: Set(caller.id()),
             created_at: Set(now),

@@ -144,7 +144,7 @@ impl Store {
         self.freeze_agenda(&tx.tx, id, 1, &items, &ChangelogDoc::default(), caller.id())
             .await?;
         let mut am: group_visits::ActiveModel = visit.clone().into();
-        am.status = Set(VisitStatus::Published.into());
+        am.status = Set(VisitStatus::Published);
         am.agenda_version = Set(1);
         am.version = Set(visit.version + 1);
         am.updated_at = Set(Utc::now());
@@ -216,7 +216,7 @@ impl Store {
         }
         items.exec(&tx.tx).await?;
         let mut am: group_visits::ActiveModel = visit.clone().into();
-        am.status = Set(VisitStatus::Cancelled.into());
+        am.status = Set(VisitStatus::Cancelled);
         am.confirmed_count = Set(0);
         am.version = Set(visit.version + 1);
         am.updated_at = Set(now);

@@ -146,8 +146,7 @@ impl Store {
                 RegistrationStatus::Confirmed
             } else {
                 RegistrationStatus::Waitlisted
-            }
-            .into()),
+            }),
             queue_seq: Set(queue_seq),
             created_at: Set(Utc::now()),
             cancelled_at: Set(None),

@@ -51,7 +51,7 @@ impl Store {
                 return Ok(());
             }
             let mut am: registrations::ActiveModel = next.clone().into();
-            am.status = Set(RegistrationStatus::Confirmed.into());
+            am.status = Set(RegistrationStatus::Confirmed);
             let reg = am.update(tx).await?;
             if let Some(user) = users::Entity::find_by_id(reg.user_id).one(tx).await? {
                 self.tell_confirmed(
