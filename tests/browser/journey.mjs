@@ -44,10 +44,18 @@ function expect(cond, message) {
   if (!cond) { failures.push(message); }
 }
 
-// Applicant.
-const a = await session(env.APPLICANT_TOKEN);
-await a.goto(`${base}/`);
+// Applicant: signs in through the form (the forgotten-password link is on it).
+const a = await (await browser.newContext({ bypassCSP: true, viewport: { width: 1024, height: 768 } })).newPage();
+await a.goto(`${base}/sign-in`);
+expect(await a.locator("a[href='/forgot-password']").count() === 1, "forgotten-password link");
+await check(a, "sign-in");
+await a.fill("#f-email", env.APPLICANT_EMAIL);
+await a.fill("#f-password", env.APPLICANT_PASSWORD);
+await a.click("button:text('Sign in')");
+await a.waitForSelector("text=You are signed in.");
 await check(a, "home");
+await a.goto(`${base}/forgot-password`);
+await check(a, "forgot-password");
 await a.goto(`${base}/organisations/${env.VISITOR_ORG}`);
 expect(await a.locator("text=May it visit?").count() === 1, "eligibility shown");
 await check(a, "organisation-eligibility");
@@ -71,6 +79,13 @@ await check(a, "apply");
 await a.click("button[value=save]");
 await a.waitForURL(/\/applications\//);
 await check(a, "application-draft");
+// Edit the draft, then submit it.
+await a.click("text=Edit the draft");
+await a.fill("#f-objectives", "Learn how Big Science procurement works, and meet suppliers");
+await check(a, "application-edit");
+await a.click("button[value=save]");
+await a.waitForSelector("text=Your draft is updated.");
+expect(await a.locator("text=and meet suppliers").count() >= 1, "the edit is saved");
 await a.click("text=Submit the application");
 await a.waitForSelector("text=Your application is submitted.");
 await check(a, "application-submitted");
@@ -85,6 +100,33 @@ await a.waitForSelector("text=Your registration is cancelled.");
 // Keyboard only: the skip link is the first stop and takes focus to the main content.
 await a.keyboard.press("Tab");
 expect(await a.evaluate(() => document.activeElement.classList.contains("skip-link")), "skip link is the first tab stop");
+
+// The closing report of an exchange that has ended, then the payment.
+const r = await session(env.REPORTER_TOKEN);
+await r.goto(`${base}/applications/${env.REPORTED_APP}`);
+await r.fill("#f-summary", "Two days at the host's cryogenics lab.");
+await r.fill("#f-outcomes", "Two supplier leads and a joint proposal.");
+await r.check("#f-would_recommend-0");
+await r.fill("#f-evidence", "boarding-pass.pdf");
+await check(r, "closing-report");
+await r.click("text=Send the closing report");
+await r.waitForSelector("text=Your closing report is sent.");
+await check(r, "report-sent");
+// The coordinator validates the report and records the payment.
+const coordinator = async (path, body) => {
+  const res = await fetch(`${base}/api/v1/applications/${env.REPORTED_APP}/${path}`, {
+    method: "POST",
+    headers: { "authorization": `Bearer ${env.COORDINATOR_TOKEN}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  expect(res.ok, `coordinator ${path}: ${res.status}`);
+};
+await coordinator("report/validate", {});
+await coordinator("payment", { paid_on: new Date().toISOString().slice(0, 10), amount_cents: 110000 });
+await r.goto(`${base}/applications/${env.REPORTED_APP}`);
+await r.waitForSelector("text=Payment");
+expect(await r.locator("text=€").count() >= 1, "the payment's amount is shown");
+await check(r, "payment");
 
 // Host contact.
 const h = await session(env.HOST_TOKEN);

@@ -26,6 +26,54 @@ fn tools_present(dir: &std::path::Path) -> bool {
     chromium && node && modules
 }
 
+/// An application of a second visitor that is approved, signed by all four parties and
+/// whose exchange ended two months ago: ready for its closing report. Returns its id and
+/// its applicant's session.
+async fn committed_and_ended(app: &TestApp, w: &World) -> (String, String) {
+    use cxc_persistence::{
+        entities::applications,
+        sea_orm::{ActiveModelTrait, EntityTrait, Set},
+    };
+    let (visitor, token) = w.another_visitor(app, 2).await;
+    let (id, etag) = w.reviewed(app, visitor, &token).await;
+    let r = app
+        .req(
+            reqwest::Method::POST,
+            &format!("/api/v1/applications/{id}/decision"),
+            Some(&w.coordinator),
+            Some(serde_json::json!({"decision": "approve"})),
+            &[("if-match", &etag)],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let sign = |who: String, body: serde_json::Value| {
+        let path = format!("/api/v1/applications/{id}/commitment");
+        async move {
+            let r = app.post(&path, Some(&who), body).await;
+            assert_eq!(r.status, 200, "{}", r.text);
+        }
+    };
+    sign(
+        token.clone(),
+        serde_json::json!({"goals": "Meet suppliers", "agenda": "Day 1 tour"}),
+    )
+    .await;
+    sign(w.host_contact.clone(), serde_json::json!({})).await;
+    sign(w.coordinator.clone(), serde_json::json!({})).await;
+    sign(w.coordinator.clone(), serde_json::json!({})).await;
+    let uuid: uuid::Uuid = id.parse().unwrap();
+    let m = applications::Entity::find_by_id(uuid)
+        .one(&app.store.db().conn)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut am: applications::ActiveModel = m.clone().into();
+    am.start_date = Set(m.start_date - Duration::days(60));
+    am.end_date = Set(m.end_date - Duration::days(60));
+    am.update(&app.store.db().conn).await.unwrap();
+    (id, token)
+}
+
 async fn journey(app: TestApp) {
     let dir = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/browser"));
     if std::env::var("CXC_BROWSER_TESTS").as_deref() != Ok("1") {
@@ -37,6 +85,9 @@ async fn journey(app: TestApp) {
         "CXC_BROWSER_TESTS=1 needs /usr/bin/chromium, node and `npm ci` in tests/browser"
     );
     let w = World::new(&app, 5, 1_000_000).await;
+    let (reported, reporter) = committed_and_ended(&app, &w).await;
+    // The applicant signs in through the form (the password the harness registered with).
+    let applicant_email = app.store.user(w.applicant_id).await.unwrap().email;
     let fx = setup(&app).await;
     let visit = create(&app, &fx, cern(fx.partnership)).await;
     let visit_id = visit["id"].as_str().unwrap().to_owned();
@@ -58,6 +109,11 @@ async fn journey(app: TestApp) {
             ("START_DATE", w.start.to_string()),
             ("END_DATE", (w.start + Duration::days(4)).to_string()),
             ("VISIT_ID", visit_id),
+            ("APPLICANT_EMAIL", applicant_email),
+            ("APPLICANT_PASSWORD", "correct horse battery".to_owned()),
+            ("REPORTED_APP", reported),
+            ("REPORTER_TOKEN", reporter),
+            ("COORDINATOR_TOKEN", w.coordinator.clone()),
             ("SHOTS", shots.display().to_string()),
         ];
         move || {

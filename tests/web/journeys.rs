@@ -461,6 +461,7 @@ async fn every_page_in_every_language(app: TestApp) {
         format!("/calls/{}/apply", w.call),
         "/applications".to_owned(),
         format!("/applications/{id}"),
+        format!("/applications/{id}/edit"),
         "/visits".to_owned(),
     ];
     for lang in ["en", "lt", "da", "es"] {
@@ -487,6 +488,8 @@ async fn every_page_in_every_language(app: TestApp) {
         "/visits",
         "/calls",
         "/verify-email?token=x",
+        "/forgot-password",
+        "/reset-password?token=x",
     ] {
         let mut b = Browser::new(&app);
         let page = b.get(p).await;

@@ -27,5 +27,7 @@ mod visit_fixtures;
 
 mod browser;
 mod client;
+mod drafts;
 mod foundation;
 mod journeys;
+mod password_reset;

@@ -23,33 +23,7 @@ use uuid::Uuid;
 
 use self::demo_data::{DemoOrg, Managed, Owner};
 
-const DEFAULT_PASSWORD: &str = "demo-password-123";
-const ACCOUNTS: [(Owner, &str, &str, &str); 4] = [
-    (
-        Owner::Admin,
-        "admin@clusterxchange-demo.example",
-        "Demo Admin",
-        "admin",
-    ),
-    (
-        Owner::Coordinator,
-        "coordinator@clusterxchange-demo.example",
-        "Demo Coordinator (BigScience.dk)",
-        "applicant",
-    ),
-    (
-        Owner::Partner,
-        "partner@clusterxchange-demo.example",
-        "Demo Partner (LITEK)",
-        "applicant",
-    ),
-    (
-        Owner::Applicant,
-        "applicant@clusterxchange-demo.example",
-        "Demo Applicant (Vilnius Photonics)",
-        "applicant",
-    ),
-];
+use cxc_domain::demo::{ACCOUNTS, DEFAULT_PASSWORD};
 
 fn repo(e: RepoError) -> anyhow::Error {
     match e {

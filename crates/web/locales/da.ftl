@@ -259,3 +259,26 @@ visit-your-registration = Din tilmelding
 visit-cancel-registration = Annullér min tilmelding
 visit-register = Tilmeld
 visit-sign-in-to-register = Log ind for at tilmelde dig
+
+# Password reset, demo accounts, editing a draft
+demo-hint-title = Demokonti
+demo-hint-text = Denne server indeholder demodata. Log ind med en af disse konti for at se, hvad hver person gør.
+demo-role-admin = Administrator
+demo-role-coordinator = Koordinator
+demo-role-partner = Partner (gruppebesøg)
+demo-role-applicant = Ansøger
+demo-hint-password-set = den, der blev sat i CXC_DEMO_PASSWORD, da demodata blev indlæst
+forgot-password-link = Glemt din adgangskode?
+forgot-password-title = Nulstil din adgangskode
+forgot-password-text = Skriv e-mailadressen for din konto. Hvis den har en konto, sender vi et link til at vælge en ny adgangskode; linket virker i en time.
+forgot-password-send = Send mig et link
+notice-reset-sent = Hvis en konto har den adresse, er et link til en ny adgangskode på vej. Tjek din e-mail.
+new-password = Ny adgangskode
+reset-password-title = Vælg en ny adgangskode
+reset-password-button = Gem den nye adgangskode
+forgot-password-again = Bed om et nyt link
+notice-password-reset = Din adgangskode er ændret, og alle din kontos sessioner er afsluttet. Log ind med den nye adgangskode.
+edit-draft = Rediger kladden
+edit-draft-title = Rediger din ansøgning
+notice-draft-updated = Din kladde er opdateret.
+draft-changed-elsewhere = Kladden er ændret et andet sted, siden du åbnede den. Dens nuværende indhold vises nedenfor: lav dine ændringer igen.

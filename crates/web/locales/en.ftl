@@ -260,3 +260,26 @@ visit-your-registration = Your registration
 visit-cancel-registration = Cancel my registration
 visit-register = Register
 visit-sign-in-to-register = Sign in to register
+
+# Password reset, demo accounts, editing a draft
+demo-hint-title = Demo accounts
+demo-hint-text = This server holds demonstration data. Sign in as one of these accounts to see what each person does.
+demo-role-admin = Administrator
+demo-role-coordinator = Coordinator
+demo-role-partner = Partner (group visits)
+demo-role-applicant = Applicant
+demo-hint-password-set = the one set in CXC_DEMO_PASSWORD when the demo data was loaded
+forgot-password-link = Forgot your password?
+forgot-password-title = Reset your password
+forgot-password-text = Enter the email address of your account. If it has an account, we send it a link to choose a new password; the link works for one hour.
+forgot-password-send = Send me a link
+notice-reset-sent = If an account has that address, a link to choose a new password is on its way. Check your email.
+new-password = New password
+reset-password-title = Choose a new password
+reset-password-button = Save the new password
+forgot-password-again = Ask for a new link
+notice-password-reset = Your password is changed and every session of your account has ended. Sign in with the new password.
+edit-draft = Edit the draft
+edit-draft-title = Edit your application
+notice-draft-updated = Your draft is updated.
+draft-changed-elsewhere = The draft was changed elsewhere since you opened it. Its current content is shown below: make your changes again.

@@ -259,3 +259,26 @@ visit-your-registration = Su inscripción
 visit-cancel-registration = Cancelar mi inscripción
 visit-register = Inscribirse
 visit-sign-in-to-register = Inicie sesión para inscribirse
+
+# Password reset, demo accounts, editing a draft
+demo-hint-title = Cuentas de demostración
+demo-hint-text = Este servidor contiene datos de demostración. Inicie sesión con una de estas cuentas para ver qué hace cada persona.
+demo-role-admin = Administrador
+demo-role-coordinator = Coordinador
+demo-role-partner = Socio (visitas de grupo)
+demo-role-applicant = Solicitante
+demo-hint-password-set = la definida en CXC_DEMO_PASSWORD al cargar los datos de demostración
+forgot-password-link = ¿Ha olvidado su contraseña?
+forgot-password-title = Restablezca su contraseña
+forgot-password-text = Escriba la dirección de correo de su cuenta. Si tiene una cuenta, le enviaremos un enlace para elegir una contraseña nueva; el enlace sirve durante una hora.
+forgot-password-send = Envíenme un enlace
+notice-reset-sent = Si alguna cuenta tiene esa dirección, le hemos enviado un enlace para elegir una contraseña nueva. Revise su correo.
+new-password = Contraseña nueva
+reset-password-title = Elija una contraseña nueva
+reset-password-button = Guardar la contraseña nueva
+forgot-password-again = Pedir un enlace nuevo
+notice-password-reset = Su contraseña ha cambiado y todas las sesiones de su cuenta han terminado. Inicie sesión con la contraseña nueva.
+edit-draft = Editar el borrador
+edit-draft-title = Edite su solicitud
+notice-draft-updated = Su borrador se ha actualizado.
+draft-changed-elsewhere = El borrador se modificó en otro lugar después de abrirlo. Abajo se muestra su contenido actual: vuelva a hacer sus cambios.

@@ -260,3 +260,26 @@ visit-your-registration = Jūsų registracija
 visit-cancel-registration = Atšaukti mano registraciją
 visit-register = Registruotis
 visit-sign-in-to-register = Prisijunkite, kad užsiregistruotumėte
+
+# Password reset, demo accounts, editing a draft
+demo-hint-title = Demonstracinės paskyros
+demo-hint-text = Šiame serveryje yra demonstraciniai duomenys. Prisijunkite viena iš šių paskyrų ir pamatysite, ką daro kiekvienas asmuo.
+demo-role-admin = Administratorius
+demo-role-coordinator = Koordinatorius
+demo-role-partner = Partneris (grupiniai vizitai)
+demo-role-applicant = Pareiškėjas
+demo-hint-password-set = nustatytas CXC_DEMO_PASSWORD, kai buvo įkelti demonstraciniai duomenys
+forgot-password-link = Pamiršote slaptažodį?
+forgot-password-title = Atkurkite slaptažodį
+forgot-password-text = Įveskite savo paskyros el. pašto adresą. Jei toks adresas turi paskyrą, išsiųsime nuorodą naujam slaptažodžiui pasirinkti; nuoroda galioja vieną valandą.
+forgot-password-send = Siųsti nuorodą
+notice-reset-sent = Jei toks adresas turi paskyrą, nuoroda naujam slaptažodžiui jau išsiųsta. Patikrinkite el. paštą.
+new-password = Naujas slaptažodis
+reset-password-title = Pasirinkite naują slaptažodį
+reset-password-button = Išsaugoti naują slaptažodį
+forgot-password-again = Prašyti naujos nuorodos
+notice-password-reset = Slaptažodis pakeistas, visos paskyros sesijos baigtos. Prisijunkite nauju slaptažodžiu.
+edit-draft = Redaguoti juodraštį
+edit-draft-title = Redaguokite paraišką
+notice-draft-updated = Juodraštis atnaujintas.
+draft-changed-elsewhere = Juodraštis buvo pakeistas kitur po to, kai jį atidarėte. Žemiau rodomas dabartinis turinys: pakeiskite jį dar kartą.

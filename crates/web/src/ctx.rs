@@ -131,6 +131,27 @@ impl Ctx {
             .await
     }
 
+    /// The API with extra headers (`If-Match` on a change).
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        extra: &[(&str, String)],
+    ) -> Reply {
+        self.web
+            .api
+            .call(
+                method,
+                path,
+                self.token.as_deref(),
+                body,
+                extra,
+                self.client,
+            )
+            .await
+    }
+
     pub async fn get(&self, path: &str) -> Reply {
         self.api(Method::GET, path, None).await
     }

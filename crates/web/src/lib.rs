@@ -43,9 +43,29 @@ pub struct WebState {
     /// For the one record the API shows only through a status (the payment), read after
     /// the API has let the user see its application.
     pub store: cxc_persistence::repositories::Store,
+    /// Whether the demo accounts still have the well-known default password (asked once,
+    /// after they are first seen: checking an Argon2 hash on every sign-in page is costly).
+    pub demo_default_password: Arc<std::sync::OnceLock<bool>>,
 }
 
 impl WebState {
+    /// When `cxc seed --demo` has run: whether its accounts use the default password (the
+    /// sign-in page then shows it). `None` without demo data.
+    pub async fn demo_accounts(&self) -> Option<bool> {
+        let (_, email, _, _) = cxc_domain::demo::ACCOUNTS[3];
+        let user = self.store.user_by_email(email).await.ok().flatten()?;
+        if let Some(known) = self.demo_default_password.get() {
+            return Some(*known);
+        }
+        let default = cxc_http::auth::verify_password_bounded(
+            cxc_domain::demo::DEFAULT_PASSWORD.to_owned(),
+            user.password_hash,
+        )
+        .await
+        .unwrap_or(false);
+        Some(*self.demo_default_password.get_or_init(|| default))
+    }
+
     /// The payment of an application the caller has already been allowed to see.
     pub async fn payment(
         &self,
@@ -65,6 +85,7 @@ pub fn router(api: Router, state: &AppState) -> Router {
         secure_cookies: public_url.starts_with("https://"),
         public_url,
         store: state.store.clone(),
+        demo_default_password: Arc::default(),
     };
     pages::routes()
         .merge(assets::routes())

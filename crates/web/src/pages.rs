@@ -28,6 +28,14 @@ pub fn routes() -> Router<WebState> {
             get(account::sign_in_form).post(account::sign_in),
         )
         .route("/sign-out", post(account::sign_out))
+        .route(
+            "/forgot-password",
+            get(account::forgot_form).post(account::forgot),
+        )
+        .route(
+            "/reset-password",
+            get(account::reset_form).post(account::reset),
+        )
         .route("/language", post(account::language))
         .route("/organisations", get(organisations::list))
         .route(
@@ -44,6 +52,10 @@ pub fn routes() -> Router<WebState> {
         .route("/calls/{id}/figures", get(applications::figures))
         .route("/applications", get(applications::list))
         .route("/applications/{id}", get(applications::show))
+        .route(
+            "/applications/{id}/edit",
+            get(applications::edit_form).post(applications::edit),
+        )
         .route("/applications/{id}/submit", post(applications::submit))
         .route("/applications/{id}/withdraw", post(applications::withdraw))
         .route(

@@ -17,14 +17,9 @@ pub const TOP_FIVE: [&str; 5] = [
     "space",
 ];
 
-/// Who creates (and so becomes the first contact of) an organisation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Owner {
-    Admin,
-    Coordinator,
-    Partner,
-    Applicant,
-}
+/// Who creates (and so becomes the first contact of) an organisation: one of the demo
+/// accounts (listed in `cxc_domain::demo`, which the sign-in page reads too).
+pub use cxc_domain::demo::DemoRole as Owner;
 
 /// Which partnership manages the organisation's profile, once it exists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -71,7 +71,33 @@ pub async fn sign_up(ctx: Ctx, f: Form) -> Response {
     signed_in(&ctx, &r.body, "/", "notice-welcome")
 }
 
-fn sign_in_page(ctx: &Ctx, email: &str, next: &str, errors: &Errors) -> Response {
+/// In demo mode (the demo accounts exist), who to sign in as: a first-time visitor needs
+/// no documentation. The password is shown only while it is the public default.
+async fn demo_hint(ctx: &Ctx) -> maud::Markup {
+    let Some(default_password) = ctx.web.demo_accounts().await else {
+        return html! {};
+    };
+    html! {
+        aside.demo-hint aria-labelledby="demo-hint-title" {
+            h2 id="demo-hint-title" { (ctx.t("demo-hint-title")) }
+            p { (ctx.t("demo-hint-text")) }
+            dl.summary {
+                @for (role, email, _, _) in cxc_domain::demo::ACCOUNTS {
+                    dt { (ctx.t(&format!("demo-role-{}", format!("{role:?}").to_lowercase()))) }
+                    dd { code { (email) } }
+                }
+                dt { (ctx.t("password")) }
+                dd {
+                    @if default_password { code { (cxc_domain::demo::DEFAULT_PASSWORD) } }
+                    @else { (ctx.t("demo-hint-password-set")) }
+                }
+            }
+        }
+    }
+}
+
+async fn sign_in_page(ctx: &Ctx, email: &str, next: &str, errors: &Errors) -> Response {
+    let hint = demo_hint(ctx).await;
     let body = html! {
         (error_summary(ctx, errors, &["email", "password"]))
         form method="post" action="/sign-in" novalidate {
@@ -81,7 +107,9 @@ fn sign_in_page(ctx: &Ctx, email: &str, next: &str, errors: &Errors) -> Response
             (Input::new("password", ctx.t("password"), "").kind("password").autocomplete("current-password").required().render(errors))
             button type="submit" { (ctx.t("sign-in")) }
         }
+        p { a href="/forgot-password" { (ctx.t("forgot-password-link")) } }
         p { (ctx.t("no-account")) " " a href="/sign-up" { (ctx.t("sign-up")) } }
+        (hint)
     };
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -92,7 +120,7 @@ fn sign_in_page(ctx: &Ctx, email: &str, next: &str, errors: &Errors) -> Response
 }
 
 pub async fn sign_in_form(ctx: Ctx, Query(n): Query<Next>) -> Response {
-    sign_in_page(&ctx, "", &local_path(&n.next), &Errors::default())
+    sign_in_page(&ctx, "", &local_path(&n.next), &Errors::default()).await
 }
 
 /// The API's login: the same throttle, the same answer for an unknown email and a wrong
@@ -123,7 +151,7 @@ pub async fn sign_in(ctx: Ctx, f: Form) -> Response {
             .unwrap_or_default(),
     };
     errors.add("email", message);
-    let mut res = sign_in_page(&ctx, f.get("email"), &next, &errors);
+    let mut res = sign_in_page(&ctx, f.get("email"), &next, &errors).await;
     if r.status == StatusCode::TOO_MANY_REQUESTS {
         *res.status_mut() = StatusCode::TOO_MANY_REQUESTS;
     }
@@ -230,4 +258,115 @@ pub async fn verify(ctx: Ctx, f: Form) -> Response {
         &ctx.t("verify-title"),
         body,
     )
+}
+
+fn forgot_page(ctx: &Ctx, email: &str, errors: &Errors) -> Response {
+    let body = html! {
+        (error_summary(ctx, errors, &["email"]))
+        p { (ctx.t("forgot-password-text")) }
+        form method="post" action="/forgot-password" novalidate {
+            (csrf_field(ctx))
+            (Input::new("email", ctx.t("email"), email).kind("email").autocomplete("email").required().render(errors))
+            button type="submit" { (ctx.t("forgot-password-send")) }
+        }
+        p { a href="/sign-in" { (ctx.t("sign-in")) } }
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    ctx.page_status(status, &ctx.t("forgot-password-title"), body)
+}
+
+pub async fn forgot_form(ctx: Ctx) -> Response {
+    forgot_page(&ctx, "", &Errors::default())
+}
+
+/// Asks the API for a reset link. Its answer is the same whether or not the address has
+/// an account, and so is this page's.
+pub async fn forgot(ctx: Ctx, f: Form) -> Response {
+    let r = ctx
+        .post(
+            "/api/v1/auth/password-reset",
+            &json!({ "email": f.get("email") }),
+        )
+        .await;
+    if r.ok() {
+        return ctx.redirect_with("/sign-in", "notice-reset-sent");
+    }
+    let mut errors = Errors::default();
+    let message = if r.status == StatusCode::TOO_MANY_REQUESTS {
+        ctx.t("sign-in-throttled")
+    } else {
+        r.errors()
+            .first()
+            .map(|e| e.message.clone())
+            .unwrap_or_default()
+    };
+    errors.add("email", message);
+    let mut res = forgot_page(&ctx, f.get("email"), &errors);
+    if r.status == StatusCode::TOO_MANY_REQUESTS {
+        *res.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+    }
+    res
+}
+
+fn reset_page(ctx: &Ctx, token: &str, errors: &Errors) -> Response {
+    let body = html! {
+        (error_summary(ctx, errors, &["new_password"]))
+        form method="post" action="/reset-password" novalidate {
+            (csrf_field(ctx))
+            input type="hidden" name="token" value=(token);
+            (Input::new("new_password", ctx.t("new-password"), "").kind("password").autocomplete("new-password")
+                .hint(ctx.t("password-hint")).required().render(errors))
+            button type="submit" { (ctx.t("reset-password-button")) }
+        }
+        p { a href="/forgot-password" { (ctx.t("forgot-password-again")) } }
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    ctx.page_status(status, &ctx.t("reset-password-title"), body)
+}
+
+/// The link from the reset mail: opening it changes nothing; the form sets the password.
+pub async fn reset_form(ctx: Ctx, Query(q): Query<TokenQuery>) -> Response {
+    reset_page(&ctx, &q.token, &Errors::default())
+}
+
+/// Sets the new password through the API (its password rules, its single-use token);
+/// every session of the account ends there, so the person signs in again.
+pub async fn reset(ctx: Ctx, f: Form) -> Response {
+    let password =
+        f.0.iter()
+            .find(|(k, _)| k == "new_password")
+            .map_or("", |(_, v)| v.as_str());
+    let r = ctx
+        .post(
+            "/api/v1/auth/password-reset/confirm",
+            &json!({ "token": f.get("token"), "new_password": password }),
+        )
+        .await;
+    if r.ok() {
+        let mut res = ctx.redirect_with("/sign-in", "notice-password-reset");
+        res.headers_mut().append(
+            header::SET_COOKIE,
+            session::set_cookie(SESSION, "", 0, ctx.web.secure_cookies),
+        );
+        return res;
+    }
+    let mut errors = Errors::default();
+    for e in r.errors() {
+        // A spent or unknown token is not a field of this form: it goes to the summary.
+        let field = if e.field == "new_password" {
+            "new_password"
+        } else {
+            ""
+        };
+        errors.add(field, e.message);
+    }
+    reset_page(&ctx, f.get("token"), &errors)
 }

@@ -185,9 +185,17 @@ pub async fn figures(
     res
 }
 
+/// Where the application form posts: a new draft in a call, or an existing draft (with
+/// the version it was read at, for `If-Match`).
+enum Target<'a> {
+    New,
+    Edit { id: &'a str, version: &'a str },
+}
+
 async fn apply_page(
     ctx: &Ctx,
     call_id: &str,
+    target: &Target<'_>,
     f: &Form,
     errors: &Errors,
     status: StatusCode,
@@ -230,15 +238,30 @@ async fn apply_page(
         .map(|s| ((*s).to_owned(), ctx.t(&format!("sector-{s}"))))
         .collect();
     let panel = figures_panel(ctx, call_id, f).await;
-    let title = ctx.tr.ta(
-        "apply-title",
-        &[("call", str_of(&call.body, "title").into())],
-    );
+    let (title, action) = match target {
+        Target::New => (
+            ctx.tr.ta(
+                "apply-title",
+                &[("call", str_of(&call.body, "title").into())],
+            ),
+            format!("/calls/{call_id}/apply"),
+        ),
+        Target::Edit { id, .. } => (
+            ctx.t("edit-draft-title"),
+            format!("/applications/{id}/edit"),
+        ),
+    };
     let body = html! {
         (error_summary(ctx, errors, &APPLY_FIELDS))
-        form method="post" action=(format!("/calls/{call_id}/apply")) novalidate data-figures=(format!("/calls/{call_id}/figures")) {
+        form method="post" action=(action) novalidate data-figures=(format!("/calls/{call_id}/figures")) {
             (csrf_field(ctx))
-            (select("organisation_id", &ctx.t("apply-organisation"), f.get("organisation_id"), &my_options, errors))
+            @if let Target::Edit { version, .. } = target {
+                // The visiting organisation is fixed once the draft exists.
+                input type="hidden" name="version" value=(version);
+                input type="hidden" name="organisation_id" value=(f.get("organisation_id"));
+            } @else {
+                (select("organisation_id", &ctx.t("apply-organisation"), f.get("organisation_id"), &my_options, errors))
+            }
             (select("host_organisation_id", &ctx.t("apply-host"), f.get("host_organisation_id"), &host_options, errors))
             h2 { (ctx.t("apply-participant")) }
             (Input::new("participant.full_name", ctx.t("full-name"), f.get("participant.full_name")).autocomplete("name").render(errors))
@@ -285,7 +308,15 @@ pub async fn apply_form(ctx: Ctx, Path(call): Path<String>, Query(c): Query<Chos
         ("participant.full_name".into(), name),
         ("participant.email".into(), email),
     ]);
-    apply_page(&ctx, &call, &f, &Errors::default(), StatusCode::OK).await
+    apply_page(
+        &ctx,
+        &call,
+        &Target::New,
+        &f,
+        &Errors::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// "Update figures" shows the form again with the figures; "Save" creates the draft.
@@ -294,7 +325,15 @@ pub async fn apply(ctx: Ctx, Path(call): Path<String>, f: Form) -> Response {
         return r;
     }
     if f.get("action") == "figures" {
-        return apply_page(&ctx, &call, &f, &Errors::default(), StatusCode::OK).await;
+        return apply_page(
+            &ctx,
+            &call,
+            &Target::New,
+            &f,
+            &Errors::default(),
+            StatusCode::OK,
+        )
+        .await;
     }
     let r = ctx
         .post(
@@ -311,6 +350,139 @@ pub async fn apply(ctx: Ctx, Path(call): Path<String>, f: Form) -> Response {
     apply_page(
         &ctx,
         &call,
+        &Target::New,
+        &f,
+        &Errors(r.errors()),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
+}
+
+/// A draft read back into the form's fields.
+fn draft_form(a: &Value) -> Form {
+    let p = &a["participant"];
+    let list = |key: &str, sep: &str| {
+        a[key]
+            .as_array()
+            .map(|v| {
+                v.iter()
+                    .filter_map(Value::as_str)
+                    .collect::<Vec<_>>()
+                    .join(sep)
+            })
+            .unwrap_or_default()
+    };
+    let mut fields: Vec<(String, String)> = vec![
+        ("organisation_id".into(), str_of(a, "organisation_id")),
+        (
+            "host_organisation_id".into(),
+            str_of(a, "host_organisation_id"),
+        ),
+        ("participant.full_name".into(), str_of(p, "full_name")),
+        ("participant.email".into(), str_of(p, "email")),
+        ("participant.job_title".into(), str_of(p, "job_title")),
+        ("participant.nationality".into(), str_of(p, "nationality")),
+        ("participant.base_country".into(), str_of(p, "base_country")),
+        ("start_date".into(), str_of(a, "start_date")),
+        ("end_date".into(), str_of(a, "end_date")),
+        ("travel_days".into(), list("travel_days", ", ")),
+        ("objectives".into(), str_of(a, "objectives")),
+        ("activities".into(), list("activities", "\n")),
+    ];
+    for s in a["sectors"].as_array().into_iter().flatten() {
+        fields.push(("sectors".into(), s.as_str().unwrap_or_default().to_owned()));
+    }
+    Form(fields)
+}
+
+/// Editing a draft: the same form as applying, filled with the draft.
+pub async fn edit_form(ctx: Ctx, Path(id): Path<String>) -> Response {
+    if let Some(r) = ctx.sign_in_first() {
+        return r;
+    }
+    let r = ctx.get(&format!("/api/v1/applications/{id}")).await;
+    if !r.ok() {
+        return ctx.failed(&r);
+    }
+    let version = r.etag.clone().unwrap_or_default();
+    let call = str_of(&r.body, "call_id");
+    let target = Target::Edit {
+        id: &id,
+        version: &version,
+    };
+    apply_page(
+        &ctx,
+        &call,
+        &target,
+        &draft_form(&r.body),
+        &Errors::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// Saves the edited draft with `If-Match`: a change made elsewhere in the meantime is
+/// reported and the current draft shown, never overwritten.
+pub async fn edit(ctx: Ctx, Path(id): Path<String>, f: Form) -> Response {
+    if let Some(r) = ctx.sign_in_first() {
+        return r;
+    }
+    let current = ctx.get(&format!("/api/v1/applications/{id}")).await;
+    if !current.ok() {
+        return ctx.failed(&current);
+    }
+    let call = str_of(&current.body, "call_id");
+    let version = f.get("version").to_owned();
+    let target = Target::Edit {
+        id: &id,
+        version: &version,
+    };
+    if f.get("action") == "figures" {
+        return apply_page(&ctx, &call, &target, &f, &Errors::default(), StatusCode::OK).await;
+    }
+    let mut body = application_body(&f);
+    if let Some(o) = body.as_object_mut() {
+        o.remove("organisation_id");
+    }
+    let r = ctx
+        .send(
+            axum::http::Method::PATCH,
+            &format!("/api/v1/applications/{id}"),
+            Some(&body),
+            &[("if-match", version.clone())],
+        )
+        .await;
+    if r.ok() {
+        return ctx.redirect_with(&format!("/applications/{id}"), "notice-draft-updated");
+    }
+    if r.status == StatusCode::PRECONDITION_FAILED {
+        let fresh = current.etag.clone().unwrap_or_default();
+        let target = Target::Edit {
+            id: &id,
+            version: &fresh,
+        };
+        let mut errors = Errors::default();
+        errors.add("", ctx.t("draft-changed-elsewhere"));
+        return apply_page(
+            &ctx,
+            &call,
+            &target,
+            &draft_form(&current.body),
+            &errors,
+            StatusCode::CONFLICT,
+        )
+        .await;
+    }
+    if matches!(
+        r.status,
+        StatusCode::NOT_FOUND | StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN
+    ) {
+        return ctx.failed(&r);
+    }
+    apply_page(
+        &ctx,
+        &call,
+        &target,
         &f,
         &Errors(r.errors()),
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -451,6 +623,7 @@ async fn application_page(ctx: &Ctx, id: &str, errors: &Errors, status: StatusCo
             dt { (ctx.t("objectives")) } dd { (str_of(a, "objectives")) }
         }
         @if roles.applicant && st == "draft" {
+            p.no-print { a.button.secondary href=(format!("/applications/{id}/edit")) { (ctx.t("edit-draft")) } }
             form.no-print method="post" action=(format!("/applications/{id}/submit")) {
                 (csrf_field(ctx))
                 p { (ctx.t("submit-explain")) }
