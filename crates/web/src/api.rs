@@ -99,6 +99,38 @@ impl Api {
         extra: &[(&str, String)],
         client: SocketAddr,
     ) -> Reply {
+        match self.respond(method, path, token, body, extra, client).await {
+            Ok(res) => Self::read(res).await,
+            Err(reply) => reply,
+        }
+    }
+
+    /// The API's answer as it is (a file such as the CSV export) when it succeeds; the
+    /// problem document read otherwise.
+    pub async fn forward(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        client: SocketAddr,
+    ) -> Result<axum::response::Response, Reply> {
+        let res = self.respond(method, path, token, None, &[], client).await?;
+        if res.status().is_success() {
+            Ok(res)
+        } else {
+            Err(Self::read(res).await)
+        }
+    }
+
+    async fn respond(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+        extra: &[(&str, String)],
+        client: SocketAddr,
+    ) -> Result<axum::response::Response, Reply> {
         let mut req = Request::builder().method(method).uri(path);
         if let Some(t) = token {
             req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
@@ -114,10 +146,14 @@ impl Api {
             None => Body::empty(),
         };
         let Ok(mut req) = req.body(body) else {
-            return Self::failed("the page built a request the API cannot read");
+            return Err(Self::failed("the page built a request the API cannot read"));
         };
         req.extensions_mut().insert(ConnectInfo(client));
         let Ok(res) = self.router.clone().oneshot(req).await;
+        Ok(res)
+    }
+
+    async fn read(res: axum::response::Response) -> Reply {
         let status = res.status();
         let etag = res
             .headers()

@@ -152,6 +152,14 @@ impl Ctx {
             .await
     }
 
+    /// The API's own answer (a file), or its problem read as a [`Reply`].
+    pub async fn forward(&self, method: Method, path: &str) -> Result<Response, Reply> {
+        self.web
+            .api
+            .forward(method, path, self.token.as_deref(), self.client)
+            .await
+    }
+
     pub async fn get(&self, path: &str) -> Reply {
         self.api(Method::GET, path, None).await
     }

@@ -92,6 +92,14 @@ impl Tr {
         self.format(id, None)
     }
 
+    /// The message `id`, or `fallback` when no catalogue has it (a sector or profile
+    /// code the API knows and the catalogues do not).
+    #[must_use]
+    pub fn t_or(&self, id: &str, fallback: &str) -> String {
+        let s = self.t(id);
+        if s == id { fallback.to_owned() } else { s }
+    }
+
     /// The message `id` with arguments.
     #[must_use]
     pub fn ta(&self, id: &str, args: &[(&str, FluentValue<'_>)]) -> String {

@@ -12,7 +12,9 @@ use crate::{WebState, ctx::Ctx};
 pub mod account;
 pub mod applications;
 pub mod home;
+pub mod manage;
 pub mod organisations;
+pub mod review;
 pub mod util;
 pub mod visits;
 
@@ -67,6 +69,29 @@ pub fn routes() -> Router<WebState> {
             post(applications::commitment),
         )
         .route("/applications/{id}/report", post(applications::report))
+        .route("/applications/{id}/review", post(review::review))
+        .route("/applications/{id}/decision", post(review::decide))
+        .route(
+            "/applications/{id}/validate-report",
+            post(review::validate_report),
+        )
+        .route("/applications/{id}/payment", post(review::payment))
+        .route("/manage", get(manage::dashboard::dashboard))
+        .route("/manage/queue", get(manage::queue::queue))
+        .route(
+            "/manage/bulk",
+            get(manage::bulk::confirm).post(manage::bulk::apply),
+        )
+        .route(
+            "/manage/calls",
+            get(manage::calls::list).post(manage::calls::create),
+        )
+        .route(
+            "/manage/calls/{id}/applications.csv",
+            get(manage::calls::export),
+        )
+        .route("/manage/emails", get(manage::emails::list))
+        .route("/manage/emails/{id}/retry", post(manage::emails::retry))
         .route("/visits", get(visits::list))
         .route("/visits/{id}", get(visits::show))
         .route("/visits/{id}/register", post(visits::register))

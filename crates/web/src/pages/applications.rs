@@ -22,7 +22,7 @@ use crate::{
     },
 };
 
-fn date_of(ctx: &Ctx, v: &Value) -> String {
+pub fn date_of(ctx: &Ctx, v: &Value) -> String {
     v.as_str()
         .and_then(|s| {
             NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().or_else(|| {
@@ -34,7 +34,7 @@ fn date_of(ctx: &Ctx, v: &Value) -> String {
         .map_or_else(String::new, |d| format::date(ctx.lang(), d))
 }
 
-fn money_of(ctx: &Ctx, v: &Value) -> String {
+pub fn money_of(ctx: &Ctx, v: &Value) -> String {
     v.as_i64()
         .map_or_else(|| "—".to_owned(), |c| format::money(ctx.lang(), c))
 }
@@ -536,7 +536,12 @@ struct Roles {
     host: bool,
 }
 
-async fn application_page(ctx: &Ctx, id: &str, errors: &Errors, status: StatusCode) -> Response {
+pub async fn application_page(
+    ctx: &Ctx,
+    id: &str,
+    errors: &Errors,
+    status: StatusCode,
+) -> Response {
     let r = ctx.get(&format!("/api/v1/applications/{id}")).await;
     if !r.ok() {
         return ctx.failed(&r);
@@ -599,6 +604,19 @@ async fn application_page(ctx: &Ctx, id: &str, errors: &Errors, status: StatusCo
     } else {
         None
     };
+    let staff = if roles.applicant || roles.host {
+        None
+    } else {
+        Some(
+            crate::pages::review::staff_section(
+                ctx,
+                a,
+                r.etag.as_deref().unwrap_or_default(),
+                errors,
+            )
+            .await,
+        )
+    };
     let ended = a["end_date"]
         .as_str()
         .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
@@ -611,7 +629,7 @@ async fn application_page(ctx: &Ctx, id: &str, errors: &Errors, status: StatusCo
         ],
     );
     let body = html! {
-        (error_summary(ctx, errors, &["comment", "response", "goals", "agenda", "summary", "outcomes", "would_recommend", "evidence"]))
+        (error_summary(ctx, errors, &["comment", "response", "goals", "agenda", "summary", "outcomes", "would_recommend", "evidence", "decision", "paid_on", "amount_cents"]))
         p { (ctx.t("status")) ": " span.status { (ctx.t(&format!("status-{st}"))) } }
         dl.summary {
             dt { (ctx.t("apply-host")) } dd { (host_name) }
@@ -639,7 +657,8 @@ async fn application_page(ctx: &Ctx, id: &str, errors: &Errors, status: StatusCo
                 button type="submit" { (ctx.t("host-answer-send")) }
             }
         }
-        @if let Some(c) = &commitment { (commitment_section(ctx, id, c, &roles, errors)) }
+        @if let Some(s) = &staff { (s) }
+        @if let Some(c) = &commitment { (commitment_section(ctx, id, c, errors)) }
         @if roles.applicant && st == "committed" {
             h2 { (ctx.t("report-title")) }
             @if ended {
@@ -679,7 +698,7 @@ async fn application_page(ctx: &Ctx, id: &str, errors: &Errors, status: StatusCo
     ctx.page_status(status, &title, body)
 }
 
-fn commitment_section(ctx: &Ctx, id: &str, c: &Value, roles: &Roles, errors: &Errors) -> Markup {
+fn commitment_section(ctx: &Ctx, id: &str, c: &Value, errors: &Errors) -> Markup {
     let first = c["goals"].as_str().unwrap_or_default().is_empty();
     let parties = ["visitor", "host", "vop", "hop"];
     html! {
@@ -699,7 +718,8 @@ fn commitment_section(ctx: &Ctx, id: &str, c: &Value, roles: &Roles, errors: &Er
                     }
                 }
             }
-            @if (roles.applicant || roles.host) && !c["complete"].as_bool().unwrap_or(false) {
+            // The coordinators of both partnerships sign too; the API refuses anyone else.
+            @if !c["complete"].as_bool().unwrap_or(false) {
                 form.no-print method="post" action=(format!("/applications/{id}/commitment")) {
                     (csrf_field(ctx))
                     @if first {
@@ -723,7 +743,7 @@ pub async fn show(ctx: Ctx, Path(id): Path<String>) -> Response {
 
 /// Runs an action through the API; success goes back to the application with a notice,
 /// failure shows the page again with every problem the API named.
-async fn act(ctx: &Ctx, id: &str, path: &str, body: &Value, notice: &str) -> Response {
+pub async fn act(ctx: &Ctx, id: &str, path: &str, body: &Value, notice: &str) -> Response {
     if let Some(r) = ctx.sign_in_first() {
         return r;
     }
