@@ -1,4 +1,5 @@
 //! Grants, accounts and partnerships: each rule on both sides of its boundary.
+#![allow(clippy::unwrap_used)]
 use uuid::Uuid;
 
 use super::*;

@@ -1,4 +1,5 @@
 //! Applications: visibility, who acts, conflicts of interest and the four signatures.
+#![allow(clippy::unwrap_used)]
 use uuid::Uuid;
 
 use super::tests::{P, P2, admin, id, nobody, with_grant};

@@ -1,5 +1,6 @@
 //! Users, sessions (bearer tokens), role grants and preferences.
 use chrono::{DateTime, Utc};
+use cxc_domain::policy::{Actor, Grant, Role};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, JoinType, QueryFilter,
     QuerySelect, RelationDef, Set, Statement, prelude::Expr,
@@ -22,6 +23,8 @@ pub struct Caller {
     pub grants: Vec<(String, Option<Uuid>)>,
     /// Organisations the caller is a contact of, read with the session.
     pub organisations: Vec<Uuid>,
+    /// The same facts as the access policy sees them (`cxc_domain::policy`).
+    pub actor: Actor,
 }
 
 /// A caller's grants (`g`) and the organisations they are a contact of (`o`), in one
@@ -31,42 +34,62 @@ const AUTHZ_SQL: &str = "SELECT 'g' AS kind, role, partnership_id AS id FROM rol
 
 impl Caller {
     #[must_use]
+    pub fn new(
+        user: users::Model,
+        session_id: Uuid,
+        grants: Vec<(String, Option<Uuid>)>,
+        organisations: Vec<Uuid>,
+    ) -> Self {
+        let actor = Actor {
+            id: user.id,
+            admin: user.role == Role::Admin.as_str(),
+            // A grant whose role this build does not know gives nothing.
+            grants: grants
+                .iter()
+                .filter_map(|(r, p)| {
+                    Role::parse(r).map(|role| Grant {
+                        role,
+                        partnership: *p,
+                    })
+                })
+                .collect(),
+            organisations: organisations.clone(),
+        };
+        Self {
+            user,
+            session_id,
+            grants,
+            organisations,
+            actor,
+        }
+    }
+
+    #[must_use]
     pub fn id(&self) -> Uuid {
         self.user.id
     }
 
     #[must_use]
     pub fn is_admin(&self) -> bool {
-        self.user.role == "admin"
+        self.actor.admin
     }
 
     /// Coordinator of this partnership (admins count as coordinators everywhere).
     #[must_use]
     pub fn coordinates(&self, partnership: Uuid) -> bool {
-        self.is_admin()
-            || self
-                .grants
-                .iter()
-                .any(|(r, p)| r == "coordinator" && p.is_none_or(|p| p == partnership))
+        self.actor.coordinates(partnership)
     }
 
     /// Partner or coordinator of this partnership.
     #[must_use]
     pub fn works_for(&self, partnership: Uuid) -> bool {
-        self.coordinates(partnership)
-            || self
-                .grants
-                .iter()
-                .any(|(r, p)| r == "partner" && p.is_none_or(|p| p == partnership))
+        self.actor.works_for(partnership)
     }
 
     /// Partnerships the caller works for; `None` means all (admin or unscoped grant).
     #[must_use]
     pub fn partnerships(&self) -> Option<Vec<Uuid>> {
-        if self.is_admin() || self.grants.iter().any(|(_, p)| p.is_none()) {
-            return None;
-        }
-        Some(self.grants.iter().filter_map(|(_, p)| *p).collect())
+        self.actor.partnerships()
     }
 }
 
@@ -97,6 +120,7 @@ impl Store {
             created_at: Set(now),
             erased_at: Set(None),
             version: Set(1),
+            disabled_at: Set(None),
         };
         let user = match model.insert(&tx.tx).await {
             Ok(u) => u,
@@ -210,12 +234,7 @@ impl Store {
                 organisations.push(id);
             }
         }
-        let caller = Caller {
-            user,
-            session_id: session.id,
-            grants,
-            organisations,
-        };
+        let caller = Caller::new(user, session.id, grants, organisations);
         self.auth_cache
             .put(token_hash, caller.clone(), session.expires_at, generation);
         Ok(Some(caller))
