@@ -42,5 +42,6 @@ mod partnerships;
 mod privacy;
 mod reminders;
 mod resilience;
+mod separation;
 mod service;
 mod write_transactions;

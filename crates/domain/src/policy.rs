@@ -11,14 +11,16 @@ use uuid::Uuid;
 
 mod accounts;
 mod applications;
+mod organisations;
 mod partnerships;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tests_applications;
 
-pub use accounts::{AccountAction, Grantee, account_action, grant_role};
+pub use accounts::{AccountAction, Grantee, account_action, grant_role, may_receive};
 pub use applications::{AppAction, Parties, Relation, Signatures, application_action, signatory};
+pub use organisations::{OrgAccess, edit_organisation, organisation_access};
 pub use partnerships::{PartnershipAction, partnership_action};
 
 /// A role a user can be granted.

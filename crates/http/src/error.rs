@@ -158,6 +158,15 @@ impl From<RepoError> for ApiError {
     }
 }
 
+impl From<cxc_domain::policy::Denied> for ApiError {
+    fn from(d: cxc_domain::policy::Denied) -> Self {
+        match d.refusal {
+            Refusal::Hidden => Self::NotFound,
+            _ => Self::Denied(d),
+        }
+    }
+}
+
 /// The internal cause of a 5xx, kept in the response extensions for the logger.
 #[derive(Clone, Debug)]
 pub struct InternalCause(pub String);

@@ -43,6 +43,8 @@ pub enum AccountAction {
     Metrics,
     /// Create a partnership.
     CreatePartnership,
+    /// Grant a role (whether the grantee may receive it: [`may_receive`]).
+    Grant,
 }
 
 const ADMIN_ONLY: &str = "admin_only";
@@ -64,6 +66,7 @@ pub fn account_action(actor: &Actor, action: AccountAction) -> Verdict {
         AccountAction::Outbox => "the outbox is for admins",
         AccountAction::Metrics => "metrics are for admins",
         AccountAction::CreatePartnership => "only admins create partnerships",
+        AccountAction::Grant => "only admins grant roles",
     };
     require(actor.admin, ADMIN_ONLY, what)?;
     match action {
@@ -88,7 +91,15 @@ pub fn account_action(actor: &Actor, action: AccountAction) -> Verdict {
 /// # Errors
 /// `admin_only`; `grantee_disabled` and `grantee_unverified` (409: the account's state).
 pub fn grant_role(actor: &Actor, grantee: &Grantee, role: Role) -> Verdict {
-    require(actor.admin, ADMIN_ONLY, "only admins grant roles")?;
+    account_action(actor, AccountAction::Grant)?;
+    may_receive(grantee, role)
+}
+
+/// May this account receive `role`?
+///
+/// # Errors
+/// `grantee_disabled` and `grantee_unverified` (409: the account's state).
+pub fn may_receive(grantee: &Grantee, role: Role) -> Verdict {
     if grantee.disabled {
         return Err(Denied::conflict(
             "grantee_disabled",

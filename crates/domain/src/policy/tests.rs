@@ -85,6 +85,7 @@ fn only_admins_administer_accounts() {
         AccountAction::Outbox,
         AccountAction::Metrics,
         AccountAction::CreatePartnership,
+        AccountAction::Grant,
     ];
     for a in actions {
         assert_eq!(account_action(&admin(1), a), Ok(()), "{a:?}");
@@ -190,6 +191,37 @@ fn partnership_staff_act_for_their_partnership_only() {
             if let Err(d) = got {
                 assert_eq!(d.refusal, Refusal::Forbidden);
             }
+        }
+    }
+}
+
+#[test]
+fn organisations_are_edited_by_contacts_and_admins_and_read_by_staff() {
+    let staff = with_grant(1, Role::Partner, Some(P));
+    let cases = [
+        (nobody(2), true, Some(OrgAccess::Contact), true),
+        (nobody(2), false, None, false),
+        (admin(3), false, Some(OrgAccess::Admin), true),
+        (staff.clone(), false, Some(OrgAccess::Staff), false),
+        (
+            with_grant(4, Role::Coordinator, None),
+            false,
+            Some(OrgAccess::Staff),
+            false,
+        ),
+        (staff, true, Some(OrgAccess::Contact), true),
+    ];
+    for (who, contact, access, edits) in cases {
+        assert_eq!(organisation_access(&who, contact).ok(), access, "{who:?}");
+        let e = edit_organisation(&who, contact, "edit it");
+        assert_eq!(e.is_ok(), edits, "{who:?}");
+        if let Err(d) = e {
+            let expected = if access.is_none() {
+                Refusal::Hidden
+            } else {
+                Refusal::Forbidden
+            };
+            assert_eq!(d.refusal, expected);
         }
     }
 }

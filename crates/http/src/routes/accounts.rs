@@ -5,6 +5,7 @@ use axum::{
     http::StatusCode,
 };
 use chrono::{DateTime, Duration, Utc};
+use cxc_domain::policy::{self, AccountAction};
 use cxc_persistence::{Problem, entities::users, repositories::accounts::NewUser};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -200,9 +201,7 @@ async fn grant_role(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(r): ApiJson<RoleRequest>,
 ) -> ApiResult<Json<UserDto>> {
-    if !c.is_admin() {
-        return Err(ApiError::Forbidden("only admins grant roles".into()));
-    }
+    policy::account_action(&c.actor, AccountAction::Grant)?;
     match (r.role.as_str(), r.partnership_id) {
         ("admin", None) => {}
         ("admin", Some(_)) => {

@@ -1,13 +1,13 @@
 //! Users, sessions (bearer tokens), role grants and preferences.
 use chrono::{DateTime, Utc};
-use cxc_domain::policy::{Actor, Grant, Role};
+use cxc_domain::policy::{self, Actor, Grant, Grantee, Role};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, JoinType, QueryFilter,
     QuerySelect, RelationDef, Set, Statement, prelude::Expr,
 };
 use uuid::Uuid;
 
-use super::{Store, new_id, outbox::Envelope};
+use super::{Store, access, new_id, outbox::Envelope};
 use crate::{
     RepoError, RepoResult,
     entities::{organisation_contacts, role_grants, sessions, users},
@@ -168,6 +168,16 @@ impl Store {
         expires_at: DateTime<Utc>,
     ) -> RepoResult<()> {
         let tx = self.db.write().await?;
+        let disabled = users::Entity::find_by_id(user_id)
+            .one(&tx.tx)
+            .await?
+            .is_none_or(|u| u.disabled_at.is_some());
+        if disabled {
+            return Err(RepoError::Denied(policy::Denied::forbidden(
+                "account_disabled",
+                "this account is disabled; ask an administrator",
+            )));
+        }
         sessions::ActiveModel {
             id: Set(new_id()),
             user_id: Set(user_id),
@@ -190,7 +200,22 @@ impl Store {
     /// # Errors
     /// Database failures only.
     pub async fn authenticate(&self, token_hash: &str) -> RepoResult<Option<Caller>> {
-        if let Some(c) = self.auth_cache.get(token_hash) {
+        self.authenticate_for(token_hash, true).await
+    }
+
+    /// [`Store::authenticate`]; `cached: false` always asks the database. Requests that
+    /// change state pass `false`, so a disabled account, an ended session or a revoked
+    /// grant stops every write at once on every server process; reads may be served
+    /// from this process's one-second cache.
+    ///
+    /// # Errors
+    /// Database failures only.
+    pub async fn authenticate_for(
+        &self,
+        token_hash: &str,
+        cached: bool,
+    ) -> RepoResult<Option<Caller>> {
+        if cached && let Some(c) = self.auth_cache.get(token_hash) {
             return Ok(Some(c));
         }
         let generation = self.auth_cache.generation();
@@ -205,6 +230,7 @@ impl Store {
             .filter(sessions::Column::RevokedAt.is_null())
             .filter(sessions::Column::ExpiresAt.gt(Utc::now()))
             .filter(users::Column::ErasedAt.is_null())
+            .filter(users::Column::DisabledAt.is_null())
             .one(&self.db.conn)
             .await?
         else {
@@ -284,7 +310,23 @@ impl Store {
         let user = users::Entity::find_by_id(user_id)
             .one(&tx.tx)
             .await?
+            .filter(|u| u.erased_at.is_none())
             .ok_or(RepoError::NotFound)?;
+        let grantee = Grantee {
+            id: user.id,
+            // Hook for email verification (accounts): pass the account's verified
+            // flag here once it is stored.
+            verified: true,
+            disabled: user.disabled_at.is_some(),
+        };
+        let granted = Role::parse(role).ok_or_else(|| {
+            RepoError::invalid(
+                "role",
+                "unknown_role",
+                "role must be partner, coordinator or admin",
+            )
+        })?;
+        policy::may_receive(&grantee, granted)?;
         let exists = role_grants::Entity::find()
             .filter(role_grants::Column::UserId.eq(user_id))
             .filter(role_grants::Column::Role.eq(role))
@@ -305,6 +347,18 @@ impl Store {
                 created_at: Set(Utc::now()),
             }
             .insert(&tx.tx)
+            .await?;
+            access::audit(
+                &tx.tx,
+                access::Audit {
+                    actor: by,
+                    subject: user_id,
+                    action: "grant",
+                    role: Some(role),
+                    partnership,
+                    detail: None,
+                },
+            )
             .await?;
         }
         let user = if user.role == "admin" {
