@@ -1,3 +1,7 @@
+mod lifecycle;
+mod revocation;
+mod throttle;
+
 use reqwest::Method;
 use serde_json::json;
 

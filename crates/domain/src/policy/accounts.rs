@@ -8,9 +8,8 @@ use super::{Actor, Denied, Role, Verdict, require};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Grantee {
     pub id: Uuid,
-    /// The account's email address is verified. Hook for email verification: until the
-    /// storage records it, callers pass `true`; once it does, an unverified account
-    /// receives no grant (issue 12, "account lifecycle").
+    /// The account's email address is verified: an unverified account receives no
+    /// grant (issue 12, "account lifecycle").
     pub verified: bool,
     pub disabled: bool,
 }
@@ -89,7 +88,7 @@ pub fn account_action(actor: &Actor, action: AccountAction) -> Verdict {
 /// together is input validation, answered with 422 before this.)
 ///
 /// # Errors
-/// `admin_only`; `grantee_disabled` and `grantee_unverified` (409: the account's state).
+/// `admin_only`; `grantee_disabled` and `account_unverified` (409: the account's state).
 pub fn grant_role(actor: &Actor, grantee: &Grantee, role: Role) -> Verdict {
     account_action(actor, AccountAction::Grant)?;
     may_receive(grantee, role)
@@ -98,7 +97,7 @@ pub fn grant_role(actor: &Actor, grantee: &Grantee, role: Role) -> Verdict {
 /// May this account receive `role`?
 ///
 /// # Errors
-/// `grantee_disabled` and `grantee_unverified` (409: the account's state).
+/// `grantee_disabled` and `account_unverified` (409: the account's state).
 pub fn may_receive(grantee: &Grantee, role: Role) -> Verdict {
     if grantee.disabled {
         return Err(Denied::conflict(
@@ -108,9 +107,9 @@ pub fn may_receive(grantee: &Grantee, role: Role) -> Verdict {
     }
     if !grantee.verified {
         return Err(Denied::conflict(
-            "grantee_unverified",
+            "account_unverified",
             format!(
-                "the account's email address is not verified; a {} role goes to verified accounts only",
+                "this account has not confirmed its email address yet; a {} role goes to verified accounts only",
                 role.as_str()
             ),
         ));

@@ -160,7 +160,7 @@ fn grants_go_to_enabled_verified_accounts_from_admins() {
     let d = grant_role(&admin(1), &unverified, Role::Partner).unwrap_err();
     assert_eq!(
         (d.rule, d.refusal),
-        ("grantee_unverified", Refusal::Conflict)
+        ("account_unverified", Refusal::Conflict)
     );
 }
 

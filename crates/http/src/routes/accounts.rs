@@ -1,10 +1,10 @@
-//! Register, login, logout, `me`, role grants, notification preferences.
-use axum::{
-    Json,
-    extract::{ConnectInfo, State},
-    http::StatusCode,
-};
+//! Register, login, logout, `me`, role grants, notification preferences; verification,
+//! reset and change of password in [`lifecycle`].
+pub mod lifecycle;
+
+use axum::{Json, extract::State, http::StatusCode};
 use chrono::{DateTime, Duration, Utc};
+use cxc_domain::email_address::EmailAddress;
 use cxc_domain::policy::{self, AccountAction};
 use cxc_persistence::{Problem, entities::users, repositories::accounts::NewUser};
 use serde::{Deserialize, Serialize};
@@ -17,6 +17,7 @@ use crate::{
     error::{ApiError, ApiResult, ProblemDoc},
     extract::{ApiJson, ApiPath, Auth},
     state::AppState,
+    throttle::{self, Client, PasswordAttempt},
     validate,
 };
 
@@ -28,6 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(me))
         .routes(routes!(grant_role))
         .routes(routes!(get_preferences, put_preferences))
+        .merge(lifecycle::router())
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -53,12 +55,16 @@ pub struct UserDto {
     role: String,
     locale: String,
     organisation_ids: Vec<Uuid>,
+    /// Whether the owner confirmed the address. Unverified accounts cannot create
+    /// organisations, be named a contact or receive a role.
+    email_verified: bool,
     created_at: DateTime<Utc>,
 }
 
 impl UserDto {
-    fn new(u: users::Model, organisation_ids: Vec<Uuid>) -> Self {
+    pub(crate) fn new(u: users::Model, organisation_ids: Vec<Uuid>) -> Self {
         Self {
+            email_verified: u.email_verified_at.is_some(),
             id: u.id,
             email: u.email,
             full_name: u.full_name,
@@ -70,15 +76,18 @@ impl UserDto {
     }
 }
 
-/// Creates an applicant account and sends the welcome email.
+/// Creates an unverified applicant account and mails the verification link (the welcome
+/// mail follows verification). Limited per client.
 #[utoipa::path(post, path = "/api/v1/auth/register", tag = "accounts", request_body = RegisterRequest,
-    responses((status = 201, body = UserDto), (status = 400, body = ProblemDoc), (status = 409, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+    responses((status = 201, body = UserDto), (status = 400, body = ProblemDoc), (status = 409, body = ProblemDoc),
+        (status = 422, body = ProblemDoc), (status = 429, body = ProblemDoc)))]
 async fn register(
     State(st): State<AppState>,
+    client: Client,
     ApiJson(r): ApiJson<RegisterRequest>,
 ) -> ApiResult<(StatusCode, Json<UserDto>)> {
     let mut problems = Vec::new();
-    let email = validate::email(&r.email, "email", &mut problems);
+    let email = validate::email(&r.email, "email", st.settings.smtputf8, &mut problems);
     if r.password.chars().count() < 10 || r.password.len() > 1024 {
         problems.push(Problem::new(
             "password",
@@ -91,13 +100,14 @@ async fn register(
     if !problems.is_empty() {
         return Err(ApiError::Unprocessable(problems));
     }
+    throttle::registration(&st, &client).await?;
     let password = r.password;
     let hash = auth::hash_password_bounded(password)
         .await
         .map_err(ApiError::Internal)?;
     let user = st
         .store
-        .create_user(NewUser {
+        .register_user(NewUser {
             email: &email,
             password_hash: hash,
             full_name: &full_name,
@@ -122,37 +132,38 @@ pub struct LoginResponse {
 }
 
 /// Exchanges credentials for a bearer token. Unknown email and wrong password get the
-/// same answer in the same time; repeated failures are throttled per account and address.
+/// same answer in the same time. Failures slow down further tries per (account, client)
+/// and per client with progressive delays (429 with `Retry-After`); the owner signing in
+/// from another client is not affected.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "accounts", request_body = LoginRequest,
     responses((status = 200, body = LoginResponse), (status = 401, body = ProblemDoc), (status = 429, body = ProblemDoc)))]
 async fn login(
     State(st): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<std::net::SocketAddr>,
+    client: Client,
     ApiJson(r): ApiJson<LoginRequest>,
 ) -> ApiResult<Json<LoginResponse>> {
-    let email = r.email.trim().to_lowercase();
-    let ip = addr.ip().to_string();
-    if let Some(wait) = st.throttle.blocked(&email, &ip) {
-        return Err(ApiError::TooManyRequests(wait));
-    }
-    let user = if email.len() <= 254 {
-        st.store.user_by_email(&email).await?
-    } else {
-        None
+    let canonical = EmailAddress::parse(&r.email, st.settings.smtputf8).ok();
+    // What the counters are keyed on: the canonical address, or the text as typed.
+    let typed = r.email.trim().to_lowercase();
+    let account = canonical
+        .as_ref()
+        .map_or(typed.as_str(), EmailAddress::as_str);
+    let attempt = PasswordAttempt::begin(&st, account, &client).await?;
+    let user = match &canonical {
+        Some(e) => st.store.user_by_email(e.as_str()).await?,
+        None => None,
     };
     let hash = user.as_ref().map_or_else(
         || auth::dummy_hash().to_owned(),
         |u| u.password_hash.clone(),
     );
-    let password = r.password;
-    let ok = auth::verify_password_bounded(password, hash)
+    let ok = auth::verify_password_bounded(r.password, hash)
         .await
         .map_err(ApiError::Internal)?;
     let Some(user) = user.filter(|_| ok) else {
-        st.throttle.record_failure(&email, &ip);
         return Err(ApiError::Unauthorized);
     };
-    st.throttle.record_success(&email);
+    attempt.succeeded(&st).await?;
     let token = auth::new_token();
     let expires_at = Utc::now() + Duration::hours(st.settings.token_ttl_hours);
     st.store
@@ -191,10 +202,11 @@ pub struct RoleRequest {
     partnership_id: Option<Uuid>,
 }
 
-/// Grants a role (admin only).
+/// Grants a role (admin only) to a verified account (409 `account_unverified` otherwise).
 #[utoipa::path(put, path = "/api/v1/users/{id}/role", tag = "accounts", security(("bearer" = [])),
     params(("id" = Uuid, Path)), request_body = RoleRequest,
-    responses((status = 200, body = UserDto), (status = 401, body = ProblemDoc), (status = 403, body = ProblemDoc), (status = 404, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+    responses((status = 200, body = UserDto), (status = 401, body = ProblemDoc), (status = 403, body = ProblemDoc), (status = 404, body = ProblemDoc),
+        (status = 409, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
 async fn grant_role(
     State(st): State<AppState>,
     Auth(c): Auth,

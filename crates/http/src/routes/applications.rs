@@ -1,4 +1,7 @@
 //! Exchange applications: create, read, edit drafts, list, history.
+pub mod actions;
+pub mod reports;
+
 use axum::{
     Json,
     extract::{OriginalUri, State},
@@ -170,7 +173,9 @@ pub fn render(m: &applications::Model) -> String {
 
 fn participant(p: &ParticipantDto, out: &mut Vec<Problem>) -> ParticipantData {
     let full_name = validate::text(&p.full_name, "participant.full_name", 1, 200, out);
-    let email = validate::email(&p.email, "participant.email", out);
+    // The participant's address is a record, not an account: no mail is sent to it, so a
+    // non-ASCII mailbox name is fine; look-alikes and invisible characters are not.
+    let email = validate::email(&p.email, "participant.email", true, out);
     let job_title = validate::text(&p.job_title, "participant.job_title", 0, 200, out);
     for (field, c) in [
         ("participant.nationality", &p.nationality),

@@ -9,6 +9,7 @@
 mod contacts;
 pub mod dto;
 mod eligibility;
+mod invitations;
 mod matrix;
 mod suggestions;
 pub mod validation;
@@ -44,6 +45,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(create_organisation, list_organisations))
         .routes(routes!(get_organisation, patch_organisation))
         .merge(contacts::router())
+        .merge(invitations::router())
         .merge(eligibility::router())
         .merge(matrix::router())
         .merge(suggestions::router())
@@ -90,18 +92,23 @@ fn with_location(mut res: Response, id: Uuid) -> Response {
 
 type Render<'a> = dyn Fn(&organisations::Model) -> String + Send + Sync + 'a;
 
-/// Registers an organisation; the caller becomes its first contact.
+/// Registers an organisation; the caller (with a verified address) becomes its first contact.
 #[utoipa::path(post, path = "/api/v1/organisations", tag = "organisations", security(("bearer" = [])),
     params(("Idempotency-Key" = Option<String>, Header, description = "Retry key: the same key and body replay the first response")),
     request_body = OrgBody,
     responses((status = 201, body = OrgDto, headers(("ETag" = String))), (status = 400, body = ProblemDoc),
-        (status = 401, body = ProblemDoc), (status = 409, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+        (status = 401, body = ProblemDoc), (status = 403, body = ProblemDoc), (status = 409, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
 async fn create_organisation(
     State(st): State<AppState>,
     Auth(c): Auth,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(body): ApiJson<OrgBody>,
 ) -> ApiResult<Response> {
+    if !c.is_verified() {
+        return Err(ApiError::Forbidden(
+            "confirm your email address before registering an organisation".into(),
+        ));
+    }
     let idem = respond::idem_request(c.id(), key, "/api/v1/organisations", &body);
     if let Some(r) = respond::replay(&st, idem.as_ref()).await? {
         return Ok(r);

@@ -18,6 +18,8 @@ pub struct Model {
     pub version: i32,
     /// A disabled account cannot sign in and its sessions are not accepted.
     pub disabled_at: Option<DateTimeUtc>,
+    /// When the owner proved the address (issue 12); `None` until then.
+    pub email_verified_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use super::{editable, visible};
+use super::{editable, invitations::InvitationDto, visible};
 use crate::{
     error::{ApiError, ApiResult, ProblemDoc},
     extract::{ApiJson, ApiPath, Auth},
@@ -21,7 +21,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ContactRequest {
-    /// Email of a registered user.
+    /// Email of a registered user with a verified address.
     email: String,
 }
 
@@ -54,25 +54,27 @@ async fn listing(st: &AppState, org: Uuid) -> ApiResult<ContactsDto> {
     })
 }
 
-/// Adds a registered user as a contact; answers with every contact.
+/// Invites a registered, verified user to be a contact: they get a mail and become a
+/// contact only when they accept (`POST /api/v1/invitations/{id}/accept`). Answers 202
+/// with the invitation.
 #[utoipa::path(post, path = "/api/v1/organisations/{id}/contacts", tag = "organisations", security(("bearer" = [])),
     params(("id" = Uuid, Path)), request_body = ContactRequest,
-    responses((status = 201, body = ContactsDto), (status = 401, body = ProblemDoc), (status = 403, body = ProblemDoc),
+    responses((status = 202, body = InvitationDto), (status = 401, body = ProblemDoc), (status = 403, body = ProblemDoc),
         (status = 404, body = ProblemDoc), (status = 409, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
 async fn add_contact(
     State(st): State<AppState>,
     Auth(c): Auth,
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(r): ApiJson<ContactRequest>,
-) -> ApiResult<(StatusCode, Json<ContactsDto>)> {
+) -> ApiResult<(StatusCode, Json<InvitationDto>)> {
     editable(&st, &c, id, "add contacts").await?;
     let mut problems = Vec::new();
-    let email = validate::email(&r.email, "email", &mut problems);
+    let email = validate::email(&r.email, "email", st.settings.smtputf8, &mut problems);
     if !problems.is_empty() {
         return Err(ApiError::Unprocessable(problems));
     }
-    st.store.add_contact(id, &email).await?;
-    Ok((StatusCode::CREATED, Json(listing(&st, id).await?)))
+    let invitation = st.store.invite_contact(id, &email, c.id()).await?;
+    Ok((StatusCode::ACCEPTED, Json(InvitationDto::from(invitation))))
 }
 
 /// The organisation's contacts.
