@@ -21,7 +21,7 @@ mod tests_applications;
 pub use accounts::{AccountAction, Grantee, account_action, grant_role, may_receive};
 pub use applications::{AppAction, Parties, Relation, Signatures, application_action, signatory};
 pub use organisations::{OrgAccess, edit_organisation, organisation_access};
-pub use partnerships::{PartnershipAction, partnership_action};
+pub use partnerships::{PartnershipAction, cancel_registration, partnership_action};
 
 /// A role a user can be granted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]

@@ -52,7 +52,8 @@ const ADMIN_ONLY: &str = "admin_only";
 ///
 /// # Errors
 /// `admin_only` for everyone but admins; `self_lockout` when an admin would disable
-/// themselves or take away their own admin role (the last way back in).
+/// themselves, take away their own admin role (the last way back in) or end their own
+/// sessions through the admin route.
 pub fn account_action(actor: &Actor, action: AccountAction) -> Verdict {
     let what = match action {
         AccountAction::ListUsers => "only admins list users",
@@ -79,6 +80,12 @@ pub fn account_action(actor: &Actor, action: AccountAction) -> Verdict {
         } if target == actor.id => Err(Denied::forbidden(
             "self_lockout",
             "an admin cannot take away their own admin role; ask another admin",
+        )),
+        // One's own sessions end by logging out; this route would cut off the admin
+        // mid-work (and a fuzzer holding an admin token).
+        AccountAction::EndSessions { target } if target == actor.id => Err(Denied::forbidden(
+            "self_lockout",
+            "end your own session by logging out; this is for someone else's sessions",
         )),
         _ => Ok(()),
     }

@@ -118,13 +118,15 @@ fn an_admin_cannot_lock_themselves_out() {
     )
     .unwrap_err();
     assert_eq!(d.rule, "self_lockout");
-    // Other roles of one's own, one's own sessions, and other admins are fine.
+    let d = account_action(&me, AccountAction::EndSessions { target: id(1) }).unwrap_err();
+    assert_eq!(d.rule, "self_lockout");
+    // Other roles of one's own, and other people, are fine.
     for ok in [
         AccountAction::Revoke {
             target: id(1),
             role: Role::Coordinator,
         },
-        AccountAction::EndSessions { target: id(1) },
+        AccountAction::EndSessions { target: id(2) },
         AccountAction::Disable { target: id(2) },
         AccountAction::Revoke {
             target: id(2),
@@ -223,5 +225,20 @@ fn organisations_are_edited_by_contacts_and_admins_and_read_by_staff() {
             };
             assert_eq!(d.refusal, expected);
         }
+    }
+}
+
+#[test]
+fn registrations_are_cancelled_by_their_registrant_and_the_visits_managers() {
+    let registrant = id(7);
+    assert_eq!(cancel_registration(&nobody(7), registrant, id(P)), Ok(()));
+    assert_eq!(
+        cancel_registration(&with_grant(8, Role::Partner, Some(P)), registrant, id(P)),
+        Ok(())
+    );
+    assert_eq!(cancel_registration(&admin(9), registrant, id(P)), Ok(()));
+    for other in [nobody(10), with_grant(11, Role::Coordinator, Some(P2))] {
+        let d = cancel_registration(&other, registrant, id(P)).unwrap_err();
+        assert_eq!(d.refusal, Refusal::Hidden);
     }
 }

@@ -200,11 +200,11 @@ async fn enable_user(
     ))
 }
 
-/// Ends every session of a user (admin); they sign in again.
+/// Ends every session of someone else (admin); they sign in again. One's own: log out.
 #[utoipa::path(delete, path = "/api/v1/users/{id}/sessions", tag = "accounts", security(("bearer" = [])),
     params(("id" = Uuid, Path)),
     responses((status = 204), (status = 401, body = ProblemDoc),
-              (status = 403, body = ProblemDoc), (status = 404, body = ProblemDoc)))]
+              (status = 403, body = ProblemDoc, description = "not an admin, or oneself"), (status = 404, body = ProblemDoc)))]
 async fn end_sessions(
     State(st): State<AppState>,
     Auth(c): Auth,

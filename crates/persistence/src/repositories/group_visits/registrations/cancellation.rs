@@ -11,7 +11,7 @@ use crate::repositories::{
     accounts::Caller,
     group_visits::lifecycle::VISIT_REMINDER,
     group_visits::registrations::places::{free_place, scope, take_place},
-    group_visits::{CANCELLED, CONFIRMED, REG_CANCELLED, WAITLISTED, lock_visit, manages},
+    group_visits::{CANCELLED, CONFIRMED, REG_CANCELLED, WAITLISTED, lock_visit},
 };
 use crate::{
     RepoError, RepoResult,
@@ -82,9 +82,7 @@ impl Store {
             .ok_or(RepoError::NotFound)?;
         let tx = self.db.write().await?;
         let visit = lock_visit(&tx.tx, visit_id).await?;
-        if reg.user_id != caller.id() && !manages(Some(caller), &visit) {
-            return Err(RepoError::NotFound);
-        }
+        cxc_domain::policy::cancel_registration(&caller.actor, reg.user_id, visit.partnership_id)?;
         if !self.cancel_one(&tx.tx, &visit, reg_id).await? {
             return Err(RepoError::conflict(
                 "registration_cancelled",
