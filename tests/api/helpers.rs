@@ -154,20 +154,28 @@ impl TestApp {
         body: Option<Value>,
         headers: &[(&str, &str)],
     ) -> Resp {
-        let mut r = self.client.request(method, format!("{}{path}", self.base));
+        let mut r = self
+            .client
+            .request(method.clone(), format!("{}{path}", self.base));
         if let Some(t) = token {
             r = r.bearer_auth(t);
         }
         for (k, v) in headers {
             r = r.header(*k, *v);
         }
-        if let Some(b) = body {
-            r = r.json(&b);
+        if let Some(b) = &body {
+            r = r.json(b);
         }
         let res = r.send().await.expect("request");
         let status = res.status();
         let headers = res.headers().clone();
         let text = res.text().await.unwrap_or_default();
+        // Every response is held to the published OpenAPI document.
+        if let Err(drift) =
+            crate::contract::check(&method, path, body.as_ref(), status, &headers, &text)
+        {
+            panic!("the response contradicts /openapi.json: {drift}");
+        }
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
         Resp {
             status,

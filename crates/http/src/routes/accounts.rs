@@ -12,9 +12,10 @@ use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
+use crate::openapi::problems::{Conflict, Forbidden, TooManyRequests, Unauthorized};
 use crate::{
     auth,
-    error::{ApiError, ApiResult, ProblemDoc},
+    error::{ApiError, ApiResult},
     extract::{ApiJson, ApiPath, Auth},
     state::AppState,
     throttle::{self, Client, PasswordAttempt},
@@ -79,8 +80,7 @@ impl UserDto {
 /// Creates an unverified applicant account and mails the verification link (the welcome
 /// mail follows verification). Limited per client.
 #[utoipa::path(post, path = "/api/v1/auth/register", tag = "accounts", request_body = RegisterRequest,
-    responses((status = 201, body = UserDto), (status = 400, body = ProblemDoc), (status = 409, body = ProblemDoc),
-        (status = 422, body = ProblemDoc), (status = 429, body = ProblemDoc)))]
+    responses((status = 201, body = UserDto), Conflict, TooManyRequests))]
 async fn register(
     State(st): State<AppState>,
     client: Client,
@@ -136,7 +136,7 @@ pub struct LoginResponse {
 /// and per client with progressive delays (429 with `Retry-After`); the owner signing in
 /// from another client is not affected.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "accounts", request_body = LoginRequest,
-    responses((status = 200, body = LoginResponse), (status = 401, body = ProblemDoc), (status = 429, body = ProblemDoc)))]
+    responses((status = 200, body = LoginResponse), Unauthorized, TooManyRequests))]
 async fn login(
     State(st): State<AppState>,
     client: Client,
@@ -179,7 +179,7 @@ async fn login(
 
 /// Revokes the token used for this request.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "accounts", security(("bearer" = [])),
-    responses((status = 204), (status = 401, body = ProblemDoc)))]
+    responses((status = 204)))]
 async fn logout(State(st): State<AppState>, Auth(c): Auth) -> ApiResult<StatusCode> {
     st.store.revoke_session(c.session_id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -187,7 +187,7 @@ async fn logout(State(st): State<AppState>, Auth(c): Auth) -> ApiResult<StatusCo
 
 /// The caller, with role, locale and the organisations they are a contact of.
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts", security(("bearer" = [])),
-    responses((status = 200, body = UserDto), (status = 401, body = ProblemDoc)))]
+    responses((status = 200, body = UserDto)))]
 async fn me(State(st): State<AppState>, Auth(c): Auth) -> ApiResult<Json<UserDto>> {
     let orgs = st.store.organisation_ids_of(c.id()).await?;
     Ok(Json(UserDto::new(c.user, orgs)))
@@ -205,8 +205,7 @@ pub struct RoleRequest {
 /// Grants a role (admin only) to a verified account (409 `account_unverified` otherwise).
 #[utoipa::path(put, path = "/api/v1/users/{id}/role", tag = "accounts", security(("bearer" = [])),
     params(("id" = Uuid, Path)), request_body = RoleRequest,
-    responses((status = 200, body = UserDto), (status = 401, body = ProblemDoc), (status = 403, body = ProblemDoc), (status = 404, body = ProblemDoc),
-        (status = 409, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+    responses((status = 200, body = UserDto), Forbidden, Conflict))]
 async fn grant_role(
     State(st): State<AppState>,
     Auth(c): Auth,
@@ -265,7 +264,7 @@ pub struct Preferences {
 
 /// The caller's notification preferences.
 #[utoipa::path(get, path = "/api/v1/me/notification-preferences", tag = "notifications", security(("bearer" = [])),
-    responses((status = 200, body = Preferences), (status = 401, body = ProblemDoc)))]
+    responses((status = 200, body = Preferences)))]
 async fn get_preferences(Auth(c): Auth) -> Json<Preferences> {
     Json(Preferences {
         locale: c.user.locale,
@@ -276,7 +275,7 @@ async fn get_preferences(Auth(c): Auth) -> Json<Preferences> {
 /// Sets locale and reminder preference.
 #[utoipa::path(put, path = "/api/v1/me/notification-preferences", tag = "notifications", security(("bearer" = [])),
     request_body = Preferences,
-    responses((status = 200, body = Preferences), (status = 401, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+    responses((status = 200, body = Preferences)))]
 async fn put_preferences(
     State(st): State<AppState>,
     Auth(c): Auth,

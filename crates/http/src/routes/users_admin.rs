@@ -12,6 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
+use crate::openapi::problems::{Forbidden, UnprocessableContent};
 use crate::{
     error::{ApiError, ApiResult, ProblemDoc},
     extract::{ApiPath, ApiQuery, Auth, OptionalJson},
@@ -99,8 +100,7 @@ pub struct UsersQuery {
 /// Users with their grants, in creation order (admin).
 #[utoipa::path(get, path = "/api/v1/users", tag = "accounts", security(("bearer" = [])),
     params(UsersQuery),
-    responses((status = 200, body = Paged<AdminUserDto>), (status = 401, body = ProblemDoc),
-              (status = 403, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+    responses((status = 200, body = Paged<AdminUserDto>), Forbidden, UnprocessableContent))]
 async fn list_users(
     State(st): State<AppState>,
     Auth(c): Auth,
@@ -128,8 +128,7 @@ async fn list_users(
 /// One user with their grants (admin).
 #[utoipa::path(get, path = "/api/v1/users/{id}", tag = "accounts", security(("bearer" = [])),
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = AdminUserDto), (status = 401, body = ProblemDoc),
-              (status = 403, body = ProblemDoc), (status = 404, body = ProblemDoc)))]
+    responses((status = 200, body = AdminUserDto), Forbidden))]
 async fn get_user(
     State(st): State<AppState>,
     Auth(c): Auth,
@@ -142,9 +141,8 @@ async fn get_user(
 /// grants. The change holds for every request that changes state at once.
 #[utoipa::path(delete, path = "/api/v1/users/{id}/grants/{grant_id}", tag = "accounts", security(("bearer" = [])),
     params(("id" = Uuid, Path), ("grant_id" = Uuid, Path)),
-    responses((status = 200, body = AdminUserDto), (status = 401, body = ProblemDoc),
-              (status = 403, body = ProblemDoc, description = "not an admin, or one's own admin role"),
-              (status = 404, body = ProblemDoc)))]
+    responses((status = 200, body = AdminUserDto),
+              (status = 403, body = ProblemDoc, description = "not an admin, or one's own admin role")))]
 async fn revoke_grant(
     State(st): State<AppState>,
     Auth(c): Auth,
@@ -163,9 +161,9 @@ pub struct DisableBody {
 /// Disables an account (admin): it cannot sign in, and its sessions end at once.
 #[utoipa::path(post, path = "/api/v1/users/{id}/disable", tag = "accounts", security(("bearer" = [])),
     params(("id" = Uuid, Path)), request_body(content = Option<DisableBody>),
-    responses((status = 200, body = AdminUserDto), (status = 401, body = ProblemDoc),
+    responses((status = 200, body = AdminUserDto),
               (status = 403, body = ProblemDoc, description = "not an admin, or oneself"),
-              (status = 404, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+              UnprocessableContent))]
 async fn disable_user(
     State(st): State<AppState>,
     Auth(c): Auth,
@@ -188,8 +186,7 @@ async fn disable_user(
 /// Re-enables a disabled account (admin); its owner signs in again.
 #[utoipa::path(post, path = "/api/v1/users/{id}/enable", tag = "accounts", security(("bearer" = [])),
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = AdminUserDto), (status = 401, body = ProblemDoc),
-              (status = 403, body = ProblemDoc), (status = 404, body = ProblemDoc)))]
+    responses((status = 200, body = AdminUserDto), Forbidden))]
 async fn enable_user(
     State(st): State<AppState>,
     Auth(c): Auth,
@@ -203,8 +200,8 @@ async fn enable_user(
 /// Ends every session of someone else (admin); they sign in again. One's own: log out.
 #[utoipa::path(delete, path = "/api/v1/users/{id}/sessions", tag = "accounts", security(("bearer" = [])),
     params(("id" = Uuid, Path)),
-    responses((status = 204), (status = 401, body = ProblemDoc),
-              (status = 403, body = ProblemDoc, description = "not an admin, or oneself"), (status = 404, body = ProblemDoc)))]
+    responses((status = 204, description = "the sessions ended"),
+              (status = 403, body = ProblemDoc, description = "not an admin, or oneself")))]
 async fn end_sessions(
     State(st): State<AppState>,
     Auth(c): Auth,
@@ -259,8 +256,7 @@ pub struct AuditQuery {
 /// Every grant, revocation and account change, newest first (admin).
 #[utoipa::path(get, path = "/api/v1/admin/access-audit", tag = "accounts", security(("bearer" = [])),
     params(AuditQuery),
-    responses((status = 200, body = Paged<AuditEntryDto>), (status = 401, body = ProblemDoc),
-              (status = 403, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+    responses((status = 200, body = Paged<AuditEntryDto>), Forbidden, UnprocessableContent))]
 async fn list_audit(
     State(st): State<AppState>,
     Auth(c): Auth,

@@ -7,8 +7,9 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use super::{editable, invitations::InvitationDto, visible};
+use crate::openapi::problems::{Conflict, Forbidden};
 use crate::{
-    error::{ApiError, ApiResult, ProblemDoc},
+    error::{ApiError, ApiResult},
     extract::{ApiJson, ApiPath, Auth},
     state::AppState,
     validate,
@@ -59,8 +60,7 @@ async fn listing(st: &AppState, org: Uuid) -> ApiResult<ContactsDto> {
 /// with the invitation.
 #[utoipa::path(post, path = "/api/v1/organisations/{id}/contacts", tag = "organisations", security(("bearer" = [])),
     params(("id" = Uuid, Path)), request_body = ContactRequest,
-    responses((status = 202, body = InvitationDto), (status = 401, body = ProblemDoc), (status = 403, body = ProblemDoc),
-        (status = 404, body = ProblemDoc), (status = 409, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+    responses((status = 202, body = InvitationDto), Forbidden, Conflict))]
 async fn add_contact(
     State(st): State<AppState>,
     Auth(c): Auth,
@@ -80,7 +80,7 @@ async fn add_contact(
 /// The organisation's contacts.
 #[utoipa::path(get, path = "/api/v1/organisations/{id}/contacts", tag = "organisations", security(("bearer" = [])),
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = ContactsDto), (status = 401, body = ProblemDoc), (status = 404, body = ProblemDoc)))]
+    responses((status = 200, body = ContactsDto)))]
 async fn list_contacts(
     State(st): State<AppState>,
     Auth(c): Auth,
