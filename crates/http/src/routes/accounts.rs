@@ -136,7 +136,8 @@ pub struct LoginResponse {
 /// and per client with progressive delays (429 with `Retry-After`); the owner signing in
 /// from another client is not affected.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "accounts", request_body = LoginRequest,
-    responses((status = 200, body = LoginResponse), Unauthorized, TooManyRequests))]
+    responses((status = 200, body = LoginResponse), Unauthorized,
+              (status = 403, body = crate::error::ProblemDoc, description = "the account is disabled (rule `account_disabled`)"), TooManyRequests))]
 async fn login(
     State(st): State<AppState>,
     client: Client,
