@@ -60,7 +60,9 @@ async fn committed_and_ended(app: &TestApp, w: &World) -> (String, String) {
     .await;
     sign(w.host_contact.clone(), serde_json::json!({})).await;
     sign(w.coordinator.clone(), serde_json::json!({})).await;
-    sign(w.coordinator.clone(), serde_json::json!({})).await;
+    // The host's partnership signs through a second coordinator (separation of duties).
+    let (_, hop) = w.second_coordinator(app).await;
+    sign(hop, serde_json::json!({})).await;
     let uuid: uuid::Uuid = id.parse().unwrap();
     let m = applications::Entity::find_by_id(uuid)
         .one(&app.store.db().conn)

@@ -120,7 +120,10 @@ async fn sign_in_names_the_demo_accounts_in_demo_mode(app: TestApp) {
         .post(
             "/sign-in",
             &[
-                ("email", cxc_domain::demo::ACCOUNTS[3].1),
+                (
+                    "email",
+                    cxc_domain::demo::email_of(cxc_domain::demo::DemoRole::Applicant),
+                ),
                 ("password", cxc_domain::demo::DEFAULT_PASSWORD),
                 ("next", "/"),
             ],

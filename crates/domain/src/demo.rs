@@ -10,12 +10,17 @@ pub const DEFAULT_PASSWORD: &str = "demo-password-123";
 pub enum DemoRole {
     Admin,
     Coordinator,
+    /// The second BIGINN coordinator: signs for the host's partnership (BIGINN is both
+    /// the visitors' and the host's), as each signature comes from a different person.
+    HostCoordinator,
     Partner,
     Applicant,
+    /// The host SME's contact (and of its cluster), who answers and signs for the host.
+    Host,
 }
 
 /// `(role, email, full name, account role)` of each demo account.
-pub const ACCOUNTS: [(DemoRole, &str, &str, &str); 4] = [
+pub const ACCOUNTS: [(DemoRole, &str, &str, &str); 6] = [
     (
         DemoRole::Admin,
         "admin@clusterxchange-demo.example",
@@ -25,7 +30,19 @@ pub const ACCOUNTS: [(DemoRole, &str, &str, &str); 4] = [
     (
         DemoRole::Coordinator,
         "coordinator@clusterxchange-demo.example",
-        "Demo Coordinator (BigScience.dk)",
+        "Demo Coordinator (BIGINN)",
+        "applicant",
+    ),
+    (
+        DemoRole::HostCoordinator,
+        "host-coordinator@clusterxchange-demo.example",
+        "Demo Coordinator 2 (BIGINN)",
+        "applicant",
+    ),
+    (
+        DemoRole::Host,
+        "host@clusterxchange-demo.example",
+        "Demo Host (Nordic Cryo Engineering)",
         "applicant",
     ),
     (
@@ -41,3 +58,12 @@ pub const ACCOUNTS: [(DemoRole, &str, &str, &str); 4] = [
         "applicant",
     ),
 ];
+
+/// The email of the demo account with `role`.
+#[must_use]
+pub fn email_of(role: DemoRole) -> &'static str {
+    ACCOUNTS
+        .iter()
+        .find(|(r, ..)| *r == role)
+        .map_or("", |(_, email, ..)| email)
+}

@@ -214,6 +214,7 @@ pub async fn demo(store: &Store) -> anyhow::Result<()> {
     open_call(store, biginn).await?;
     for (who, role) in [
         (Owner::Coordinator, "coordinator"),
+        (Owner::HostCoordinator, "coordinator"),
         (Owner::Partner, "partner"),
     ] {
         let user = owners.get(&who).copied().context("demo account")?;
@@ -231,6 +232,11 @@ pub async fn demo(store: &Store) -> anyhow::Result<()> {
             .get(&Owner::Coordinator)
             .copied()
             .context("coordinator")?,
+        host_coordinator: owners
+            .get(&Owner::HostCoordinator)
+            .copied()
+            .context("host coordinator")?,
+        host_contact: owners.get(&Owner::Host).copied().context("host")?,
         partnership: biginn,
         call: store
             .list_calls(&CallFilter {

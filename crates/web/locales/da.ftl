@@ -394,3 +394,5 @@ notice-review-started = Vurderingen er startet.
 notice-decided = Afgørelsen er registreret, og ansøgeren har fået besked.
 notice-report-validated = Slutrapporten er godkendt.
 notice-payment-recorded = Betalingen er registreret.
+demo-role-hostcoordinator = Anden koordinator (underskriver for værtens partnerskab)
+demo-role-host = Værtskontakt (Nordic Cryo Engineering)

@@ -395,3 +395,5 @@ notice-review-started = The review has started.
 notice-decided = The decision is recorded and the applicant is told.
 notice-report-validated = The closing report is validated.
 notice-payment-recorded = The payment is recorded.
+demo-role-hostcoordinator = Second coordinator (signs for the host's partnership)
+demo-role-host = Host contact (Nordic Cryo Engineering)

@@ -394,3 +394,5 @@ notice-review-started = La evaluación ha comenzado.
 notice-decided = La decisión está registrada y se ha informado al solicitante.
 notice-report-validated = El informe final está validado.
 notice-payment-recorded = El pago está registrado.
+demo-role-hostcoordinator = Segundo coordinador (firma por la asociación anfitriona)
+demo-role-host = Contacto del anfitrión (Nordic Cryo Engineering)

@@ -395,3 +395,5 @@ notice-review-started = Vertinimas pradėtas.
 notice-decided = Sprendimas užregistruotas, pareiškėjui pranešta.
 notice-report-validated = Baigiamoji ataskaita patvirtinta.
 notice-payment-recorded = Mokėjimas užregistruotas.
+demo-role-hostcoordinator = Antrasis koordinatorius (pasirašo už priimančiosios partnerystę)
+demo-role-host = Priimančiosios organizacijos kontaktinis asmuo (Nordic Cryo Engineering)

@@ -52,7 +52,7 @@ impl WebState {
     /// When `cxc seed --demo` has run: whether its accounts use the default password (the
     /// sign-in page then shows it). `None` without demo data.
     pub async fn demo_accounts(&self) -> Option<bool> {
-        let (_, email, _, _) = cxc_domain::demo::ACCOUNTS[3];
+        let email = cxc_domain::demo::email_of(cxc_domain::demo::DemoRole::Applicant);
         let user = self.store.user_by_email(email).await.ok().flatten()?;
         if let Some(known) = self.demo_default_password.get() {
             return Some(*known);

@@ -109,7 +109,9 @@ pub fn clusters() -> Vec<DemoOrg> {
             "https://bigscience.dk",
             &TOP_FIVE,
             &["big_science_procurement", "cryogenics", "vacuum_technology"],
-            Owner::Coordinator,
+            // Not the coordinator: the demo host is a member, and whoever decides on an
+            // exchange acts for neither organisation nor their clusters.
+            Owner::Host,
         ),
         cluster(
             ("INEUSTAR", "ES", "Madrid", (40.4378, -3.6795)),
@@ -262,7 +264,7 @@ pub fn members() -> Vec<DemoOrg> {
             &["BigScience.dk"],
             &["mechanical_engineering", "energy"],
             &["cryogenics", "vacuum_technology", "precision_mechanics"],
-            Owner::Coordinator,
+            Owner::Host,
         ),
         member(
             sme(
