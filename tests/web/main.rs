@@ -30,4 +30,5 @@ mod client;
 mod drafts;
 mod foundation;
 mod journeys;
+mod manage;
 mod password_reset;

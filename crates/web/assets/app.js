@@ -26,4 +26,30 @@
       }
     });
   }
+
+  // Queue shortcuts (listed on the page): j/k move between applications, Enter opens the
+  // one in focus (a link already does), / goes to the filters, n/p to the next or first
+  // page. Never while typing in a field, never with a modifier key.
+  var table = document.querySelector("table[data-shortcuts]");
+  if (table) {
+    var links = Array.prototype.slice.call(table.querySelectorAll("a.row-link"));
+    document.addEventListener("keydown", function (e) {
+      var t = e.target;
+      if (e.ctrlKey || e.metaKey || e.altKey) { return; }
+      if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable)) { return; }
+      var at = links.indexOf(document.activeElement);
+      if (e.key === "j" || e.key === "k") {
+        if (!links.length) { return; }
+        var next = e.key === "j" ? Math.min(at + 1, links.length - 1) : Math.max(at - 1, 0);
+        links[next].focus();
+        e.preventDefault();
+      } else if (e.key === "/") {
+        var first = document.querySelector("form.filters select, form.filters input");
+        if (first) { first.focus(); e.preventDefault(); }
+      } else if (e.key === "n" || e.key === "p") {
+        var a = document.querySelector("nav.pager a[data-key='" + e.key + "']");
+        if (a) { window.location.href = a.href; e.preventDefault(); }
+      }
+    });
+  }
 })();
