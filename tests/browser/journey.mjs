@@ -112,17 +112,34 @@ await check(r, "closing-report");
 await r.click("text=Send the closing report");
 await r.waitForSelector("text=Your closing report is sent.");
 await check(r, "report-sent");
-// The coordinator validates the report and records the payment.
-const coordinator = async (path, body) => {
-  const res = await fetch(`${base}/api/v1/applications/${env.REPORTED_APP}/${path}`, {
-    method: "POST",
-    headers: { "authorization": `Bearer ${env.COORDINATOR_TOKEN}`, "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  expect(res.ok, `coordinator ${path}: ${res.status}`);
-};
-await coordinator("report/validate", {});
-await coordinator("payment", { paid_on: new Date().toISOString().slice(0, 10), amount_cents: 110000 });
+// The coordinator: dashboard, queue (keyboard), the confirmation of a bulk decision, calls,
+// then validates the report and records the payment on the application's page.
+const c = await session(env.COORDINATOR_TOKEN);
+await c.goto(`${base}/manage`);
+expect(await c.locator("text=Left to commit").count() === 1, "dashboard figures");
+await check(c, "coordinator-dashboard");
+await c.click("text=Application queue");
+await c.selectOption("#f-sort", "oldest");
+await c.click("button:text('Show')");
+await c.waitForURL(/sort=oldest/);
+await c.keyboard.press("j");
+expect(await c.evaluate(() => document.activeElement.classList.contains("row-link")), "j focuses the first application");
+await check(c, "coordinator-queue");
+await c.goto(`${base}/manage/bulk?status=submitted&decision=waitlist`);
+expect(await c.locator("text=Number that will change: 1.").count() === 1, "bulk confirmation states the count");
+await check(c, "coordinator-bulk-confirm");
+await c.goto(`${base}/manage/calls`);
+await check(c, "coordinator-calls");
+await c.goto(`${base}/applications/${env.REPORTED_APP}`);
+await check(c, "coordinator-application");
+await c.click("text=Validate the closing report");
+await c.waitForSelector("text=The closing report is validated.");
+await c.click("text=Record the payment");
+await c.waitForSelector("text=The payment is recorded.");
+await check(c, "coordinator-paid");
+const admin = await session(env.ADMIN_TOKEN);
+await admin.goto(`${base}/manage/emails`);
+await check(admin, "admin-failed-emails");
 await r.goto(`${base}/applications/${env.REPORTED_APP}`);
 await r.waitForSelector("text=Payment");
 expect(await r.locator("text=€").count() >= 1, "the payment's amount is shown");

@@ -116,6 +116,7 @@ async fn journey(app: TestApp) {
             ("REPORTED_APP", reported),
             ("REPORTER_TOKEN", reporter),
             ("COORDINATOR_TOKEN", w.coordinator.clone()),
+            ("ADMIN_TOKEN", w.admin.clone()),
             ("SHOTS", shots.display().to_string()),
         ];
         move || {
