@@ -140,6 +140,17 @@ await check(c, "coordinator-paid");
 const admin = await session(env.ADMIN_TOKEN);
 await admin.goto(`${base}/manage/emails`);
 await check(admin, "admin-failed-emails");
+// The admin gives the applicant a partner role, then revokes it.
+await admin.goto(`${base}/manage/users`);
+await check(admin, "admin-users");
+await admin.locator("tr", { hasText: env.APPLICANT_EMAIL }).locator("a").first().click();
+await admin.selectOption("#f-role", "partner");
+await admin.locator("#f-partnership_id").selectOption({ index: 1 });
+await admin.click("button:text('Give the role')");
+await admin.waitForSelector("text=The role is given.");
+await check(admin, "admin-user-granted");
+await admin.click("button:text('Revoke')");
+await admin.waitForSelector("text=The role is revoked.");
 await r.goto(`${base}/applications/${env.REPORTED_APP}`);
 await r.waitForSelector("text=Payment");
 expect(await r.locator("text=€").count() >= 1, "the payment's amount is shown");

@@ -32,3 +32,4 @@ mod foundation;
 mod journeys;
 mod manage;
 mod password_reset;
+mod users_admin;

@@ -92,6 +92,19 @@ pub fn routes() -> Router<WebState> {
         )
         .route("/manage/emails", get(manage::emails::list))
         .route("/manage/emails/{id}/retry", post(manage::emails::retry))
+        .route("/manage/users", get(manage::users::list))
+        .route("/manage/users/{id}", get(manage::users::show))
+        .route("/manage/users/{id}/grant", post(manage::users::grant))
+        .route(
+            "/manage/users/{id}/grants/{grant}/revoke",
+            post(manage::users::revoke),
+        )
+        .route("/manage/users/{id}/disable", post(manage::users::disable))
+        .route("/manage/users/{id}/enable", post(manage::users::enable))
+        .route(
+            "/manage/users/{id}/sessions",
+            post(manage::users::end_sessions),
+        )
         .route("/visits", get(visits::list))
         .route("/visits/{id}", get(visits::show))
         .route("/visits/{id}/register", post(visits::register))

@@ -15,6 +15,7 @@ pub mod calls;
 pub mod dashboard;
 pub mod emails;
 pub mod queue;
+pub mod users;
 
 /// Most partnerships a page looks at (a coordinator has a handful).
 const PARTNERSHIPS: usize = 50;

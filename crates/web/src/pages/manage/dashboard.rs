@@ -125,6 +125,7 @@ pub async fn dashboard(ctx: Ctx) -> Response {
                 li { a href="/manage/queue" { (ctx.t("queue-title")) } }
                 li { a href="/manage/calls" { (ctx.t("manage-calls-title")) } }
                 li { a href="/manage/emails" { (ctx.t("emails-title")) } }
+                li { a href="/manage/users" { (ctx.t("users-title")) } }
             }
         }
         @for s in &sections { (s) }
