@@ -156,6 +156,41 @@ await r.waitForSelector("text=Payment");
 expect(await r.locator("text=€").count() >= 1, "the payment's amount is shown");
 await check(r, "payment");
 
+// Partner: creates a group visit, builds the agenda day by day (a travel-buffer warning
+// inline), publishes it.
+const p = await session(env.PARTNER_TOKEN);
+await p.goto(`${base}/manage/visits`);
+await check(p, "partner-visits");
+await p.selectOption("#f-partnership_id", env.PARTNER_PARTNERSHIP);
+await p.fill("#f-title", "360ºXchange: ESS Lund");
+await p.fill("#f-description", "Two days at the European Spallation Source.");
+await p.selectOption("#f-host_country", "SE");
+await p.fill("#f-city", "Lund");
+await p.fill("#f-timezone", "Europe/Stockholm");
+await p.fill("#f-starts_on", "2027-05-10");
+await p.fill("#f-ends_on", "2027-05-11");
+await p.fill("#f-capacity", "15");
+await p.fill("#f-registration_closes_at", "2027-05-01");
+await p.click("button:text('Create the visit')");
+await p.waitForSelector("text=The visit is created as a draft.");
+const addItem = async (title, start, end, venue) => {
+  await p.selectOption("#f-kind", "facility_visit");
+  await p.fill("#f-title", title);
+  await p.selectOption("#f-day", "2027-05-10");
+  await p.fill("#f-starts_at", start);
+  await p.fill("#f-ends_at", end);
+  await p.fill("#f-venue", venue);
+  await p.click("button:text('Add the item')");
+  await p.waitForSelector("text=The item is on the agenda.");
+};
+await addItem("Target station tour", "09:00", "11:00", "Target building");
+await addItem("Instrument hall", "11:05", "12:30", "D-hall");
+expect(await p.locator("p.warning").count() >= 1, "travel-buffer warning inline");
+await check(p, "partner-agenda-builder");
+await p.click("button:text('Publish the visit')");
+await p.waitForSelector("text=The visit is published");
+await check(p, "partner-published");
+
 // Host contact.
 const h = await session(env.HOST_TOKEN);
 await h.goto(applicationUrl);

@@ -117,6 +117,8 @@ async fn journey(app: TestApp) {
             ("REPORTER_TOKEN", reporter),
             ("COORDINATOR_TOKEN", w.coordinator.clone()),
             ("ADMIN_TOKEN", w.admin.clone()),
+            ("PARTNER_TOKEN", fx.organiser.clone()),
+            ("PARTNER_PARTNERSHIP", fx.partnership.to_string()),
             ("SHOTS", shots.display().to_string()),
         ];
         move || {

@@ -31,5 +31,6 @@ mod drafts;
 mod foundation;
 mod journeys;
 mod manage;
+mod partner;
 mod password_reset;
 mod users_admin;

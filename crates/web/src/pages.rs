@@ -105,6 +105,18 @@ pub fn routes() -> Router<WebState> {
             "/manage/users/{id}/sessions",
             post(manage::users::end_sessions),
         )
+        .route(
+            "/manage/visits",
+            get(manage::visits::list).post(manage::visits::create),
+        )
+        .route("/manage/visits/{id}", get(manage::visits::builder))
+        .route("/manage/visits/{id}/items", post(manage::visits::add_item))
+        .route(
+            "/manage/visits/{id}/items/{item}/delete",
+            post(manage::visits::remove_item),
+        )
+        .route("/manage/visits/{id}/publish", post(manage::visits::publish))
+        .route("/manage/visits/{id}/cancel", post(manage::visits::cancel))
         .route("/visits", get(visits::list))
         .route("/visits/{id}", get(visits::show))
         .route("/visits/{id}/register", post(visits::register))

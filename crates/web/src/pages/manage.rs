@@ -16,6 +16,7 @@ pub mod dashboard;
 pub mod emails;
 pub mod queue;
 pub mod users;
+pub mod visits;
 
 /// Most partnerships a page looks at (a coordinator has a handful).
 const PARTNERSHIPS: usize = 50;

@@ -124,6 +124,7 @@ pub async fn dashboard(ctx: Ctx) -> Response {
             ul {
                 li { a href="/manage/queue" { (ctx.t("queue-title")) } }
                 li { a href="/manage/calls" { (ctx.t("manage-calls-title")) } }
+                li { a href="/manage/visits" { (ctx.t("partner-visits-title")) } }
                 li { a href="/manage/emails" { (ctx.t("emails-title")) } }
                 li { a href="/manage/users" { (ctx.t("users-title")) } }
             }
