@@ -411,3 +411,54 @@ async fn calls_and_failed_emails(app: TestApp) {
     assert!(!page.has("550 mailbox unavailable"));
 }
 both!(calls_and_failed_emails);
+
+async fn running_pages_in_every_language(app: TestApp) {
+    let w = World::new(&app, 10, 10_000_000).await;
+    let (id, _) = w.reviewed(&app, w.visitor, &w.applicant).await;
+    let user_id = app.get("/api/v1/me", Some(&w.applicant)).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for lang in ["en", "lt", "da", "es"] {
+        for (token, pages) in [
+            (
+                &w.coordinator,
+                vec![
+                    "/manage".to_owned(),
+                    "/manage/queue?status=under_review".to_owned(),
+                    "/manage/bulk?status=under_review".to_owned(),
+                    "/manage/bulk?status=under_review&decision=approve".to_owned(),
+                    "/manage/calls".to_owned(),
+                    "/manage/visits".to_owned(),
+                    format!("/applications/{id}"),
+                ],
+            ),
+            (
+                &w.admin,
+                vec![
+                    "/manage/users".to_owned(),
+                    format!("/manage/users/{user_id}"),
+                    "/manage/emails".to_owned(),
+                ],
+            ),
+        ] {
+            // The account's language wins over the browser's.
+            app.req(
+                reqwest::Method::PUT,
+                "/api/v1/me/notification-preferences",
+                Some(token),
+                Some(json!({"locale": lang, "reminders": true})),
+                &[],
+            )
+            .await;
+            let mut b = Browser::with_session(&app, token);
+            for p in &pages {
+                let page = b.get(p).await;
+                assert_eq!(page.status, StatusCode::OK, "{lang} {p}: {}", page.html);
+                assert_eq!(page.lang(), lang, "{p}");
+                assert_eq!(page.html.matches("<h1").count(), 1, "one h1 on {p}");
+            }
+        }
+    }
+}
+both!(running_pages_in_every_language);
