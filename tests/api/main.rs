@@ -32,6 +32,7 @@ mod group_visits_calendar;
 mod group_visits_fixtures;
 mod group_visits_my_calendar;
 mod group_visits_registrations;
+mod hardening;
 mod matching;
 mod notifications;
 mod org_directory;

@@ -10,6 +10,7 @@ pub mod grant;
 pub mod holidays;
 pub mod notify;
 pub mod organisation;
+pub mod plausible;
 #[cfg(test)]
 mod proptests;
 pub mod sme;

@@ -19,8 +19,21 @@ pub struct ProblemDoc {
     pub detail: String,
     /// Stable machine-readable code of the problem.
     pub code: String,
+    /// At most [`MAX_PROBLEM_ENTRIES`]; the rest are counted in `errors_omitted`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ProblemEntry>,
+    /// How many further problems were found but not listed.
+    #[serde(skip_serializing_if = "is_zero")]
+    #[schema(minimum = 1)]
+    pub errors_omitted: usize,
+}
+
+/// A problem document lists at most this many entries: a body with 150,000 bad tags
+/// gets a small answer, not one entry per tag.
+pub const MAX_PROBLEM_ENTRIES: usize = 100;
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// One failed field or rule.
@@ -155,16 +168,19 @@ impl IntoResponse for ApiError {
         } else {
             self.to_string()
         };
-        let errors = match &self {
-            Self::Unprocessable(p) => p
-                .iter()
-                .map(|p| ProblemEntry {
-                    field: p.field.clone(),
-                    code: p.code.clone(),
-                    message: p.message.clone(),
-                })
-                .collect(),
-            _ => vec![],
+        let (errors, errors_omitted) = match &self {
+            Self::Unprocessable(p) => (
+                p.iter()
+                    .take(MAX_PROBLEM_ENTRIES)
+                    .map(|p| ProblemEntry {
+                        field: p.field.clone(),
+                        code: p.code.clone(),
+                        message: p.message.clone(),
+                    })
+                    .collect(),
+                p.len().saturating_sub(MAX_PROBLEM_ENTRIES),
+            ),
+            _ => (vec![], 0),
         };
         let code = self.code();
         let doc = ProblemDoc {
@@ -174,6 +190,7 @@ impl IntoResponse for ApiError {
             detail,
             code,
             errors,
+            errors_omitted,
         };
         let mut res = (status, Json(doc)).into_response();
         res.headers_mut().insert(

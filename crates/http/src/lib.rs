@@ -11,6 +11,7 @@ pub mod pagination;
 pub mod respond;
 pub mod routes;
 pub mod state;
+pub mod strict_json;
 pub mod throttle;
 pub mod validate;
 

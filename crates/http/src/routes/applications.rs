@@ -201,23 +201,19 @@ fn dates(
     travel: Option<&[NaiveDate]>,
     out: &mut Vec<Problem>,
 ) {
-    let sane = |d: NaiveDate| (2000..=2100).contains(&chrono::Datelike::year(&d));
+    use cxc_domain::plausible::{FIRST_YEAR, LAST_YEAR, scheme_date};
     for (f, d) in [("start_date", start), ("end_date", end)] {
-        if d.is_some_and(|d| !sane(d)) {
-            out.push(Problem::new(
-                f,
-                "out_of_range",
-                "dates must lie between 2000 and 2100",
-            ));
+        if let Some(Err(e)) = d.map(scheme_date) {
+            out.push(Problem::new(f, e.code, e.message));
         }
     }
     if let Some(t) = travel
-        && (t.len() > 10 || t.iter().any(|d| !sane(*d)))
+        && (t.len() > 10 || t.iter().any(|d| scheme_date(*d).is_err()))
     {
         out.push(Problem::new(
             "travel_days",
             "out_of_range",
-            "at most 10 travel days, between 2000 and 2100",
+            format!("at most 10 travel days, between {FIRST_YEAR} and {LAST_YEAR}"),
         ));
     }
 }
@@ -235,6 +231,7 @@ fn tags(
             "too_many",
             format!("at most {max_items} entries"),
         ));
+        return Vec::new();
     }
     v.iter()
         .enumerate()

@@ -2,7 +2,7 @@
 //! registration and calendar routes live in the sibling `group_visits_*` modules.
 use axum::{extract::State, response::Response};
 use chrono::{DateTime, NaiveDate, Utc};
-use cxc_domain::{agenda::parse_tz, countries};
+use cxc_domain::{agenda::parse_tz, countries, plausible};
 use cxc_persistence::{
     Problem,
     repositories::{
@@ -77,19 +77,21 @@ fn check_visit(r: &CreateVisit) -> ApiResult<VisitInput> {
             String::new()
         }
     };
-    if r.ends_on < r.starts_on {
-        problems.push(Problem::new(
-            "ends_on",
-            "ends_before_starts",
-            "the visit must end on or after the day it starts",
-        ));
+    for (field, e) in plausible::visit_days(r.starts_on, r.ends_on) {
+        problems.push(Problem::new(field, e.code, e.message));
     }
-    if !(1..=10_000).contains(&r.capacity) {
+    if !(1..=plausible::MAX_VISIT_CAPACITY).contains(&r.capacity) {
         problems.push(Problem::new(
             "capacity",
             "out_of_range",
-            "capacity must be between 1 and 10000",
+            format!(
+                "capacity must be between 1 and {}",
+                plausible::MAX_VISIT_CAPACITY
+            ),
         ));
+    }
+    if let Err(e) = plausible::scheme_date(r.registration_closes_at.date_naive()) {
+        problems.push(Problem::new("registration_closes_at", e.code, e.message));
     }
     if r.registration_closes_at.date_naive() > r.ends_on {
         problems.push(Problem::new(

@@ -6,6 +6,7 @@ pub mod dto;
 use std::collections::{HashMap, HashSet};
 
 use axum::{Json, extract::State, response::Response};
+use cxc_domain::plausible;
 use cxc_persistence::{
     Problem,
     entities::{organisations, partnership_members, partnerships},
@@ -73,18 +74,28 @@ async fn check(
     let name = validate::text(&b.name, "name", 1, 200, &mut p);
     let grant_agreement = validate::text(&b.grant_agreement, "grant_agreement", 1, 100, &mut p);
     let programme = validate::text(&b.programme, "programme", 1, 100, &mut p);
-    if b.budget_cents < 0 {
+    if !(0..=plausible::MAX_CENTS).contains(&b.budget_cents) {
         p.push(Problem::new(
             "budget_cents",
-            "negative",
-            "the budget must not be negative",
+            "out_of_range",
+            format!(
+                "the budget must be between 0 and {} cents",
+                plausible::MAX_CENTS
+            ),
         ));
     }
-    if b.target_exchanges.is_some_and(|t| t < 0) {
+    for (field, d) in [("starts_on", b.starts_on), ("ends_on", b.ends_on)] {
+        if let Err(e) = plausible::scheme_date(d) {
+            p.push(Problem::new(field, e.code, e.message));
+        }
+    }
+    if b.target_exchanges
+        .is_some_and(|t| !(0..=plausible::MAX_PLACES).contains(&t))
+    {
         p.push(Problem::new(
             "target_exchanges",
-            "negative",
-            "the target must not be negative",
+            "out_of_range",
+            format!("the target must be between 0 and {}", plausible::MAX_PLACES),
         ));
     }
     if b.ends_on < b.starts_on {

@@ -3,7 +3,9 @@ use std::collections::BTreeMap;
 
 use axum::{Json, extract::State, response::Response};
 use chrono::{DateTime, Utc};
-use cxc_domain::{countries::ProgrammeCountries, countries::is_iso_country, organisation::Profile};
+use cxc_domain::{
+    countries::ProgrammeCountries, countries::is_iso_country, organisation::Profile, plausible,
+};
 use cxc_persistence::{
     Problem,
     entities::calls,
@@ -122,6 +124,9 @@ impl CallDto {
     }
 }
 
+/// ISO 3166-1 has 249 alpha-2 codes; a map with more keys cannot be valid.
+const MAX_COUNTRIES: usize = 249;
+
 fn lump_sum(v: i64, field: String, p: &mut Vec<Problem>) {
     let cap = rules().lump_sum_ceiling_cents;
     if !(0..=cap).contains(&v) {
@@ -144,33 +149,41 @@ fn check(b: CallBody) -> ApiResult<CallInput> {
             "closes_at must be after opens_at",
         ));
     }
-    if b.budget_cents < 0 {
+    for (field, at) in [("opens_at", b.opens_at), ("closes_at", b.closes_at)] {
+        if let Err(e) = plausible::scheme_date(at.date_naive()) {
+            p.push(Problem::new(field, e.code, e.message));
+        }
+    }
+    if !(0..=plausible::MAX_CENTS).contains(&b.budget_cents) {
         p.push(Problem::new(
             "budget_cents",
-            "negative",
-            "the budget must not be negative",
+            "out_of_range",
+            format!(
+                "the budget must be between 0 and {} cents",
+                plausible::MAX_CENTS
+            ),
         ));
     }
-    if b.places < 1 {
+    for (field, e) in plausible::call_limits(b.places, b.min_working_days, b.max_days) {
+        p.push(Problem::new(field, e.code, e.message));
+    }
+    // Lists are bounded before any entry is looked at.
+    if b.lump_sums_by_host_country.len() > MAX_COUNTRIES {
         p.push(Problem::new(
-            "places",
-            "out_of_range",
-            "a call needs at least one place",
+            "lump_sums_by_host_country",
+            "too_many",
+            format!("at most {MAX_COUNTRIES} countries"),
         ));
     }
-    if b.min_working_days < 1 {
+    if b.eligible_profiles.len() > Profile::ALL.len() {
         p.push(Problem::new(
-            "min_working_days",
-            "out_of_range",
-            "min_working_days must be at least 1",
+            "eligible_profiles",
+            "too_many",
+            format!("at most {} profiles", Profile::ALL.len()),
         ));
     }
-    if b.max_days < b.min_working_days {
-        p.push(Problem::new(
-            "max_days",
-            "out_of_range",
-            "max_days must not be less than min_working_days",
-        ));
+    if p.iter().any(|x| x.code == "too_many") {
+        return Err(ApiError::Unprocessable(p));
     }
     lump_sum(
         b.lump_sum_default_cents,
