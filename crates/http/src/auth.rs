@@ -177,6 +177,7 @@ pub fn token_hash(token: &str) -> String {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use argon2::PasswordHasher;
 
     #[test]
     fn a_password_verifies_against_its_own_hash_only() {
@@ -184,6 +185,16 @@ mod tests {
         assert!(verify_password("correct horse", &h));
         assert!(!verify_password("wrong horse", &h));
         assert!(!verify_password("x", "not a hash"));
+    }
+
+    #[test]
+    fn hashes_made_in_reused_memory_are_standard_argon2id() {
+        let h = hash_password("correct horse").unwrap_or_default();
+        assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{h}");
+        let parsed = PasswordHash::new(&h).unwrap();
+        let stock = Argon2::default();
+        assert!(stock.verify_password(b"correct horse", &parsed).is_ok());
+        assert!(stock.verify_password(b"wrong horse", &parsed).is_err());
     }
 
     #[test]

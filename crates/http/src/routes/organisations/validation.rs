@@ -135,26 +135,16 @@ fn at_most(n: usize, field: &str, max: usize, out: &mut Vec<Problem>) {
 /// `Unprocessable` with one entry per problem; database failures.
 pub async fn validate(st: &AppState, mut b: OrgBody) -> ApiResult<Validated> {
     let mut p = Vec::new();
-    // Every list's length first: an over-long one is refused before any item is looked at.
-    at_most(b.sectors.len(), "sectors", MAX_TAGS, &mut p);
-    at_most(b.competencies.len(), "competencies", MAX_TAGS, &mut p);
+    // Every list's length first: an over-long list is reported and none of its items is
+    // looked at (`tags` bounds its own); the other fields are still judged, so every
+    // problem is reported at once.
     at_most(b.cluster_ids.len(), "cluster_ids", MAX_LIST, &mut p);
     at_most(b.establishments.len(), "establishments", MAX_LIST, &mut p);
-    at_most(
-        b.partner_enterprises.len(),
-        "partner_enterprises",
-        MAX_LIST,
-        &mut p,
-    );
-    at_most(
-        b.linked_enterprises.len(),
-        "linked_enterprises",
-        MAX_LIST,
-        &mut p,
-    );
-    if !p.is_empty() {
-        return Err(ApiError::Unprocessable(p));
-    }
+    let n = b.partner_enterprises.len();
+    at_most(n, "partner_enterprises", MAX_LIST, &mut p);
+    let n = b.linked_enterprises.len();
+    at_most(n, "linked_enterprises", MAX_LIST, &mut p);
+    let lists_in_bounds = p.is_empty();
     // The domain reports an empty name itself; only length and characters are checked here.
     b.name = line(&b.name, "name", false, &mut p);
     b.city = line(&b.city, "city", true, &mut p);
@@ -166,6 +156,9 @@ pub async fn validate(st: &AppState, mut b: OrgBody) -> ApiResult<Validated> {
     b.website = url(b.website, "website", &mut p);
     b.sectors = tags(&b.sectors, "sectors", &mut p);
     b.competencies = tags(&b.competencies, "competencies", &mut p);
+    if !lists_in_bounds {
+        return Err(ApiError::Unprocessable(p));
+    }
     let mut seen = std::collections::HashSet::new();
     b.cluster_ids.retain(|id| seen.insert(*id));
     if let Some(pid) = b.managing_partnership_id {
