@@ -7,6 +7,7 @@
 #   scripts/bench.sh --smoke         # a few seconds, tiny data: does it still work?
 #   scripts/bench.sh --backend sqlite --duration 5 --only "list,create"
 #   scripts/bench.sh --help          # every option
+#   scripts/bench.sh --debug --smoke # CI: the debug build `cargo test` already made, no release build
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +21,19 @@ if ! command -v wrk >/dev/null 2>&1; then
     fi
 fi
 
-cargo build --release --quiet -p cxc-server -p cxc-bench
-target="${CARGO_TARGET_DIR:-target}"
-exec "$target/release/cxc-bench" --server "$target/release/cxc" "$@"
+profile=release
+if [ "${1:-}" = "--debug" ]; then
+    profile=debug
+    shift
+fi
+if [ "$profile" = release ]; then
+    cargo build --release --quiet -p cxc-server -p cxc-bench
+else
+    cargo build --quiet -p cxc-server -p cxc-bench
+fi
+# The benchmark starts the server from a temporary directory, so the binaries must be
+# named by absolute paths. Cargo knows where its target directory is (CARGO_TARGET_DIR,
+# relative or absolute, or a config file); ask it rather than guess.
+target="$(cargo metadata --format-version 1 --no-deps |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')"
+exec "$target/$profile/cxc-bench" --server "$target/$profile/cxc" "$@"

@@ -1,3 +1,5 @@
+pub mod race;
+
 use chrono::{Duration, Utc};
 use cxc_persistence::{
     entities::applications,

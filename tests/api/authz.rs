@@ -18,13 +18,21 @@
 //! stage, a new visit, a new session…), so every status is independent of the others.
 //!
 //! Run: `CARGO_TARGET_DIR=... cargo test -p cxc-tests authz` (about 10 s per backend).
+
+pub mod prepare;
+pub mod table;
+pub mod table_apps;
+pub mod table_visits;
+pub mod visibility;
+pub mod world;
+
 use std::{future::Future, pin::Pin, sync::Arc};
 
 use reqwest::Method;
 use serde_json::Value;
 use uuid::Uuid;
 
-pub use crate::authz_world::{CALLERS, Cx, Stage, Who};
+pub use crate::authz::world::{CALLERS, Cx, Stage, Who};
 use crate::{
     both,
     helpers::{Backend, TestApp, spawn_app},
@@ -131,9 +139,9 @@ pub fn on(method: Method, route: &'static str, expect: [u16; 8], id: fn(&Cx) -> 
 
 /// The whole table.
 pub fn table() -> Vec<Row> {
-    let mut t = crate::authz_table::rows();
-    t.extend(crate::authz_table_apps::rows());
-    t.extend(crate::authz_table_visits::rows());
+    let mut t = crate::authz::table::rows();
+    t.extend(crate::authz::table_apps::rows());
+    t.extend(crate::authz::table_visits::rows());
     t
 }
 

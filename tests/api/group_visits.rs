@@ -1,11 +1,19 @@
 //! Group visits: lifecycle (create, visibility, list filters, publish), validation
 //! and the demo seed.
 
+pub mod activities;
+pub mod agenda;
+pub mod agenda_rules;
+pub mod calendar;
+pub mod fixtures;
+pub mod my_calendar;
+pub mod registrations;
+
 use reqwest::Method;
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::{both, group_visits_fixtures::*, helpers::TestApp};
+use crate::{both, group_visits::fixtures::*, helpers::TestApp};
 
 async fn lifecycle_visibility_and_filters(app: TestApp) {
     let fx = setup(&app).await;

@@ -1,11 +1,18 @@
 //! Organisations: create, read, update; who may do what; validation and idempotency.
+
+pub mod directory;
+pub mod eligibility;
+pub mod matching;
+pub mod retries;
+pub mod support;
+
 use reqwest::Method;
 use serde_json::json;
 
 use crate::{
     both,
     helpers::{Resp, TestApp},
-    org_support::{VNO, body, cast, create, fields, sme_body},
+    organisations::support::{VNO, body, cast, create, fields, sme_body},
 };
 
 async fn each_role_sees_what_it_may(app: TestApp) {

@@ -1,11 +1,14 @@
 //! Partnerships, and the demo seed.
+
+pub mod calls;
+
 use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::{
     both,
     helpers::TestApp,
-    org_support::{MAD, VNO, cluster, fields, partnership},
+    organisations::support::{MAD, VNO, cluster, fields, partnership},
 };
 
 fn partnership_body(partners: Value) -> Value {

@@ -4,15 +4,8 @@ use utoipa_axum::router::OpenApiRouter;
 use crate::state::AppState;
 
 pub mod accounts;
-pub mod application_actions;
-pub mod application_reports;
 pub mod applications;
 pub mod group_visits;
-pub mod group_visits_agenda;
-pub mod group_visits_calendar;
-pub mod group_visits_dto;
-pub mod group_visits_lifecycle;
-pub mod group_visits_registrations;
 pub mod organisations;
 pub mod outbox;
 pub mod partnerships;
@@ -25,8 +18,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(service::router())
         .merge(accounts::router())
         .merge(applications::router())
-        .merge(application_actions::router())
-        .merge(application_reports::router())
+        .merge(applications::actions::router())
+        .merge(applications::reports::router())
         .merge(privacy::router())
         .merge(organisations::router())
         .merge(partnerships::router())

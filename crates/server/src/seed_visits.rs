@@ -10,8 +10,8 @@ use cxc_domain::agenda::{ItemKind, parse_local};
 use cxc_persistence::{
     entities::{role_grants, users},
     repositories::{
-        Store, accounts::Caller, group_visits::VisitInput, group_visits_agenda::ItemInput,
-        group_visits_list::VisitFilter,
+        Store, accounts::Caller, group_visits::VisitInput, group_visits::agenda::ItemInput,
+        group_visits::list::VisitFilter,
     },
     sea_orm::{ColumnTrait, EntityTrait, QueryFilter},
 };

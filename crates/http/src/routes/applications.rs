@@ -1,4 +1,7 @@
 //! Exchange applications: create, read, edit drafts, list, history.
+pub mod actions;
+pub mod reports;
+
 use axum::{
     Json,
     extract::{OriginalUri, State},

@@ -1,13 +1,13 @@
 //! 360ºXchange group visits: create, list, read, publish, cancel. The agenda,
-//! registration and calendar routes live in the sibling `group_visits_*` modules.
+//! registration and calendar routes live in the child modules below.
 use axum::{extract::State, response::Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use cxc_domain::{agenda::parse_tz, countries, plausible};
 use cxc_persistence::{
     Problem,
     repositories::{
+        group_visits::list::VisitFilter,
         group_visits::{CANCELLED, DRAFT, PUBLISHED, VisitInput},
-        group_visits_list::VisitFilter,
     },
 };
 use serde::{Deserialize, Serialize};
@@ -15,10 +15,12 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use super::{
-    group_visits_agenda, group_visits_calendar, group_visits_dto::VisitDto, group_visits_lifecycle,
-    group_visits_registrations,
-};
+pub mod agenda;
+pub mod calendar;
+pub mod dto;
+pub mod lifecycle;
+pub mod registrations;
+
 use crate::{
     error::{ApiError, ApiResult, ProblemDoc},
     extract::{ApiJson, ApiPath, ApiQuery, Auth, IdempotencyKey, MaybeAuth},
@@ -27,15 +29,16 @@ use crate::{
     state::AppState,
     validate,
 };
+use dto::VisitDto;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(create_visit, list_visits))
         .routes(routes!(get_visit))
-        .merge(group_visits_lifecycle::router())
-        .merge(group_visits_agenda::router())
-        .merge(group_visits_registrations::router())
-        .merge(group_visits_calendar::router())
+        .merge(lifecycle::router())
+        .merge(agenda::router())
+        .merge(registrations::router())
+        .merge(calendar::router())
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]

@@ -5,6 +5,15 @@
 //! ([`lock_visit`]): on PostgreSQL `SELECT ... FOR UPDATE` serialises agenda edits and
 //! registrations of one visit, on SQLite the process-wide writer lock already does. The
 //! lock is always taken first, so concurrent use cases cannot deadlock on each other.
+
+pub mod agenda;
+pub mod agenda_edit;
+pub mod calendar;
+pub mod lifecycle;
+pub mod list;
+pub mod registrations;
+pub mod versions;
+
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
@@ -18,7 +27,7 @@ use uuid::Uuid;
 use super::{Store, accounts::Caller, new_id};
 use crate::{
     RepoError, RepoResult,
-    entities::{agenda_items, group_visits, registrations},
+    entities::{agenda_items, group_visits, registrations as registration_rows},
     repositories::idempotency::IdemRequest,
 };
 
@@ -245,13 +254,13 @@ impl Store {
     pub async fn visit_view(&self, id: Uuid, caller: Option<&Caller>) -> RepoResult<VisitView> {
         let visit = self.visit_for(id, caller).await?;
         let items = live_items(&self.db.conn, id).await?;
-        let rows: Vec<(Option<Uuid>, i64)> = registrations::Entity::find()
+        let rows: Vec<(Option<Uuid>, i64)> = registration_rows::Entity::find()
             .select_only()
-            .column(registrations::Column::ItemId)
-            .column_as(registrations::Column::Id.count(), "n")
-            .filter(registrations::Column::VisitId.eq(id))
-            .filter(registrations::Column::Status.eq(WAITLISTED))
-            .group_by(registrations::Column::ItemId)
+            .column(registration_rows::Column::ItemId)
+            .column_as(registration_rows::Column::Id.count(), "n")
+            .filter(registration_rows::Column::VisitId.eq(id))
+            .filter(registration_rows::Column::Status.eq(WAITLISTED))
+            .group_by(registration_rows::Column::ItemId)
             .into_tuple()
             .all(&self.db.conn)
             .await?;

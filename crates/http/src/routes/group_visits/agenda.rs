@@ -1,0 +1,287 @@
+//! Agenda items of a group visit, and its frozen agenda versions.
+use axum::{extract::State, http::StatusCode, response::Response};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use cxc_domain::agenda::{ItemKind, parse_local};
+use cxc_persistence::{
+    Problem,
+    repositories::{
+        group_visits::agenda::{AgendaChange, ItemInput, ItemPatch},
+        group_visits::versions::{ChangelogDoc, SnapshotItem},
+    },
+};
+use serde::{Deserialize, Deserializer, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+
+use super::dto::{AgendaItemDto, items};
+use crate::{
+    error::{ApiError, ApiResult, ProblemDoc},
+    extract::{ApiJson, ApiPath, Auth, IdempotencyKey, IfMatch, MaybeAuth},
+    respond::{body_of, created, idem_request, replay, tagged},
+    state::AppState,
+    validate,
+};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(add_item))
+        .routes(routes!(patch_item, delete_item))
+        .routes(routes!(agenda_versions))
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateItem {
+    /// `facility_visit`, `workshop`, `seminar`, `conference`, `stakeholder_visit`, `networking` or `transfer`.
+    #[schema(example = "facility_visit")]
+    kind: String,
+    title: String,
+    /// Local time in the visit's time zone.
+    #[schema(example = "2026-03-02T09:00")]
+    starts_at: String,
+    #[schema(example = "2026-03-02T10:30")]
+    ends_at: String,
+    venue: String,
+    facility: Option<String>,
+    description: Option<String>,
+    /// Places for a separately registered activity; omit when every participant attends.
+    capacity: Option<i32>,
+}
+
+/// Distinguishes a missing field (`None`) from an explicit `null` (`Some(None)`).
+fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PatchItem {
+    kind: Option<String>,
+    title: Option<String>,
+    #[schema(example = "2026-03-02T09:30")]
+    starts_at: Option<String>,
+    ends_at: Option<String>,
+    venue: Option<String>,
+    /// `null` clears it.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    facility: Option<Option<String>>,
+    /// `null` clears it.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    description: Option<Option<String>>,
+    /// `null` makes the activity open to every participant again.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<i32>)]
+    capacity: Option<Option<i32>>,
+}
+
+struct Checks(Vec<Problem>);
+
+impl Checks {
+    fn kind(&mut self, s: &str) -> ItemKind {
+        ItemKind::parse(s).unwrap_or_else(|| {
+            let all: Vec<&str> = ItemKind::ALL.iter().map(|k| k.as_str()).collect();
+            self.0.push(Problem::new(
+                "kind",
+                "invalid_kind",
+                format!("kind must be one of {}", all.join(", ")),
+            ));
+            ItemKind::Workshop
+        })
+    }
+
+    fn time(&mut self, s: &str, field: &str) -> NaiveDateTime {
+        parse_local(s).unwrap_or_else(|e| {
+            self.0.push(Problem::new(field, e.code(), e.to_string()));
+            NaiveDateTime::MIN
+        })
+    }
+
+    fn optional(&mut self, s: Option<String>, field: &str, max: usize) -> Option<String> {
+        s.map(|t| validate::text(&t, field, 0, max, &mut self.0))
+            .filter(|t| !t.is_empty())
+    }
+
+    fn capacity(&mut self, c: Option<i32>) -> Option<i32> {
+        if c.is_some_and(|c| !(1..=10_000).contains(&c)) {
+            self.0.push(Problem::new(
+                "capacity",
+                "out_of_range",
+                "capacity must be between 1 and 10000",
+            ));
+        }
+        c
+    }
+
+    fn done<T>(self, v: T) -> ApiResult<T> {
+        if self.0.is_empty() {
+            Ok(v)
+        } else {
+            Err(ApiError::Unprocessable(self.0))
+        }
+    }
+}
+
+fn item_response(
+    change: &AgendaChange,
+    waitlisted: &std::collections::HashMap<Option<Uuid>, i64>,
+    buffer: i64,
+) -> AgendaItemDto {
+    let mut all = items(&change.items, waitlisted, buffer);
+    match all.iter().position(|i| i.id == change.item.id) {
+        Some(i) => all.swap_remove(i),
+        // A removed item is no longer on the agenda.
+        None => super::dto::item(&change.item, 0, vec![]),
+    }
+}
+
+/// Adds an item; local times are in the visit's zone. 409 when it clashes with another
+/// item at the same venue or falls outside the visit's dates; 422 for local times that
+/// do not exist or happen twice (DST changes).
+#[utoipa::path(post, path = "/api/v1/group-visits/{id}/agenda-items", tag = "group-visits", security(("bearer" = [])),
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header), ("Idempotency-Key" = Option<String>, Header)),
+    request_body = CreateItem,
+    responses((status = 201, body = AgendaItemDto, headers(("ETag" = String, description = "the visit's new version"))),
+        (status = 400, body = ProblemDoc), (status = 401, body = ProblemDoc), (status = 403, body = ProblemDoc),
+        (status = 404, body = ProblemDoc), (status = 409, body = ProblemDoc), (status = 412, body = ProblemDoc),
+        (status = 422, body = ProblemDoc)))]
+async fn add_item(
+    State(st): State<AppState>,
+    Auth(c): Auth,
+    IfMatch(if_match): IfMatch,
+    IdempotencyKey(key): IdempotencyKey,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(r): ApiJson<CreateItem>,
+) -> ApiResult<Response> {
+    let mut ck = Checks(Vec::new());
+    let input = ItemInput {
+        kind: ck.kind(&r.kind),
+        title: validate::text(&r.title, "title", 1, 200, &mut ck.0),
+        starts_local: ck.time(&r.starts_at, "starts_at"),
+        ends_local: ck.time(&r.ends_at, "ends_at"),
+        venue: validate::text(&r.venue, "venue", 1, 200, &mut ck.0),
+        facility: ck.optional(r.facility.clone(), "facility", 200),
+        description: ck.optional(r.description.clone(), "description", 5000),
+        capacity: ck.capacity(r.capacity),
+    };
+    let input = ck.done(input)?;
+    let path = format!("/api/v1/group-visits/{id}/agenda-items");
+    let idem = idem_request(c.id(), key, &path, &r);
+    if let Some(res) = replay(&st, idem.as_ref()).await? {
+        return Ok(res);
+    }
+    let buffer = st.settings.transfer_buffer_minutes;
+    let none = std::collections::HashMap::new();
+    let render = |ch: &AgendaChange| body_of(&item_response(ch, &none, buffer));
+    let change = st
+        .store
+        .add_agenda_item(
+            id,
+            &c,
+            if_match,
+            input,
+            idem.as_ref().map(|i| (i, &render as _)),
+        )
+        .await?;
+    Ok(created(
+        change.visit.version,
+        item_response(&change, &none, buffer),
+    ))
+}
+
+/// Changes an item (same checks as adding it). After publication the change bumps the
+/// item's SEQUENCE, freezes the next agenda version and emails the participants concerned.
+#[utoipa::path(patch, path = "/api/v1/group-visits/{id}/agenda-items/{item_id}", tag = "group-visits",
+    security(("bearer" = [])), params(("id" = Uuid, Path), ("item_id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
+    request_body = PatchItem,
+    responses((status = 200, body = AgendaItemDto, headers(("ETag" = String, description = "the visit's new version"))),
+        (status = 400, body = ProblemDoc), (status = 401, body = ProblemDoc), (status = 403, body = ProblemDoc),
+        (status = 404, body = ProblemDoc), (status = 409, body = ProblemDoc), (status = 412, body = ProblemDoc),
+        (status = 422, body = ProblemDoc)))]
+async fn patch_item(
+    State(st): State<AppState>,
+    Auth(c): Auth,
+    IfMatch(if_match): IfMatch,
+    ApiPath((id, item_id)): ApiPath<(Uuid, Uuid)>,
+    ApiJson(r): ApiJson<PatchItem>,
+) -> ApiResult<Response> {
+    let mut ck = Checks(Vec::new());
+    let patch = ItemPatch {
+        kind: r.kind.as_deref().map(|k| ck.kind(k)),
+        title: r
+            .title
+            .map(|t| validate::text(&t, "title", 1, 200, &mut ck.0)),
+        starts_local: r.starts_at.as_deref().map(|t| ck.time(t, "starts_at")),
+        ends_local: r.ends_at.as_deref().map(|t| ck.time(t, "ends_at")),
+        venue: r
+            .venue
+            .map(|v| validate::text(&v, "venue", 1, 200, &mut ck.0)),
+        facility: r.facility.map(|f| ck.optional(f, "facility", 200)),
+        description: r.description.map(|d| ck.optional(d, "description", 5000)),
+        capacity: r.capacity.map(|c| ck.capacity(c)),
+    };
+    let patch = ck.done(patch)?;
+    let change = st
+        .store
+        .patch_agenda_item(id, item_id, &c, if_match, patch)
+        .await?;
+    let waitlisted = st.store.visit_view(id, Some(&c)).await?.waitlisted;
+    let dto = item_response(&change, &waitlisted, st.settings.transfer_buffer_minutes);
+    Ok(tagged(change.visit.version, dto))
+}
+
+/// Removes an item. After publication it stays in the calendar as cancelled, its
+/// registrations are cancelled and the participants concerned are emailed.
+#[utoipa::path(delete, path = "/api/v1/group-visits/{id}/agenda-items/{item_id}", tag = "group-visits",
+    security(("bearer" = [])), params(("id" = Uuid, Path), ("item_id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
+    responses((status = 204), (status = 401, body = ProblemDoc), (status = 403, body = ProblemDoc),
+        (status = 404, body = ProblemDoc), (status = 409, body = ProblemDoc), (status = 412, body = ProblemDoc)))]
+async fn delete_item(
+    State(st): State<AppState>,
+    Auth(c): Auth,
+    IfMatch(if_match): IfMatch,
+    ApiPath((id, item_id)): ApiPath<(Uuid, Uuid)>,
+) -> ApiResult<StatusCode> {
+    st.store
+        .delete_agenda_item(id, item_id, &c, if_match)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A frozen version of the agenda: every item as published, and what changed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AgendaVersionDto {
+    number: i32,
+    published_at: DateTime<Utc>,
+    published_by: Uuid,
+    #[schema(value_type = Object)]
+    changelog: ChangelogDoc,
+    #[schema(value_type = Vec<Object>)]
+    items: Vec<SnapshotItem>,
+}
+
+/// Every frozen agenda version of a visit, oldest first (version 1 = as first published).
+#[utoipa::path(get, path = "/api/v1/group-visits/{id}/agenda-versions", tag = "group-visits",
+    params(("id" = Uuid, Path)), responses((status = 200, body = Vec<AgendaVersionDto>), (status = 404, body = ProblemDoc)))]
+async fn agenda_versions(
+    State(st): State<AppState>,
+    MaybeAuth(c): MaybeAuth,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<axum::Json<Vec<AgendaVersionDto>>> {
+    let rows = st.store.agenda_versions(id, c.as_ref()).await?;
+    Ok(axum::Json(
+        rows.into_iter()
+            .map(|v| AgendaVersionDto {
+                number: v.number,
+                published_at: v.published_at,
+                published_by: v.published_by,
+                changelog: serde_json::from_value(v.changelog).unwrap_or_default(),
+                items: serde_json::from_value(v.items).unwrap_or_default(),
+            })
+            .collect(),
+    ))
+}

@@ -1,0 +1,203 @@
+//! Frozen agenda versions (snapshot + changelog) and the agenda-change emails.
+//!
+//! Version 1 is frozen on publication; each later effective change freezes the next one.
+//! Participants hear only about the items of their own agenda, with their updated
+//! calendar attached, so clients replace events by UID and SEQUENCE.
+use chrono::{DateTime, Utc};
+use cxc_domain::agenda::Changelog;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::repositories::{
+    Store,
+    accounts::Caller,
+    group_visits::calendar::{audience, personal_calendar},
+    outbox::Envelope,
+};
+use crate::{
+    RepoResult,
+    entities::{agenda_items, agenda_versions, group_visits, users},
+};
+
+/// An item as frozen in an agenda version.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SnapshotItem {
+    pub id: Uuid,
+    pub kind: String,
+    pub title: String,
+    pub description: Option<String>,
+    /// Local time in the visit's zone, `YYYY-MM-DDTHH:MM`.
+    pub starts_at: String,
+    pub ends_at: String,
+    pub starts_at_utc: DateTime<Utc>,
+    pub ends_at_utc: DateTime<Utc>,
+    pub venue: String,
+    pub facility: Option<String>,
+    pub capacity: Option<i32>,
+    pub sequence: i32,
+}
+
+impl From<&agenda_items::Model> for SnapshotItem {
+    fn from(m: &agenda_items::Model) -> Self {
+        Self {
+            id: m.id,
+            kind: m.kind.clone(),
+            title: m.title.clone(),
+            description: m.description.clone(),
+            starts_at: m.starts_local.clone(),
+            ends_at: m.ends_local.clone(),
+            starts_at_utc: m.starts_at,
+            ends_at_utc: m.ends_at,
+            venue: m.venue.clone(),
+            facility: m.facility.clone(),
+            capacity: m.capacity,
+            sequence: m.sequence,
+        }
+    }
+}
+
+/// One changed item, by id and (current, or last for removed) title.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChangeEntry {
+    pub id: Uuid,
+    pub title: String,
+}
+
+/// What changed since the previous version.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ChangelogDoc {
+    pub added: Vec<ChangeEntry>,
+    pub moved: Vec<ChangeEntry>,
+    pub removed: Vec<ChangeEntry>,
+    pub changed: Vec<ChangeEntry>,
+}
+
+fn find(items: &[agenda_items::Model], id: Uuid) -> Option<&agenda_items::Model> {
+    items.iter().find(|i| i.id == id)
+}
+
+/// The changelog with titles; `keep` filters the ids (for one participant's view).
+pub(crate) fn describe(
+    log: &Changelog,
+    before: &[agenda_items::Model],
+    after: &[agenda_items::Model],
+    keep: impl Fn(Uuid) -> bool,
+) -> ChangelogDoc {
+    let entries = |ids: &[Uuid], from: &[agenda_items::Model]| -> Vec<ChangeEntry> {
+        ids.iter()
+            .filter(|id| keep(**id))
+            .filter_map(|id| find(from, *id))
+            .map(|i| ChangeEntry {
+                id: i.id,
+                title: i.title.clone(),
+            })
+            .collect()
+    };
+    ChangelogDoc {
+        added: entries(&log.added, after),
+        moved: entries(&log.moved, after),
+        removed: entries(&log.removed, before),
+        changed: entries(&log.changed, after),
+    }
+}
+
+impl ChangelogDoc {
+    fn is_empty(&self) -> bool {
+        self.added.is_empty()
+            && self.moved.is_empty()
+            && self.removed.is_empty()
+            && self.changed.is_empty()
+    }
+}
+
+impl Store {
+    /// Stores agenda version `number` of a visit.
+    pub(crate) async fn freeze_agenda(
+        &self,
+        tx: &DatabaseTransaction,
+        visit: Uuid,
+        number: i32,
+        live: &[agenda_items::Model],
+        changelog: &ChangelogDoc,
+        by: Uuid,
+    ) -> RepoResult<()> {
+        let items: Vec<SnapshotItem> = live.iter().map(SnapshotItem::from).collect();
+        agenda_versions::ActiveModel {
+            visit_id: Set(visit),
+            number: Set(number),
+            items: Set(serde_json::to_value(items).unwrap_or_default()),
+            changelog: Set(serde_json::to_value(changelog).unwrap_or_default()),
+            published_by: Set(by),
+            published_at: Set(Utc::now()),
+        }
+        .insert(tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Every frozen version of a visit's agenda, oldest first.
+    ///
+    /// # Errors
+    /// `NotFound` as for [`Store::visit_for`].
+    pub async fn agenda_versions(
+        &self,
+        visit: Uuid,
+        caller: Option<&Caller>,
+    ) -> RepoResult<Vec<agenda_versions::Model>> {
+        self.visit_for(visit, caller).await?;
+        Ok(agenda_versions::Entity::find()
+            .filter(agenda_versions::Column::VisitId.eq(visit))
+            .order_by_asc(agenda_versions::Column::Number)
+            .all(&self.db.conn)
+            .await?)
+    }
+
+    /// Emails each confirmed participant whose own agenda the change touches, with
+    /// their updated calendar attached. `all` is every item after the change,
+    /// removed ones included.
+    pub(crate) async fn notify_agenda_change(
+        &self,
+        tx: &DatabaseTransaction,
+        visit: &group_visits::Model,
+        log: &Changelog,
+        before: &[agenda_items::Model],
+        all: &[agenda_items::Model],
+    ) -> RepoResult<()> {
+        let audience = audience(tx, visit.id).await?;
+        if audience.places.is_empty() {
+            return Ok(());
+        }
+        let recipients = users::Entity::find()
+            .filter(users::Column::Id.is_in(audience.places.keys().copied()))
+            .filter(users::Column::ErasedAt.is_null())
+            .all(tx)
+            .await?;
+        for user in recipients {
+            let attends = |id: Uuid| {
+                find(before, id).is_some_and(|i| audience.attends(user.id, i))
+                    || find(all, id).is_some_and(|i| audience.attends(user.id, i))
+            };
+            let mine = describe(log, before, all, attends);
+            if mine.is_empty() {
+                continue;
+            }
+            let ics = personal_calendar(visit, all, |i| audience.attends(user.id, i));
+            let mut ctx = self.visit_ctx(visit, &user);
+            if let Some(obj) = ctx.as_object_mut() {
+                obj.insert("added".into(), json!(mine.added));
+                obj.insert("moved".into(), json!(mine.moved));
+                obj.insert("removed".into(), json!(mine.removed));
+                obj.insert("changed".into(), json!(mine.changed));
+            }
+            let env = Envelope::to_user(&user, "agenda_changed", ctx)
+                .about(visit.id)
+                .attach("agenda.ics", "text/calendar", ics);
+            self.enqueue(tx, env).await?;
+        }
+        Ok(())
+    }
+}

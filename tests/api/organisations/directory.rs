@@ -1,0 +1,216 @@
+//! Organisations: the list with its filters, contacts, and the OpenAPI description.
+use serde_json::json;
+
+use crate::{
+    both,
+    helpers::{Resp, TestApp},
+    organisations::support::{GRAZ, MAD, PARIS, VNO, body, cast, create, fields},
+};
+
+async fn list(app: &TestApp, token: &str, query: &str) -> Resp {
+    app.get(&format!("/api/v1/organisations{query}"), Some(token))
+        .await
+}
+
+async fn list_filters_and_pages(app: TestApp) {
+    let (_, token) = app.user("ana@photonics.lt").await;
+    let mut a = body("Laser 100% Works", "LT", VNO, "sme");
+    a["sectors"] = json!(["Space", "energy", "ICT Data"]);
+    a["competencies"] = json!(["lasers"]);
+    let a = create(&app, &token, a).await;
+    let mut b = body("Madrid Vacuum", "ES", MAD, "large_company");
+    b["sectors"] = json!(["energy"]);
+    let b = create(&app, &token, b).await;
+    let c = create(
+        &app,
+        &token,
+        body("Paris Optics", "FR", PARIS, "cluster_organisation"),
+    )
+    .await;
+    create(
+        &app,
+        &token,
+        body("Graz Health", "AT", GRAZ, "cluster_organisation"),
+    )
+    .await;
+    let ids = |r: &crate::helpers::Resp| -> Vec<String> {
+        r["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        ids(&list(&app, &token, "?country=LT").await),
+        std::slice::from_ref(&a)
+    );
+    assert_eq!(
+        ids(&list(&app, &token, "?profile=large_company").await),
+        std::slice::from_ref(&b)
+    );
+    assert_eq!(
+        ids(&list(&app, &token, "?sector=ENERGY").await),
+        [b.clone(), a.clone()]
+    );
+    assert_eq!(
+        ids(&list(&app, &token, "?competency=lasers&sector=space").await),
+        std::slice::from_ref(&a)
+    );
+    assert_eq!(
+        ids(&list(&app, &token, "?sector=ict%20Data").await),
+        std::slice::from_ref(&a)
+    );
+    assert_eq!(
+        ids(&list(&app, &token, "?q=paris").await),
+        std::slice::from_ref(&c)
+    );
+    assert_eq!(
+        ids(&list(&app, &token, "?q=100%25").await),
+        std::slice::from_ref(&a),
+        "% is literal"
+    );
+    assert_eq!(
+        ids(&list(&app, &token, "?q=%25").await),
+        std::slice::from_ref(&a)
+    );
+    assert_eq!(list(&app, &token, "?profile=wizard").await.status, 422);
+    assert_eq!(app.get("/api/v1/organisations", None).await.status, 401);
+    let page1 = list(&app, &token, "?limit=3").await;
+    assert_eq!(ids(&page1).len(), 3);
+    assert!(
+        page1["items"][0].get("headcount").is_none(),
+        "the list shows public summaries"
+    );
+    let cursor = page1["next_cursor"].as_str().unwrap().to_owned();
+    let page2 = list(&app, &token, &format!("?limit=3&cursor={cursor}")).await;
+    assert_eq!(ids(&page2), [a]);
+    assert_eq!(page2["next_cursor"], serde_json::Value::Null);
+    assert_eq!(list(&app, &token, "?limit=0").await.status, 422);
+}
+both!(list_filters_and_pages);
+
+async fn contacts_add_other_users(app: TestApp) {
+    let c = cast(&app).await;
+    let (_, owner) = app.user("ana@photonics.lt").await;
+    let (bob_id, bob) = app.user("bob@photonics.lt").await;
+    let (_, stranger) = app.user("eve@elsewhere.eu").await;
+    let id = create(
+        &app,
+        &owner,
+        body("Vilnius Photonics", "LT", VNO, "cluster_organisation"),
+    )
+    .await;
+    let path = format!("/api/v1/organisations/{id}/contacts");
+    assert_eq!(
+        app.get(&format!("/api/v1/organisations/{id}"), Some(&bob))
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        app.post(&path, None, json!({"email": "bob@photonics.lt"}))
+            .await
+            .status,
+        401
+    );
+    assert_eq!(
+        app.post(&path, Some(&stranger), json!({"email": "bob@photonics.lt"}))
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        app.post(
+            &path,
+            Some(&c.partner),
+            json!({"email": "bob@photonics.lt"})
+        )
+        .await
+        .status,
+        403
+    );
+    let r = app
+        .post(&path, Some(&owner), json!({"email": "Bob@Photonics.lt"}))
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let emails: Vec<&str> = r["contacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["email"].as_str().unwrap())
+        .collect();
+    assert_eq!(emails, ["ana@photonics.lt", "bob@photonics.lt"]);
+    assert_eq!(r["contacts"][1]["user_id"], bob_id.as_str());
+    assert_eq!(
+        app.get(&format!("/api/v1/organisations/{id}"), Some(&bob))
+            .await
+            .status,
+        200,
+        "bob is a contact now"
+    );
+    let r = app
+        .post(&path, Some(&bob), json!({"email": "bob@photonics.lt"}))
+        .await;
+    assert_eq!(r.status, 409, "{}", r.text);
+    let r = app
+        .post(&path, Some(&owner), json!({"email": "nobody@photonics.lt"}))
+        .await;
+    assert_eq!(
+        (r.status.as_u16(), fields(&r)),
+        (422, vec!["email".to_owned()])
+    );
+    assert_eq!(
+        app.post(&path, Some(&owner), json!({"email": "not an email"}))
+            .await
+            .status,
+        422
+    );
+    let r = app
+        .post(&path, Some(&c.admin), json!({"email": "eve@elsewhere.eu"}))
+        .await;
+    assert_eq!(r.status, 201, "admins may add contacts");
+    assert_eq!(
+        app.get(&path, Some(&c.coordinator)).await["contacts"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    assert_eq!(
+        app.get(&path, Some(&app.user("zed@x.eu").await.1))
+            .await
+            .status,
+        404
+    );
+}
+both!(contacts_add_other_users);
+
+async fn openapi_documents_every_route(app: TestApp) {
+    let doc = app.get("/openapi.json", None).await;
+    for (path, methods) in [
+        ("/api/v1/organisations", &["post", "get"][..]),
+        ("/api/v1/organisations/{id}", &["get", "patch"]),
+        ("/api/v1/organisations/{id}/contacts", &["post", "get"]),
+        ("/api/v1/organisations/{id}/eligibility", &["get"]),
+        ("/api/v1/eligibility/check", &["post"]),
+        ("/api/v1/competency-matrix", &["get"]),
+        ("/api/v1/competency-matrix.csv", &["get"]),
+        ("/api/v1/organisations/{id}/host-suggestions", &["get"]),
+        ("/api/v1/partnerships", &["post", "get"]),
+        ("/api/v1/partnerships/{id}", &["get"]),
+        ("/api/v1/partnerships/{id}/calls", &["post"]),
+        ("/api/v1/calls", &["get"]),
+        ("/api/v1/calls/{id}", &["get"]),
+    ] {
+        for m in methods {
+            assert!(
+                doc["paths"][path][m]["responses"].is_object(),
+                "{m} {path} is documented"
+            );
+        }
+    }
+    let profile = &doc["components"]["schemas"]["ProfileName"]["enum"];
+    assert_eq!(profile.as_array().map(Vec::len), Some(6), "{profile}");
+}
+both!(openapi_documents_every_route);
