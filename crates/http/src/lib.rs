@@ -5,6 +5,7 @@ pub mod auth;
 pub mod error;
 pub mod export;
 pub mod extract;
+pub mod fields;
 pub mod middleware;
 pub mod openapi;
 pub mod pagination;
