@@ -10,6 +10,7 @@ mod m20261121_000003_create_applications;
 mod m20261121_000004_create_group_visits;
 mod m20261121_000005_create_outbox;
 mod m20261121_000006_add_anonymised_at;
+mod m20261129_accounts_lifecycle;
 
 /// The ordered list of every migration.
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000004_create_group_visits::Migration),
             Box::new(m20261121_000005_create_outbox::Migration),
             Box::new(m20261121_000006_add_anonymised_at::Migration),
+            Box::new(m20261129_accounts_lifecycle::Migration),
         ]
     }
 }

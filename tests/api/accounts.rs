@@ -1,3 +1,6 @@
+mod lifecycle;
+mod throttle;
+
 use reqwest::Method;
 use serde_json::json;
 

@@ -7,6 +7,7 @@
     dead_code
 )]
 
+mod contract;
 mod fixtures;
 mod helpers;
 mod pg;

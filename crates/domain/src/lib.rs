@@ -5,6 +5,7 @@ pub mod agenda;
 pub mod calendar;
 pub mod countries;
 pub mod eligibility;
+pub mod email_address;
 pub mod geo;
 pub mod grant;
 pub mod holidays;

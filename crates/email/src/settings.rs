@@ -33,6 +33,10 @@ pub struct EmailSettings {
     pub timeout_secs: u64,
     /// Right-hand side of generated Message-IDs (`<uuid>@domain`).
     pub message_id_domain: String,
+    /// Whether the relay accepts non-ASCII mailbox names (SMTPUTF8, RFC 6531). Off by
+    /// default: addresses like `jūratė@…` are then refused at registration, since the
+    /// verification mail could never reach them.
+    pub smtputf8: bool,
 }
 
 impl Default for EmailSettings {
@@ -50,6 +54,7 @@ impl Default for EmailSettings {
             pool_size: 4,
             timeout_secs: 10,
             message_id_domain: "clusterxchange.eu".to_owned(),
+            smtputf8: false,
         }
     }
 }

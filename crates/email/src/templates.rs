@@ -99,6 +99,10 @@ embed! {
     "visit_cancelled": ["en", "lt", "da", "es"],
     "reminder_exchange_start": ["en", "lt", "da", "es"],
     "reminder_visit_start": ["en", "lt", "da", "es"],
+    "verify_email": ["en", "lt", "da", "es"],
+    "password_reset": ["en", "lt", "da", "es"],
+    "password_changed": ["en", "lt", "da", "es"],
+    "contact_invitation": ["en", "lt", "da", "es"],
 }
 
 /// Maps any language tag to a supported locale: `"en-GB"` → `"en"`,

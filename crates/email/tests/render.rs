@@ -149,7 +149,7 @@ fn unknown_kind_and_bad_context_are_errors() {
 
 #[test]
 fn every_kind_renders_in_every_locale_with_and_without_variables() {
-    assert_eq!(KINDS.len(), 23);
+    assert_eq!(KINDS.len(), 27);
     for kind in KINDS {
         let en = render(kind, "en", &full_ctx()).unwrap();
         for locale in LOCALES {
@@ -239,4 +239,44 @@ fn urls_in_attributes_cannot_break_out() {
         "{}",
         r.html
     );
+}
+
+/// The account-lifecycle mails (issue 12) in every language: the link, its lifetime and
+/// the "ignore if it was not you" advice must all be there.
+#[test]
+fn snapshots_of_account_mails_in_every_language() {
+    let ctx = json!({
+        "recipient_name": "Ona Petraitytė",
+        "app_url": "https://app.clusterxchange.eu",
+        "action_url": "https://app.clusterxchange.eu/verify-email?token=T0KEN",
+        "valid_hours": 48,
+        "valid_minutes": 60,
+        "changed_at": "2026-11-29 14:05 UTC",
+        "organisation_name": "Vilnius Laser Cluster",
+        "inviter_name": "Jonas <b>Jonaitis</b>",
+        "expires_on": "2026-12-13",
+    });
+    for kind in [
+        "verify_email",
+        "password_reset",
+        "password_changed",
+        "contact_invitation",
+    ] {
+        for locale in LOCALES {
+            let r = render(kind, locale, &ctx).unwrap();
+            assert!(
+                r.text.contains("T0KEN") && r.html.contains("T0KEN"),
+                "{kind} {locale}"
+            );
+            assert!(
+                !r.html.contains("<b>"),
+                "escaped inviter name in {kind} {locale}"
+            );
+            if locale != "en" {
+                let en = render(kind, "en", &ctx).unwrap();
+                assert_ne!(r.subject, en.subject, "{kind} is translated to {locale}");
+            }
+            insta::assert_snapshot!(format!("account__{kind}__{locale}"), show(&r));
+        }
+    }
 }

@@ -4,7 +4,7 @@ use std::sync::Arc;
 use cxc_persistence::repositories::Store;
 use metrics_exporter_prometheus::PrometheusHandle;
 
-use crate::throttle::Throttle;
+use crate::throttle::{ThrottleSettings, trusted_nets};
 
 /// `[http]` settings the handlers need.
 #[derive(Debug, Clone, serde::Deserialize)]
@@ -12,11 +12,14 @@ use crate::throttle::Throttle;
 pub struct HttpSettings {
     /// Lifetime of a bearer token.
     pub token_ttl_hours: i64,
-    /// Failed logins allowed per account inside the window.
-    pub login_max_failures_per_account: u32,
-    /// Failed logins allowed per client address inside the window.
-    pub login_max_failures_per_ip: u32,
-    pub login_window_secs: u64,
+    /// Progressive delays for logins, registrations and reset requests.
+    pub throttle: ThrottleSettings,
+    /// Proxies (addresses or CIDR ranges) whose `X-Forwarded-For` names the client.
+    /// Empty by default: the header is ignored.
+    pub trusted_proxies: Vec<String>,
+    /// Copied from `email.smtputf8` at start: may addresses have non-ASCII local parts.
+    #[serde(skip)]
+    pub smtputf8: bool,
     /// Whether `/metrics` answers anyone (otherwise admins only).
     pub metrics_public: bool,
     pub request_timeout_secs: u64,
@@ -31,9 +34,9 @@ impl Default for HttpSettings {
     fn default() -> Self {
         Self {
             token_ttl_hours: 24,
-            login_max_failures_per_account: 5,
-            login_max_failures_per_ip: 30,
-            login_window_secs: 900,
+            throttle: ThrottleSettings::default(),
+            trusted_proxies: Vec::new(),
+            smtputf8: false,
             metrics_public: true,
             request_timeout_secs: 30,
             max_concurrent_requests: 1024,
@@ -47,22 +50,18 @@ impl Default for HttpSettings {
 pub struct AppState {
     pub store: Store,
     pub settings: Arc<HttpSettings>,
-    pub throttle: Arc<Throttle>,
+    pub trusted_proxies: Arc<[ipnet::IpNet]>,
     pub metrics: Option<PrometheusHandle>,
 }
 
 impl AppState {
     #[must_use]
     pub fn new(store: Store, settings: HttpSettings, metrics: Option<PrometheusHandle>) -> Self {
-        let throttle = Throttle::new(
-            settings.login_max_failures_per_account,
-            settings.login_max_failures_per_ip,
-            std::time::Duration::from_secs(settings.login_window_secs),
-        );
+        let trusted_proxies = trusted_nets(&settings.trusted_proxies).into();
         Self {
             store,
             settings: Arc::new(settings),
-            throttle: Arc::new(throttle),
+            trusted_proxies,
             metrics,
         }
     }

@@ -1,26 +1,19 @@
 //! Small input checks shared by handlers; each pushes a problem and returns a cleaned value.
+use cxc_domain::email_address::EmailAddress;
 use cxc_persistence::Problem;
 
 pub const LOCALES: [&str; 4] = ["en", "lt", "da", "es"];
 
-/// A plausible email address, lower-cased.
-pub fn email(raw: &str, field: &str, out: &mut Vec<Problem>) -> String {
-    let e = raw.trim().to_lowercase();
-    let ok = e.len() <= 254
-        && e.split_once('@').is_some_and(|(l, d)| {
-            !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.')
-        })
-        && !e
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>' || c == ',');
-    if !ok {
-        out.push(Problem::new(
-            field,
-            "invalid_email",
-            "this is not a valid email address",
-        ));
+/// An email address in its canonical form (see [`EmailAddress`]); on failure a problem
+/// with the rule's code, and the trimmed input back.
+pub fn email(raw: &str, field: &str, smtputf8: bool, out: &mut Vec<Problem>) -> String {
+    match EmailAddress::parse(raw, smtputf8) {
+        Ok(e) => e.into_string(),
+        Err(e) => {
+            out.push(Problem::new(field, e.code(), e.to_string()));
+            raw.trim().to_owned()
+        }
     }
-    e
 }
 
 /// Trimmed text of `min..=max` characters without control characters (except newlines

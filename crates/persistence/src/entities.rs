@@ -1,4 +1,5 @@
 //! sea-orm entities, one per table; no behaviour here (see `repositories`).
+pub mod account_tokens;
 pub mod agenda_items;
 pub mod agenda_versions;
 pub mod application_history;
@@ -10,6 +11,7 @@ pub mod group_visits;
 pub mod idempotency_keys;
 pub mod organisation_clusters;
 pub mod organisation_contacts;
+pub mod organisation_invitations;
 pub mod organisation_tags;
 pub mod organisations;
 pub mod outbox;
@@ -19,4 +21,5 @@ pub mod payments;
 pub mod registrations;
 pub mod role_grants;
 pub mod sessions;
+pub mod throttle_counters;
 pub mod users;

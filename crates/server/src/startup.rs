@@ -76,7 +76,9 @@ impl Application {
     /// When the database or the port cannot be opened.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let store = open_store(&settings).await?;
-        let state = AppState::new(store, settings.http.clone(), metrics_handle());
+        let mut http = settings.http.clone();
+        http.smtputf8 = settings.email.smtputf8;
+        let state = AppState::new(store, http, metrics_handle());
         let listener = TcpListener::bind((settings.server.host.as_str(), settings.server.port))
             .await
             .with_context(|| {

@@ -85,6 +85,40 @@ impl Cx {
         (quick_user(&self.app, &email).await.0, email)
     }
 
+    /// A pending invitation for the applicant to be a contact of a new organisation.
+    pub async fn invitation_to_applicant(&self) -> Uuid {
+        let (owner, _) = self.bystander().await;
+        let o = org(
+            &format!("Inviting {}", self.next()),
+            "LT",
+            54.9,
+            23.9,
+            Profile::Sme,
+            vec![],
+        );
+        let id = self
+            .app
+            .store
+            .create_organisation(&o, owner, None)
+            .await
+            .unwrap()
+            .id;
+        let email = self
+            .app
+            .store
+            .user(self.w.applicant_id)
+            .await
+            .unwrap()
+            .email;
+        self.app
+            .store
+            .invite_contact(id, &email, owner)
+            .await
+            .unwrap()
+            .row
+            .id
+    }
+
     /// A new LT SME in the LT cluster whose contact is the applicant (each organisation
     /// visits once, so every approved application needs its own).
     pub async fn fresh_visitor(&self) -> Uuid {

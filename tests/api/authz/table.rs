@@ -20,7 +20,13 @@ const ADMIN_CREATES: [u16; 8] = [401, 403, 403, 403, 403, 403, 403, 201];
 const SEES_V: [u16; 8] = [401, 200, 404, 404, 200, 200, 200, 200];
 /// Acting for V: its contacts and admins (data care); staff see V, so 403.
 const EDITS_V: [u16; 8] = [401, 200, 404, 404, 403, 403, 403, 200];
-const ADDS_CONTACT: [u16; 8] = [401, 201, 404, 404, 403, 403, 403, 201];
+/// Naming a contact of V sends an invitation (202): V's contacts and admins.
+const INVITES_CONTACT: [u16; 8] = [401, 202, 404, 404, 403, 403, 403, 202];
+/// An invitation addressed to the applicant: only the applicant answers it; to everyone
+/// else, admins included, it does not exist.
+const INVITEE_ONLY: [u16; 8] = [401, 200, 404, 404, 404, 404, 404, 404];
+/// Account-lifecycle links: the token in the mail is the credential, whoever follows it.
+const WITH_TOKEN_204: [u16; 8] = [204; 8];
 /// Partnerships and calls are public knowledge, so outsiders get 403, not 404.
 const COORDINATES_P: [u16; 8] = [401, 403, 403, 403, 403, 200, 403, 200];
 const WORKS_FOR_P: [u16; 8] = [401, 403, 403, 403, 200, 200, 403, 200];
@@ -93,6 +99,69 @@ pub fn rows() -> Vec<Row> {
             },
         ),
         fixed(M::GET, "/api/v1/me", SIGNED_IN),
+        // Account lifecycle (issue 12). Each caller follows the link of a fresh mail.
+        row(
+            M::POST,
+            "/api/v1/auth/verify-email",
+            PUBLIC,
+            |cx, _| async move {
+                let email = format!("unverified{}@example.eu", cx.next());
+                cx.app.register(&email).await;
+                let token = cx.app.mail_token(&email, "verify_email").await;
+                Req::new().json(json!({"token": token}))
+            },
+        ),
+        // Verified callers get 204 and no mail.
+        fixed(M::POST, "/api/v1/auth/verify-email/resend", SIGNED_IN_204),
+        row(
+            M::POST,
+            "/api/v1/auth/password-reset",
+            [202; 8],
+            |cx, _| async move {
+                Req::new().json(json!({"email": format!("forgetful{}@example.eu", cx.next())}))
+            },
+        ),
+        row(
+            M::POST,
+            "/api/v1/auth/password-reset/confirm",
+            WITH_TOKEN_204,
+            |cx, _| async move {
+                let (_, email) = cx.bystander().await;
+                cx.app.store.request_password_reset(&email).await.unwrap();
+                let token = cx.app.mail_token(&email, "password_reset").await;
+                Req::new().json(json!({"token": token, "new_password": "a new horse battery"}))
+            },
+        ),
+        // Changing a password ends the account's other sessions: each caller changes the
+        // password of an account of its own kind made for the purpose.
+        row(
+            M::POST,
+            "/api/v1/auth/password",
+            SIGNED_IN_204,
+            |cx, who| async move {
+                let body = json!({"current_password": "correct horse battery", "new_password": "a new horse battery"});
+                match who {
+                    Who::Anon => Req::new().json(body),
+                    _ => {
+                        let email = format!("changer{}@example.eu", cx.next());
+                        Req::new().json(body).token(cx.app.user(&email).await.1)
+                    }
+                }
+            },
+        ),
+        fixed(M::GET, "/api/v1/me/invitations", SIGNED_IN),
+        row(
+            M::POST,
+            "/api/v1/invitations/{id}/accept",
+            INVITEE_ONLY,
+            |cx, _| async move { Req::id(cx.invitation_to_applicant().await) },
+        ),
+        row(
+            M::POST,
+            "/api/v1/invitations/{id}/decline",
+            INVITEE_ONLY,
+            |cx, _| async move { Req::id(cx.invitation_to_applicant().await) },
+        ),
         row(
             M::PUT,
             "/api/v1/users/{id}/role",
@@ -150,7 +219,7 @@ pub fn rows() -> Vec<Row> {
         row(
             M::POST,
             "/api/v1/organisations/{id}/contacts",
-            ADDS_CONTACT,
+            INVITES_CONTACT,
             |cx, _| async move {
                 let (_, email) = cx.bystander().await;
                 Req::id(cx.w.visitor).json(json!({"email": email}))

@@ -130,10 +130,22 @@ async fn contacts_add_other_users(app: TestApp) {
         .status,
         403
     );
+    // Naming bob sends an invitation; he is a contact only once he accepts.
     let r = app
         .post(&path, Some(&owner), json!({"email": "Bob@Photonics.lt"}))
         .await;
-    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!(r.status, 202, "{}", r.text);
+    assert_eq!(r["status"], "pending");
+    assert_eq!(r["email"], "bob@photonics.lt");
+    assert_eq!(
+        app.get(&format!("/api/v1/organisations/{id}"), Some(&bob))
+            .await
+            .status,
+        404,
+        "an invitation alone gives no access"
+    );
+    app.accept_invitation(&bob, r["id"].as_str().unwrap()).await;
+    let r = app.get(&path, Some(&owner)).await;
     let emails: Vec<&str> = r["contacts"]
         .as_array()
         .unwrap()
@@ -169,7 +181,9 @@ async fn contacts_add_other_users(app: TestApp) {
     let r = app
         .post(&path, Some(&c.admin), json!({"email": "eve@elsewhere.eu"}))
         .await;
-    assert_eq!(r.status, 201, "admins may add contacts");
+    assert_eq!(r.status, 202, "admins may invite contacts: {}", r.text);
+    app.accept_invitation(&stranger, r["id"].as_str().unwrap())
+        .await;
     assert_eq!(
         app.get(&path, Some(&c.coordinator)).await["contacts"]
             .as_array()

@@ -1,21 +1,23 @@
-//! Register, login, logout, `me`, role grants, notification preferences.
-use axum::{
-    Json,
-    extract::{ConnectInfo, State},
-    http::StatusCode,
-};
+//! Register, login, logout, `me`, role grants, notification preferences; verification,
+//! reset and change of password in [`lifecycle`].
+pub mod lifecycle;
+
+use axum::{Json, extract::State, http::StatusCode};
 use chrono::{DateTime, Duration, Utc};
+use cxc_domain::email_address::EmailAddress;
 use cxc_persistence::{Problem, entities::users, repositories::accounts::NewUser};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
+use crate::openapi::problems::{Conflict, Forbidden, TooManyRequests, Unauthorized};
 use crate::{
     auth,
-    error::{ApiError, ApiResult, ProblemDoc},
+    error::{ApiError, ApiResult},
     extract::{ApiJson, ApiPath, Auth},
     state::AppState,
+    throttle::{self, Client, PasswordAttempt},
     validate,
 };
 
@@ -27,6 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(me))
         .routes(routes!(grant_role))
         .routes(routes!(get_preferences, put_preferences))
+        .merge(lifecycle::router())
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -52,12 +55,16 @@ pub struct UserDto {
     role: String,
     locale: String,
     organisation_ids: Vec<Uuid>,
+    /// Whether the owner confirmed the address. Unverified accounts cannot create
+    /// organisations, be named a contact or receive a role.
+    email_verified: bool,
     created_at: DateTime<Utc>,
 }
 
 impl UserDto {
-    fn new(u: users::Model, organisation_ids: Vec<Uuid>) -> Self {
+    pub(crate) fn new(u: users::Model, organisation_ids: Vec<Uuid>) -> Self {
         Self {
+            email_verified: u.email_verified_at.is_some(),
             id: u.id,
             email: u.email,
             full_name: u.full_name,
@@ -69,15 +76,17 @@ impl UserDto {
     }
 }
 
-/// Creates an applicant account and sends the welcome email.
+/// Creates an unverified applicant account and mails the verification link (the welcome
+/// mail follows verification). Limited per client.
 #[utoipa::path(post, path = "/api/v1/auth/register", tag = "accounts", request_body = RegisterRequest,
-    responses((status = 201, body = UserDto), (status = 400, body = ProblemDoc), (status = 409, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+    responses((status = 201, body = UserDto), Conflict, TooManyRequests))]
 async fn register(
     State(st): State<AppState>,
+    client: Client,
     ApiJson(r): ApiJson<RegisterRequest>,
 ) -> ApiResult<(StatusCode, Json<UserDto>)> {
     let mut problems = Vec::new();
-    let email = validate::email(&r.email, "email", &mut problems);
+    let email = validate::email(&r.email, "email", st.settings.smtputf8, &mut problems);
     if r.password.chars().count() < 10 || r.password.len() > 1024 {
         problems.push(Problem::new(
             "password",
@@ -90,13 +99,14 @@ async fn register(
     if !problems.is_empty() {
         return Err(ApiError::Unprocessable(problems));
     }
+    throttle::registration(&st, &client).await?;
     let password = r.password;
     let hash = auth::hash_password_bounded(password)
         .await
         .map_err(ApiError::Internal)?;
     let user = st
         .store
-        .create_user(NewUser {
+        .register_user(NewUser {
             email: &email,
             password_hash: hash,
             full_name: &full_name,
@@ -121,37 +131,38 @@ pub struct LoginResponse {
 }
 
 /// Exchanges credentials for a bearer token. Unknown email and wrong password get the
-/// same answer in the same time; repeated failures are throttled per account and address.
+/// same answer in the same time. Failures slow down further tries per (account, client)
+/// and per client with progressive delays (429 with `Retry-After`); the owner signing in
+/// from another client is not affected.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "accounts", request_body = LoginRequest,
-    responses((status = 200, body = LoginResponse), (status = 401, body = ProblemDoc), (status = 429, body = ProblemDoc)))]
+    responses((status = 200, body = LoginResponse), Unauthorized, TooManyRequests))]
 async fn login(
     State(st): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<std::net::SocketAddr>,
+    client: Client,
     ApiJson(r): ApiJson<LoginRequest>,
 ) -> ApiResult<Json<LoginResponse>> {
-    let email = r.email.trim().to_lowercase();
-    let ip = addr.ip().to_string();
-    if let Some(wait) = st.throttle.blocked(&email, &ip) {
-        return Err(ApiError::TooManyRequests(wait));
-    }
-    let user = if email.len() <= 254 {
-        st.store.user_by_email(&email).await?
-    } else {
-        None
+    let canonical = EmailAddress::parse(&r.email, st.settings.smtputf8).ok();
+    // What the counters are keyed on: the canonical address, or the text as typed.
+    let typed = r.email.trim().to_lowercase();
+    let account = canonical
+        .as_ref()
+        .map_or(typed.as_str(), EmailAddress::as_str);
+    let attempt = PasswordAttempt::begin(&st, account, &client).await?;
+    let user = match &canonical {
+        Some(e) => st.store.user_by_email(e.as_str()).await?,
+        None => None,
     };
     let hash = user.as_ref().map_or_else(
         || auth::dummy_hash().to_owned(),
         |u| u.password_hash.clone(),
     );
-    let password = r.password;
-    let ok = auth::verify_password_bounded(password, hash)
+    let ok = auth::verify_password_bounded(r.password, hash)
         .await
         .map_err(ApiError::Internal)?;
     let Some(user) = user.filter(|_| ok) else {
-        st.throttle.record_failure(&email, &ip);
         return Err(ApiError::Unauthorized);
     };
-    st.throttle.record_success(&email);
+    attempt.succeeded(&st).await?;
     let token = auth::new_token();
     let expires_at = Utc::now() + Duration::hours(st.settings.token_ttl_hours);
     st.store
@@ -167,7 +178,7 @@ async fn login(
 
 /// Revokes the token used for this request.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "accounts", security(("bearer" = [])),
-    responses((status = 204), (status = 401, body = ProblemDoc)))]
+    responses((status = 204)))]
 async fn logout(State(st): State<AppState>, Auth(c): Auth) -> ApiResult<StatusCode> {
     st.store.revoke_session(c.session_id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -175,7 +186,7 @@ async fn logout(State(st): State<AppState>, Auth(c): Auth) -> ApiResult<StatusCo
 
 /// The caller, with role, locale and the organisations they are a contact of.
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts", security(("bearer" = [])),
-    responses((status = 200, body = UserDto), (status = 401, body = ProblemDoc)))]
+    responses((status = 200, body = UserDto)))]
 async fn me(State(st): State<AppState>, Auth(c): Auth) -> ApiResult<Json<UserDto>> {
     let orgs = st.store.organisation_ids_of(c.id()).await?;
     Ok(Json(UserDto::new(c.user, orgs)))
@@ -190,10 +201,10 @@ pub struct RoleRequest {
     partnership_id: Option<Uuid>,
 }
 
-/// Grants a role (admin only).
+/// Grants a role (admin only) to a verified account (409 `account_unverified` otherwise).
 #[utoipa::path(put, path = "/api/v1/users/{id}/role", tag = "accounts", security(("bearer" = [])),
     params(("id" = Uuid, Path)), request_body = RoleRequest,
-    responses((status = 200, body = UserDto), (status = 401, body = ProblemDoc), (status = 403, body = ProblemDoc), (status = 404, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+    responses((status = 200, body = UserDto), Forbidden, Conflict))]
 async fn grant_role(
     State(st): State<AppState>,
     Auth(c): Auth,
@@ -254,7 +265,7 @@ pub struct Preferences {
 
 /// The caller's notification preferences.
 #[utoipa::path(get, path = "/api/v1/me/notification-preferences", tag = "notifications", security(("bearer" = [])),
-    responses((status = 200, body = Preferences), (status = 401, body = ProblemDoc)))]
+    responses((status = 200, body = Preferences)))]
 async fn get_preferences(Auth(c): Auth) -> Json<Preferences> {
     Json(Preferences {
         locale: c.user.locale,
@@ -265,7 +276,7 @@ async fn get_preferences(Auth(c): Auth) -> Json<Preferences> {
 /// Sets locale and reminder preference.
 #[utoipa::path(put, path = "/api/v1/me/notification-preferences", tag = "notifications", security(("bearer" = [])),
     request_body = Preferences,
-    responses((status = 200, body = Preferences), (status = 401, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+    responses((status = 200, body = Preferences)))]
 async fn put_preferences(
     State(st): State<AppState>,
     Auth(c): Auth,

@@ -19,8 +19,9 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
+use crate::openapi::problems::{Conflict, Forbidden, UnprocessableContent};
 use crate::{
-    error::{ApiError, ApiResult, ProblemDoc},
+    error::{ApiError, ApiResult},
     extract::{ApiJson, ApiPath, ApiQuery, Auth, IdempotencyKey, IfMatch},
     pagination::{Page, Paged, paged},
     respond::{body_of, created, idem_request, replay, tagged},
@@ -112,7 +113,7 @@ pub struct ApplicationDto {
     pub working_days: Option<i32>,
     pub distance_km: Option<f64>,
     /// The eligibility report stored at submission.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub eligibility: Option<serde_json::Value>,
     pub submitted_at: Option<DateTime<Utc>>,
     pub decided_at: Option<DateTime<Utc>>,
@@ -173,7 +174,9 @@ pub fn render(m: &applications::Model) -> String {
 
 fn participant(p: &ParticipantDto, out: &mut Vec<Problem>) -> ParticipantData {
     let full_name = validate::text(&p.full_name, "participant.full_name", 1, 200, out);
-    let email = validate::email(&p.email, "participant.email", out);
+    // The participant's address is a record, not an account: no mail is sent to it, so a
+    // non-ASCII mailbox name is fine; look-alikes and invisible characters are not.
+    let email = validate::email(&p.email, "participant.email", true, out);
     let job_title = validate::text(&p.job_title, "participant.job_title", 0, 200, out);
     for (field, c) in [
         ("participant.nationality", &p.nationality),
@@ -245,8 +248,7 @@ fn tags(
 /// Files a draft application in a call (a contact of the visiting organisation).
 #[utoipa::path(post, path = "/api/v1/calls/{id}/applications", tag = "applications", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "call"), ("Idempotency-Key" = Option<String>, Header)), request_body = CreateApplication,
-    responses((status = 201, body = ApplicationDto), (status = 400, body = ProblemDoc), (status = 401, body = ProblemDoc), (status = 403, body = ProblemDoc),
-              (status = 404, body = ProblemDoc), (status = 409, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+    responses((status = 201, body = ApplicationDto), Forbidden, Conflict))]
 async fn create_application(
     State(st): State<AppState>,
     Auth(c): Auth,
@@ -307,7 +309,7 @@ async fn create_application(
 /// One application (its applicant, host contacts, coordinators and partners of the VOP or HOP).
 #[utoipa::path(get, path = "/api/v1/applications/{id}", tag = "applications", security(("bearer" = [])),
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = ApplicationDto), (status = 401, body = ProblemDoc), (status = 404, body = ProblemDoc)))]
+    responses((status = 200, body = ApplicationDto)))]
 async fn get_application(
     State(st): State<AppState>,
     Auth(c): Auth,
@@ -320,8 +322,8 @@ async fn get_application(
 /// Edits a draft (applicant only, with `If-Match`).
 #[utoipa::path(patch, path = "/api/v1/applications/{id}", tag = "applications", security(("bearer" = [])),
     params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "the ETag of the version being edited")), request_body = PatchApplication,
-    responses((status = 200, body = ApplicationDto), (status = 401, body = ProblemDoc), (status = 403, body = ProblemDoc), (status = 404, body = ProblemDoc),
-              (status = 409, body = ProblemDoc), (status = 412, body = ProblemDoc), (status = 422, body = ProblemDoc), (status = 428, body = ProblemDoc)))]
+    responses((status = 200, body = ApplicationDto), Forbidden,
+              Conflict))]
 async fn patch_application(
     State(st): State<AppState>,
     Auth(c): Auth,
@@ -389,7 +391,7 @@ pub struct ListQuery {
 /// Applications the caller may see: applicants and hosts their own, coordinators and
 /// partners their partnerships'.
 #[utoipa::path(get, path = "/api/v1/applications", tag = "applications", security(("bearer" = [])), params(ListQuery),
-    responses((status = 200, body = Paged<ApplicationDto>), (status = 401, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+    responses((status = 200, body = Paged<ApplicationDto>), UnprocessableContent))]
 async fn list_applications(
     State(st): State<AppState>,
     Auth(c): Auth,
@@ -437,7 +439,7 @@ pub struct HistoryEntry {
 /// Every transition: who, when, and the comment; append-only and hash-chained.
 #[utoipa::path(get, path = "/api/v1/applications/{id}/history", tag = "applications", security(("bearer" = [])),
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = Vec<HistoryEntry>), (status = 401, body = ProblemDoc), (status = 404, body = ProblemDoc)))]
+    responses((status = 200, body = Vec<HistoryEntry>)))]
 async fn application_history(
     State(st): State<AppState>,
     Auth(c): Auth,

@@ -21,8 +21,9 @@ pub mod dto;
 pub mod lifecycle;
 pub mod registrations;
 
+use crate::openapi::problems::{Forbidden, UnprocessableContent};
 use crate::{
-    error::{ApiError, ApiResult, ProblemDoc},
+    error::{ApiError, ApiResult},
     extract::{ApiJson, ApiPath, ApiQuery, Auth, IdempotencyKey, MaybeAuth},
     fields::{self, Text},
     pagination::{Page, Paged, paged},
@@ -119,8 +120,8 @@ fn check_visit(r: &CreateVisit) -> ApiResult<VisitInput> {
 /// Creates a draft visit (partners and coordinators of the partnership, admins).
 #[utoipa::path(post, path = "/api/v1/group-visits", tag = "group-visits", security(("bearer" = [])),
     request_body = CreateVisit, params(("Idempotency-Key" = Option<String>, Header)),
-    responses((status = 201, body = VisitDto), (status = 400, body = ProblemDoc), (status = 401, body = ProblemDoc),
-        (status = 403, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+    responses((status = 201, body = VisitDto),
+        Forbidden))]
 async fn create_visit(
     State(st): State<AppState>,
     Auth(c): Auth,
@@ -164,8 +165,8 @@ pub struct VisitQuery {
 }
 
 /// Published visits for everyone; drafts too for the partnerships the caller works for.
-#[utoipa::path(get, path = "/api/v1/group-visits", tag = "group-visits", params(VisitQuery),
-    responses((status = 200, body = Paged<VisitDto>), (status = 401, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+#[utoipa::path(get, path = "/api/v1/group-visits", tag = "group-visits", security((), ("bearer" = [])), params(VisitQuery),
+    responses((status = 200, body = Paged<VisitDto>), UnprocessableContent))]
 async fn list_visits(
     State(st): State<AppState>,
     MaybeAuth(c): MaybeAuth,
@@ -206,8 +207,8 @@ async fn list_visits(
 }
 
 /// One visit with its agenda (local and UTC times), agenda version, warnings and counts.
-#[utoipa::path(get, path = "/api/v1/group-visits/{id}", tag = "group-visits", params(("id" = Uuid, Path)),
-    responses((status = 200, body = VisitDto, headers(("ETag" = String))), (status = 404, body = ProblemDoc)))]
+#[utoipa::path(get, path = "/api/v1/group-visits/{id}", tag = "group-visits", security((), ("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 200, body = VisitDto, headers(("ETag" = String)))))]
 async fn get_visit(
     State(st): State<AppState>,
     MaybeAuth(c): MaybeAuth,

@@ -9,6 +9,7 @@
 mod contacts;
 pub mod dto;
 mod eligibility;
+mod invitations;
 mod matrix;
 mod suggestions;
 pub mod validation;
@@ -31,8 +32,9 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use self::dto::{OrgBody, OrgDto, OrgSummary, ProfileName};
+use crate::openapi::problems::{Conflict, Forbidden, UnprocessableContent};
 use crate::{
-    error::{ApiError, ApiResult, ProblemDoc},
+    error::{ApiError, ApiResult},
     extract::{ApiJson, ApiPath, ApiQuery, Auth, IdempotencyKey, IfMatch, parse_json},
     pagination::{Page, Paged, paged},
     respond,
@@ -44,6 +46,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(create_organisation, list_organisations))
         .routes(routes!(get_organisation, patch_organisation))
         .merge(contacts::router())
+        .merge(invitations::router())
         .merge(eligibility::router())
         .merge(matrix::router())
         .merge(suggestions::router())
@@ -120,18 +123,22 @@ fn with_location(mut res: Response, id: Uuid) -> Response {
 
 type Render<'a> = dyn Fn(&organisations::Model) -> String + Send + Sync + 'a;
 
-/// Registers an organisation; the caller becomes its first contact.
+/// Registers an organisation; the caller (with a verified address) becomes its first contact.
 #[utoipa::path(post, path = "/api/v1/organisations", tag = "organisations", security(("bearer" = [])),
     params(("Idempotency-Key" = Option<String>, Header, description = "Retry key: the same key and body replay the first response")),
     request_body = OrgBody,
-    responses((status = 201, body = OrgDto, headers(("ETag" = String))), (status = 400, body = ProblemDoc),
-        (status = 401, body = ProblemDoc), (status = 409, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+    responses((status = 201, body = OrgDto, headers(("ETag" = String))), Forbidden, Conflict))]
 async fn create_organisation(
     State(st): State<AppState>,
     Auth(c): Auth,
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(body): ApiJson<OrgBody>,
 ) -> ApiResult<Response> {
+    if !c.is_verified() {
+        return Err(ApiError::Forbidden(
+            "confirm your email address before registering an organisation".into(),
+        ));
+    }
     let idem = respond::idem_request(c.id(), key, "/api/v1/organisations", &body);
     if let Some(r) = respond::replay(&st, idem.as_ref()).await? {
         return Ok(r);
@@ -170,7 +177,7 @@ pub struct OrgQuery {
 /// Public summaries of organisations, newest first.
 #[utoipa::path(get, path = "/api/v1/organisations", tag = "organisations", security(("bearer" = [])),
     params(OrgQuery),
-    responses((status = 200, body = Paged<OrgSummary>), (status = 401, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+    responses((status = 200, body = Paged<OrgSummary>), UnprocessableContent))]
 async fn list_organisations(
     State(st): State<AppState>,
     Auth(_caller): Auth,
@@ -202,7 +209,7 @@ async fn list_organisations(
 /// The full record.
 #[utoipa::path(get, path = "/api/v1/organisations/{id}", tag = "organisations", security(("bearer" = [])),
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = OrgDto, headers(("ETag" = String))), (status = 401, body = ProblemDoc), (status = 404, body = ProblemDoc)))]
+    responses((status = 200, body = OrgDto, headers(("ETag" = String)))))]
 async fn get_organisation(
     State(st): State<AppState>,
     Auth(c): Auth,
@@ -243,9 +250,8 @@ fn merge(m: &organisations::Model, patch: Value) -> ApiResult<OrgBody> {
 #[utoipa::path(patch, path = "/api/v1/organisations/{id}", tag = "organisations", security(("bearer" = [])),
     params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "ETag of the version being changed")),
     request_body(content = Object, description = "Any fields of the create body; `null` clears an optional field", content_type = "application/merge-patch+json"),
-    responses((status = 200, body = OrgDto, headers(("ETag" = String))), (status = 401, body = ProblemDoc),
-        (status = 403, body = ProblemDoc), (status = 404, body = ProblemDoc), (status = 412, body = ProblemDoc),
-        (status = 422, body = ProblemDoc), (status = 428, body = ProblemDoc)))]
+    responses((status = 200, body = OrgDto, headers(("ETag" = String))),
+        Forbidden))]
 async fn patch_organisation(
     State(st): State<AppState>,
     Auth(c): Auth,

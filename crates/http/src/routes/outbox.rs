@@ -8,6 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
+use crate::openapi::problems::{Forbidden, UnprocessableContent};
 use crate::{
     error::{ApiError, ApiResult, ProblemDoc},
     extract::{ApiPath, ApiQuery, Auth},
@@ -87,8 +88,8 @@ fn admin_only(c: &cxc_persistence::repositories::accounts::Caller) -> ApiResult<
 /// Emails in the outbox, newest first (admin).
 #[utoipa::path(get, path = "/api/v1/admin/outbox", tag = "notifications", security(("bearer" = [])),
     params(OutboxQuery),
-    responses((status = 200, body = Paged<OutboxItem>), (status = 401, body = ProblemDoc),
-              (status = 403, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+    responses((status = 200, body = Paged<OutboxItem>),
+              Forbidden, UnprocessableContent))]
 async fn list_outbox(
     State(st): State<AppState>,
     Auth(c): Auth,
@@ -124,8 +125,8 @@ async fn list_outbox(
 /// Re-queues a failed email: it is sent again at once, with a fresh attempt budget (admin).
 #[utoipa::path(post, path = "/api/v1/admin/outbox/{id}/retry", tag = "notifications", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "outbox message id")),
-    responses((status = 200, body = OutboxItem, description = "queued again"), (status = 401, body = ProblemDoc),
-              (status = 403, body = ProblemDoc), (status = 404, body = ProblemDoc),
+    responses((status = 200, body = OutboxItem, description = "queued again"),
+              Forbidden,
               (status = 409, body = ProblemDoc, description = "the message has not failed")))]
 async fn retry_message(
     State(st): State<AppState>,

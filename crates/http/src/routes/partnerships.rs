@@ -40,8 +40,9 @@ use uuid::Uuid;
 
 use self::dto::{PartnerDto, PartnershipBody, PartnershipDto, partner_dtos};
 
+use crate::openapi::problems::{Conflict, Forbidden, UnprocessableContent};
 use crate::{
-    error::{ApiError, ApiResult, ProblemDoc},
+    error::{ApiError, ApiResult},
     extract::{ApiJson, ApiPath, ApiQuery, Auth, IdempotencyKey},
     fields,
     pagination::{Page, Paged, paged},
@@ -175,8 +176,7 @@ type Render<'a> = dyn Fn(&partnerships::Model) -> String + Send + Sync + 'a;
 #[utoipa::path(post, path = "/api/v1/partnerships", tag = "partnerships", security(("bearer" = [])),
     params(("Idempotency-Key" = Option<String>, Header, description = "Retry key: the same key and body replay the first response")),
     request_body = PartnershipBody,
-    responses((status = 201, body = PartnershipDto, headers(("ETag" = String))), (status = 400, body = ProblemDoc),
-        (status = 401, body = ProblemDoc), (status = 403, body = ProblemDoc), (status = 409, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+    responses((status = 201, body = PartnershipDto, headers(("ETag" = String))), Forbidden, Conflict))]
 async fn create_partnership(
     State(st): State<AppState>,
     Auth(c): Auth,
@@ -217,7 +217,7 @@ async fn create_partnership(
 /// Partnerships, newest first.
 #[utoipa::path(get, path = "/api/v1/partnerships", tag = "partnerships", security(("bearer" = [])),
     params(Page),
-    responses((status = 200, body = Paged<PartnershipDto>), (status = 401, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+    responses((status = 200, body = Paged<PartnershipDto>), UnprocessableContent))]
 async fn list_partnerships(
     State(st): State<AppState>,
     Auth(_caller): Auth,
@@ -240,7 +240,7 @@ async fn list_partnerships(
 /// One partnership with its partners.
 #[utoipa::path(get, path = "/api/v1/partnerships/{id}", tag = "partnerships", security(("bearer" = [])),
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = PartnershipDto, headers(("ETag" = String))), (status = 401, body = ProblemDoc), (status = 404, body = ProblemDoc)))]
+    responses((status = 200, body = PartnershipDto, headers(("ETag" = String)))))]
 async fn get_partnership(
     State(st): State<AppState>,
     Auth(_caller): Auth,

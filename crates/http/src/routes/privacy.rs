@@ -3,8 +3,9 @@ use axum::{Json, extract::State, http::StatusCode};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
+use crate::openapi::problems::Forbidden;
 use crate::{
-    error::{ApiError, ApiResult, ProblemDoc},
+    error::{ApiError, ApiResult},
     extract::{ApiPath, Auth},
     state::AppState,
 };
@@ -18,7 +19,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// Everything stored about the caller, as one JSON document.
 #[utoipa::path(get, path = "/api/v1/me/export", tag = "accounts", security(("bearer" = [])),
-    responses((status = 200, description = "the caller's personal data", body = Object), (status = 401, body = ProblemDoc)))]
+    responses((status = 200, description = "the caller's personal data", body = Object)))]
 async fn export_me(
     State(st): State<AppState>,
     Auth(c): Auth,
@@ -29,7 +30,7 @@ async fn export_me(
 /// Erases the caller: personal data anonymised, sessions revoked; financial and audit
 /// records are kept without the personal data.
 #[utoipa::path(delete, path = "/api/v1/me", tag = "accounts", security(("bearer" = [])),
-    responses((status = 204), (status = 401, body = ProblemDoc)))]
+    responses((status = 204)))]
 async fn erase_me(State(st): State<AppState>, Auth(c): Auth) -> ApiResult<StatusCode> {
     st.store.erase_user(c.id()).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -37,8 +38,7 @@ async fn erase_me(State(st): State<AppState>, Auth(c): Auth) -> ApiResult<Status
 
 /// The evidence pack of one exchange (VOP or HOP coordinators, admins).
 #[utoipa::path(get, path = "/api/v1/applications/{id}/evidence", tag = "applications", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 200, description = "history, commitment, report, payment, emails", body = Object),
-              (status = 401, body = ProblemDoc), (status = 403, body = ProblemDoc), (status = 404, body = ProblemDoc)))]
+    responses((status = 200, description = "history, commitment, report, payment, emails", body = Object), Forbidden))]
 async fn evidence(
     State(st): State<AppState>,
     Auth(c): Auth,

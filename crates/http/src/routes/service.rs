@@ -9,6 +9,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use crate::openapi::problems::Forbidden;
 use crate::{
     error::{ApiError, ApiResult},
     extract::MaybeAuth,
@@ -69,9 +70,8 @@ async fn health(State(st): State<AppState>) -> Response {
 }
 
 /// Prometheus metrics: request counts and latency, outbox depth and delivery.
-#[utoipa::path(get, path = "/metrics", tag = "service",
-    responses((status = 200, description = "Prometheus text format", content_type = "text/plain"),
-              (status = 401, body = crate::error::ProblemDoc), (status = 403, body = crate::error::ProblemDoc)))]
+#[utoipa::path(get, path = "/metrics", tag = "service", security((), ("bearer" = [])),
+    responses((status = 200, description = "Prometheus text exposition format 0.0.4. Public unless `metrics_public` is off; then for admins only.", content_type = "text/plain", body = String), Forbidden))]
 async fn metrics(State(st): State<AppState>, MaybeAuth(caller): MaybeAuth) -> ApiResult<Response> {
     if !st.settings.metrics_public {
         match caller {

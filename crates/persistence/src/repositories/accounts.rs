@@ -1,4 +1,8 @@
-//! Users, sessions (bearer tokens), role grants and preferences.
+//! Users, sessions (bearer tokens), role grants and preferences; the lifecycle by email
+//! ([`tokens`]) and the shared throttle counters ([`throttle`]).
+pub mod throttle;
+pub mod tokens;
+
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, JoinType, QueryFilter,
@@ -33,6 +37,14 @@ impl Caller {
     #[must_use]
     pub fn id(&self) -> Uuid {
         self.user.id
+    }
+
+    /// Whether the caller proved their address (issue 12). Unverified accounts may sign
+    /// in and read, but not create organisations, be named a contact or receive a grant;
+    /// the access policy asks this.
+    #[must_use]
+    pub fn is_verified(&self) -> bool {
+        self.user.email_verified_at.is_some()
     }
 
     #[must_use]
@@ -79,13 +91,31 @@ pub struct NewUser<'a> {
 }
 
 impl Store {
-    /// Creates a user and queues the welcome email.
+    /// Creates a verified account and queues the welcome email: the path of operators
+    /// (`cxc admin create`, the demo seed), who vouch for the address. Self-registration
+    /// goes through [`Store::register_user`], which leaves the account unverified.
     ///
     /// # Errors
     /// `Conflict` when the email is taken.
     pub async fn create_user(&self, u: NewUser<'_>) -> RepoResult<users::Model> {
         let tx = self.db.write().await?;
-        let now = Utc::now();
+        let user = self.insert_user(&tx.tx, u, Some(Utc::now())).await?;
+        let ctx =
+            serde_json::json!({ "recipient_name": user.full_name, "app_url": self.public_url });
+        self.enqueue(&tx.tx, Envelope::to_user(&user, "welcome", ctx))
+            .await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    /// # Errors
+    /// `Conflict` when the email is taken.
+    pub(super) async fn insert_user<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        u: NewUser<'_>,
+        verified_at: Option<DateTime<Utc>>,
+    ) -> RepoResult<users::Model> {
         let model = users::ActiveModel {
             id: Set(new_id()),
             email: Set(u.email.to_lowercase()),
@@ -94,26 +124,19 @@ impl Store {
             locale: Set(u.locale.to_owned()),
             role: Set(u.role.to_owned()),
             reminders: Set(true),
-            created_at: Set(now),
+            created_at: Set(Utc::now()),
             erased_at: Set(None),
             version: Set(1),
+            email_verified_at: Set(verified_at),
         };
-        let user = match model.insert(&tx.tx).await {
-            Ok(u) => u,
-            Err(e) if is_unique_violation(&e) => {
-                return Err(RepoError::conflict(
-                    "email_taken",
-                    "an account with this email already exists",
-                ));
-            }
-            Err(e) => return Err(e.into()),
-        };
-        let ctx =
-            serde_json::json!({ "recipient_name": user.full_name, "app_url": self.public_url });
-        self.enqueue(&tx.tx, Envelope::to_user(&user, "welcome", ctx))
-            .await?;
-        tx.commit().await?;
-        Ok(user)
+        match model.insert(conn).await {
+            Ok(u) => Ok(u),
+            Err(e) if is_unique_violation(&e) => Err(RepoError::conflict(
+                "email_taken",
+                "an account with this email already exists",
+            )),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// # Errors
@@ -253,7 +276,7 @@ impl Store {
     /// The user's headline role becomes the granted one unless they are an admin.
     ///
     /// # Errors
-    /// `NotFound` for an unknown user.
+    /// `NotFound` for an unknown user; `Conflict` for an unverified one.
     pub async fn grant_role(
         &self,
         user_id: Uuid,
@@ -266,6 +289,14 @@ impl Store {
             .one(&tx.tx)
             .await?
             .ok_or(RepoError::NotFound)?;
+        // A grant goes to the person who owns the address, so the address must be proven
+        // (issue 12: whoever registers a colleague's address first would receive it).
+        if user.email_verified_at.is_none() {
+            return Err(RepoError::conflict(
+                "account_unverified",
+                "this account has not confirmed its email address yet; grants need a verified account",
+            ));
+        }
         let exists = role_grants::Entity::find()
             .filter(role_grants::Column::UserId.eq(user_id))
             .filter(role_grants::Column::Role.eq(role))

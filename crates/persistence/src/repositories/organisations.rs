@@ -1,5 +1,6 @@
 //! Organisations, their contacts and cluster memberships, and partner search.
 mod catalogue;
+pub mod invitations;
 
 pub use catalogue::{CatalogueEntry, HostSuggestion, MatrixFilter};
 

@@ -7,13 +7,19 @@ use cxc_persistence::{
     repositories::applications::{Decision, ReportInput},
 };
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use std::collections::BTreeMap;
+
+use utoipa::{
+    IntoResponses, ToSchema,
+    openapi::{Ref, RefOr, ResponseBuilder, content::Content},
+};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use super::ApplicationDto;
+use crate::openapi::problems::{Conflict, Forbidden, UnprocessableContent};
 use crate::{
-    error::{ApiError, ApiResult, ProblemDoc},
+    error::{ApiError, ApiResult},
     extract::{ApiJson, ApiPath, Auth, IfMatch, OptionalJson},
     respond::tagged,
     state::AppState,
@@ -50,14 +56,34 @@ fn comment(c: Option<String>) -> ApiResult<Option<String>> {
     }
 }
 
+/// What every workflow step answers: the application in its new state, 403 when the step
+/// is not the caller's to take, 409 when the application's state does not allow it. The
+/// extractors' statuses (401, 404, 422 ...) are added by `openapi::rules`.
+struct Transition;
+
+impl IntoResponses for Transition {
+    fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
+        let ok = ResponseBuilder::new()
+            .description("The application in its new state.")
+            .content(
+                "application/json",
+                Content::new(Some(Ref::from_schema_name("ApplicationDto"))),
+            )
+            .build();
+        let mut all = BTreeMap::from([("200".to_owned(), RefOr::T(ok))]);
+        all.extend(Forbidden::responses());
+        all.extend(Conflict::responses());
+        all
+    }
+}
+
 fn ok(m: cxc_persistence::entities::applications::Model) -> Response {
     tagged(m.version, ApplicationDto::from(m))
 }
 
 /// Runs every eligibility rule; `submitted`, or 422 listing every failed rule.
 #[utoipa::path(post, path = "/api/v1/applications/{id}/submit", tag = "applications", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 200, body = ApplicationDto), (status = 401, body = ProblemDoc), (status = 403, body = ProblemDoc), (status = 404, body = ProblemDoc),
-              (status = 409, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+    responses(Transition, UnprocessableContent))]
 async fn submit(
     State(st): State<AppState>,
     Auth(c): Auth,
@@ -83,8 +109,7 @@ pub struct HostResponseBody {
 /// A contact of the host organisation accepts or declines (once).
 #[utoipa::path(post, path = "/api/v1/applications/{id}/host-response", tag = "applications", security(("bearer" = [])), params(("id" = Uuid, Path)),
     request_body = HostResponseBody,
-    responses((status = 200, body = ApplicationDto), (status = 401, body = ProblemDoc), (status = 403, body = ProblemDoc), (status = 404, body = ProblemDoc),
-              (status = 409, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+    responses(Transition))]
 async fn host_response(
     State(st): State<AppState>,
     Auth(c): Auth,
@@ -106,7 +131,7 @@ async fn host_response(
 /// A VOP coordinator starts reviewing: `submitted → under_review`.
 #[utoipa::path(post, path = "/api/v1/applications/{id}/review", tag = "applications", security(("bearer" = [])), params(("id" = Uuid, Path)),
     request_body(content = Option<CommentBody>),
-    responses((status = 200, body = ApplicationDto), (status = 401, body = ProblemDoc), (status = 403, body = ProblemDoc), (status = 404, body = ProblemDoc), (status = 409, body = ProblemDoc)))]
+    responses(Transition))]
 async fn review(
     State(st): State<AppState>,
     Auth(c): Auth,
@@ -138,8 +163,7 @@ pub struct DecisionBody {
 /// Approve (computes `grant_cents`, reserves it and a place), reject or waitlist, with `If-Match`.
 #[utoipa::path(post, path = "/api/v1/applications/{id}/decision", tag = "applications", security(("bearer" = [])),
     params(("id" = Uuid, Path), ("If-Match" = String, Header)), request_body = DecisionBody,
-    responses((status = 200, body = ApplicationDto), (status = 401, body = ProblemDoc), (status = 403, body = ProblemDoc), (status = 404, body = ProblemDoc),
-              (status = 409, body = ProblemDoc), (status = 412, body = ProblemDoc), (status = 422, body = ProblemDoc), (status = 428, body = ProblemDoc)))]
+    responses(Transition))]
 async fn decision(
     State(st): State<AppState>,
     Auth(c): Auth,
@@ -215,7 +239,7 @@ fn commitment_dto(status: String, c: commitments::Model) -> CommitmentDto {
 
 /// The Commitment to Quality and its signatures.
 #[utoipa::path(get, path = "/api/v1/applications/{id}/commitment", tag = "applications", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 200, body = CommitmentDto), (status = 401, body = ProblemDoc), (status = 404, body = ProblemDoc)))]
+    responses((status = 200, body = CommitmentDto)))]
 async fn get_commitment(
     State(st): State<AppState>,
     Auth(c): Auth,
@@ -230,8 +254,8 @@ async fn get_commitment(
 /// each once); the fourth signature makes the application `committed`.
 #[utoipa::path(post, path = "/api/v1/applications/{id}/commitment", tag = "applications", security(("bearer" = [])), params(("id" = Uuid, Path)),
     request_body(content = Option<CommitmentBody>),
-    responses((status = 200, body = CommitmentDto), (status = 401, body = ProblemDoc), (status = 403, body = ProblemDoc), (status = 404, body = ProblemDoc),
-              (status = 409, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+    responses((status = 200, body = CommitmentDto), Forbidden,
+              Conflict))]
 async fn sign_commitment(
     State(st): State<AppState>,
     Auth(c): Auth,
@@ -258,7 +282,7 @@ async fn sign_commitment(
 /// The applicant withdraws (any state before `reported`); a reservation is freed.
 #[utoipa::path(post, path = "/api/v1/applications/{id}/withdraw", tag = "applications", security(("bearer" = [])), params(("id" = Uuid, Path)),
     request_body(content = Option<CommentBody>),
-    responses((status = 200, body = ApplicationDto), (status = 401, body = ProblemDoc), (status = 403, body = ProblemDoc), (status = 404, body = ProblemDoc), (status = 409, body = ProblemDoc)))]
+    responses(Transition))]
 async fn withdraw(
     State(st): State<AppState>,
     Auth(c): Auth,
@@ -275,7 +299,7 @@ async fn withdraw(
 /// A VOP coordinator cancels an approved or committed exchange; the reservation is freed.
 #[utoipa::path(post, path = "/api/v1/applications/{id}/cancel", tag = "applications", security(("bearer" = [])), params(("id" = Uuid, Path)),
     request_body(content = Option<CommentBody>),
-    responses((status = 200, body = ApplicationDto), (status = 401, body = ProblemDoc), (status = 403, body = ProblemDoc), (status = 404, body = ProblemDoc), (status = 409, body = ProblemDoc)))]
+    responses(Transition))]
 async fn cancel(
     State(st): State<AppState>,
     Auth(c): Auth,
@@ -303,8 +327,7 @@ pub struct ReportBody {
 /// The closing report, after `end_date`: `committed → reported`.
 #[utoipa::path(post, path = "/api/v1/applications/{id}/report", tag = "applications", security(("bearer" = [])), params(("id" = Uuid, Path)),
     request_body = ReportBody,
-    responses((status = 200, body = ApplicationDto), (status = 401, body = ProblemDoc), (status = 403, body = ProblemDoc), (status = 404, body = ProblemDoc),
-              (status = 409, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+    responses(Transition))]
 async fn report(
     State(st): State<AppState>,
     Auth(c): Auth,
@@ -348,7 +371,7 @@ async fn report(
 /// The VOP validates the closing report: `reported → completed`.
 #[utoipa::path(post, path = "/api/v1/applications/{id}/report/validate", tag = "applications", security(("bearer" = [])), params(("id" = Uuid, Path)),
     request_body(content = Option<CommentBody>),
-    responses((status = 200, body = ApplicationDto), (status = 401, body = ProblemDoc), (status = 403, body = ProblemDoc), (status = 404, body = ProblemDoc), (status = 409, body = ProblemDoc)))]
+    responses(Transition))]
 async fn validate_report(
     State(st): State<AppState>,
     Auth(c): Auth,
@@ -372,8 +395,7 @@ pub struct PaymentBody {
 /// The single lump-sum payment: `completed → paid`; a second is 409.
 #[utoipa::path(post, path = "/api/v1/applications/{id}/payment", tag = "applications", security(("bearer" = [])), params(("id" = Uuid, Path)),
     request_body = PaymentBody,
-    responses((status = 200, body = ApplicationDto), (status = 401, body = ProblemDoc), (status = 403, body = ProblemDoc), (status = 404, body = ProblemDoc),
-              (status = 409, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+    responses(Transition))]
 async fn payment(
     State(st): State<AppState>,
     Auth(c): Auth,

@@ -4,8 +4,9 @@ use cxc_persistence::repositories::applications::{ParticipantData, PartnershipRe
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
+use crate::openapi::problems::Forbidden;
 use crate::{
-    error::{ApiError, ApiResult, ProblemDoc},
+    error::{ApiError, ApiResult},
     export::csv_response,
     extract::{ApiPath, Auth},
     state::AppState,
@@ -19,7 +20,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// Every application of a call as CSV (coordinators of the call's partnership).
 #[utoipa::path(get, path = "/api/v1/calls/{id}/applications.csv", tag = "applications", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 200, description = "CSV", content_type = "text/csv"), (status = 401, body = ProblemDoc), (status = 403, body = ProblemDoc), (status = 404, body = ProblemDoc)))]
+    responses((status = 200, description = "One row per application: RFC 4180 CSV, UTF-8, with a header row; sent as an attachment.", content_type = "text/csv", body = String,
+        headers(("Content-Disposition" = String, description = "`attachment; filename=\"call-<id>-applications.csv\"`"))), Forbidden))]
 async fn call_csv(
     State(st): State<AppState>,
     Auth(c): Auth,
@@ -85,7 +87,7 @@ async fn call_csv(
 /// Exchanges by state, country pair, sector and profile; budget committed and paid;
 /// payments overdue (more than 10 days after validation).
 #[utoipa::path(get, path = "/api/v1/partnerships/{id}/report", tag = "partnerships", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 200, description = "the report", body = Object), (status = 401, body = ProblemDoc), (status = 403, body = ProblemDoc), (status = 404, body = ProblemDoc)))]
+    responses((status = 200, description = "the report", body = Object), Forbidden))]
 async fn partnership_report(
     State(st): State<AppState>,
     Auth(c): Auth,

@@ -15,8 +15,9 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use super::dto::{AgendaItemDto, items};
+use crate::openapi::problems::{Conflict, Forbidden};
 use crate::{
-    error::{ApiError, ApiResult, ProblemDoc},
+    error::{ApiError, ApiResult},
     extract::{ApiJson, ApiPath, Auth, IdempotencyKey, IfMatch, MaybeAuth},
     respond::{body_of, created, idem_request, replay, tagged},
     state::AppState,
@@ -145,10 +146,7 @@ fn item_response(
 #[utoipa::path(post, path = "/api/v1/group-visits/{id}/agenda-items", tag = "group-visits", security(("bearer" = [])),
     params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header), ("Idempotency-Key" = Option<String>, Header)),
     request_body = CreateItem,
-    responses((status = 201, body = AgendaItemDto, headers(("ETag" = String, description = "the visit's new version"))),
-        (status = 400, body = ProblemDoc), (status = 401, body = ProblemDoc), (status = 403, body = ProblemDoc),
-        (status = 404, body = ProblemDoc), (status = 409, body = ProblemDoc), (status = 412, body = ProblemDoc),
-        (status = 422, body = ProblemDoc)))]
+    responses((status = 201, body = AgendaItemDto, headers(("ETag" = String, description = "the visit's new version"))), Forbidden, Conflict))]
 async fn add_item(
     State(st): State<AppState>,
     Auth(c): Auth,
@@ -198,10 +196,7 @@ async fn add_item(
 #[utoipa::path(patch, path = "/api/v1/group-visits/{id}/agenda-items/{item_id}", tag = "group-visits",
     security(("bearer" = [])), params(("id" = Uuid, Path), ("item_id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
     request_body = PatchItem,
-    responses((status = 200, body = AgendaItemDto, headers(("ETag" = String, description = "the visit's new version"))),
-        (status = 400, body = ProblemDoc), (status = 401, body = ProblemDoc), (status = 403, body = ProblemDoc),
-        (status = 404, body = ProblemDoc), (status = 409, body = ProblemDoc), (status = 412, body = ProblemDoc),
-        (status = 422, body = ProblemDoc)))]
+    responses((status = 200, body = AgendaItemDto, headers(("ETag" = String, description = "the visit's new version"))), Forbidden, Conflict))]
 async fn patch_item(
     State(st): State<AppState>,
     Auth(c): Auth,
@@ -238,8 +233,7 @@ async fn patch_item(
 /// registrations are cancelled and the participants concerned are emailed.
 #[utoipa::path(delete, path = "/api/v1/group-visits/{id}/agenda-items/{item_id}", tag = "group-visits",
     security(("bearer" = [])), params(("id" = Uuid, Path), ("item_id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
-    responses((status = 204), (status = 401, body = ProblemDoc), (status = 403, body = ProblemDoc),
-        (status = 404, body = ProblemDoc), (status = 409, body = ProblemDoc), (status = 412, body = ProblemDoc)))]
+    responses((status = 204), Forbidden, Conflict))]
 async fn delete_item(
     State(st): State<AppState>,
     Auth(c): Auth,
@@ -265,8 +259,8 @@ pub struct AgendaVersionDto {
 }
 
 /// Every frozen agenda version of a visit, oldest first (version 1 = as first published).
-#[utoipa::path(get, path = "/api/v1/group-visits/{id}/agenda-versions", tag = "group-visits",
-    params(("id" = Uuid, Path)), responses((status = 200, body = Vec<AgendaVersionDto>), (status = 404, body = ProblemDoc)))]
+#[utoipa::path(get, path = "/api/v1/group-visits/{id}/agenda-versions", tag = "group-visits", security((), ("bearer" = [])),
+    params(("id" = Uuid, Path)), responses((status = 200, body = Vec<AgendaVersionDto>)))]
 async fn agenda_versions(
     State(st): State<AppState>,
     MaybeAuth(c): MaybeAuth,

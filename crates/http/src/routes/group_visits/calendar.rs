@@ -8,7 +8,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use crate::{
-    error::{ApiResult, ProblemDoc},
+    error::ApiResult,
     extract::{ApiPath, Auth, MaybeAuth},
     state::AppState,
 };
@@ -35,8 +35,8 @@ fn calendar(body: String, filename: &str) -> Response {
 /// The visit's agenda as iCalendar (RFC 5545): a VTIMEZONE for the visit's zone and one
 /// VEVENT per item with a stable UID; removed items stay as `STATUS:CANCELLED` and
 /// every change bumps SEQUENCE. Drafts only for the visit's organisers.
-#[utoipa::path(get, path = "/api/v1/group-visits/{id}/agenda.ics", tag = "group-visits", params(("id" = Uuid, Path)),
-    responses((status = 200, content_type = "text/calendar", body = String), (status = 404, body = ProblemDoc)))]
+#[utoipa::path(get, path = "/api/v1/group-visits/{id}/agenda.ics", tag = "group-visits", security((), ("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 200, description = "The visit's agenda as an iCalendar (RFC 5545) file.", content_type = "text/calendar", body = String)))]
 async fn agenda_ics(
     State(st): State<AppState>,
     MaybeAuth(c): MaybeAuth,
@@ -50,7 +50,7 @@ async fn agenda_ics(
 /// on (limited activities only when they hold a place on them too) and their approved
 /// or later exchanges as all-day events.
 #[utoipa::path(get, path = "/api/v1/me/calendar.ics", tag = "group-visits", security(("bearer" = [])),
-    responses((status = 200, content_type = "text/calendar", body = String), (status = 401, body = ProblemDoc)))]
+    responses((status = 200, description = "The caller's calendar as an iCalendar (RFC 5545) file.", content_type = "text/calendar", body = String)))]
 async fn my_calendar(State(st): State<AppState>, Auth(c): Auth) -> ApiResult<Response> {
     let ics = st.store.my_calendar(c.id()).await?;
     Ok(calendar(ics, "calendar.ics"))

@@ -187,7 +187,7 @@ pub fn item(i: &agenda_items::Model, waitlisted: i64, warnings: Vec<WarningDto>)
 
 /// The person behind a registration (shown to the visit's organisers).
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct ParticipantDto {
+pub struct RegistrantDto {
     pub full_name: String,
     pub email: String,
 }
@@ -209,7 +209,7 @@ pub struct RegistrationDto {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cancelled_at: Option<DateTime<Utc>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub participant: Option<ParticipantDto>,
+    pub participant: Option<RegistrantDto>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub visit_title: Option<String>,
 }
@@ -235,7 +235,7 @@ impl RegistrationDto {
 
     #[must_use]
     pub fn with_user(mut self, u: Option<&users::Model>) -> Self {
-        self.participant = u.map(|u| ParticipantDto {
+        self.participant = u.map(|u| RegistrantDto {
             full_name: u.full_name.clone(),
             email: u.email.clone(),
         });

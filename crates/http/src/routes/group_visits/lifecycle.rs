@@ -8,8 +8,9 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use super::dto::VisitDto;
+use crate::openapi::problems::{Conflict, Forbidden};
 use crate::{
-    error::{ApiError, ApiResult, ProblemDoc},
+    error::{ApiError, ApiResult},
     extract::{ApiJson, ApiPath, Auth, IfMatch, parse_json},
     respond::tagged,
     state::AppState,
@@ -38,9 +39,8 @@ pub struct UpdateVisit {
 /// zone are fixed once created). Needs `If-Match`.
 #[utoipa::path(patch, path = "/api/v1/group-visits/{id}", tag = "group-visits", security(("bearer" = [])),
     params(("id" = Uuid, Path), ("If-Match" = String, Header)), request_body = UpdateVisit,
-    responses((status = 200, body = VisitDto, headers(("ETag" = String))), (status = 401, body = ProblemDoc),
-        (status = 403, body = ProblemDoc), (status = 404, body = ProblemDoc), (status = 409, body = ProblemDoc),
-        (status = 412, body = ProblemDoc), (status = 422, body = ProblemDoc), (status = 428, body = ProblemDoc)))]
+    responses((status = 200, body = VisitDto, headers(("ETag" = String))),
+        Forbidden, Conflict))]
 async fn update_visit(
     State(st): State<AppState>,
     Auth(c): Auth,
@@ -85,8 +85,8 @@ async fn update_visit(
 /// `draft` → `published`: freezes agenda version 1 and opens registration.
 #[utoipa::path(post, path = "/api/v1/group-visits/{id}/publish", tag = "group-visits", security(("bearer" = [])),
     params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
-    responses((status = 200, body = VisitDto), (status = 401, body = ProblemDoc), (status = 403, body = ProblemDoc), (status = 404, body = ProblemDoc),
-        (status = 409, body = ProblemDoc), (status = 412, body = ProblemDoc)))]
+    responses((status = 200, body = VisitDto), Forbidden,
+        Conflict))]
 async fn publish_visit(
     State(st): State<AppState>,
     Auth(c): Auth,
@@ -111,9 +111,9 @@ pub struct CancelVisit {
 
 /// Cancels the visit and every registration; everyone registered is told by email.
 #[utoipa::path(post, path = "/api/v1/group-visits/{id}/cancel", tag = "group-visits", security(("bearer" = [])),
-    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)), request_body(content = CancelVisit, description = "Optional: an empty body is fine."),
-    responses((status = 200, body = VisitDto), (status = 401, body = ProblemDoc), (status = 403, body = ProblemDoc), (status = 404, body = ProblemDoc),
-        (status = 409, body = ProblemDoc), (status = 412, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)), request_body(content = Option<CancelVisit>, description = "Optional: an empty body is fine."),
+    responses((status = 200, body = VisitDto), Forbidden,
+        Conflict))]
 async fn cancel_visit(
     State(st): State<AppState>,
     Auth(c): Auth,

@@ -7,6 +7,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use super::dto::RegistrationDto;
+use crate::openapi::problems::{Conflict, Forbidden};
 use crate::{
     error::{ApiResult, ProblemDoc},
     extract::{ApiJson, ApiPath, ApiQuery, Auth, IdempotencyKey},
@@ -24,7 +25,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct RegisterRequest {
+pub struct VisitRegistrationRequest {
     /// The visiting organisation; the caller must be one of its contacts and it must be
     /// eligible as a visitor.
     organisation_id: Uuid,
@@ -34,17 +35,17 @@ pub struct RegisterRequest {
 
 /// Registers the caller: `confirmed` while places are left, otherwise `waitlisted` with
 /// a position. Activities with their own capacity need a confirmed place on the visit.
-#[utoipa::path(post, path = "/api/v1/group-visits/{id}/registrations", tag = "group-visits", security(("bearer" = [])),
-    params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)), request_body = RegisterRequest,
-    responses((status = 201, body = RegistrationDto), (status = 400, body = ProblemDoc), (status = 401, body = ProblemDoc),
-        (status = 403, body = ProblemDoc), (status = 404, body = ProblemDoc), (status = 409, body = ProblemDoc),
+#[utoipa::path(post, path = "/api/v1/group-visits/{id}/registrations", operation_id = "register_for_visit", tag = "group-visits", security(("bearer" = [])),
+    params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)), request_body = VisitRegistrationRequest,
+    responses((status = 201, body = RegistrationDto),
+        Forbidden, Conflict,
         (status = 422, body = ProblemDoc, description = "unknown organisation or item, or one entry per failed eligibility rule")))]
 async fn register(
     State(st): State<AppState>,
     Auth(c): Auth,
     IdempotencyKey(key): IdempotencyKey,
     ApiPath(id): ApiPath<Uuid>,
-    ApiJson(r): ApiJson<RegisterRequest>,
+    ApiJson(r): ApiJson<VisitRegistrationRequest>,
 ) -> ApiResult<Response> {
     let path = format!("/api/v1/group-visits/{id}/registrations");
     let idem = idem_request(c.id(), key, &path, &r);
@@ -77,7 +78,7 @@ pub struct ListQuery {
 /// registrations on it for anyone else.
 #[utoipa::path(get, path = "/api/v1/group-visits/{id}/registrations", tag = "group-visits", security(("bearer" = [])),
     params(("id" = Uuid, Path), ListQuery),
-    responses((status = 200, body = Paged<RegistrationDto>), (status = 401, body = ProblemDoc), (status = 404, body = ProblemDoc)))]
+    responses((status = 200, body = Paged<RegistrationDto>)))]
 async fn list_registrations(
     State(st): State<AppState>,
     Auth(c): Auth,
@@ -105,7 +106,7 @@ async fn list_registrations(
 /// waiting-list position.
 #[utoipa::path(get, path = "/api/v1/group-visits/{id}/registrations/{reg_id}", tag = "group-visits",
     security(("bearer" = [])), params(("id" = Uuid, Path), ("reg_id" = Uuid, Path)),
-    responses((status = 200, body = RegistrationDto), (status = 401, body = ProblemDoc), (status = 404, body = ProblemDoc)))]
+    responses((status = 200, body = RegistrationDto)))]
 async fn get_registration(
     State(st): State<AppState>,
     Auth(c): Auth,
@@ -119,7 +120,7 @@ async fn get_registration(
 /// place goes to the first person on the waiting list, who is told by email.
 #[utoipa::path(delete, path = "/api/v1/group-visits/{id}/registrations/{reg_id}", tag = "group-visits",
     security(("bearer" = [])), params(("id" = Uuid, Path), ("reg_id" = Uuid, Path)),
-    responses((status = 204), (status = 401, body = ProblemDoc), (status = 404, body = ProblemDoc), (status = 409, body = ProblemDoc)))]
+    responses((status = 204), Conflict))]
 async fn cancel_registration(
     State(st): State<AppState>,
     Auth(c): Auth,
@@ -131,7 +132,7 @@ async fn cancel_registration(
 
 /// The caller's registrations on every visit, newest first.
 #[utoipa::path(get, path = "/api/v1/me/group-visit-registrations", tag = "group-visits", security(("bearer" = [])),
-    params(ListQuery), responses((status = 200, body = Paged<RegistrationDto>), (status = 401, body = ProblemDoc)))]
+    params(ListQuery), responses((status = 200, body = Paged<RegistrationDto>)))]
 async fn my_registrations(
     State(st): State<AppState>,
     Auth(c): Auth,

@@ -6,9 +6,10 @@ use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use super::{editable, visible};
+use super::{editable, invitations::InvitationDto, visible};
+use crate::openapi::problems::{Conflict, Forbidden};
 use crate::{
-    error::{ApiError, ApiResult, ProblemDoc},
+    error::{ApiError, ApiResult},
     extract::{ApiJson, ApiPath, Auth},
     state::AppState,
     validate,
@@ -21,7 +22,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ContactRequest {
-    /// Email of a registered user.
+    /// Email of a registered user with a verified address.
     email: String,
 }
 
@@ -54,31 +55,32 @@ async fn listing(st: &AppState, org: Uuid) -> ApiResult<ContactsDto> {
     })
 }
 
-/// Adds a registered user as a contact; answers with every contact.
+/// Invites a registered, verified user to be a contact: they get a mail and become a
+/// contact only when they accept (`POST /api/v1/invitations/{id}/accept`). Answers 202
+/// with the invitation.
 #[utoipa::path(post, path = "/api/v1/organisations/{id}/contacts", tag = "organisations", security(("bearer" = [])),
     params(("id" = Uuid, Path)), request_body = ContactRequest,
-    responses((status = 201, body = ContactsDto), (status = 401, body = ProblemDoc), (status = 403, body = ProblemDoc),
-        (status = 404, body = ProblemDoc), (status = 409, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+    responses((status = 202, body = InvitationDto), Forbidden, Conflict))]
 async fn add_contact(
     State(st): State<AppState>,
     Auth(c): Auth,
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(r): ApiJson<ContactRequest>,
-) -> ApiResult<(StatusCode, Json<ContactsDto>)> {
+) -> ApiResult<(StatusCode, Json<InvitationDto>)> {
     editable(&st, &c, id, "add contacts").await?;
     let mut problems = Vec::new();
-    let email = validate::email(&r.email, "email", &mut problems);
+    let email = validate::email(&r.email, "email", st.settings.smtputf8, &mut problems);
     if !problems.is_empty() {
         return Err(ApiError::Unprocessable(problems));
     }
-    st.store.add_contact(id, &email).await?;
-    Ok((StatusCode::CREATED, Json(listing(&st, id).await?)))
+    let invitation = st.store.invite_contact(id, &email, c.id()).await?;
+    Ok((StatusCode::ACCEPTED, Json(InvitationDto::from(invitation))))
 }
 
 /// The organisation's contacts.
 #[utoipa::path(get, path = "/api/v1/organisations/{id}/contacts", tag = "organisations", security(("bearer" = [])),
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = ContactsDto), (status = 401, body = ProblemDoc), (status = 404, body = ProblemDoc)))]
+    responses((status = 200, body = ContactsDto)))]
 async fn list_contacts(
     State(st): State<AppState>,
     Auth(c): Auth,

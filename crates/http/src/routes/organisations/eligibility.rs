@@ -16,8 +16,9 @@ use super::{
     dto::{OrgBody, ProfileName, RoleName, SmeCategoryName},
     rules, validation, visible,
 };
+use crate::openapi::problems::UnprocessableContent;
 use crate::{
-    error::{ApiError, ApiResult, ProblemDoc},
+    error::{ApiError, ApiResult},
     extract::{ApiJson, ApiPath, ApiQuery, Auth, parse_json},
     state::AppState,
 };
@@ -47,7 +48,7 @@ pub struct OrgEligibility {
 /// Every rule for the organisation as stored, as visitor and as host.
 #[utoipa::path(get, path = "/api/v1/organisations/{id}/eligibility", tag = "organisations", security(("bearer" = [])),
     params(("id" = Uuid, Path), OnQuery),
-    responses((status = 200, body = OrgEligibility), (status = 401, body = ProblemDoc), (status = 404, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+    responses((status = 200, body = OrgEligibility), UnprocessableContent))]
 async fn organisation_eligibility(
     State(st): State<AppState>,
     Auth(c): Auth,
@@ -109,7 +110,7 @@ fn split(body: Value) -> ApiResult<(Extras, OrgBody)> {
 /// Judges an organisation described in the body, for anyone, without storing anything.
 #[utoipa::path(post, path = "/api/v1/eligibility/check", tag = "organisations",
     request_body = CheckRequest,
-    responses((status = 200, body = ReportDto), (status = 400, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+    responses((status = 200, body = ReportDto)))]
 async fn check_eligibility(
     State(st): State<AppState>,
     ApiJson(body): ApiJson<Value>,

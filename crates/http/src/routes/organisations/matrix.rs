@@ -16,8 +16,9 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use super::{dto::ProfileName, validation::tag_of};
+use crate::openapi::problems::UnprocessableContent;
 use crate::{
-    error::{ApiError, ApiResult, ProblemDoc},
+    error::{ApiError, ApiResult},
     extract::{ApiQuery, Auth},
     state::AppState,
 };
@@ -94,7 +95,7 @@ fn build(entries: Vec<CatalogueEntry>) -> Matrix {
 /// Organisations × sectors/competencies.
 #[utoipa::path(get, path = "/api/v1/competency-matrix", tag = "organisations", security(("bearer" = [])),
     params(MatrixQuery),
-    responses((status = 200, body = Matrix), (status = 401, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+    responses((status = 200, body = Matrix), UnprocessableContent))]
 async fn matrix_json(
     State(st): State<AppState>,
     Auth(_caller): Auth,
@@ -143,8 +144,7 @@ fn to_csv(m: &Matrix) -> Result<Vec<u8>, csv::Error> {
 /// The same matrix as CSV: `organisation_id,name,country,profile,<sectors…>,<competencies…>` with 1/0 cells.
 #[utoipa::path(get, path = "/api/v1/competency-matrix.csv", tag = "organisations", security(("bearer" = [])),
     params(MatrixQuery),
-    responses((status = 200, description = "CSV, one row per organisation", content_type = "text/csv", body = String),
-        (status = 401, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+    responses((status = 200, description = "CSV, one row per organisation", content_type = "text/csv", body = String), UnprocessableContent))]
 async fn matrix_csv(
     State(st): State<AppState>,
     Auth(_caller): Auth,

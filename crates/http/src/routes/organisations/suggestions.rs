@@ -8,8 +8,9 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use super::{editable, rules};
+use crate::openapi::problems::{Forbidden, UnprocessableContent};
 use crate::{
-    error::{ApiError, ApiResult, ProblemDoc},
+    error::{ApiError, ApiResult},
     extract::{ApiPath, ApiQuery, Auth},
     state::AppState,
 };
@@ -67,8 +68,7 @@ pub struct Suggestions {
 /// Eligible hosts in other countries, best match first; for the organisation's contacts.
 #[utoipa::path(get, path = "/api/v1/organisations/{id}/host-suggestions", tag = "organisations", security(("bearer" = [])),
     params(("id" = Uuid, Path), SuggestionQuery),
-    responses((status = 200, body = Suggestions), (status = 401, body = ProblemDoc), (status = 403, body = ProblemDoc),
-        (status = 404, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+    responses((status = 200, body = Suggestions), Forbidden, UnprocessableContent))]
 async fn host_suggestions(
     State(st): State<AppState>,
     Auth(c): Auth,

@@ -16,8 +16,9 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
+use crate::openapi::problems::{Conflict, Forbidden, UnprocessableContent};
 use crate::{
-    error::{ApiError, ApiResult, ProblemDoc},
+    error::{ApiError, ApiResult},
     extract::{ApiJson, ApiPath, ApiQuery, Auth, IdempotencyKey},
     fields::{self, Text},
     pagination::{Page, Paged, paged},
@@ -243,8 +244,8 @@ type Render<'a> = dyn Fn(&calls::Model) -> String + Send + Sync + 'a;
 #[utoipa::path(post, path = "/api/v1/partnerships/{id}/calls", tag = "partnerships", security(("bearer" = [])),
     params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header, description = "Retry key: the same key and body replay the first response")),
     request_body = CallBody,
-    responses((status = 201, body = CallDto, headers(("ETag" = String))), (status = 400, body = ProblemDoc), (status = 401, body = ProblemDoc),
-        (status = 403, body = ProblemDoc), (status = 404, body = ProblemDoc), (status = 409, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+    responses((status = 201, body = CallDto, headers(("ETag" = String))),
+        Forbidden, Conflict))]
 async fn create_call(
     State(st): State<AppState>,
     Auth(c): Auth,
@@ -290,7 +291,7 @@ pub struct CallQuery {
 
 /// Calls, newest first.
 #[utoipa::path(get, path = "/api/v1/calls", tag = "partnerships", params(CallQuery),
-    responses((status = 200, body = Paged<CallDto>), (status = 422, body = ProblemDoc)))]
+    responses((status = 200, body = Paged<CallDto>), UnprocessableContent))]
 async fn list_calls(
     State(st): State<AppState>,
     ApiQuery(q): ApiQuery<CallQuery>,
@@ -314,7 +315,7 @@ async fn list_calls(
 
 /// One call with its budget and places taken.
 #[utoipa::path(get, path = "/api/v1/calls/{id}", tag = "partnerships", params(("id" = Uuid, Path)),
-    responses((status = 200, body = CallDto, headers(("ETag" = String))), (status = 404, body = ProblemDoc)))]
+    responses((status = 200, body = CallDto, headers(("ETag" = String)))))]
 async fn get_call(State(st): State<AppState>, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Response> {
     let c = st.store.call(id).await?;
     Ok(respond::tagged(c.version, CallDto::new(&c)))
