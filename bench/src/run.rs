@@ -49,7 +49,7 @@ async fn database(b: Backend, dir: &std::path::Path) -> anyhow::Result<Database_
 
 async fn open(url: &str, pool: u32) -> anyhow::Result<Store> {
     let db = Db::connect(&DatabaseSettings {
-        url: url.to_owned(),
+        url: url.into(),
         max_connections: pool,
         min_connections: 1,
         acquire_timeout_secs: 30,
@@ -114,8 +114,8 @@ impl Ctx<'_> {
 /// PostgreSQL's autovacuum analyses a table after large changes within about a minute;
 /// after a bulk load the benchmark does it at once instead of measuring stale plans.
 async fn analyse(store: &Store) -> anyhow::Result<()> {
-    if store.db.backend() == cxc_persistence::Backend::Postgres {
-        store.db.conn.execute_unprepared("ANALYZE").await?;
+    if store.db().backend() == cxc_persistence::Backend::Postgres {
+        store.db().conn.execute_unprepared("ANALYZE").await?;
     }
     Ok(())
 }
@@ -251,14 +251,14 @@ pub async fn backend(args: &Args, b: Backend) -> anyhow::Result<Report> {
         }
     }
     report.insert_tps =
-        crate::ceiling::raw_inserts(&store.db, args.connections, ctx.load.duration).await?;
+        crate::ceiling::raw_inserts(store.db(), args.connections, ctx.load.duration).await?;
     eprintln!(
         "  {:<40} {:>8.0} tx/s",
         "raw insert transactions (ceiling)", report.insert_tps
     );
     report.peak_mb = server.memory().1;
     let call = calls::Entity::find_by_id(w.race_call)
-        .one(&store.db.conn)
+        .one(&store.db().conn)
         .await?
         .context("race call")?;
     report.notes.push(format!(
@@ -316,7 +316,7 @@ pub async fn backend(args: &Args, b: Backend) -> anyhow::Result<Report> {
     if args.emails > 0 {
         report.dispatch = Some(drain::run(&store, args.emails, &launch).await?);
     }
-    store.db.conn.clone().close().await?;
+    store.db().conn.clone().close().await?;
     if let Some(pg) = db.pg {
         pg.stop();
     }

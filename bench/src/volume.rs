@@ -2,7 +2,7 @@
 //! partnerships and countries, approval candidates for the race, and queued emails.
 use anyhow::Context;
 use chrono::{Duration, Utc};
-use cxc_domain::workflow::Status;
+use cxc_domain::workflow::{HostResponse, Status};
 use cxc_persistence::{
     RepoError,
     entities::{applications, outbox},
@@ -88,8 +88,12 @@ fn application(
         activities: Set(serde_json::json!(["workshop", "site visit"])),
         sectors: Set(serde_json::json!([sector])),
         primary_sector: Set(Some(sector.into())),
-        status: Set(status.as_str().into()),
-        host_response: Set(if submitted { "accepted" } else { "pending" }.into()),
+        status: Set(status),
+        host_response: Set(if submitted {
+            HostResponse::Accepted
+        } else {
+            HostResponse::Pending
+        }),
         grant_cents: Set(granted.then_some(80_000)),
         working_days: Set(submitted.then_some(5)),
         distance_km: Set(submitted.then_some(850.0)),
@@ -172,7 +176,7 @@ pub async fn readable_ids(store: &Store, w: &World, n: u64) -> anyhow::Result<Ve
         .filter(applications::Column::CallId.ne(w.race_call))
         .limit(n)
         .into_tuple()
-        .all(&store.db.conn)
+        .all(&store.db().conn)
         .await?)
 }
 
@@ -190,7 +194,7 @@ pub async fn deep_cursor(
     let q = applications::Entity::find()
         .filter(visible(w))
         .filter(applications::Column::Status.eq(status));
-    let total = q.clone().count(&store.db.conn).await?;
+    let total = q.clone().count(&store.db().conn).await?;
     let at = ((total as f64) * depth) as u64;
     let id: Uuid = q
         .select_only()
@@ -199,7 +203,7 @@ pub async fn deep_cursor(
         .offset(at)
         .limit(1)
         .into_tuple()
-        .one(&store.db.conn)
+        .one(&store.db().conn)
         .await?
         .context("no application matches the list filter")?;
     Ok((id, total))
@@ -214,7 +218,7 @@ pub async fn deep_cursor(
 pub async fn queue_emails(store: &Store, n: usize) -> anyhow::Result<u64> {
     let template = outbox::Entity::find()
         .filter(outbox::Column::Kind.eq("welcome"))
-        .one(&store.db.conn)
+        .one(&store.db().conn)
         .await?
         .context("no welcome email in the outbox to copy")?;
     let mut left = n;
@@ -242,6 +246,6 @@ pub async fn queue_emails(store: &Store, n: usize) -> anyhow::Result<u64> {
     Ok(outbox::Entity::find()
         .filter(outbox::Column::Status.is_in(["pending", "sending"]))
         .filter(outbox::Column::NotBefore.lte(Utc::now()))
-        .count(&store.db.conn)
+        .count(&store.db().conn)
         .await?)
 }

@@ -110,6 +110,8 @@ pub fn org_input(
         website: None,
         agency_exception_ref: None,
         establishments: vec![],
+        region: None,
+        previous_period: None,
     }
 }
 
@@ -375,7 +377,7 @@ async fn make_slots(
         .filter(
             cxc_persistence::entities::organisation_tags::Column::OrganisationId.eq(template.id),
         )
-        .all(&store.db.conn)
+        .all(&store.db().conn)
         .await?;
     let copies = slots[1..]
         .iter()

@@ -11,6 +11,9 @@ mod m20261121_000004_create_group_visits;
 mod m20261121_000005_create_outbox;
 mod m20261121_000006_add_anonymised_at;
 mod m20261129_accounts_lifecycle;
+mod m20261129_calmail_calendar_feeds;
+mod m20261129_rules_region;
+mod m20261129_rules_sme_periods;
 
 /// The ordered list of every migration.
 pub struct Migrator;
@@ -26,6 +29,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000005_create_outbox::Migration),
             Box::new(m20261121_000006_add_anonymised_at::Migration),
             Box::new(m20261129_accounts_lifecycle::Migration),
+            Box::new(m20261129_rules_region::Migration),
+            Box::new(m20261129_rules_sme_periods::Migration),
+            Box::new(m20261129_calmail_calendar_feeds::Migration),
         ]
     }
 }

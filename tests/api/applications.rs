@@ -30,14 +30,14 @@ async fn post_if(
 /// Moves an exchange into the past, as time would.
 async fn age(app: &TestApp, id: &str, days: i64) {
     let m = applications::Entity::find_by_id(id.parse::<uuid::Uuid>().unwrap())
-        .one(&app.store.db.conn)
+        .one(&app.store.db().conn)
         .await
         .unwrap()
         .unwrap();
     let mut am: applications::ActiveModel = m.clone().into();
     am.start_date = Set(m.start_date - Duration::days(days));
     am.end_date = Set(m.end_date - Duration::days(days));
-    am.update(&app.store.db.conn).await.unwrap();
+    am.update(&app.store.db().conn).await.unwrap();
 }
 
 async fn one_exchange_walks_from_draft_to_paid(app: TestApp) {

@@ -60,6 +60,8 @@ pub fn org(
         website: None,
         agency_exception_ref: None,
         establishments: vec![],
+        region: None,
+        previous_period: None,
     }
 }
 

@@ -5,6 +5,7 @@ pub mod activities;
 pub mod agenda;
 pub mod agenda_rules;
 pub mod calendar;
+pub mod feeds;
 pub mod fixtures;
 pub mod my_calendar;
 pub mod registrations;

@@ -172,14 +172,16 @@ async fn nul_characters_are_422_everywhere(app: TestApp) {
         "/api/v1/organisations?sector=%00",
         "/api/v1/organisations?country=L%00",
         "/api/v1/admin/outbox?to=x%00@example.eu",
-        "/api/v1/organisations/%00",
     ] {
         let r = app.get(path, Some(&admin)).await;
         assert_eq!(r.status, 422, "{path}: {}", r.text);
         assert_eq!(codes(&r), ["nul_character"], "{path}");
     }
-    let r = app.get("/api/v1/unsubscribe/a%00b", None).await;
-    assert_eq!(r.status, 422, "{}", r.text);
+    // A path parameter with NUL names nothing: 404, never a database error.
+    for path in ["/api/v1/organisations/%00", "/api/v1/unsubscribe/a%00b"] {
+        let r = app.get(path, Some(&admin)).await;
+        assert_eq!(r.status, 404, "{path}: {}", r.text);
+    }
 }
 both!(nul_characters_are_422_everywhere);
 
@@ -345,7 +347,7 @@ async fn visits_in_year_0_or_longer_than_a_month_are_refused(app: TestApp) {
     let mut got = fields(&r);
     got.sort();
     assert_eq!(got, ["ends_on", "registration_closes_at", "starts_on"]);
-    assert!(codes(&r).iter().all(|c| c == "outside_scheme_years"));
+    assert!(codes(&r).iter().all(|c| c == "out_of_range"));
     let r = post(json!({"starts_on": "2027-03-01", "ends_on": "2027-04-01"})).await;
     assert_eq!(
         (r.status.as_u16(), codes(&r)),
@@ -375,7 +377,7 @@ async fn a_payment_is_dated_between_the_exchange_and_today(app: TestApp) {
         .parse()
         .unwrap();
     for (paid_on, code) in [
-        ("9999-12-31".to_owned(), "outside_scheme_years"),
+        ("9999-12-31".to_owned(), "out_of_range"),
         ((today + chrono::Duration::days(1)).to_string(), "in_future"),
         (
             (end - chrono::Duration::days(1)).to_string(),

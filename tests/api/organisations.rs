@@ -2,6 +2,7 @@
 
 pub mod directory;
 pub mod eligibility;
+pub mod exchange_rules;
 pub mod matching;
 pub mod retries;
 pub mod support;

@@ -57,7 +57,7 @@ async fn export_and_erasure(app: TestApp) {
         .await;
     assert_eq!(login.status, 401);
     let a = applications::Entity::find_by_id(id.parse::<uuid::Uuid>().unwrap())
-        .one(&app.store.db.conn)
+        .one(&app.store.db().conn)
         .await
         .unwrap()
         .unwrap();
@@ -110,13 +110,13 @@ async fn evidence_pack_and_tamper_evidence(app: TestApp) {
     let entry = application_history::Entity::find()
         .filter(application_history::Column::ApplicationId.eq(id.parse::<uuid::Uuid>().unwrap()))
         .filter(application_history::Column::Seq.eq(2))
-        .one(&app.store.db.conn)
+        .one(&app.store.db().conn)
         .await
         .unwrap()
         .unwrap();
     let mut am: application_history::ActiveModel = entry.into();
     am.comment = Set(Some("quietly edited".into()));
-    am.update(&app.store.db.conn).await.unwrap();
+    am.update(&app.store.db().conn).await.unwrap();
     let (_, broken) = app.store.verify_history().await.unwrap();
     assert_eq!(broken.len(), 1);
     assert_eq!(broken[0].seq, 2);
@@ -152,13 +152,13 @@ async fn retention_anonymises_closed_exchanges_only(app: TestApp) {
         "closed too recently"
     );
     let m = applications::Entity::find_by_id(id)
-        .one(&app.store.db.conn)
+        .one(&app.store.db().conn)
         .await
         .unwrap()
         .unwrap();
     let mut am: applications::ActiveModel = m.into();
     am.updated_at = Set(chrono::Utc::now() - chrono::Duration::days(40));
-    am.update(&app.store.db.conn).await.unwrap();
+    am.update(&app.store.db().conn).await.unwrap();
     assert_eq!(app.store.apply_retention(30).await.unwrap(), 1);
     assert_eq!(app.store.apply_retention(30).await.unwrap(), 0, "done once");
     let a = app
@@ -198,10 +198,10 @@ async fn sqlite_backup_is_a_consistent_copy_that_restores() {
     let integrity: Vec<String> = {
         use cxc_persistence::sea_orm::{ConnectionTrait, Statement};
         let rows = restored
-            .db
+            .db()
             .conn
             .query_all_raw(Statement::from_string(
-                restored.db.conn.get_database_backend(),
+                restored.db().conn.get_database_backend(),
                 "PRAGMA integrity_check",
             ))
             .await

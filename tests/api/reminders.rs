@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use chrono::Utc;
+use cxc_domain::notify::{Email, ExchangeFacts};
 use cxc_persistence::repositories::outbox::Envelope;
 use reqwest::Method;
 use serde_json::json;
@@ -12,15 +13,23 @@ use crate::{both, helpers::TestApp, notifications::rows_to};
 /// Queues a start reminder for a user the way a use case does, in a transaction.
 async fn queue_reminder(app: &TestApp, user_id: &str, at: Option<chrono::DateTime<Utc>>) {
     let user = app.store.user(user_id.parse().unwrap()).await.unwrap();
-    let mut env = Envelope::to_user(
-        &user,
-        "reminder_exchange_start",
-        json!({"host_org": "CERN", "start_date": "2027-03-01", "end_date": "2027-03-12"}),
-    );
+    let facts = ExchangeFacts {
+        application_id: uuid::Uuid::nil(),
+        call_title: "Big Science 2027".into(),
+        participant_name: user.full_name.clone(),
+        visitor_org: "Visitor".into(),
+        host_org: "CERN".into(),
+        city: "Geneva".into(),
+        start_date: "2027-03-01".parse().unwrap(),
+        end_date: "2027-03-12".parse().unwrap(),
+        grant_cents: None,
+        objectives: String::new(),
+    };
+    let mut env = Envelope::to_user(&user, Email::ReminderExchangeStart(facts));
     if let Some(at) = at {
         env = env.at(at);
     }
-    let tx = app.store.db.write().await.unwrap();
+    let tx = app.store.db().write().await.unwrap();
     app.store.enqueue(&tx.tx, env).await.unwrap();
     tx.commit().await.unwrap();
 }
@@ -32,34 +41,43 @@ fn reminders_to(rows: &[cxc_persistence::entities::outbox::Model]) -> usize {
 }
 
 async fn a_rolled_back_change_sends_nothing(app: TestApp) {
+    // Registration queues the verification mail, verifying the welcome mail.
     app.user("once@x.eu").await;
     app.wait_for_mail("once@x.eu", "Welcome").await;
+    let queued = rows_to(&app, "once@x.eu").await.len();
     let dup = app.post("/api/v1/auth/register", None, json!({"email": "once@x.eu", "password": "another password", "full_name": "Again", "locale": "en"})).await;
     assert_eq!(dup.status, 409);
     assert_eq!(
         rows_to(&app, "once@x.eu").await.len(),
-        1,
+        queued,
         "the failed registration queued nothing"
     );
 
     // A use case that fails after queueing its email: the transaction rolls back.
     let user = app.store.user_by_email("once@x.eu").await.unwrap().unwrap();
-    let tx = app.store.db.write().await.unwrap();
+    let tx = app.store.db().write().await.unwrap();
     app.store
-        .enqueue(&tx.tx, Envelope::to_user(&user, "welcome", json!({})))
+        .enqueue(&tx.tx, Envelope::to_user(&user, Email::Welcome))
         .await
         .unwrap();
     drop(tx);
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(rows_to(&app, "once@x.eu").await.len(), 1);
-    assert_eq!(
+    assert_eq!(rows_to(&app, "once@x.eu").await.len(), queued);
+    let received = || {
         app.smtp
             .received()
             .iter()
             .filter(|m| m.to.iter().any(|t| t == "once@x.eu"))
-            .count(),
-        1
-    );
+            .count()
+    };
+    for _ in 0..100 {
+        if received() >= queued {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(received(), queued, "only what was committed arrives");
 }
 both!(a_rolled_back_change_sends_nothing);
 
@@ -218,3 +236,77 @@ async fn metrics_show_outbox_depth_and_delivery(app: TestApp) {
     }
 }
 both!(metrics_show_outbox_depth_and_delivery);
+
+/// The unsubscribe pages speak the recipient's language, and the page's own button (a
+/// plain form, no JavaScript) is answered with a page, whatever the browser accepts.
+async fn unsubscribe_pages_speak_the_recipients_language(app: TestApp) {
+    let r = app.post("/api/v1/auth/register", None, json!({"email": "ona@x.lt", "password": "correct horse battery", "full_name": "Ona Petraitytė", "locale": "lt"})).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let id = r["id"].as_str().unwrap().to_owned();
+    let token = app.login("ona@x.lt").await;
+    let user = app.store.user(id.parse().unwrap()).await.unwrap();
+    let url = format!(
+        "{}/api/v1/unsubscribe/{}",
+        app.base,
+        app.store.unsubscribe_token(user.id)
+    );
+
+    let page = app.client.get(&url).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("<html lang=\"lt\">"), "{html}");
+    assert!(html.contains("Atsisakyti priminimų"), "{html}");
+    assert!(
+        html.contains("<form method=\"post\">") && html.contains("name=\"from\" value=\"page\"")
+    );
+    assert!(!html.contains("<script"), "works without JavaScript");
+
+    // What the browser sends for the form: no Accept header needed for a page back.
+    let done = app
+        .client
+        .post(&url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("List-Unsubscribe=One-Click&from=page")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(done.status(), 200);
+    assert!(
+        done.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let html = done.text().await.unwrap();
+    assert!(
+        html.contains("<html lang=\"lt\">") && html.contains("Priminimų nebegausite."),
+        "{html}"
+    );
+    let prefs = app
+        .get("/api/v1/me/notification-preferences", Some(&token))
+        .await;
+    assert_eq!(prefs["reminders"], false);
+
+    // Spanish and Danish recipients get their language too.
+    for (locale, words) in [("es", "Darse de baja"), ("da", "Afmeld påmindelser")] {
+        let email = format!("{locale}@x.eu");
+        let r = app.post("/api/v1/auth/register", None, json!({"email": email, "password": "correct horse battery", "full_name": "X", "locale": locale})).await;
+        let uid: uuid::Uuid = r["id"].as_str().unwrap().parse().unwrap();
+        let url = format!(
+            "{}/api/v1/unsubscribe/{}",
+            app.base,
+            app.store.unsubscribe_token(uid)
+        );
+        let html = app
+            .client
+            .get(&url)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains(words), "{locale}: {html}");
+    }
+}
+both!(unsubscribe_pages_speak_the_recipients_language);

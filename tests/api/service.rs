@@ -16,14 +16,9 @@ async fn openapi_and_docs_are_served(app: TestApp) {
     assert_eq!(r.status, 200);
     assert!(r["openapi"].as_str().unwrap().starts_with("3.1"));
     assert!(r["paths"]["/api/v1/auth/login"].is_object());
-    let docs = app
-        .client
-        .get(format!("{}/docs/", app.base))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(docs.status(), 200);
-    let html = docs.text().await.unwrap();
+    let docs = app.get("/docs/", None).await;
+    assert_eq!(docs.status, 200);
+    let html = docs.text;
     assert!(html.contains("swagger"), "docs page is Swagger UI");
     assert!(!html.contains("cdn."), "no CDN assets");
 }

@@ -27,11 +27,14 @@ pub struct Received {
 }
 
 impl Received {
+    /// A header's value, unfolded (RFC 5322 §2.2.3: a CRLF before whitespace is removed).
     pub fn header(&self, name: &str) -> Option<String> {
         let prefix = format!("{}:", name.to_ascii_lowercase());
-        self.data
+        // The catcher stores lines joined with "\n".
+        let head = self.data.split("\n\n").next().unwrap_or_default();
+        head.replace("\n ", " ")
+            .replace("\n\t", "\t")
             .lines()
-            .take_while(|l| !l.is_empty())
             .find(|l| l.to_ascii_lowercase().starts_with(&prefix))
             .map(|l| l[prefix.len()..].trim().to_owned())
     }

@@ -9,7 +9,7 @@ use crate::helpers::{Backend, spawn_app};
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn writers_wait_for_a_dropped_transaction_to_roll_back() {
     let app = spawn_app(Backend::Sqlite).await.unwrap();
-    let conn = &app.store.db.conn;
+    let conn = &app.store.db().conn;
     conn.execute_unprepared("CREATE TABLE probe (id INTEGER PRIMARY KEY, n INTEGER)")
         .await
         .unwrap();
@@ -17,7 +17,7 @@ async fn writers_wait_for_a_dropped_transaction_to_roll_back() {
         .await
         .unwrap();
     let writers = (0..8).map(|t| {
-        let db = app.store.db.clone();
+        let db = app.store.db().clone();
         tokio::spawn(async move {
             for i in 0..300 {
                 let tx = db.write().await.unwrap();

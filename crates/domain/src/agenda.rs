@@ -22,6 +22,15 @@ pub use warnings::{AgendaWarning, transfer_warnings};
 /// What kind of programme item this is; the API spells these in snake_case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "sea-orm",
+    derive(sea_orm::DeriveValueType),
+    sea_orm(
+        value_type = "String",
+        from_str = "crate::codes::Code::from_code",
+        to_str = "crate::codes::Code::code"
+    )
+)]
 pub enum ItemKind {
     FacilityVisit,
     Workshop,
@@ -60,6 +69,7 @@ impl ItemKind {
         Self::ALL.into_iter().find(|k| k.as_str() == s)
     }
 }
+crate::impl_code!(ItemKind, "agenda item kind");
 
 /// One programme item with its local times (as entered) and resolved UTC instants.
 #[derive(Debug, Clone)]

@@ -6,10 +6,17 @@
 //! invalid inside VTIMEZONE. Folding at 75 octets and CRLF line ends come from the
 //! crate; TEXT escaping is done here since the parser-side types write values verbatim.
 //!
-//! Rendering is deterministic (DTSTAMP is the item's last modification, not "now"), so
-//! the same agenda always yields the same bytes and HTTP caches/ETags work.
+//! Every object declares a METHOD, so DTSTAMP is "the date and time that the instance of
+//! the iCalendar object was created" (RFC 5545 §3.8.7.2), one value for the whole object
+//! given by the [`Publication`]; LAST-MODIFIED stays per event. An emailed attachment is
+//! created when it is queued. A feed is a new object whenever its content changes, so it
+//! is stamped with its revision (the latest change of anything in it): the same content
+//! always yields the same bytes, and HTTP caches and ETags work.
 
 mod vtimezone;
+mod web_links;
+
+pub use web_links::{WebCalendarLinks, web_calendar_links};
 
 #[cfg(test)]
 mod tests;
@@ -98,9 +105,44 @@ pub struct AllDayEvent {
     pub last_modified: DateTime<Utc>,
 }
 
+/// The iTIP method of an object (RFC 5546 §1.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// Feeds and "here is your agenda" attachments.
+    Publish,
+    /// Removes the events from a calendar that imported them (a cancelled registration).
+    Cancel,
+}
+
+/// Who publishes and when: the object-level facts every VEVENT repeats.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Publication {
+    pub method: Method,
+    /// `ORGANIZER`, required on PUBLISH and CANCEL events (RFC 5546 §3.2.1, §3.2.5).
+    pub organizer_name: String,
+    pub organizer_email: String,
+    /// `ATTENDEE` being removed by a CANCEL (RFC 5546 §3.2.5), as (name, email).
+    pub attendee: Option<(String, String)>,
+    /// DTSTAMP: when this instance of the object was created.
+    pub created: DateTime<Utc>,
+}
+
+/// The latest change of anything in a feed: its DTSTAMP and HTTP `Last-Modified`.
+/// `None` for an empty feed.
+pub fn revision(events: &[CalEvent], all_day: &[AllDayEvent]) -> Option<DateTime<Utc>> {
+    let timed = events.iter().map(|e| e.last_modified);
+    let days = all_day.iter().map(|e| e.last_modified);
+    timed.chain(days).max()
+}
+
 /// Renders a complete VCALENDAR: VTIMEZONEs (one per zone used), then timed events,
 /// then all-day events, in the order given.
-pub fn render_calendar(name: &str, events: &[CalEvent], all_day: &[AllDayEvent]) -> String {
+pub fn render_calendar(
+    publication: &Publication,
+    name: &str,
+    events: &[CalEvent],
+    all_day: &[AllDayEvent],
+) -> String {
     let mut components = Vec::new();
 
     // Years each zone must cover; BTreeMap keeps the VTIMEZONE order stable.
@@ -114,15 +156,19 @@ pub fn render_calendar(name: &str, events: &[CalEvent], all_day: &[AllDayEvent])
     for (tz, first, last) in years.into_values() {
         components.push(vtimezone::vtimezone(tz, first, last));
     }
-    components.extend(events.iter().map(timed_event));
-    components.extend(all_day.iter().map(all_day_event));
+    components.extend(events.iter().map(|e| timed_event(publication, e)));
+    components.extend(all_day.iter().map(|e| all_day_event(publication, e)));
+    let method = match publication.method {
+        Method::Publish => "PUBLISH",
+        Method::Cancel => "CANCEL",
+    };
 
     let calendar = Calendar {
         properties: vec![
             prop("PRODID", PRODID.to_owned()),
             prop("VERSION", "2.0".to_owned()),
             prop("CALSCALE", "GREGORIAN".to_owned()),
-            prop("METHOD", "PUBLISH".to_owned()),
+            prop("METHOD", method.to_owned()),
             text_prop("X-WR-CALNAME", name),
         ],
         components,
@@ -130,9 +176,9 @@ pub fn render_calendar(name: &str, events: &[CalEvent], all_day: &[AllDayEvent])
     calendar.to_string()
 }
 
-fn timed_event(e: &CalEvent) -> Component<'static> {
+fn timed_event(p: &Publication, e: &CalEvent) -> Component<'static> {
     let tzid = || vec![param("TZID", e.tz.name())];
-    let mut properties = common_head(&e.uid, e.sequence, e.last_modified);
+    let mut properties = common_head(p, &e.uid, e.sequence, e.last_modified);
     properties.push(Property {
         name: "DTSTART".into(),
         val: local_stamp(e.starts_local).into(),
@@ -148,18 +194,18 @@ fn timed_event(e: &CalEvent) -> Component<'static> {
         &e.summary,
         e.location.as_deref(),
         e.description.as_deref(),
-        e.cancelled,
+        e.cancelled || p.method == Method::Cancel,
     );
     vevent(properties)
 }
 
-fn all_day_event(e: &AllDayEvent) -> Component<'static> {
+fn all_day_event(p: &Publication, e: &AllDayEvent) -> Component<'static> {
     let date = |name: &'static str, d: NaiveDate| Property {
         name: name.into(),
         val: d.format("%Y%m%d").to_string().into(),
         params: vec![param("VALUE", "DATE")],
     };
-    let mut properties = common_head(&e.uid, e.sequence, e.last_modified);
+    let mut properties = common_head(p, &e.uid, e.sequence, e.last_modified);
     properties.push(date("DTSTART", e.start));
     // DTEND of a DATE event is exclusive. At the end of chrono's range there is no next
     // day; omitting DTEND then means "one day", the closest valid rendering.
@@ -172,19 +218,46 @@ fn all_day_event(e: &AllDayEvent) -> Component<'static> {
         &e.summary,
         e.location.as_deref(),
         e.description.as_deref(),
-        e.cancelled,
+        e.cancelled || p.method == Method::Cancel,
     );
     vevent(properties)
 }
 
-fn common_head(uid: &str, sequence: u32, modified: DateTime<Utc>) -> Vec<Property<'static>> {
-    let stamp = modified.format("%Y%m%dT%H%M%SZ").to_string();
-    vec![
+fn common_head(
+    p: &Publication,
+    uid: &str,
+    sequence: u32,
+    modified: DateTime<Utc>,
+) -> Vec<Property<'static>> {
+    let utc = |t: DateTime<Utc>| t.format("%Y%m%dT%H%M%SZ").to_string();
+    let mut head = vec![
         text_prop("UID", uid),
         prop("SEQUENCE", sequence.to_string()),
-        prop("DTSTAMP", stamp.clone()),
-        prop("LAST-MODIFIED", stamp),
-    ]
+        prop("DTSTAMP", utc(p.created)),
+        prop("LAST-MODIFIED", utc(modified)),
+        person("ORGANIZER", &p.organizer_name, &p.organizer_email),
+    ];
+    if let Some((name, email)) = &p.attendee {
+        head.push(person("ATTENDEE", name, email));
+    }
+    head
+}
+
+/// A CAL-ADDRESS property with its common name: `ORGANIZER;CN="Name":mailto:a@b`.
+fn person(name: &'static str, cn: &str, email: &str) -> Property<'static> {
+    // A quoted parameter value may hold anything but DQUOTE and controls (§3.1).
+    let cn: String = cn
+        .chars()
+        .filter(|c| *c != '"' && !c.is_control())
+        .collect();
+    Property {
+        name: name.into(),
+        val: format!("mailto:{}", email.trim()).into(),
+        params: vec![Parameter {
+            key: "CN".into(),
+            val: Some(format!("\"{cn}\"").into()),
+        }],
+    }
 }
 
 fn common_tail(

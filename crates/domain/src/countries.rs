@@ -20,6 +20,8 @@ pub struct ProgrammeCountry {
     pub from: NaiveDate,
     /// Inclusive last day; `None` = still participating.
     pub until: Option<NaiveDate>,
+    /// Where the dates come from; UNCONFIRMED marks a day no source gives.
+    pub source: &'static str,
 }
 
 /// The same row with owned strings, so it can be loaded from configuration.
@@ -30,6 +32,8 @@ pub struct ProgrammeCountryOwned {
     pub programme: String,
     pub from: NaiveDate,
     pub until: Option<NaiveDate>,
+    #[serde(default)]
+    pub source: String,
 }
 
 impl From<ProgrammeCountry> for ProgrammeCountryOwned {
@@ -40,6 +44,7 @@ impl From<ProgrammeCountry> for ProgrammeCountryOwned {
             programme: p.programme.to_owned(),
             from: p.from,
             until: p.until,
+            source: p.source.to_owned(),
         }
     }
 }
@@ -73,6 +78,30 @@ impl ProgrammeCountries {
             })
             .collect();
         ProgrammeCountries { entries }
+    }
+
+    /// Moves every row of `code` to start on `from` and end on `until` (configuration of an
+    /// UNCONFIRMED date); adds a COSME row when the code has none.
+    pub fn with_dates(mut self, code: &str, from: NaiveDate, until: Option<NaiveDate>) -> Self {
+        let code = Self::normalise(code);
+        let mut found = false;
+        for e in self.entries.iter_mut().filter(|e| e.code == code) {
+            e.from = from;
+            e.until = until;
+            e.source = "configured".to_owned();
+            found = true;
+        }
+        if !found {
+            self.entries.push(ProgrammeCountryOwned {
+                name: code.clone(),
+                code,
+                programme: "COSME".to_owned(),
+                from,
+                until,
+                source: "configured".to_owned(),
+            });
+        }
+        self
     }
 
     pub fn entries(&self) -> &[ProgrammeCountryOwned] {

@@ -37,9 +37,11 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::countries::ProgrammeCountries;
+use crate::geo::Distance;
 use crate::holidays::HolidayCalendars;
 use crate::organisation::{OrganisationFacts, Profile, Role};
 use crate::sme::SmeCategory;
+use crate::working_days::WorkingDays;
 
 /// Rule id constants, so callers never retype the strings.
 pub mod rule {
@@ -64,6 +66,30 @@ pub mod rule {
     pub const CALL_OPEN: &str = "call_open";
     pub const LUMP_SUM_CEILING: &str = "lump_sum_ceiling";
     pub const LUMP_SUM_HALVING: &str = "lump_sum_halving";
+
+    /// The rule's id in domain-rules.md §14 (`R12`); `None` for `call_open`.
+    pub fn reference(id: &str) -> Option<&'static str> {
+        Some(match id {
+            VISITOR_TYPE_ALLOWED => "R01",
+            HOST_TYPE_ALLOWED => "R02",
+            HOST_ONLY_TYPE_CANNOT_VISIT => "R03",
+            CLUSTER_MEMBERSHIP => "R04",
+            NON_MEMBER_SME_HOST_EXCEPTION => "R05",
+            SME_STATUS | SME_HEADCOUNT | SME_FINANCIAL_CEILING | SME_PUBLIC_CONTROL => "R06",
+            VISITOR_COUNTRY_ELIGIBLE => "R07",
+            HOST_COUNTRY_ELIGIBLE => "R08",
+            TRANSNATIONAL => "R09",
+            RESIDENCE_BASIS => "R10",
+            THIRD_COUNTRY_NATIONAL => "R11",
+            MIN_WORKING_DAYS => "R12",
+            MAX_DURATION => "R13",
+            CONSECUTIVE_STAY => "R14",
+            VISIT_ONCE => "R15",
+            LUMP_SUM_CEILING => "R21",
+            LUMP_SUM_HALVING => "R22",
+            _ => return None,
+        })
+    }
 
     pub const ALL: [&str; 21] = [
         VISITOR_TYPE_ALLOWED,
@@ -199,6 +225,14 @@ pub struct ExchangeReport {
     pub halved: bool,
     pub visitor_sme_category: Option<SmeCategory>,
     pub host_sme_category: Option<SmeCategory>,
+    /// The host-country amount within the ceiling, before any halving.
+    pub full_lump_sum_cents: i64,
+    /// Why the lump sum is halved; empty when it is not.
+    pub halving_reasons: Vec<String>,
+    /// The working-day figure with every excluded day and the calendar used.
+    pub working_days_detail: WorkingDays,
+    /// The distance with its method and the comparison with the threshold.
+    pub distance: Distance,
 }
 
 /// All of R01-R15, `call_open`, R21 and R22 for one exchange; every check listed.

@@ -31,7 +31,7 @@ pub fn halving_reasons(working_days: u32, distance_km: f64, cfg: &RuleConfig) ->
     }
     if distance_km < cfg.halving_distance_km {
         reasons.push(format!(
-            "the organisations are {distance_km:.1} km apart, less than {:.0} km",
+            "the organisations are {distance_km:.1} km apart ({distance_km:.3} km exactly), less than {:.0} km",
             cfg.halving_distance_km
         ));
     }

@@ -3,6 +3,7 @@
 
 pub mod agenda;
 pub mod calendar;
+pub mod codes;
 pub mod countries;
 pub mod eligibility;
 pub mod email_address;
@@ -12,8 +13,11 @@ pub mod holidays;
 pub mod notify;
 pub mod organisation;
 pub mod plausible;
+pub mod problem;
 #[cfg(test)]
 mod proptests;
+pub mod secret;
 pub mod sme;
+pub mod visit;
 pub mod workflow;
 pub mod working_days;

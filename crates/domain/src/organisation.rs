@@ -6,11 +6,20 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::countries::is_iso_country;
+use crate::{countries::is_iso_country, problem::Problem};
 
 /// ECCP profile of an organisation (domain-rules §3.1/§3.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "sea-orm",
+    derive(sea_orm::DeriveValueType),
+    sea_orm(
+        value_type = "String",
+        from_str = "crate::codes::Code::from_code",
+        to_str = "crate::codes::Code::code"
+    )
+)]
 pub enum Profile {
     ClusterOrganisation,
     ScaleUpSupport,
@@ -73,10 +82,20 @@ impl Profile {
         }
     }
 }
+crate::impl_code!(Profile, "organisation profile");
 
 /// Kind of scaling-up support organisation (only meaningful for `Profile::ScaleUpSupport`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "sea-orm",
+    derive(sea_orm::DeriveValueType),
+    sea_orm(
+        value_type = "String",
+        from_str = "crate::codes::Code::from_code",
+        to_str = "crate::codes::Code::code"
+    )
+)]
 pub enum SupportType {
     TechnologyCentre,
     ResearchInstitute,
@@ -117,6 +136,7 @@ impl SupportType {
         Self::ALL.into_iter().find(|t| t.as_str() == s)
     }
 }
+crate::impl_code!(SupportType, "support type");
 
 /// The side an organisation takes in an exchange.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -160,10 +180,101 @@ pub struct EnterpriseFigures {
     pub balance_sheet_total_cents: Option<i64>,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+/// The investors of Recommendation 2003/361/EC Art. 3(2)(a)-(d): holding 25 %..50 % they
+/// leave the enterprise autonomous (their data are not added) and, being public or not,
+/// do not count as public control (Art. 3(4)), provided they are not linked to the
+/// enterprise, i.e. do not hold more than 50 % individually or jointly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InvestorType {
+    /// Art. 3(2)(a): public investment corporations.
+    PublicInvestmentCorporation,
+    /// Art. 3(2)(a): venture capital companies.
+    VentureCapital,
+    /// Art. 3(2)(a): business angels, if their total investment in the enterprise is below €1,250,000.
+    BusinessAngel,
+    /// Art. 3(2)(b): universities.
+    University,
+    /// Art. 3(2)(b): non-profit research centres.
+    ResearchCentre,
+    /// Art. 3(2)(c): institutional investors, including regional development funds.
+    InstitutionalInvestor,
+    /// Art. 3(2)(d): autonomous local authorities with an annual budget below €10 million
+    /// and fewer than 5,000 inhabitants.
+    LocalAuthority,
+}
+
+impl InvestorType {
+    pub const ALL: [InvestorType; 7] = [
+        InvestorType::PublicInvestmentCorporation,
+        InvestorType::VentureCapital,
+        InvestorType::BusinessAngel,
+        InvestorType::University,
+        InvestorType::ResearchCentre,
+        InvestorType::InstitutionalInvestor,
+        InvestorType::LocalAuthority,
+    ];
+
+    pub fn label(&self) -> &'static str {
+        match self {
+            InvestorType::PublicInvestmentCorporation => "public investment corporation",
+            InvestorType::VentureCapital => "venture capital company",
+            InvestorType::BusinessAngel => "business angel",
+            InvestorType::University => "university",
+            InvestorType::ResearchCentre => "non-profit research centre",
+            InvestorType::InstitutionalInvestor => "institutional investor",
+            InvestorType::LocalAuthority => "autonomous local authority",
+        }
+    }
+}
+
+/// An enterprise holding a stake in the organisation (or held by it).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PartnerEnterprise {
     pub stake_percent: f64,
     pub figures: EnterpriseFigures,
+    /// Set when the holder is one of the Art. 3(2) investors.
+    #[serde(default)]
+    pub investor_type: Option<InvestorType>,
+    /// Business angels: their total investment in the enterprise (must be < €1,250,000).
+    #[serde(default)]
+    pub investment_cents: Option<i64>,
+    /// Local authorities: annual budget (must be < €10 million).
+    #[serde(default)]
+    pub annual_budget_cents: Option<i64>,
+    /// Local authorities: inhabitants (must be < 5,000).
+    #[serde(default)]
+    pub inhabitants: Option<u64>,
+    /// The holder is a public body (Art. 3(4)).
+    #[serde(default)]
+    pub public_body: bool,
+    /// Holders with the same label act jointly (Guide example 5): their stakes are added
+    /// up, and together above 50 % they control the enterprise.
+    #[serde(default)]
+    pub acting_jointly_group: Option<String>,
+    /// Enterprises linked to this partner, added at 100 % to its data before the stake is
+    /// applied (Art. 6(3)).
+    #[serde(default)]
+    pub linked_enterprises: Vec<EnterpriseFigures>,
+}
+
+/// An enterprise linked to the organisation (control either way), counted at 100 %.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LinkedEnterprise {
+    pub figures: EnterpriseFigures,
+    /// The linked enterprise's own partners immediately up- or downstream, added in
+    /// proportion to their stake (Art. 6(4)).
+    #[serde(default)]
+    pub partner_enterprises: Vec<PartnerEnterprise>,
+}
+
+impl From<EnterpriseFigures> for LinkedEnterprise {
+    fn from(figures: EnterpriseFigures) -> Self {
+        LinkedEnterprise {
+            figures,
+            partner_enterprises: Vec::new(),
+        }
+    }
 }
 
 /// Everything the rules need to know about one organisation.
@@ -172,6 +283,9 @@ pub struct OrganisationFacts {
     pub name: String,
     /// ISO alpha-2 as stored; may be the EU spelling "EL" for Greece.
     pub country: String,
+    /// ISO 3166-2 subdivision (e.g. `ES-MD`) whose public holidays apply when hosting.
+    #[serde(default)]
+    pub region: Option<String>,
     pub latitude: f64,
     pub longitude: f64,
     pub profile: Profile,
@@ -180,32 +294,25 @@ pub struct OrganisationFacts {
     pub clusters: Vec<ClusterRef>,
     pub own: EnterpriseFigures,
     pub partner_enterprises: Vec<PartnerEnterprise>,
-    pub linked_enterprises: Vec<EnterpriseFigures>,
+    pub linked_enterprises: Vec<LinkedEnterprise>,
     pub public_bodies_control_percent: Option<f64>,
+    /// Consolidated figures of the accounting period before the last closed one (Art. 4(2):
+    /// a category changes only when two consecutive periods cross a ceiling). `None` for a
+    /// first-year enterprise, judged on its current figures or bona fide estimate (Art. 4(3)).
+    #[serde(default)]
+    pub previous_period: Option<EnterpriseFigures>,
     /// Agency (EASME/EISMEA) approval reference for a non-member SME host (R05).
     pub agency_exception_ref: Option<String>,
     /// Further countries where the organisation is registered (R10).
     pub establishments: Vec<String>,
 }
 
-/// One malformed input field; the HTTP layer maps a non-empty list to 422.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FieldProblem {
-    pub field: String,
-    pub code: &'static str,
-    pub message: String,
-}
-
-fn problem(out: &mut Vec<FieldProblem>, field: impl Into<String>, code: &'static str, msg: String) {
-    out.push(FieldProblem {
-        field: field.into(),
-        code,
-        message: msg,
-    });
+fn problem(out: &mut Vec<Problem>, field: impl Into<String>, code: &'static str, msg: String) {
+    out.push(Problem::new(field, code, msg));
 }
 
 /// Exactly two uppercase ASCII letters forming a known code (EL/UK/XK included).
-fn check_country(out: &mut Vec<FieldProblem>, field: &str, code: &str) {
+fn check_country(out: &mut Vec<Problem>, field: &str, code: &str) {
     let shape_ok = code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase());
     if !shape_ok || !is_iso_country(code) {
         problem(
@@ -219,8 +326,33 @@ fn check_country(out: &mut Vec<FieldProblem>, field: &str, code: &str) {
     }
 }
 
+/// A region must be an ISO 3166-2 code of the organisation's own country for which the
+/// holiday data has a regional calendar (the only thing a region changes).
+fn check_region(out: &mut Vec<Problem>, country: &str, region: &str) {
+    use crate::holidays::HolidayCalendars;
+    let shape_ok = region
+        .bytes()
+        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-');
+    if shape_ok && HolidayCalendars::is_known_region(country, region) {
+        return;
+    }
+    let known = HolidayCalendars::regions_of(country);
+    let cc = crate::countries::ProgrammeCountries::normalise(country);
+    let msg = if known.is_empty() {
+        format!(
+            "'{region}' is not a region of {cc} with its own public holidays; {cc} has none in the holiday data, so leave `region` out."
+        )
+    } else {
+        format!(
+            "'{region}' is not an ISO 3166-2 region of {cc} with its own public holidays; known: {}.",
+            known.join(", ")
+        )
+    };
+    problem(out, "region", "invalid_region", msg);
+}
+
 // `!(x >= 0.0)` rather than `x < 0.0` so that NaN is rejected too.
-fn check_figures(out: &mut Vec<FieldProblem>, prefix: &str, f: &EnterpriseFigures) {
+fn check_figures(out: &mut Vec<Problem>, prefix: &str, f: &EnterpriseFigures) {
     if let Some(h) = f.headcount
         && !(h >= 0.0 && h.is_finite())
     {
@@ -241,12 +373,43 @@ fn check_figures(out: &mut Vec<FieldProblem>, prefix: &str, f: &EnterpriseFigure
     }
 }
 
+fn check_partner(out: &mut Vec<Problem>, prefix: &str, p: &PartnerEnterprise) {
+    if !is_percent(p.stake_percent) {
+        let msg = format!(
+            "A stake must be between 0 and 100 %, got {}.",
+            p.stake_percent
+        );
+        problem(out, format!("{prefix}stake_percent"), "out_of_range", msg);
+    }
+    check_figures(out, prefix, &p.figures);
+    for (name, v) in [
+        ("investment_cents", p.investment_cents),
+        ("annual_budget_cents", p.annual_budget_cents),
+    ] {
+        if v.is_some_and(|v| v < 0) {
+            let msg = "Amount must not be negative.".to_owned();
+            problem(out, format!("{prefix}{name}"), "negative", msg);
+        }
+    }
+    if let Some(g) = &p.acting_jointly_group
+        && (g.trim().is_empty() || g.chars().count() > 100)
+    {
+        let msg = "A group label needs 1 to 100 characters.".to_owned();
+        problem(
+            out,
+            format!("{prefix}acting_jointly_group"),
+            "invalid_value",
+            msg,
+        );
+    }
+}
+
 fn is_percent(p: f64) -> bool {
     (0.0..=100.0).contains(&p)
 }
 
 /// Shape validation; returns one problem per defect, empty when the input can be judged.
-pub fn validate_organisation_input(o: &OrganisationFacts) -> Vec<FieldProblem> {
+pub fn validate_organisation_input(o: &OrganisationFacts) -> Vec<Problem> {
     let mut out = Vec::new();
     if o.name.trim().is_empty() {
         problem(
@@ -257,6 +420,9 @@ pub fn validate_organisation_input(o: &OrganisationFacts) -> Vec<FieldProblem> {
         );
     }
     check_country(&mut out, "country", &o.country);
+    if let Some(r) = &o.region {
+        check_region(&mut out, &o.country, r);
+    }
     for (i, c) in o.establishments.iter().enumerate() {
         check_country(&mut out, &format!("establishments[{i}]"), c);
     }
@@ -273,23 +439,24 @@ pub fn validate_organisation_input(o: &OrganisationFacts) -> Vec<FieldProblem> {
     }
     check_figures(&mut out, "", &o.own);
     for (i, p) in o.partner_enterprises.iter().enumerate() {
-        let prefix = format!("partner_enterprises[{i}].");
-        if !is_percent(p.stake_percent) {
-            let msg = format!(
-                "A stake must be between 0 and 100 %, got {}.",
-                p.stake_percent
-            );
-            problem(
+        check_partner(&mut out, &format!("partner_enterprises[{i}]."), p);
+        for (j, l) in p.linked_enterprises.iter().enumerate() {
+            check_figures(
                 &mut out,
-                format!("{prefix}stake_percent"),
-                "out_of_range",
-                msg,
+                &format!("partner_enterprises[{i}].linked_enterprises[{j}]."),
+                l,
             );
         }
-        check_figures(&mut out, &prefix, &p.figures);
     }
     for (i, l) in o.linked_enterprises.iter().enumerate() {
-        check_figures(&mut out, &format!("linked_enterprises[{i}]."), l);
+        let prefix = format!("linked_enterprises[{i}].");
+        check_figures(&mut out, &prefix, &l.figures);
+        for (j, p) in l.partner_enterprises.iter().enumerate() {
+            check_partner(&mut out, &format!("{prefix}partner_enterprises[{j}]."), p);
+        }
+    }
+    if let Some(prev) = &o.previous_period {
+        check_figures(&mut out, "previous_period.", prev);
     }
     if let Some(p) = o.public_bodies_control_percent
         && !is_percent(p)

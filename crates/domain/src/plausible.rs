@@ -3,13 +3,14 @@
 //! OpenAPI schema and the messages quote the same number.
 use chrono::{Datelike, NaiveDate};
 
-/// The first year the system accepts in any date: the COSME cluster partnerships of call
-/// COS-CLUSTER-2014-3-03 (the demo's LASER-GO began in 2016) preceded the ClusterXchange
-/// pilot of 2019-2021.
-pub const FIRST_YEAR: i32 = 2014;
-/// The last year the system accepts: the end of the holiday calendars that working days
-/// are counted with. Year 0 and 9999 are typing mistakes, not plans.
-pub const LAST_YEAR: i32 = 2035;
+/// The years any date coming in must lie in: the years the built-in public-holiday
+/// calendars cover (2011-2100 today), so that no working-day figure is ever computed
+/// without its holidays. One source of truth: the exchange dates of applications, group
+/// visits, calls and payments all use it. Year 0 and 9999 are typing mistakes, not plans.
+#[must_use]
+pub fn scheme_years() -> std::ops::RangeInclusive<i32> {
+    crate::holidays::HolidayCalendars::covered_years()
+}
 
 /// Places a call may offer: far beyond any partnership's budget (15 partnerships shared
 /// about €7 M at up to €1,100 an exchange), far below what breaks arithmetic.
@@ -43,17 +44,22 @@ impl Implausible {
     }
 }
 
-/// A date inside [`FIRST_YEAR`]..=[`LAST_YEAR`].
+/// A date inside [`scheme_years`].
 ///
 /// # Errors
-/// `outside_scheme_years` otherwise.
+/// `out_of_range` otherwise (the code the application dates have always answered).
 pub fn scheme_date(d: NaiveDate) -> Result<(), Implausible> {
-    if (FIRST_YEAR..=LAST_YEAR).contains(&d.year()) {
+    let years = scheme_years();
+    if years.contains(&d.year()) {
         Ok(())
     } else {
         Err(Implausible::new(
-            "outside_scheme_years",
-            format!("dates must lie between {FIRST_YEAR} and {LAST_YEAR}, got {d}"),
+            "out_of_range",
+            format!(
+                "dates must lie between {} and {}, the years the public-holiday calendars cover; got {d}",
+                years.start(),
+                years.end()
+            ),
         ))
     }
 }
@@ -62,7 +68,7 @@ pub fn scheme_date(d: NaiveDate) -> Result<(), Implausible> {
 /// sum pays for a stay that took place) and not after `today`.
 ///
 /// # Errors
-/// `outside_scheme_years`, `before_exchange_end` or `in_future`.
+/// `out_of_range`, `before_exchange_end` or `in_future`.
 pub fn payment_date(
     paid_on: NaiveDate,
     exchange_end: NaiveDate,
@@ -190,10 +196,11 @@ mod tests {
 
     #[test]
     fn scheme_years_are_inclusive_at_both_ends() {
-        assert!(scheme_date(d(FIRST_YEAR, 1, 1)).is_ok());
-        assert!(scheme_date(d(LAST_YEAR, 12, 31)).is_ok());
-        assert!(scheme_date(d(FIRST_YEAR - 1, 12, 31)).is_err());
-        assert!(scheme_date(d(LAST_YEAR + 1, 1, 1)).is_err());
+        let (first, last) = (*scheme_years().start(), *scheme_years().end());
+        assert!(scheme_date(d(first, 1, 1)).is_ok());
+        assert!(scheme_date(d(last, 12, 31)).is_ok());
+        assert!(scheme_date(d(first - 1, 12, 31)).is_err());
+        assert!(scheme_date(d(last + 1, 1, 1)).is_err());
         assert!(scheme_date(d(0, 1, 1)).is_err());
         assert!(scheme_date(d(9999, 12, 31)).is_err());
     }
@@ -206,7 +213,7 @@ mod tests {
         let code = |p| payment_date(p, end, today).map_err(|e| e.code);
         assert_eq!(code(d(2024, 5, 9)), Err("before_exchange_end"));
         assert_eq!(code(d(2024, 6, 2)), Err("in_future"));
-        assert_eq!(code(d(9999, 12, 31)), Err("outside_scheme_years"));
+        assert_eq!(code(d(9999, 12, 31)), Err("out_of_range"));
     }
 
     #[test]

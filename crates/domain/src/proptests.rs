@@ -68,12 +68,15 @@ fn org() -> impl Strategy<Value = OrganisationFacts> {
                         .map(|(s, f)| PartnerEnterprise {
                             stake_percent: s,
                             figures: f,
+                            ..Default::default()
                         })
                         .collect(),
-                    linked_enterprises: linked,
+                    linked_enterprises: linked.into_iter().map(Into::into).collect(),
                     public_bodies_control_percent: public,
                     agency_exception_ref: None,
                     establishments: vec![],
+                    region: None,
+                    previous_period: None,
                 }
             },
         )

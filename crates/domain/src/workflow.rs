@@ -1,9 +1,17 @@
 //! The exchange-application state machine of the contract, and nothing else: every
 //! transition not listed here is a conflict.
-use std::fmt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "sea-orm",
+    derive(sea_orm::DeriveValueType),
+    sea_orm(
+        value_type = "String",
+        from_str = "crate::codes::Code::from_code",
+        to_str = "crate::codes::Code::code"
+    )
+)]
 pub enum Status {
     Draft,
     Submitted,
@@ -76,12 +84,7 @@ impl Status {
         )
     }
 }
-
-impl fmt::Display for Status {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::impl_code!(Status, "application status");
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -168,6 +171,15 @@ pub fn sources(action: Action) -> Vec<Status> {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "sea-orm",
+    derive(sea_orm::DeriveValueType),
+    sea_orm(
+        value_type = "String",
+        from_str = "crate::codes::Code::from_code",
+        to_str = "crate::codes::Code::code"
+    )
+)]
 pub enum HostResponse {
     Pending,
     Accepted,
@@ -184,13 +196,14 @@ impl HostResponse {
         }
     }
 
+    pub const ALL: [Self; 3] = [Self::Pending, Self::Accepted, Self::Declined];
+
     #[must_use]
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Pending, Self::Accepted, Self::Declined]
-            .into_iter()
-            .find(|x| x.as_str() == s)
+        Self::ALL.into_iter().find(|x| x.as_str() == s)
     }
 }
+crate::impl_code!(HostResponse, "host response");
 
 /// The host may answer once, while the application is waiting for a decision.
 #[must_use]

@@ -13,5 +13,5 @@ pub mod transport;
 
 pub use message::{Attachment, BuildError, OutgoingEmail, build_message};
 pub use settings::{EmailSettings, TransportKind};
-pub use templates::{KINDS, LOCALES, RenderError, Rendered, is_optional, normalise_locale, render};
+pub use templates::{KINDS, LOCALES, RenderError, Rendered, normalise_locale, render};
 pub use transport::{Mailer, SendError};

@@ -1,7 +1,7 @@
 //! Turns rendered content into a MIME message.
 
 use lettre::Message;
-use lettre::message::header::{ContentType, HeaderName, HeaderValue};
+use lettre::message::header::{ContentType, HeaderName, HeaderValue, Headers};
 use lettre::message::{Attachment as MimeAttachment, Mailbox, MultiPart, SinglePart};
 
 use crate::settings::EmailSettings;
@@ -28,6 +28,8 @@ pub struct OutgoingEmail<'a> {
     pub html: &'a str,
     pub attachments: &'a [Attachment],
     pub list_unsubscribe_url: Option<&'a str>,
+    /// The language the message is written in (`Content-Language`, RFC 3282).
+    pub content_language: Option<&'a str>,
 }
 
 /// The message cannot be built; retrying will not help (permanent).
@@ -47,6 +49,7 @@ pub enum BuildError {
 
 const LIST_UNSUBSCRIBE: HeaderName = HeaderName::new_from_ascii_str("List-Unsubscribe");
 const LIST_UNSUBSCRIBE_POST: HeaderName = HeaderName::new_from_ascii_str("List-Unsubscribe-Post");
+const CONTENT_LANGUAGE: HeaderName = HeaderName::new_from_ascii_str("Content-Language");
 
 /// Builds `multipart/alternative` (text + HTML), wrapped in `multipart/mixed`
 /// when there are attachments.
@@ -71,6 +74,9 @@ pub fn build_message(settings: &EmailSettings, m: &OutgoingEmail) -> Result<Mess
         // elsewhere; cleaning again keeps header injection impossible here.
         .subject(crate::format::single_line(m.subject))
         .message_id(Some(format!("<{message_id}>")));
+    if let Some(lang) = m.content_language.map(crate::normalise_locale) {
+        builder = builder.raw_header(HeaderValue::new(CONTENT_LANGUAGE, lang.to_owned()));
+    }
     if let Some(url) = m.list_unsubscribe_url {
         if !is_header_token(url) {
             return Err(BuildError::InvalidHeader(
@@ -98,7 +104,60 @@ pub fn build_message(settings: &EmailSettings, m: &OutgoingEmail) -> Result<Mess
         }
         builder.multipart(mixed)
     };
-    result.map_err(|e| BuildError::Message(e.to_string()))
+    let mut message = result.map_err(|e| BuildError::Message(e.to_string()))?;
+    for name in ["To", "List-Unsubscribe"] {
+        refold(message.headers_mut(), name);
+    }
+    Ok(message)
+}
+
+/// Longest line RFC 5322 §2.1.1 asks for (excluding CRLF).
+const LINE: usize = 78;
+
+/// Lettre folds at the spaces it meets while encoding, but leaves a long address after
+/// an encoded display name, or a long URL, on the line it started: `To:` and
+/// `List-Unsubscribe:` lines of well over 78 characters. This folds lettre's encoded
+/// value again, greedily, before any word that would cross 78. Only whitespace moves
+/// (FWS unfolds to the same value); a single word longer than a line (a URL) gets a
+/// line of its own, the best RFC 5322 allows without breaking it.
+fn refold(headers: &mut Headers, name: &'static str) {
+    let Some(raw) = headers.get_raw(name).map(str::to_owned) else {
+        return;
+    };
+    let Some(value) = headers.remove_raw(name) else {
+        return;
+    };
+    let mut one = Headers::new();
+    one.insert_raw(value.clone());
+    let line = one.to_string();
+    let encoded = line
+        .strip_prefix(&format!("{name}: "))
+        .and_then(|v| v.strip_suffix("\r\n"))
+        .map(|v| v.replace("\r\n ", " "));
+    let Some(encoded) = encoded else {
+        headers.insert_raw(value);
+        return;
+    };
+    let mut out = String::with_capacity(encoded.len() + 8);
+    let mut len = name.len() + 2; // lettre writes "Name: " before the value
+    for (i, word) in encoded.split(' ').enumerate() {
+        let gap = usize::from(i > 0);
+        if !word.is_empty() && len + gap + word.len() > LINE {
+            // CRLF + the space that separated the words: unfolds to the same value.
+            out.push_str("\r\n ");
+            len = 1;
+        } else if i > 0 {
+            out.push(' ');
+            len += 1;
+        }
+        out.push_str(word);
+        len += word.len();
+    }
+    headers.insert_raw(HeaderValue::dangerous_new_pre_encoded(
+        HeaderName::new_from_ascii_str(name),
+        raw,
+        out,
+    ));
 }
 
 fn mailbox(name: Option<&str>, email: &str) -> Result<Mailbox, BuildError> {

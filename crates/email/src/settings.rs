@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use cxc_domain::secret::Secret;
+
 /// Which transport delivers messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -19,12 +21,12 @@ pub struct EmailSettings {
     pub file_dir: PathBuf,
     /// `smtp://host:25` (plain), `smtp://host:587?tls=required` (STARTTLS),
     /// `smtps://host:465` (implicit TLS); may carry `user:pass@`.
-    pub smtp_url: String,
+    pub smtp_url: Secret<String>,
     /// Override the credentials in `smtp_url` (keeps secrets out of URLs,
     /// which tend to end up in logs). Applied only when `smtp_username` is
     /// set; a missing password then means an empty one.
     pub smtp_username: Option<String>,
-    pub smtp_password: Option<String>,
+    pub smtp_password: Option<Secret<String>>,
     pub from_address: String,
     pub from_name: String,
     /// Maximum number of pooled SMTP connections.
@@ -46,7 +48,7 @@ impl Default for EmailSettings {
             // talk to a real mail server.
             transport: TransportKind::File,
             file_dir: PathBuf::from("./data/mail"),
-            smtp_url: "smtp://127.0.0.1:2525".to_owned(),
+            smtp_url: "smtp://127.0.0.1:2525".into(),
             smtp_username: None,
             smtp_password: None,
             from_address: "noreply@clusterxchange.eu".to_owned(),

@@ -7,8 +7,9 @@
 
 use std::sync::OnceLock;
 
+use cxc_domain::notify::{Email, Frame};
 use minijinja::value::Value;
-use minijinja::{Environment, Error, ErrorKind, State, UndefinedBehavior, context};
+use minijinja::{Environment, Error, ErrorKind, State, UndefinedBehavior};
 
 use crate::format;
 
@@ -95,6 +96,7 @@ embed! {
     "visit_registration_confirmed": ["en", "lt", "da", "es"],
     "visit_registration_waitlisted": ["en", "lt", "da", "es"],
     "visit_registration_promoted": ["en", "lt", "da", "es"],
+    "visit_registration_cancelled": ["en", "lt", "da", "es"],
     "agenda_changed": ["en", "lt", "da", "es"],
     "visit_cancelled": ["en", "lt", "da", "es"],
     "reminder_exchange_start": ["en", "lt", "da", "es"],
@@ -116,33 +118,33 @@ pub fn normalise_locale(s: &str) -> &'static str {
         .unwrap_or(FALLBACK)
 }
 
-/// Reminders are optional: they honour the user's `reminders` preference and
-/// carry `List-Unsubscribe`. Everything else is transactional.
-pub fn is_optional(kind: &str) -> bool {
-    kind.starts_with("reminder_")
-}
-
-/// Renders subject, plain-text and HTML body of `kind` in `locale`.
+/// Renders subject, plain-text and HTML body of `email` in `locale`.
 ///
-/// `ctx` must be a JSON object (or null). Missing variables render as empty
-/// strings, so optional data never breaks an email; an unknown `kind` does.
-pub fn render(kind: &str, locale: &str, ctx: &serde_json::Value) -> Result<Rendered, RenderError> {
+/// The template sees the email's typed context, the [`Frame`] and `locale`, `kind`,
+/// `optional`. Templates render in strict mode: a variable the context does not
+/// define is an error, never empty text (so a missing name cannot go unnoticed).
+///
+/// # Errors
+/// When a template fails or is missing (a bug, caught by the snapshot tests).
+pub fn render(email: &Email, frame: &Frame, locale: &str) -> Result<Rendered, RenderError> {
+    let kind = email.kind();
     if !KINDS.contains(&kind) {
         return Err(RenderError::UnknownKind(kind.to_owned()));
     }
-    let user_ctx = match ctx {
-        serde_json::Value::Object(_) => Value::from_serialize(ctx),
-        serde_json::Value::Null => Value::from(()),
-        _ => {
-            return Err(RenderError::Template(
-                "context must be a JSON object".into(),
-            ));
-        }
-    };
     let locale = normalise_locale(locale);
-    // Explicit keys win over caller-supplied ones of the same name.
-    let full_ctx =
-        context! { locale => locale, kind => kind, optional => is_optional(kind), ..user_ctx };
+    let mut ctx = match serde_json::to_value(email) {
+        Ok(serde_json::Value::Object(map)) => map,
+        Ok(_) => serde_json::Map::new(),
+        Err(e) => return Err(RenderError::Template(e.to_string())),
+    };
+    if let Ok(serde_json::Value::Object(frame)) = serde_json::to_value(frame) {
+        ctx.extend(frame);
+    }
+    // Explicit keys win over the context's fields of the same name.
+    ctx.insert("locale".into(), locale.into());
+    ctx.insert("kind".into(), kind.into());
+    ctx.insert("optional".into(), email.is_optional().into());
+    let full_ctx = Value::from_serialize(&ctx);
     let env = environment();
     let run = |file: &str| -> Result<String, RenderError> {
         let name = format!("{kind}/{file}");
@@ -210,9 +212,8 @@ fn environment() -> &'static Environment<'static> {
     static ENV: OnceLock<Environment<'static>> = OnceLock::new();
     ENV.get_or_init(|| {
         let mut env = Environment::new();
-        // Templates render with whatever the caller had; absent values are
-        // empty rather than errors (attribute access on them too).
-        env.set_undefined_behavior(UndefinedBehavior::Chainable);
+        // A variable the typed context lacks is a bug: fail, never print nothing.
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_trim_blocks(true);
         env.set_lstrip_blocks(true);
         // The default auto-escape callback escapes `*.html` only: HTML bodies

@@ -45,3 +45,24 @@ fn every_file_on_disk_is_embedded() {
         KINDS.len() * LOCALES.len() * 3 + LOCALES.len() * 2
     );
 }
+
+/// Strict mode: a value the typed context lacks fails the render instead of printing
+/// as empty text (the bare "Hello," of issue 13).
+#[test]
+fn a_missing_value_is_an_error_not_empty_text() {
+    let env = environment();
+    let err = env
+        .render_str("Hello {{ recipient_name }},", minijinja::context! {})
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::UndefinedError);
+    let err = env
+        .render_str("{% if comment %}x{% endif %}", minijinja::context! {})
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::UndefinedError);
+    // Present but empty (`None`) is fine: optional facts are explicit.
+    let ok = env.render_str(
+        "{% if comment %}x{% endif %}",
+        minijinja::context! { comment => () },
+    );
+    assert_eq!(ok.unwrap(), "");
+}

@@ -110,13 +110,17 @@ fn smtp_transport(
             "the SMTP mailer must be created inside a Tokio runtime".into(),
         ));
     }
-    let mut builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(&settings.smtp_url)
+    let mut builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(settings.smtp_url.expose())
         // lettre's URL errors do not echo the URL, so credentials stay out of logs.
         .map_err(|e| BuildError::Transport(format!("invalid smtp_url: {e}")))?
         .timeout(Some(Duration::from_secs(settings.timeout_secs.max(1))))
         .pool_config(PoolConfig::new().max_size(settings.pool_size.max(1)));
     if let Some(user) = &settings.smtp_username {
-        let password = settings.smtp_password.clone().unwrap_or_default();
+        let password = settings
+            .smtp_password
+            .as_ref()
+            .map(|p| p.expose().clone())
+            .unwrap_or_default();
         builder = builder.credentials(Credentials::new(user.clone(), password));
     }
     Ok(builder.build())

@@ -15,7 +15,71 @@ fn email<'a>(attachments: &'a [Attachment], unsubscribe: Option<&'a str>) -> Out
         html: "<p>Hello Ona,</p>",
         attachments,
         list_unsubscribe_url: unsubscribe,
+        content_language: Some("lt-LT"),
     }
+}
+
+/// The header block, unfolded per RFC 5322 §2.2.3, as (name, value) pairs.
+fn unfolded_headers(raw: &str) -> Vec<(String, String)> {
+    let head = &raw[..raw.find("\r\n\r\n").unwrap()];
+    head.replace("\r\n ", " ")
+        .split("\r\n")
+        .map(|l| {
+            let (n, v) = l.split_once(':').unwrap();
+            (n.to_owned(), v.trim().to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn long_to_and_list_unsubscribe_lines_are_folded() {
+    let url = "https://app.clusterxchange.eu/api/v1/unsubscribe/AZDxwn0eejucTV5vensMDQ2Xl2Yc9kB2tLMZqVnX4nQjx0v5N2fX3k1m0a9b8c7d6e5f";
+    let mut m = email(&[], Some(url));
+    m.to_name = Some("Ona Petraitytė-Kazlauskienė of the Vilnius Laser Cluster Association Board");
+    m.to_email = "ona.petraityte-kazlauskiene.board@vilnius-laser-cluster-association.example.lt";
+    let out = formatted(&m);
+    let head = &out[..out.find("\r\n\r\n").unwrap()];
+    for line in head.split("\r\n") {
+        // A line may only be longer than 78 when it is one unbreakable word (the URL).
+        let words = line.split_whitespace().count();
+        assert!(
+            line.len() <= 78 || (words == 1 && line.starts_with(' ')),
+            "line of {} characters: {line:?}\n{head}",
+            line.len()
+        );
+        assert!(line.len() <= 998, "RFC 5322 hard limit");
+    }
+    assert!(
+        head.contains("\r\n <ona.petraityte-kazlauskiene.board@"),
+        "{head}"
+    );
+    assert!(head.contains("List-Unsubscribe: \r\n <https://"), "{head}");
+    let headers = unfolded_headers(&out);
+    let get = |n: &str| {
+        headers
+            .iter()
+            .find(|(k, _)| k == n)
+            .map(|(_, v)| v.clone())
+            .unwrap()
+    };
+    assert_eq!(
+        get("List-Unsubscribe"),
+        format!("<{url}>"),
+        "unfolds to the same URL"
+    );
+    assert!(get("To").ends_with(&format!("<{}>", m.to_email)));
+    assert_eq!(get("Content-Language"), "lt");
+    // The envelope still goes to the address.
+    let msg = build_message(&EmailSettings::default(), &m).unwrap();
+    assert_eq!(msg.envelope().to()[0].to_string(), m.to_email);
+}
+
+#[test]
+fn short_headers_stay_on_one_line() {
+    let out = formatted(&email(&[], Some("https://app.clusterxchange.eu/u/abc")));
+    assert!(out.contains("List-Unsubscribe: <https://app.clusterxchange.eu/u/abc>\r\n"));
+    assert!(out.contains("\r\nTo: =?utf-8?b?"), "{out}");
+    assert!(out.contains("?= <ona@example.lt>\r\n"), "{out}");
 }
 
 fn formatted(m: &OutgoingEmail) -> String {

@@ -21,6 +21,7 @@ fn message(settings: &EmailSettings) -> lettre::Message {
         html: "<p>html</p>",
         attachments: &[],
         list_unsubscribe_url: None,
+        content_language: None,
     };
     build_message(settings, &m).unwrap()
 }
@@ -28,7 +29,7 @@ fn message(settings: &EmailSettings) -> lettre::Message {
 fn smtp_settings(addr: SocketAddr) -> EmailSettings {
     EmailSettings {
         transport: TransportKind::Smtp,
-        smtp_url: format!("smtp://{addr}"),
+        smtp_url: format!("smtp://{addr}").into(),
         timeout_secs: 5,
         ..EmailSettings::default()
     }

@@ -21,7 +21,7 @@ pub struct ProblemDoc {
     pub code: String,
     /// At most [`MAX_PROBLEM_ENTRIES`]; the rest are counted in `errors_omitted`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub errors: Vec<ProblemEntry>,
+    pub errors: Vec<Problem>,
     /// How many further problems were found but not listed.
     #[serde(skip_serializing_if = "is_zero")]
     #[schema(minimum = 1)]
@@ -34,14 +34,6 @@ pub const MAX_PROBLEM_ENTRIES: usize = 100;
 
 fn is_zero(n: &usize) -> bool {
     *n == 0
-}
-
-/// One failed field or rule.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ProblemEntry {
-    pub field: String,
-    pub code: String,
-    pub message: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -147,7 +139,7 @@ impl From<RepoError> for ApiError {
             )),
             RepoError::Invalid(p) => Self::Unprocessable(p),
             RepoError::Forbidden(m) => Self::Forbidden(m),
-            RepoError::Db(e) => Self::Internal(e.to_string()),
+            RepoError::Db(_) | RepoError::Template { .. } => Self::Internal(e.to_string()),
         }
     }
 }
@@ -168,21 +160,14 @@ impl IntoResponse for ApiError {
         } else {
             self.to_string()
         };
+        let code = self.code();
         let (errors, errors_omitted) = match &self {
             Self::Unprocessable(p) => (
-                p.iter()
-                    .take(MAX_PROBLEM_ENTRIES)
-                    .map(|p| ProblemEntry {
-                        field: p.field.clone(),
-                        code: p.code.clone(),
-                        message: p.message.clone(),
-                    })
-                    .collect(),
+                p.iter().take(MAX_PROBLEM_ENTRIES).cloned().collect(),
                 p.len().saturating_sub(MAX_PROBLEM_ENTRIES),
             ),
             _ => (vec![], 0),
         };
-        let code = self.code();
         let doc = ProblemDoc {
             kind: format!("https://clusterxchange.eu/problems/{code}"),
             title,

@@ -139,7 +139,10 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     }
 }
 
-/// Path parameters; an id that is not a UUID names nothing that exists, so 404.
+/// Path parameters; an id that is not a UUID names nothing that exists, so 404. A value
+/// with U+0000 names nothing either (nothing stored can hold it), and is refused here so
+/// that PostgreSQL never sees it: 404 on both databases, the answer every route with a
+/// path parameter declares.
 pub struct ApiPath<T>(pub T);
 
 impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
@@ -147,11 +150,9 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
         if let Ok(raw) = axum::extract::RawPathParams::from_request_parts(parts, state).await
-            && let Some((name, _)) = raw.iter().find(|(_, v)| crate::strict_json::unstorable(v))
+            && raw.iter().any(|(_, v)| crate::strict_json::unstorable(v))
         {
-            return Err(ApiError::Unprocessable(vec![
-                crate::strict_json::unstorable_problem(name),
-            ]));
+            return Err(ApiError::NotFound);
         }
         axum::extract::Path::<T>::from_request_parts(parts, state)
             .await

@@ -36,10 +36,13 @@ pub fn wrap(router: Router, state: &AppState) -> Router {
                 .unwrap_or("-")
                 .to_owned();
             // Paths may carry ids but never personal data; query strings are left out.
-            // Unsubscribe tokens are credentials: the path is logged without them.
+            // Unsubscribe and calendar-feed tokens are credentials: the path is logged
+            // without them.
             let path = req.uri().path();
             let path = if path.starts_with("/api/v1/unsubscribe/") {
                 "/api/v1/unsubscribe/{token}"
+            } else if path.starts_with("/api/v1/calendar-feeds/") {
+                "/api/v1/calendar-feeds/{token}/calendar.ics"
             } else {
                 path
             };

@@ -26,7 +26,7 @@ use crate::{error::ProblemDoc, state::AppState};
 #[openapi(
     info(title = "ClusterXchange API", description = "Exchange applications, eligibility, group visits and notifications for ClusterXchange partnerships.\n\nEvery error is an RFC 9457 problem document (`application/problem+json`) with a stable `code`."),
     tags(
-        (name = "service", description = "Health, metrics, the API documentation and a constant ping."),
+        (name = "service", description = "Health, metrics, this document and a constant ping. The interactive documentation (Swagger UI, HTML) is at `/docs`."),
         (name = "accounts", description = "Registration, sign-in with bearer tokens, the caller's profile and roles."),
         (name = "organisations", description = "Visiting and host organisations, their contacts, SME status and eligibility."),
         (name = "partnerships", description = "Partnerships (VOP/HOP), their calls for applications and reports."),

@@ -1,6 +1,7 @@
 //! Connection pool, migrations, and write transactions.
 use std::{sync::Arc, time::Duration};
 
+use cxc_domain::secret::Secret;
 use migration::MigratorTrait;
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
@@ -13,7 +14,7 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 #[derive(Debug, Clone, serde::Deserialize)]
 pub struct DatabaseSettings {
     /// `sqlite://data/cxc.db?mode=rwc` or `postgres://user:pass@host/db`.
-    pub url: String,
+    pub url: Secret<String>,
     pub max_connections: u32,
     pub min_connections: u32,
     pub acquire_timeout_secs: u64,
@@ -77,15 +78,16 @@ impl Db {
     /// # Errors
     /// When the database cannot be reached.
     pub async fn connect(s: &DatabaseSettings) -> Result<Self, DbErr> {
-        let backend = if s.url.starts_with("sqlite:") {
+        let url = s.url.expose();
+        let backend = if url.starts_with("sqlite:") {
             Backend::Sqlite
         } else {
             Backend::Postgres
         };
         if backend == Backend::Sqlite {
-            ensure_sqlite_dir(&s.url);
+            ensure_sqlite_dir(url);
         }
-        let mut opt = ConnectOptions::new(s.url.clone());
+        let mut opt = ConnectOptions::new(url.clone());
         opt.max_connections(s.max_connections)
             .min_connections(s.min_connections)
             .acquire_timeout(Duration::from_secs(s.acquire_timeout_secs))

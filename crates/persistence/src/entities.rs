@@ -4,6 +4,7 @@ pub mod agenda_items;
 pub mod agenda_versions;
 pub mod application_history;
 pub mod applications;
+pub mod calendar_feeds;
 pub mod calls;
 pub mod closing_reports;
 pub mod commitments;

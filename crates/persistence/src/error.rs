@@ -1,27 +1,6 @@
 //! The one error type of the storage layer; `cxc-http` maps each variant to a status.
+pub use cxc_domain::problem::Problem;
 use sea_orm::{DbErr, SqlErr};
-
-/// One problem with a request, reported as an entry of a problem document's `errors`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct Problem {
-    pub field: String,
-    pub code: String,
-    pub message: String,
-}
-
-impl Problem {
-    pub fn new(
-        field: impl Into<String>,
-        code: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
-        Self {
-            field: field.into(),
-            code: code.into(),
-            message: message.into(),
-        }
-    }
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum RepoError {
@@ -42,6 +21,10 @@ pub enum RepoError {
     Forbidden(String),
     #[error("database error: {0}")]
     Db(DbErr),
+    /// An email of this kind could not be rendered (a template or its context is wrong);
+    /// the change is rolled back with its outbox row.
+    #[error("email template '{kind}': {cause}")]
+    Template { kind: String, cause: String },
 }
 
 pub type RepoResult<T> = Result<T, RepoError>;

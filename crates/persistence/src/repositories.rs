@@ -16,14 +16,16 @@ pub mod unsubscribe;
 
 use std::sync::Arc;
 
-use cxc_domain::notify::Renderer;
+use cxc_domain::{eligibility::RuleConfig, notify::Renderer};
 
 use crate::Db;
 
 /// The storage façade handed to the HTTP layer.
 #[derive(Clone)]
 pub struct Store {
-    pub db: Db,
+    /// Private: request handlers call use cases, never the connection. Maintenance code
+    /// (CLI, demo seed, benchmarks, tests) reaches it through [`Store::db`].
+    db: Db,
     pub mail: Arc<dyn Renderer>,
     /// Base address of the web front end, used for links in emails.
     pub public_url: String,
@@ -33,6 +35,10 @@ pub struct Store {
     pub unsubscribe_secret: Arc<[u8]>,
     /// Callers authenticated in the last second (shared by clones).
     pub auth_cache: Arc<auth_cache::AuthCache>,
+    /// The rule set every check judges by; see [`Store::rules`].
+    rules: Arc<RuleConfig>,
+    /// Who publishes the calendars and how long cancelled events stay in them.
+    pub calendar: group_visits::calendar::CalendarSettings,
 }
 
 impl Store {
@@ -44,6 +50,7 @@ impl Store {
         mail_domain: String,
         unsubscribe_secret: &[u8],
     ) -> Self {
+        let calendar = group_visits::calendar::CalendarSettings::for_domain(&mail_domain);
         Self {
             db,
             mail,
@@ -51,7 +58,39 @@ impl Store {
             mail_domain,
             unsubscribe_secret: Arc::from(unsubscribe_secret),
             auth_cache: Arc::default(),
+            rules: Arc::default(),
+            calendar,
         }
+    }
+
+    /// Judges by `rules` (the built-in tables with the operator's `[rules]` settings
+    /// applied) instead of the built-in defaults. Each store has its own: two servers in
+    /// one process, as in the tests, may run with different settings.
+    #[must_use]
+    pub fn with_rules(mut self, rules: RuleConfig) -> Self {
+        self.rules = Arc::new(rules);
+        self
+    }
+
+    /// The database, for maintenance code only (CLI, demo seed, benchmarks, tests that
+    /// set up or corrupt rows). `crates/http` must not call it (checked by `.ci/run`).
+    #[must_use]
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// Whether the database answers (readiness probe).
+    ///
+    /// # Errors
+    /// The database error when it does not.
+    pub async fn ping(&self) -> Result<(), sea_orm::DbErr> {
+        self.db.ping().await
+    }
+
+    /// The rule set every check uses; calls override the duration limits.
+    #[must_use]
+    pub fn rules(&self) -> &RuleConfig {
+        &self.rules
     }
 }
 

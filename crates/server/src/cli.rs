@@ -82,6 +82,10 @@ pub async fn main() -> ExitCode {
         }
     };
     telemetry::init(&settings.telemetry);
+    let env = std::env::var("APP_ENV").unwrap_or_else(|_| "local".into());
+    if let Some(problem) = settings.public_url_problem(&env) {
+        tracing::warn!("{problem}");
+    }
     match run(cli, settings).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -111,6 +115,12 @@ async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
                     password_stdin: _,
                 },
         } => {
+            // The same address rules as registration; the account is created verified
+            // (the operator vouches for the address).
+            let email =
+                cxc_domain::email_address::EmailAddress::parse(&email, settings.email.smtputf8)
+                    .map_err(|e| anyhow::anyhow!("{email:?}: {e}"))?
+                    .into_string();
             let mut password = String::new();
             std::io::stdin()
                 .read_to_string(&mut password)

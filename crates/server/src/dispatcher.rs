@@ -197,6 +197,7 @@ impl Dispatcher {
             html: &m.body_html,
             attachments: &attachments,
             list_unsubscribe_url: m.list_unsubscribe_url.as_deref(),
+            content_language: Some(&m.locale),
         };
         let msg = cxc_email::build_message(&self.email, &outgoing)
             .map_err(|e| SendError::Permanent(e.to_string()))?;

@@ -123,13 +123,13 @@ pub async fn biginn(store: &Store) -> anyhow::Result<Option<(Uuid, Uuid)>> {
     let grant = role_grants::Entity::find()
         .filter(role_grants::Column::PartnershipId.eq(p.id))
         .filter(role_grants::Column::Role.is_in(["coordinator", "partner"]))
-        .one(&store.db.conn)
+        .one(&store.db().conn)
         .await?;
     let organiser = match grant {
         Some(g) => Some(g.user_id),
         None => users::Entity::find()
             .filter(users::Column::Role.eq("admin"))
-            .one(&store.db.conn)
+            .one(&store.db().conn)
             .await?
             .map(|u| u.id),
     };

@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use config::{Config, Environment, File, FileFormat};
+use cxc_domain::secret::Secret;
 use cxc_email::EmailSettings;
 use cxc_http::HttpSettings;
 use cxc_persistence::DatabaseSettings;
@@ -21,6 +22,15 @@ pub struct Settings {
     pub retention: RetentionSettings,
     pub rules: RulesSettings,
     pub security: SecuritySettings,
+    pub calendar: CalendarSettings,
+}
+
+/// Calendar feeds and attachments.
+#[derive(Debug, Clone, Deserialize)]
+pub struct CalendarSettings {
+    /// Days a cancelled exchange, visit, agenda item or registration stays in the feeds
+    /// as `STATUS:CANCELLED` before it is left out.
+    pub cancelled_retention_days: i64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -44,27 +54,19 @@ pub struct DispatcherSettings {
     pub lease_secs: i64,
 }
 
-/// Secrets that sign links. Never logged (`Debug` hides them).
-#[derive(Clone, Deserialize)]
+/// Secrets that sign links. Never logged (`Secret` hides them).
+#[derive(Debug, Clone, Deserialize)]
 pub struct SecuritySettings {
     /// HMAC key of the one-click unsubscribe links in reminder emails. Empty means a random
     /// key per start (links stop working after a restart and differ between processes).
-    pub unsubscribe_secret: String,
-}
-
-impl std::fmt::Debug for SecuritySettings {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SecuritySettings")
-            .field("unsubscribe_secret", &"<redacted>")
-            .finish()
-    }
+    pub unsubscribe_secret: Secret<String>,
 }
 
 impl SecuritySettings {
     /// The configured key, or a random one (with a warning) when none is configured.
     #[must_use]
     pub fn unsubscribe_key(&self) -> Vec<u8> {
-        let configured = self.unsubscribe_secret.trim();
+        let configured = self.unsubscribe_secret.expose().trim();
         if configured.is_empty() {
             tracing::warn!(
                 "security.unsubscribe_secret is empty: using a random key, so unsubscribe links \
@@ -91,27 +93,38 @@ pub struct RulesSettings {
     pub extra_holidays: std::collections::BTreeMap<String, Vec<chrono::NaiveDate>>,
     #[serde(default)]
     pub replace_holidays: std::collections::BTreeMap<String, Vec<chrono::NaiveDate>>,
+    /// Participation dates per country code, replacing the built-in ones (for the days no
+    /// source confirms, marked UNCONFIRMED in `cxc_domain::countries`).
+    #[serde(default)]
+    pub programme_countries: std::collections::BTreeMap<String, CountryDates>,
+}
+
+/// `{ from = "2014-01-01", until = "2020-12-31" }`; `until` may be left out.
+#[derive(Debug, Clone, Deserialize)]
+pub struct CountryDates {
+    pub from: chrono::NaiveDate,
+    #[serde(default)]
+    pub until: Option<chrono::NaiveDate>,
 }
 
 impl RulesSettings {
     /// The built-in rule set with these settings applied.
     #[must_use]
     pub fn rule_config(&self) -> cxc_domain::eligibility::RuleConfig {
-        use chrono::NaiveDate;
         let mut cfg = cxc_domain::eligibility::RuleConfig {
             halving_distance_km: self.halving_distance_km,
             halving_working_days: self.halving_working_days,
             lump_sum_ceiling_cents: self.lump_sum_ceiling_cents,
             ..Default::default()
         };
-        let (first, last) = (NaiveDate::MIN, NaiveDate::MAX);
         for (cc, extra) in &self.extra_holidays {
-            let mut days = cfg.holidays.holidays_in(cc, first, last);
-            days.extend(extra.iter().copied());
-            cfg.holidays = cfg.holidays.with_country(cc, days);
+            cfg.holidays = cfg.holidays.with_extra(cc, extra.clone());
         }
         for (cc, days) in &self.replace_holidays {
             cfg.holidays = cfg.holidays.with_country(cc, days.clone());
+        }
+        for (cc, d) in &self.programme_countries {
+            cfg.countries = cfg.countries.with_dates(cc, d.from, d.until);
         }
         cfg
     }
@@ -130,6 +143,24 @@ pub struct TelemetrySettings {
 }
 
 impl Settings {
+    /// Why the public URL breaks mail clients in production, if it does: one-click
+    /// unsubscribe links must be HTTPS (RFC 8058 §3.1), and a calendar feed's secret
+    /// travels in its URL.
+    #[must_use]
+    pub fn public_url_problem(&self, env: &str) -> Option<String> {
+        let url = self.server.public_url.trim();
+        let https = url
+            .get(..8)
+            .is_some_and(|s| s.eq_ignore_ascii_case("https://"));
+        (env.eq_ignore_ascii_case("production") && !https).then(|| {
+            format!(
+                "server.public_url {url:?} is not HTTPS: one-click unsubscribe links in reminder \
+                 emails violate RFC 8058 §3.1 and calendar feed addresses travel in clear; set \
+                 APP__SERVER__PUBLIC_URL to the https:// address of the service"
+            )
+        })
+    }
+
     /// Loads the layers for environment `env` with files from `dir` (missing files are
     /// fine: the defaults are compiled in).
     ///
@@ -170,12 +201,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_http_public_url_is_a_problem_in_production_only() {
+        let mut s = Settings::load("none", Path::new("/nonexistent")).unwrap();
+        assert_eq!(s.calendar.cancelled_retention_days, 30);
+        s.server.public_url = "http://cxc.example".into();
+        assert!(s.public_url_problem("production").is_some());
+        assert!(s.public_url_problem("local").is_none());
+        s.server.public_url = "HTTPS://cxc.example".into();
+        assert!(s.public_url_problem("production").is_none());
+    }
+
+    #[test]
     fn defaults_load_and_rule_settings_apply() {
         let s = Settings::load("none", Path::new("/nonexistent")).unwrap();
         let cfg = s.rules.rule_config();
         assert!((cfg.halving_distance_km - 200.0).abs() < f64::EPSILON);
         assert_eq!(cfg.lump_sum_ceiling_cents, 110_000);
-        let christmas_eve = NaiveDate::from_ymd_opt(2027, 12, 24).unwrap();
+        let christmas_eve = NaiveDate::from_ymd_opt(2027, 12, 23).unwrap();
         assert!(!cfg.holidays.is_holiday("DK", christmas_eve));
         let mut r = s.rules.clone();
         r.extra_holidays.insert("DK".into(), vec![christmas_eve]);
@@ -184,10 +226,24 @@ mod tests {
             cfg.holidays.is_holiday("DK", christmas_eve),
             "extra day added"
         );
+        // The generated calendars hold weekday holidays only (a Saturday Christmas Day
+        // changes no working-day count), so the built-in day checked is a Friday.
         assert!(
             cfg.holidays
-                .is_holiday("DK", NaiveDate::from_ymd_opt(2027, 12, 25).unwrap()),
+                .is_holiday("DK", NaiveDate::from_ymd_opt(2026, 12, 25).unwrap()),
             "built-in days kept"
+        );
+        r.programme_countries.insert(
+            "RS".into(),
+            CountryDates {
+                from: NaiveDate::from_ymd_opt(2014, 1, 1).unwrap(),
+                until: None,
+            },
+        );
+        assert!(
+            r.rule_config()
+                .countries
+                .is_participating("RS", NaiveDate::from_ymd_opt(2015, 1, 1).unwrap())
         );
         r.replace_holidays.insert("ES".into(), vec![]);
         assert!(
@@ -195,5 +251,27 @@ mod tests {
                 .holidays
                 .is_holiday("ES", NaiveDate::from_ymd_opt(2027, 1, 1).unwrap())
         );
+    }
+
+    #[test]
+    fn debug_of_the_settings_shows_no_secret() {
+        let mut s = Settings::load("none", Path::new("/nonexistent")).unwrap();
+        s.database.url = "postgres://cxc:db-pass-4711@db.internal/cxc".into();
+        s.email.smtp_url = "smtps://mailer:smtp-url-pass-4712@mail.internal:465".into();
+        s.email.smtp_username = Some("mailer".into());
+        s.email.smtp_password = Some("smtp-pass-4713".into());
+        s.security.unsubscribe_secret = "unsubscribe-key-4714-0123456789abcdef".into();
+        let shown = format!("{s:?} {s:#?}");
+        for secret in [
+            "db-pass-4711",
+            "smtp-url-pass-4712",
+            "smtp-pass-4713",
+            "unsubscribe-key-4714",
+        ] {
+            assert!(!shown.contains(secret), "{secret} printed in {shown}");
+        }
+        assert!(shown.contains("Secret(<redacted>)"));
+        // The values are still there for the code that needs them.
+        assert!(s.database.url.expose().contains("db-pass-4711"));
     }
 }

@@ -2,7 +2,7 @@
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 
 use anyhow::Context;
-use cxc_domain::notify::{RenderedEmail, Renderer};
+use cxc_domain::notify::{Email, Frame, RenderedEmail, Renderer};
 use cxc_http::AppState;
 use cxc_persistence::{Db, repositories::Store};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
@@ -14,23 +14,14 @@ use crate::{dispatcher::Dispatcher, settings::Settings};
 pub struct EmailRenderer;
 
 impl Renderer for EmailRenderer {
-    fn render(
-        &self,
-        kind: &str,
-        locale: &str,
-        ctx: &serde_json::Value,
-    ) -> Result<RenderedEmail, String> {
-        cxc_email::render(kind, locale, ctx)
+    fn render(&self, email: &Email, frame: &Frame, locale: &str) -> Result<RenderedEmail, String> {
+        cxc_email::render(email, frame, locale)
             .map(|r| RenderedEmail {
                 subject: r.subject,
                 text: r.text,
                 html: r.html,
             })
             .map_err(|e| e.to_string())
-    }
-
-    fn is_optional(&self, kind: &str) -> bool {
-        cxc_email::is_optional(kind)
     }
 }
 
@@ -39,21 +30,25 @@ impl Renderer for EmailRenderer {
 /// # Errors
 /// When the database is unreachable or a migration fails.
 pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
-    // First caller wins: in one process all servers judge by the same rules.
-    cxc_persistence::repositories::applications::install_rules(settings.rules.rule_config());
     let db = Db::connect(&settings.database)
         .await
         .context("connecting to the database")?;
     db.migrate().await.context("applying migrations")?;
     // The URL is not logged: it may hold a password.
     tracing::info!(backend = ?db.backend(), "database ready, migrations applied");
-    Ok(Store::new(
+    let mut store = Store::new(
         db,
         Arc::new(EmailRenderer),
         settings.server.public_url.trim_end_matches('/').to_owned(),
         settings.email.message_id_domain.clone(),
         &settings.security.unsubscribe_key(),
-    ))
+    )
+    .with_rules(settings.rules.rule_config());
+    store.calendar.organizer_name = settings.email.from_name.clone();
+    store.calendar.organizer_email = settings.email.from_address.clone();
+    store.calendar.cancelled_retention =
+        chrono::Duration::days(settings.calendar.cancelled_retention_days.clamp(0, 3650));
+    Ok(store)
 }
 
 fn metrics_handle() -> Option<PrometheusHandle> {

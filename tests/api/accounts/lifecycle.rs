@@ -187,7 +187,7 @@ async fn contacts_need_consent(app: TestApp) {
     app.wait_for_mail("bob@org.eu", "Consent Works").await;
     let row = outbox::Entity::find()
         .filter(outbox::Column::Kind.eq("contact_invitation"))
-        .one(&app.store.db.conn)
+        .one(&app.store.db().conn)
         .await
         .unwrap()
         .unwrap();

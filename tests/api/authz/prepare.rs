@@ -218,19 +218,19 @@ impl Cx {
     /// Moves an exchange into the past, as time would.
     async fn age(&self, id: Uuid, days: i64) {
         let m = applications::Entity::find_by_id(id)
-            .one(&self.app.store.db.conn)
+            .one(&self.app.store.db().conn)
             .await
             .unwrap()
             .unwrap();
         let mut am: applications::ActiveModel = m.clone().into();
         am.start_date = Set(m.start_date - Duration::days(days));
         am.end_date = Set(m.end_date - Duration::days(days));
-        am.update(&self.app.store.db.conn).await.unwrap();
+        am.update(&self.app.store.db().conn).await.unwrap();
     }
 
     pub async fn app_version(&self, id: Uuid) -> i32 {
         applications::Entity::find_by_id(id)
-            .one(&self.app.store.db.conn)
+            .one(&self.app.store.db().conn)
             .await
             .unwrap()
             .unwrap()
@@ -239,7 +239,7 @@ impl Cx {
 
     pub async fn visit_version(&self, id: Uuid) -> i32 {
         group_visits::Entity::find_by_id(id)
-            .one(&self.app.store.db.conn)
+            .one(&self.app.store.db().conn)
             .await
             .unwrap()
             .unwrap()
@@ -319,12 +319,12 @@ impl Cx {
     /// Marks the outbox message failed, so a retry is meaningful.
     pub async fn fail_message(&self) {
         let m = outbox::Entity::find_by_id(self.message)
-            .one(&self.app.store.db.conn)
+            .one(&self.app.store.db().conn)
             .await
             .unwrap()
             .unwrap();
         let mut am: outbox::ActiveModel = m.into();
         am.status = Set("failed".into());
-        am.update(&self.app.store.db.conn).await.unwrap();
+        am.update(&self.app.store.db().conn).await.unwrap();
     }
 }

@@ -38,6 +38,17 @@ pub fn org_body(name: &str) -> Value {
     })
 }
 
+fn dk_body() -> Value {
+    json!({
+        "name": "Calc host", "country": "DK", "city": "Aarhus", "latitude": 56.16, "longitude": 10.2,
+        "profile": "large_company", "cluster_ids": [], "sectors": [], "competencies": []
+    })
+}
+
+fn exchange_body(visitor: Value, host: Value) -> Value {
+    json!({"visitor": visitor, "host": host, "start_date": "2026-03-02", "end_date": "2026-03-06"})
+}
+
 fn partnership_body(cx: &Cx) -> Value {
     let n = cx.next();
     json!({
@@ -70,6 +81,9 @@ pub fn rows() -> Vec<Row> {
         fixed(M::GET, "/metrics", PUBLIC),
         // The constant endpoint: the benchmark's framework ceiling.
         fixed(M::GET, "/api/v1/ping", PUBLIC),
+        // The OpenAPI document (twice: the Swagger UI page at /docs reads the second).
+        fixed(M::GET, "/openapi.json", PUBLIC),
+        fixed(M::GET, "/docs/openapi.json", PUBLIC),
         // Accounts. A signed-in caller may register or log in another account.
         row(
             M::POST,
@@ -246,6 +260,31 @@ pub fn rows() -> Vec<Row> {
         row(M::POST, "/api/v1/eligibility/check", PUBLIC, |_, _| async {
             Req::new().json(org_body("Ad-hoc check"))
         }),
+        // The exchange calculator is public like the ad-hoc check (inline organisations);
+        // naming a stored visitor by id needs a caller who may read it (else 401/404).
+        row(
+            M::POST,
+            "/api/v1/eligibility/exchange-check",
+            PUBLIC,
+            |_, _| async {
+                Req::new().json(exchange_body(
+                    json!({"organisation": org_body("Calc visitor")}),
+                    json!({"organisation": dk_body()}),
+                ))
+            },
+        ),
+        row(
+            M::POST,
+            "/api/v1/eligibility/exchange-check",
+            SEES_V,
+            |cx, _| async move {
+                Req::new().json(exchange_body(
+                    json!({"organisation_id": cx.w.visitor}),
+                    json!({"organisation_id": cx.w.host}),
+                ))
+            },
+        )
+        .variant("stored organisations by id"),
         fixed(M::GET, "/api/v1/competency-matrix", SIGNED_IN),
         fixed(M::GET, "/api/v1/competency-matrix.csv", SIGNED_IN),
         // Partnerships and calls.

@@ -10,7 +10,7 @@ use serde_json::json;
 use crate::{
     authz::table::{PUBLIC, SIGNED_IN, created, deleted},
     authz::world::visit_body,
-    authz::{Req, Row, fixed, on, row},
+    authz::{Req, Row, Who, fixed, on, row},
 };
 
 /// Outsiders see a published visit but may not change it.
@@ -204,5 +204,33 @@ pub fn rows() -> Vec<Row> {
         ),
         fixed(M::GET, "/api/v1/me/group-visit-registrations", SIGNED_IN),
         fixed(M::GET, "/api/v1/me/calendar.ics", SIGNED_IN),
+        // The secret feed address: the token in the path is the credential, whoever
+        // follows it; issuing and revoking one is the signed-in caller's own business.
+        row(
+            M::GET,
+            "/api/v1/calendar-feeds/{token}/calendar.ics",
+            PUBLIC,
+            |cx, _| async move {
+                let (user, _) = cx.bystander().await;
+                let token = format!("feed-{}-{}", cx.next(), uuid::Uuid::new_v4().simple());
+                let hash = cxc_http::auth::token_hash(&token);
+                cx.app.store.rotate_calendar_feed(user, hash).await.unwrap();
+                Req::new().param("token", token)
+            },
+        ),
+        fixed(M::POST, "/api/v1/me/calendar-feed", created(SIGNED_IN)),
+        row(
+            M::DELETE,
+            "/api/v1/me/calendar-feed",
+            deleted(SIGNED_IN),
+            |cx, who| async move {
+                if who != Who::Anon {
+                    let hash = cxc_http::auth::token_hash(&format!("revoke-{}", cx.next()));
+                    let user = cx.user_id(who);
+                    cx.app.store.rotate_calendar_feed(user, hash).await.unwrap();
+                }
+                Req::new()
+            },
+        ),
     ]
 }

@@ -241,7 +241,7 @@ impl Cx {
         cx.d_item = cx.fresh_item(cx.d).await;
         cx.message = outbox::Entity::find()
             .order_by_asc(outbox::Column::Id)
-            .one(&cx.app.store.db.conn)
+            .one(&cx.app.store.db().conn)
             .await
             .unwrap()
             .expect("welcome emails are queued")

@@ -67,7 +67,7 @@ async fn limited_activities_have_their_own_waiting_list(app: TestApp) {
     );
     let item_row = |app: &TestApp| {
         let ws = Uuid::parse_str(&ws).unwrap();
-        let conn = app.store.db.conn.clone();
+        let conn = app.store.db().conn.clone();
         async move {
             agenda_items::Entity::find_by_id(ws)
                 .one(&conn)

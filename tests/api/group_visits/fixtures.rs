@@ -46,6 +46,8 @@ pub fn org_input(name: &str, country: &str, profile: Profile) -> OrgInput {
         website: None,
         agency_exception_ref: None,
         establishments: vec![],
+        region: None,
+        previous_period: None,
     }
 }
 
@@ -274,7 +276,7 @@ pub async fn open_visit(app: &TestApp, fx: &Fx, capacity: i32) -> String {
 
 pub async fn visit_row(app: &TestApp, v: &str) -> group_visits::Model {
     group_visits::Entity::find_by_id(Uuid::parse_str(v).unwrap())
-        .one(&app.store.db.conn)
+        .one(&app.store.db().conn)
         .await
         .unwrap()
         .unwrap()
@@ -284,7 +286,7 @@ pub async fn regs(app: &TestApp, v: &str, status: &str) -> Vec<registrations::Mo
     registrations::Entity::find()
         .filter(registrations::Column::VisitId.eq(Uuid::parse_str(v).unwrap()))
         .filter(registrations::Column::Status.eq(status))
-        .all(&app.store.db.conn)
+        .all(&app.store.db().conn)
         .await
         .unwrap()
 }

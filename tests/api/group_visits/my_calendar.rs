@@ -43,8 +43,8 @@ async fn exchange(
         activities: Set(json!([])),
         sectors: Set(json!([])),
         primary_sector: Set(None),
-        status: Set(status.into()),
-        host_response: Set("accepted".into()),
+        status: Set(status.parse().unwrap()),
+        host_response: Set("accepted".parse().unwrap()),
         grant_cents: Set(None),
         working_days: Set(None),
         distance_km: Set(None),
@@ -57,7 +57,7 @@ async fn exchange(
         version: Set(3),
         anonymised_at: Set(None),
     }
-    .insert(&app.store.db.conn)
+    .insert(&app.store.db().conn)
     .await
     .unwrap();
     id

@@ -246,3 +246,36 @@ async fn calls_filter_by_open_and_partnership(app: TestApp) {
     );
 }
 both!(calls_filter_by_open_and_partnership);
+
+/// The rule set belongs to each server, not to the process: a second server started with
+/// a lower `[rules] lump_sum_ceiling_cents` judges by it while the first keeps its own.
+async fn each_server_judges_by_its_own_rules(app: TestApp) {
+    let c = cast(&app).await;
+    let peer = app
+        .spawn_peer(|s| s.rules.lump_sum_ceiling_cents = 50_000)
+        .await;
+    assert_eq!(peer.store.rules().lump_sum_ceiling_cents, 50_000);
+    assert_eq!(app.store.rules().lump_sum_ceiling_cents, 110_000);
+    let b = call_body("2026-01-01T00:00:00Z", "2026-06-30T23:59:59Z");
+    let path = format!("/api/v1/partnerships/{}/calls", c.partnership);
+    let r = reqwest::Client::new()
+        .post(format!("{}{path}", peer.base))
+        .bearer_auth(&c.coordinator)
+        .json(&b)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422, "60 000 cents is over the peer's ceiling");
+    let problem: Value = r.json().await.unwrap();
+    assert!(
+        problem["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["field"] == "lump_sum_default_cents"),
+        "{problem}"
+    );
+    let r = post_call(&app, &c.partnership, Some(&c.coordinator), b).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+}
+both!(each_server_judges_by_its_own_rules);

@@ -27,6 +27,61 @@ fn event(n: u128, start: &str, end: &str, tz: Tz) -> CalEvent {
     }
 }
 
+/// A feed stamped with its revision, like the personal feed.
+fn publication() -> Publication {
+    Publication {
+        method: Method::Publish,
+        organizer_name: "ClusterXchange".into(),
+        organizer_email: "noreply@clusterxchange.eu".into(),
+        attendee: None,
+        created: Utc.with_ymd_and_hms(2026, 1, 10, 12, 0, 0).unwrap(),
+    }
+}
+
+#[test]
+fn published_events_name_their_organizer_and_cancel_removes_the_attendee() {
+    let events = [event(1, "2026-03-02T09:00", "2026-03-02T10:00", ZRH)];
+    let text = render_calendar(&publication(), "x", &events, &[]);
+    let unfolded = unfold(&text);
+    let cal = read_calendar(&unfolded).unwrap();
+    let ev = children(&cal.components, "VEVENT")[0];
+    assert_eq!(
+        prop(ev, "ORGANIZER"),
+        Some("mailto:noreply@clusterxchange.eu")
+    );
+    assert_eq!(prop(ev, "ATTENDEE"), None);
+    assert_eq!(prop(ev, "STATUS"), Some("CONFIRMED"));
+
+    let created = Utc.with_ymd_and_hms(2026, 2, 1, 8, 30, 0).unwrap();
+    let cancel = Publication {
+        method: Method::Cancel,
+        attendee: Some(("Ona \"O\" P".into(), "ona@x.eu".into())),
+        created,
+        ..publication()
+    };
+    let text = render_calendar(&cancel, "x", &events, &[]);
+    assert!(text.contains("METHOD:CANCEL\r\n"), "{text}");
+    let unfolded = unfold(&text);
+    let cal = read_calendar(&unfolded).unwrap();
+    let ev = children(&cal.components, "VEVENT")[0];
+    assert_eq!(prop(ev, "STATUS"), Some("CANCELLED"));
+    assert_eq!(prop(ev, "ATTENDEE"), Some("mailto:ona@x.eu"));
+    assert_eq!(
+        prop(ev, "DTSTAMP"),
+        Some("20260201T083000Z"),
+        "the object's creation"
+    );
+    assert_eq!(
+        prop(ev, "LAST-MODIFIED"),
+        Some("20260110T120000Z"),
+        "the item's change"
+    );
+    assert!(
+        text.contains("ATTENDEE;CN=\"Ona O P\":mailto:ona@x.eu"),
+        "{text}"
+    );
+}
+
 fn prop<'a>(c: &'a Component<'_>, name: &str) -> Option<&'a str> {
     c.find_prop(name).map(|p| p.val.as_str())
 }
@@ -44,7 +99,7 @@ fn calendar_structure_round_trips_through_parser() {
         event(1, "2026-03-02T09:00", "2026-03-02T10:00", ZRH),
         cancelled,
     ];
-    let text = render_calendar("Visit, Zurich", &events, &[]);
+    let text = render_calendar(&publication(), "Visit, Zurich", &events, &[]);
     let unfolded = unfold(&text);
     let cal = read_calendar(&unfolded).unwrap();
 
@@ -97,15 +152,15 @@ fn calendar_structure_round_trips_through_parser() {
 fn rendering_is_stable() {
     let events = [event(1, "2026-03-02T09:00", "2026-03-02T10:00", ZRH)];
     assert_eq!(
-        render_calendar("x", &events, &[]),
-        render_calendar("x", &events, &[])
+        render_calendar(&publication(), "x", &events, &[]),
+        render_calendar(&publication(), "x", &events, &[])
     );
 }
 
 #[test]
 fn zurich_vtimezone_has_real_2026_transitions() {
     let events = [event(1, "2026-03-02T09:00", "2026-03-02T10:00", ZRH)];
-    let text = render_calendar("x", &events, &[]);
+    let text = render_calendar(&publication(), "x", &events, &[]);
     let unfolded = unfold(&text);
     let cal = read_calendar(&unfolded).unwrap();
     let zone = children(&cal.components, "VTIMEZONE")[0];
@@ -138,7 +193,7 @@ fn zone_without_dst_gets_single_standard_and_zones_are_distinct() {
         event(2, "2026-03-02T09:00", "2026-03-02T10:00", ZRH),
         event(3, "2026-03-03T09:00", "2026-03-03T10:00", ZRH),
     ];
-    let text = render_calendar("x", &events, &[]);
+    let text = render_calendar(&publication(), "x", &events, &[]);
     let unfolded = unfold(&text);
     let cal = read_calendar(&unfolded).unwrap();
     let zones = children(&cal.components, "VTIMEZONE");
@@ -156,7 +211,7 @@ fn lines_are_crlf_folded_and_text_escaped() {
     let mut e = event(1, "2026-03-02T09:00", "2026-03-02T10:00", ZRH);
     let long = "Visite des installations; café, thé\r\nand a very long line ".repeat(5);
     e.description = Some(long.clone());
-    let text = render_calendar("x", &[e], &[]);
+    let text = render_calendar(&publication(), "x", &[e], &[]);
     assert!(text.ends_with("END:VCALENDAR\r\n"));
     for line in text.split("\r\n") {
         assert!(line.len() <= 75, "{line:?} is {} octets", line.len());
@@ -187,7 +242,7 @@ fn all_day_events_use_exclusive_end_date() {
         cancelled: true,
         last_modified: Utc.with_ymd_and_hms(2026, 1, 10, 12, 0, 0).unwrap(),
     };
-    let text = render_calendar("me", &[], &[exchange]);
+    let text = render_calendar(&publication(), "me", &[], &[exchange]);
     let unfolded = unfold(&text);
     let cal = read_calendar(&unfolded).unwrap();
     assert!(children(&cal.components, "VTIMEZONE").is_empty());

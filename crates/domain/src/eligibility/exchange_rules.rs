@@ -4,10 +4,10 @@ use std::collections::BTreeSet;
 
 use super::{Check, ExchangeFacts, ExchangeReport, RuleConfig, org_rules, rule};
 use crate::countries::ProgrammeCountries;
-use crate::geo::great_circle_km;
+use crate::geo::distance;
 use crate::grant::{GrantInput, compute_grant, format_eur};
 use crate::organisation::Role;
-use crate::working_days::{calendar_days, working_days};
+use crate::working_days::{HostPlace, WorkingDays, calendar_days, count_working_days};
 
 /// R11 threshold: days of permitted residence a third-country national needs (§3.4).
 pub const THIRD_COUNTRY_MIN_RESIDENCE_DAYS: u32 = 183;
@@ -19,19 +19,25 @@ pub(super) fn exchange_report(x: &ExchangeFacts, cfg: &RuleConfig) -> ExchangeRe
         org_rules::organisation_checks(x.host, Role::Host, x.start_date, cfg);
     checks.extend(host_checks);
 
-    let wd = working_days(
+    let detail = count_working_days(
         x.start_date,
         x.end_date,
         x.travel_days,
-        &x.host.country,
+        HostPlace {
+            country: &x.host.country,
+            region: x.host.region.as_deref(),
+        },
         &cfg.holidays,
     );
-    let distance_km = great_circle_km(
+    let wd = detail.count;
+    let dist = distance(
         x.visitor.latitude,
         x.visitor.longitude,
         x.host.latitude,
         x.host.longitude,
+        cfg.halving_distance_km,
     );
+    let distance_km = dist.km;
     let grant = compute_grant(
         &GrantInput {
             lump_sum_for_host_cents: x.lump_sum_for_host_cents,
@@ -44,7 +50,7 @@ pub(super) fn exchange_report(x: &ExchangeFacts, cfg: &RuleConfig) -> ExchangeRe
     checks.push(transnational(x, cfg));
     checks.push(residence_basis(x, cfg));
     checks.push(third_country_national(x, cfg));
-    checks.push(min_working_days(x, wd, cfg));
+    checks.push(min_working_days(&detail, cfg));
     checks.push(max_duration(x, cfg));
     checks.push(consecutive_stay(x));
     checks.push(visit_once(x));
@@ -63,9 +69,10 @@ pub(super) fn exchange_report(x: &ExchangeFacts, cfg: &RuleConfig) -> ExchangeRe
         )
     } else {
         format!(
-            "The full lump sum of {} applies: {wd} working days ({} or more) and {distance_km:.1} km between the organisations ({:.0} km or more).",
+            "The full lump sum of {} applies: {wd} working days ({} or more) and {} between the organisations ({distance_km:.3} km exactly, not less than {} km).",
             format_eur(grant.cents),
             cfg.halving_working_days,
+            dist.display,
             cfg.halving_distance_km
         )
     };
@@ -79,6 +86,10 @@ pub(super) fn exchange_report(x: &ExchangeFacts, cfg: &RuleConfig) -> ExchangeRe
         distance_km,
         grant_cents: grant.cents,
         halved: grant.halved,
+        full_lump_sum_cents: full,
+        halving_reasons: grant.reasons,
+        working_days_detail: detail,
+        distance: dist,
         visitor_sme_category,
         host_sme_category,
     }
@@ -152,13 +163,25 @@ fn third_country_national(x: &ExchangeFacts, cfg: &RuleConfig) -> Check {
     Check::new(rule::THIRD_COUNTRY_NATIONAL, days_ok && business_ok, msg)
 }
 
-fn min_working_days(x: &ExchangeFacts, wd: u32, cfg: &RuleConfig) -> Check {
+fn min_working_days(wd: &WorkingDays, cfg: &RuleConfig) -> Check {
     let min = cfg.min_working_days;
-    let cc = ProgrammeCountries::normalise(&x.host.country);
+    let n = wd.count;
+    let excluded: Vec<&str> = wd
+        .excluded
+        .iter()
+        .filter(|e| e.reason != crate::working_days::Exclusion::Weekend)
+        .map(|e| e.description.as_str())
+        .collect();
+    let not_counted = if excluded.is_empty() {
+        String::new()
+    } else {
+        format!(" Not counted besides weekends: {}.", excluded.join(", "))
+    };
     let msg = format!(
-        "The exchange lasts {wd} working day(s) at the host. The minimum is {min} working days, not counting travel days, weekends or public holidays in {cc}."
+        "The exchange lasts {n} working day(s) at the host. The minimum is {min} working days, not counting travel days, weekends or public holidays.{not_counted} {}",
+        wd.calendar_note
     );
-    Check::new(rule::MIN_WORKING_DAYS, wd >= min, msg)
+    Check::new(rule::MIN_WORKING_DAYS, n >= min, msg)
 }
 
 fn max_duration(x: &ExchangeFacts, cfg: &RuleConfig) -> Check {

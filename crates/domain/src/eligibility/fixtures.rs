@@ -64,6 +64,8 @@ pub fn org(
         public_bodies_control_percent: None,
         agency_exception_ref: None,
         establishments: vec![],
+        region: None,
+        previous_period: None,
     }
 }
 

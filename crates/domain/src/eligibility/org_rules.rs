@@ -185,24 +185,35 @@ fn non_member_exception(org: &OrganisationFacts) -> Check {
     }
 }
 
+/// How related enterprises were counted, appended to the SME status message.
+fn notes(s: &SmeAssessment) -> String {
+    if s.notes.is_empty() {
+        String::new()
+    } else {
+        format!(" How related enterprises count: {}.", s.notes.join("; "))
+    }
+}
+
 fn sme_checks(org: &OrganisationFacts, s: &SmeAssessment) -> Vec<Check> {
     let status = match s.category {
         Some(c) => Check::new(
             rule::SME_STATUS,
             true,
             format!(
-                "'{}' meets the EU SME definition as a {} enterprise.",
+                "'{}' meets the EU SME definition as a {} enterprise.{}",
                 org.name,
-                c.as_str()
+                c.as_str(),
+                notes(s)
             ),
         ),
         None => Check::new(
             rule::SME_STATUS,
             false,
             format!(
-                "The organisation '{}' does not meet the EU SME definition (Recommendation 2003/361/EC): {}.",
+                "The organisation '{}' does not meet the EU SME definition (Recommendation 2003/361/EC): {}.{}",
                 org.name,
-                s.reasons.join("; ")
+                s.reasons.join("; "),
+                notes(s)
             ),
         ),
     };
@@ -235,7 +246,7 @@ fn sme_checks(org: &OrganisationFacts, s: &SmeAssessment) -> Vec<Check> {
             }
         ),
     );
-    let pct = org.public_bodies_control_percent.unwrap_or(0.0);
+    let pct = s.public_control_percent;
     let public = Check::new(
         rule::SME_PUBLIC_CONTROL,
         s.public_control_ok,

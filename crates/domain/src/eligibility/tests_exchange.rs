@@ -53,7 +53,7 @@ fn happy_path_lists_every_rule() {
 #[test]
 fn each_exchange_rule_fails_alone() {
     type Case = (&'static str, fn(&mut Scenario), &'static [&'static str]);
-    let cases: [Case; 12] = [
+    let cases: [Case; 14] = [
         (
             "same country",
             |s| s.host.country = "DK".into(),
@@ -114,6 +114,20 @@ fn each_exchange_rule_fails_alone() {
             &[rule::MAX_DURATION],
         ),
         (
+            "31 days (the other side of R13)",
+            |s| {
+                s.start = d(2026, 3, 1);
+                s.end = d(2026, 3, 31);
+                s.travel.clear();
+            },
+            &[],
+        ),
+        (
+            "lump sum exactly €1,100 (the other side of R21)",
+            |s| s.lump = 110_000,
+            &[],
+        ),
+        (
             "travel outside",
             |s| s.travel.push(d(2026, 3, 20)),
             &[rule::CONSECUTIVE_STAY],
@@ -168,7 +182,7 @@ fn working_day_boundaries_r12_r22() {
     let r = s.run(&RuleConfig::default());
     assert_eq!(
         message(&r, rule::MIN_WORKING_DAYS),
-        "The exchange lasts 2 working day(s) at the host. The minimum is 3 working days, not counting travel days, weekends or public holidays in ES."
+        "The exchange lasts 2 working day(s) at the host. The minimum is 3 working days, not counting travel days, weekends or public holidays. The host states no region, so only the national public holidays of ES apply (days that every region keeps); regional holidays are not excluded."
     );
 }
 
@@ -190,12 +204,17 @@ fn holiday_and_travel_days_reduce_working_days() {
 #[test]
 fn distance_boundary_200_km() {
     // Host exactly 200 km (and 199.9 km) due north of the visitor on the same meridian.
-    let km_per_degree = crate::geo::EARTH_RADIUS_KM.to_radians();
-    for (km, halved) in [(200.0, false), (199.9, true), (200.1, false)] {
+    for (km, halved) in [
+        (200.0, false),
+        (199.9, true),
+        (200.1, false),
+        (200.25, false),
+        (199.99, true),
+    ] {
         let cfg = RuleConfig::default();
         let mut s = Scenario::new();
         s.host.country = "SE".into();
-        (s.host.latitude, s.host.longitude) = (CPH.0 + km / km_per_degree + 1e-9, CPH.1);
+        (s.host.latitude, s.host.longitude) = (north_of(CPH, km), CPH.1);
         let r = s.run(&cfg);
         assert_eq!(r.halved, halved, "{km} km -> {}", r.distance_km);
         assert!(r.eligible);
@@ -205,13 +224,14 @@ fn distance_boundary_200_km() {
 #[test]
 fn start_date_decides_country_eligibility() {
     let mut s = Scenario::new();
-    s.host.country = "XK".into();
-    (s.start, s.end, s.travel) = (d(2017, 12, 18), d(2017, 12, 22), vec![]);
+    s.host.country = "ME".into();
+    // Montenegro's COSME agreement entered into force on 29 Oct 2014 (a Wednesday).
+    (s.start, s.end, s.travel) = (d(2014, 10, 28), d(2014, 10, 31), vec![]);
     assert_eq!(
         failed(&s.run(&RuleConfig::default())),
         [rule::HOST_COUNTRY_ELIGIBLE]
     );
-    (s.start, s.end) = (d(2017, 12, 19), d(2017, 12, 22));
+    (s.start, s.end) = (d(2014, 10, 29), d(2014, 10, 31));
     assert_eq!(failed(&s.run(&RuleConfig::default())), [] as [&str; 0]);
 }
 
@@ -279,4 +299,19 @@ impl Scenario {
         (x.call_open, x.lump_sum_for_host_cents) = (self.call_open, self.lump);
         check_exchange(&x, cfg)
     }
+}
+
+/// The latitude `km` (geodesic, WGS-84) due north of `from`, found by bisection to 1 mm;
+/// rounded up so that "exactly 200 km" is not a hair short.
+fn north_of(from: (f64, f64), km: f64) -> f64 {
+    let (mut lo, mut hi) = (from.0, from.0 + 5.0);
+    for _ in 0..100 {
+        let mid = (lo + hi) / 2.0;
+        if crate::geo::geodesic_km(from.0, from.1, mid, from.1) < km {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    hi
 }

@@ -185,8 +185,13 @@ fn sme_status_r06_with_sub_checks() {
 fn country_on_date_r07_r08() {
     let cfg = RuleConfig::default();
     let cases = [
-        ("XK", d(2017, 12, 18), false),
-        ("XK", d(2017, 12, 19), true),
+        ("XK", d(2017, 12, 31), false),
+        ("XK", d(2018, 1, 1), true),
+        ("GB", d(2020, 12, 31), true),
+        ("GB", d(2021, 1, 1), false),
+        ("RE", d(2022, 5, 1), true),
+        ("AX", d(2022, 5, 1), true),
+        ("PF", d(2022, 5, 1), true),
         ("EL", d(2026, 3, 2), true),
         ("GR", d(2026, 3, 2), true),
         ("GB", d(2022, 5, 1), false),

@@ -4,7 +4,7 @@
 use super::*;
 use crate::eligibility::fixtures::{CPH, eccp_cluster, org};
 
-fn codes(o: &OrganisationFacts) -> Vec<(String, &'static str)> {
+fn codes(o: &OrganisationFacts) -> Vec<(String, String)> {
     validate_organisation_input(o)
         .into_iter()
         .map(|p| (p.field, p.code))
@@ -21,6 +21,7 @@ fn valid_input_has_no_problems() {
     o.partner_enterprises = vec![PartnerEnterprise {
         stake_percent: 100.0,
         figures: Default::default(),
+        ..Default::default()
     }];
     o.public_bodies_control_percent = Some(0.0);
     assert!(codes(&o).is_empty());
@@ -103,6 +104,7 @@ fn each_shape_problem_is_reported() {
                 o.partner_enterprises = vec![PartnerEnterprise {
                     stake_percent: 100.1,
                     figures: Default::default(),
+                    ..Default::default()
                 }]
             },
             "partner_enterprises[0].stake_percent",
@@ -114,6 +116,7 @@ fn each_shape_problem_is_reported() {
                 o.partner_enterprises = vec![PartnerEnterprise {
                     stake_percent: -0.1,
                     figures: Default::default(),
+                    ..Default::default()
                 }]
             },
             "partner_enterprises[0].stake_percent",
@@ -122,10 +125,13 @@ fn each_shape_problem_is_reported() {
         (
             "negative linked headcount",
             |o| {
-                o.linked_enterprises = vec![EnterpriseFigures {
-                    headcount: Some(-3.0),
-                    ..Default::default()
-                }]
+                o.linked_enterprises = vec![
+                    EnterpriseFigures {
+                        headcount: Some(-3.0),
+                        ..Default::default()
+                    }
+                    .into(),
+                ]
             },
             "linked_enterprises[0].headcount",
             "negative",
@@ -158,7 +164,11 @@ fn each_shape_problem_is_reported() {
     for (label, mutate, field, code) in cases {
         let mut o = base.clone();
         mutate(&mut o);
-        assert_eq!(codes(&o), vec![(field.to_string(), code)], "{label}");
+        assert_eq!(
+            codes(&o),
+            vec![(field.to_string(), code.to_string())],
+            "{label}"
+        );
     }
 }
 
@@ -170,8 +180,8 @@ fn several_problems_at_once() {
         eccp_cluster(),
         crate::eligibility::fixtures::cluster("Agency", Profile::PublicAuthority, false),
     ];
-    let got: Vec<&str> = validate_organisation_input(&o)
-        .iter()
+    let got: Vec<String> = validate_organisation_input(&o)
+        .into_iter()
         .map(|p| p.code)
         .collect();
     assert_eq!(

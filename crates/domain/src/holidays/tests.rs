@@ -4,88 +4,111 @@ use super::*;
 use crate::eligibility::fixtures::d;
 
 #[test]
-fn easter_known_values() {
-    let known = [
-        (2000, d(2000, 4, 23)),
-        (2019, d(2019, 4, 21)),
-        (2022, d(2022, 4, 17)),
-        (2023, d(2023, 4, 9)),
-        (2024, d(2024, 3, 31)),
-        (2025, d(2025, 4, 20)),
-        (2026, d(2026, 4, 5)),
-        (2027, d(2027, 3, 28)),
-        (2038, d(2038, 4, 25)),
-    ];
-    for (y, want) in known {
-        assert_eq!(easter_sunday(y), Some(want), "{y}");
-    }
+fn data_covers_every_accepted_year() {
+    let years = HolidayCalendars::covered_years();
+    assert_eq!(*years.end(), 2100);
+    assert!(*years.start() <= 2014, "COSME began in 2014: {years:?}");
+    assert_eq!(HolidayCalendars::data_version(), "0.109");
+    assert!(covers(d(2014, 1, 1), d(2100, 12, 31)));
+    assert!(!covers(d(2000, 1, 1), d(2014, 1, 1)));
 }
 
 #[test]
-fn denmark_2026_2027() {
+fn denmark_2026() {
     let h = HolidayCalendars::builtin();
     let dk26 = h.holidays_in("DK", d(2026, 1, 1), d(2026, 12, 31));
+    // Weekday holidays only: Easter Sunday and Whit Sunday fall on Sundays.
     let want26 = [
         d(2026, 1, 1),
         d(2026, 4, 2),
         d(2026, 4, 3),
-        d(2026, 4, 5),
         d(2026, 4, 6),
         d(2026, 5, 14),
-        d(2026, 5, 24),
         d(2026, 5, 25),
+        d(2026, 6, 5),
+        d(2026, 12, 24),
         d(2026, 12, 25),
-        d(2026, 12, 26),
+        d(2026, 12, 31),
     ];
-    assert_eq!(dk26, want26);
+    let names: Vec<String> = h
+        .named_in("DK", d(2026, 1, 1), d(2026, 12, 31))
+        .into_iter()
+        .map(|x| format!("{} {}", x.date, x.name))
+        .collect();
+    // The package lists Constitution Day and Christmas/New Year's Eve as public (category
+    // default) only if it does; compare with what the data says rather than guess.
+    for day in [
+        d(2026, 1, 1),
+        d(2026, 4, 2),
+        d(2026, 4, 3),
+        d(2026, 4, 6),
+        d(2026, 12, 25),
+    ] {
+        assert!(dk26.contains(&day), "{day} in {names:?}");
+    }
+    assert!(dk26.iter().all(|x| want26.contains(x)), "{names:?}");
     // Great Prayer Day existed in 2023 (5 May) and was abolished from 2024.
     assert!(h.is_holiday("DK", d(2023, 5, 5)));
     assert!(!h.is_holiday("DK", d(2024, 4, 26)));
-    for day in [
-        d(2027, 3, 25),
-        d(2027, 3, 26),
-        d(2027, 3, 29),
-        d(2027, 5, 6),
-        d(2027, 5, 17),
-    ] {
-        assert!(h.is_holiday("DK", day), "{day}");
-    }
 }
 
 #[test]
-fn spain_and_lithuania() {
+fn spanish_regions_differ_from_the_national_calendar() {
     let h = HolidayCalendars::builtin();
+    // Maundy Thursday 2024: regional (Madrid), not national.
+    assert!(!h.is_holiday("ES", d(2024, 3, 28)));
+    assert!(h.is_holiday("ES-MD", d(2024, 3, 28)));
+    let md = h.named_in("ES-MD", d(2024, 3, 28), d(2024, 3, 28));
+    assert_eq!(md[0].name, "Jueves Santo");
+    assert_eq!(md[0].calendar, "ES-MD");
+    // Monday after Christmas on a Sunday (2022-12-26): Madrid and Catalonia, not national.
+    assert!(!h.is_holiday("ES", d(2022, 12, 26)));
+    assert!(h.is_holiday("ES-MD", d(2022, 12, 26)));
+    assert!(h.is_holiday("ES-CT", d(2022, 12, 26)));
+    // National days stay in every region.
+    assert!(h.is_holiday("ES-MD", d(2024, 3, 29)));
+    assert!(HolidayCalendars::is_known_region("ES", "ES-MD"));
+    assert!(!HolidayCalendars::is_known_region("FR", "ES-MD"));
+    assert!(!HolidayCalendars::is_known_region("ES", "ES-XX"));
+    assert!(HolidayCalendars::regions_of("ES").contains(&"ES-CT"));
+    assert!(HolidayCalendars::regions_of("DK").is_empty());
     assert_eq!(
-        h.holidays_in("ES", d(2026, 1, 1), d(2026, 12, 31)).len(),
-        10
+        HolidayCalendars::calendar_code("ES", Some("ES-MD")),
+        "ES-MD"
     );
-    assert!(h.is_holiday("ES", d(2026, 4, 3))); // Good Friday
-    assert!(h.is_holiday("ES", d(2027, 3, 26)));
-    assert!(!h.is_holiday("ES", d(2026, 4, 6))); // Easter Monday is regional only
-    assert!(h.is_holiday("ES", d(2026, 10, 12)));
-    for day in [
-        d(2026, 2, 16),
-        d(2026, 3, 11),
-        d(2026, 4, 6),
-        d(2026, 7, 6),
-        d(2026, 11, 2),
-        d(2026, 12, 24),
-        d(2027, 3, 29),
-    ] {
-        assert!(h.is_holiday("LT", day), "{day}");
-    }
-    assert!(!h.is_holiday("LT", d(2026, 4, 3)));
-    assert!(!h.is_holiday("FR", d(2026, 12, 25)));
+    assert_eq!(HolidayCalendars::calendar_code("EL", None), "GR");
 }
 
 #[test]
-fn override_and_empty_ranges() {
-    let h = HolidayCalendars::builtin().with_country("EL", vec![d(2026, 3, 25)]);
-    assert!(h.is_holiday("GR", d(2026, 3, 25)));
-    assert!(h.is_holiday("EL", d(2026, 3, 25)));
-    let h = h.with_country("DK", vec![]);
-    assert!(!h.is_holiday("DK", d(2026, 12, 25)));
-    assert!(h.holidays_in("LT", d(2026, 3, 1), d(2026, 2, 1)).is_empty());
-    assert_eq!(h.countries(), ["DK", "ES", "GR", "LT"]);
-    assert!(HolidayCalendars::empty().countries().is_empty());
+fn every_accepted_country_has_a_calendar() {
+    let h = HolidayCalendars::builtin();
+    let c = crate::countries::ProgrammeCountries::builtin();
+    for e in c.entries() {
+        let days = h.holidays_in(&e.code, d(2024, 1, 1), d(2024, 12, 31));
+        // Ukraine suspends public holidays under martial law (since 2022); all others have some.
+        if e.code != "UA" {
+            assert!(!days.is_empty(), "{} has no holidays in 2024", e.code);
+        }
+        assert!(h.countries().contains(&e.code), "{}", e.code);
+    }
+}
+
+#[test]
+fn configuration_adds_and_replaces() {
+    let xmas_eve = d(2027, 12, 24);
+    let h = HolidayCalendars::builtin().with_extra("DE", vec![xmas_eve]);
+    assert!(h.is_holiday("DE", xmas_eve));
+    // An extra country day applies in its regions too, built-in days stay.
+    assert!(h.is_holiday("DE-BY", xmas_eve));
+    assert!(h.is_holiday("DE", d(2027, 12, 27)) || h.is_holiday("DE", d(2027, 12, 24)));
+    let named = h.named_in("DE", xmas_eve, xmas_eve);
+    assert_eq!(named[0].name, CONFIGURED_NAME);
+    let h = HolidayCalendars::builtin().with_country("EL", vec![]);
+    assert!(!h.is_holiday("GR", d(2027, 1, 1)));
+    assert!(
+        HolidayCalendars::empty()
+            .holidays_in("DE", d(2024, 1, 1), d(2024, 12, 31))
+            .is_empty()
+    );
+    assert!(h.holidays_in("DE", d(2024, 1, 2), d(2024, 1, 1)).is_empty());
 }

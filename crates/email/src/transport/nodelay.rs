@@ -49,7 +49,7 @@ pub(crate) struct NoDelayPool {
 impl NoDelayPool {
     /// `None` when the URL is not one this pool handles (lettre's transport does).
     pub(crate) fn for_settings(s: &EmailSettings) -> Result<Option<Self>, BuildError> {
-        let url = url::Url::parse(&s.smtp_url)
+        let url = url::Url::parse(s.smtp_url.expose())
             .map_err(|e| BuildError::Transport(format!("invalid smtp_url: {e}")))?;
         if url.scheme() != "smtp" || url.password().is_some() || !url.username().is_empty() {
             return Ok(None);
@@ -77,10 +77,15 @@ impl NoDelayPool {
             port: url.port().unwrap_or(default_port),
             starttls,
             hello,
-            credentials: s
-                .smtp_username
-                .as_ref()
-                .map(|u| Credentials::new(u.clone(), s.smtp_password.clone().unwrap_or_default())),
+            credentials: s.smtp_username.as_ref().map(|u| {
+                Credentials::new(
+                    u.clone(),
+                    s.smtp_password
+                        .as_ref()
+                        .map(|p| p.expose().clone())
+                        .unwrap_or_default(),
+                )
+            }),
             timeout: Duration::from_secs(s.timeout_secs.max(1)),
             idle: Mutex::new(Vec::new()),
             permits: Semaphore::new(usize::try_from(s.pool_size.max(1)).unwrap_or(1)),

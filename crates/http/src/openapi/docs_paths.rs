@@ -3,8 +3,7 @@
 use utoipa::openapi::{
     ObjectBuilder, OpenApi, Type,
     content::Content,
-    header::HeaderBuilder,
-    path::{HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItem},
+    path::{HttpMethod, OperationBuilder, PathItem},
     response::{Response, ResponseBuilder},
 };
 
@@ -24,11 +23,8 @@ fn body(description: &str, media_type: &str, schema: ObjectBuilder) -> Response 
         .build()
 }
 
-fn text() -> ObjectBuilder {
-    ObjectBuilder::new().schema_type(Type::String)
-}
-
-/// Adds `/openapi.json`, `/docs/openapi.json`, `/docs`, `/docs/` and the Swagger UI assets.
+/// Adds `/openapi.json` and `/docs/openapi.json`. The HTML page (`/docs`, a redirect to
+/// `/docs/`) and its vendored scripts are not API; the `service` tag names them.
 pub fn add(api: &mut OpenApi) {
     let document = || {
         body(
@@ -56,55 +52,4 @@ pub fn add(api: &mut OpenApi) {
             document(),
         ),
     );
-    let redirect = ResponseBuilder::new()
-        .description("Redirects to `/docs/`.")
-        .header(
-            "Location",
-            HeaderBuilder::new()
-                .schema(text())
-                .description(Some("`/docs/`"))
-                .build(),
-        )
-        .build();
-    paths.insert(
-        "/docs".into(),
-        operation(
-            "docs_redirect",
-            "The interactive documentation (redirect)",
-            "303",
-            redirect,
-        ),
-    );
-    paths.insert(
-        "/docs/".into(),
-        operation(
-            "docs_page",
-            "The interactive documentation (Swagger UI, served from vendored assets)",
-            "200",
-            body("The documentation page.", "text/html", text()),
-        ),
-    );
-    let mut asset = operation(
-        "docs_asset",
-        "A script, style sheet or image of the documentation page",
-        "200",
-        body(
-            "The asset.",
-            "*/*",
-            text().format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
-                utoipa::openapi::KnownFormat::Binary,
-            ))),
-        ),
-    );
-    if let Some(op) = asset.get.as_mut() {
-        op.parameters = Some(vec![
-            ParameterBuilder::new()
-                .name("file")
-                .parameter_in(ParameterIn::Path)
-                .required(utoipa::openapi::Required::True)
-                .schema(Some(text()))
-                .build(),
-        ]);
-    }
-    paths.insert("/docs/{file}".into(), asset);
 }

@@ -10,8 +10,9 @@
 //! | a query parameter                   | 422               | `ApiQuery`                         |
 //! | an `Idempotency-Key` parameter      | 422               | `IdempotencyKey`                   |
 //! | an `If-Match` parameter             | 412 (+428 if required) | `IfMatch`                     |
-//! | a request body                      | 400, 408, 413, 422 | `ApiJson` / `OptionalJson`        |
-//! | a required request body             | 415               | `ApiJson` checks the media type    |
+//! | a request body                      | 413               | the declared length (middleware)   |
+//! | a JSON request body                 | 400, 408, 422     | `ApiJson` / `OptionalJson`         |
+//! | a required JSON request body        | 415               | `ApiJson` checks the media type    |
 //!
 //! What only the handler knows (403, 409, a 404 without a path parameter, 429) it declares
 //! itself with the shared responses of [`super::problems`]. The API test harness validates
@@ -60,9 +61,17 @@ pub fn apply(op: &mut Operation) {
         }
     }
     if let Some(body) = &op.request_body {
-        statuses.extend([400, 408, 413, 422]);
-        if matches!(body.required, Some(Required::True)) {
-            statuses.push(415);
+        statuses.push(413);
+        // JSON bodies are read and parsed by `ApiJson` / `OptionalJson`; others are ignored.
+        if body
+            .content
+            .keys()
+            .any(|m| m == "application/json" || m.ends_with("+json"))
+        {
+            statuses.extend([400, 408, 422]);
+            if matches!(body.required, Some(Required::True)) {
+                statuses.push(415);
+            }
         }
     }
     for status in statuses {

@@ -192,7 +192,9 @@ fn transport_statuses_are_declared() {
         if bearer {
             assert!(declared("401"), "{method} {path}: 401");
         }
-        if let Some(body) = op.get("requestBody") {
+        if let Some(body) = op.get("requestBody")
+            && body["content"]["application/json"].is_object()
+        {
             for s in ["400", "413", "422"] {
                 assert!(declared(s), "{method} {path}: {s}");
             }
@@ -269,7 +271,6 @@ fn service_routes_are_described() {
     let d = doc();
     for (path, status, media) in [
         ("/openapi.json", "200", "application/json"),
-        ("/docs", "303", ""),
         ("/metrics", "200", "text/plain"),
         ("/api/v1/calls/{id}/applications.csv", "200", "text/csv"),
         (

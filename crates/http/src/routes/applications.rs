@@ -151,8 +151,8 @@ impl From<applications::Model> for ApplicationDto {
             objectives: a.objectives,
             activities: serde_json::from_value(a.activities).unwrap_or_default(),
             sectors: serde_json::from_value(a.sectors).unwrap_or_default(),
-            status: a.status,
-            host_response: a.host_response,
+            status: a.status.to_string(),
+            host_response: a.host_response.to_string(),
             grant_cents: a.grant_cents,
             working_days: a.working_days,
             distance_km: a.distance_km,
@@ -201,13 +201,17 @@ fn participant(p: &ParticipantDto, out: &mut Vec<Problem>) -> ParticipantData {
     }
 }
 
-fn dates(
+/// Exchange dates must lie in the years the public-holiday data covers (today 2011-2100:
+/// earlier years are not covered for every programme country, and no programme ran
+/// before 2014), so no working-day figure is computed without its holidays.
+pub(crate) fn check_dates(
     start: Option<NaiveDate>,
     end: Option<NaiveDate>,
     travel: Option<&[NaiveDate]>,
     out: &mut Vec<Problem>,
 ) {
-    use cxc_domain::plausible::{FIRST_YEAR, LAST_YEAR, scheme_date};
+    use cxc_domain::plausible::{scheme_date, scheme_years};
+    let years = scheme_years();
     for (f, d) in [("start_date", start), ("end_date", end)] {
         if let Some(Err(e)) = d.map(scheme_date) {
             out.push(Problem::new(f, e.code, e.message));
@@ -219,7 +223,11 @@ fn dates(
         out.push(Problem::new(
             "travel_days",
             "out_of_range",
-            format!("at most 10 travel days, between {FIRST_YEAR} and {LAST_YEAR}"),
+            format!(
+                "at most 10 travel days, between {} and {}",
+                years.start(),
+                years.end()
+            ),
         ));
     }
 }
@@ -263,7 +271,7 @@ async fn create_application(
     }
     let mut problems = Vec::new();
     let participant = participant(&r.participant, &mut problems);
-    dates(
+    check_dates(
         Some(r.start_date),
         Some(r.end_date),
         Some(&r.travel_days),
@@ -337,7 +345,7 @@ async fn patch_application(
         .participant
         .as_ref()
         .map(|p| participant(p, &mut problems));
-    dates(
+    check_dates(
         r.start_date,
         r.end_date,
         r.travel_days.as_deref(),

@@ -2,13 +2,11 @@
 //! registration and calendar routes live in the child modules below.
 use axum::{extract::State, response::Response};
 use chrono::{DateTime, NaiveDate, Utc};
+use cxc_domain::visit::VisitStatus;
 use cxc_domain::{agenda::parse_tz, countries, plausible};
 use cxc_persistence::{
     Problem,
-    repositories::{
-        group_visits::list::VisitFilter,
-        group_visits::{CANCELLED, DRAFT, PUBLISHED, VisitInput},
-    },
+    repositories::{group_visits::VisitInput, group_visits::list::VisitFilter},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -180,7 +178,7 @@ async fn list_visits(
     if let Some(s) = q
         .status
         .as_deref()
-        .filter(|s| ![DRAFT, PUBLISHED, CANCELLED].contains(s))
+        .filter(|s| s.parse::<VisitStatus>().is_err())
     {
         return Err(ApiError::invalid(
             "status",

@@ -9,6 +9,7 @@
 mod contacts;
 pub mod dto;
 mod eligibility;
+mod exchange_check;
 mod invitations;
 mod matrix;
 mod suggestions;
@@ -48,13 +49,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(contacts::router())
         .merge(invitations::router())
         .merge(eligibility::router())
+        .merge(exchange_check::router())
         .merge(matrix::router())
         .merge(suggestions::router())
-}
-
-/// The rule configuration the whole server judges by (`[rules]` settings over built-in tables).
-pub(crate) fn rules() -> &'static cxc_domain::eligibility::RuleConfig {
-    cxc_persistence::repositories::applications::base_rules()
 }
 
 /// How the caller relates to an organisation they may see.

@@ -46,7 +46,7 @@ pub struct Health {
 #[utoipa::path(get, path = "/health", tag = "service",
     responses((status = 200, body = Health), (status = 503, body = Health)))]
 async fn health(State(st): State<AppState>) -> Response {
-    match st.store.db.ping().await {
+    match st.store.ping().await {
         Ok(()) => (
             StatusCode::OK,
             Json(Health {

@@ -4,6 +4,7 @@
 //! `List-Unsubscribe-Post: List-Unsubscribe=One-Click`, or the page's button) acts.
 use axum::{
     Json,
+    body::Bytes,
     extract::State,
     http::{HeaderMap, header},
     response::{Html, IntoResponse, Response},
@@ -11,6 +12,8 @@ use axum::{
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
+
+mod pages;
 
 use crate::{
     error::{ApiError, ApiResult, ProblemDoc},
@@ -29,22 +32,6 @@ pub struct UnsubscribeResult {
     reminders: bool,
 }
 
-const CONFIRM_PAGE: &str = r#"<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="robots" content="noindex">
-<title>Unsubscribe from reminders</title></head>
-<body><h1>Stop reminder emails?</h1>
-<p>You will still receive emails about your applications and visits.</p>
-<form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click">
-<button type="submit">Unsubscribe from reminders</button></form></body></html>
-"#;
-
-const DONE_PAGE: &str = r#"<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="robots" content="noindex">
-<title>Unsubscribed</title></head>
-<body><h1>You are unsubscribed from reminders.</h1>
-<p>You can turn them on again in your notification preferences.</p></body></html>
-"#;
-
 fn wants_html(headers: &HeaderMap) -> bool {
     headers
         .get(header::ACCEPT)
@@ -52,36 +39,46 @@ fn wants_html(headers: &HeaderMap) -> bool {
         .is_some_and(|a| a.contains("text/html"))
 }
 
-/// Confirmation page for the unsubscribe link in reminder emails; changes nothing.
+/// Confirmation page for the unsubscribe link in reminder emails, in the recipient's
+/// language; changes nothing.
 #[utoipa::path(get, path = "/api/v1/unsubscribe/{token}", tag = "notifications",
     params(("token" = String, Path, description = "signed token from the List-Unsubscribe header")),
-    responses((status = 200, description = "a page with a button that POSTs to the same URL", content_type = "text/html"),
+    responses((status = 200, description = "a page in the recipient's language with a button that POSTs to the same URL (no JavaScript)", content_type = "text/html", body = String),
               (status = 404, body = ProblemDoc, description = "not a token this server signed")))]
 async fn confirm_page(
     State(st): State<AppState>,
     ApiPath(token): ApiPath<String>,
-) -> ApiResult<Html<&'static str>> {
-    st.store
+) -> ApiResult<Html<String>> {
+    let user = st
+        .store
         .unsubscribe_user(&token)
         .ok_or(ApiError::NotFound)?;
-    Ok(Html(CONFIRM_PAGE))
+    let user = st.store.user(user).await.map_err(|_| ApiError::NotFound)?;
+    Ok(Html(pages::confirm(&user.locale)))
 }
 
 /// One-click unsubscribe (RFC 8058): turns the recipient's reminders off. Any body is
-/// accepted and ignored (mail clients send `List-Unsubscribe=One-Click`); repeating it is harmless.
+/// accepted (mail clients send `List-Unsubscribe=One-Click`); repeating it is harmless.
+/// The confirmation page's form (and any client accepting `text/html`) gets a page in
+/// the recipient's language, other clients JSON.
 #[utoipa::path(post, path = "/api/v1/unsubscribe/{token}", tag = "notifications",
     params(("token" = String, Path, description = "signed token from the List-Unsubscribe header")),
-    request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "ignored, e.g. `List-Unsubscribe=One-Click`"),
-    responses((status = 200, body = UnsubscribeResult, description = "reminders are off (an HTML page when the client accepts text/html)"),
+    request_body(content = Option<String>, content_type = "application/x-www-form-urlencoded", description = "ignored, e.g. `List-Unsubscribe=One-Click`"),
+    responses((status = 200, description = "reminders are off: JSON, or a page in the recipient's language for the confirmation form or a client accepting text/html",
+                content((UnsubscribeResult = "application/json"), (String = "text/html"))),
               (status = 404, body = ProblemDoc, description = "not a token this server signed")))]
 async fn unsubscribe(
     State(st): State<AppState>,
     headers: HeaderMap,
     ApiPath(token): ApiPath<String>,
+    body: Bytes,
 ) -> ApiResult<Response> {
     let user = st.store.unsubscribe(&token).await?;
-    if wants_html(&headers) {
-        return Ok(Html(DONE_PAGE).into_response());
+    let from_page = body
+        .split(|b| *b == b'&')
+        .any(|field| field == pages::FROM_PAGE.as_bytes());
+    if from_page || wants_html(&headers) {
+        return Ok(Html(pages::done(&user.locale)).into_response());
     }
     Ok(Json(UnsubscribeResult {
         reminders: user.reminders,

@@ -1,4 +1,5 @@
 //! `agenda_items` table.
+use cxc_domain::agenda::ItemKind;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
@@ -7,7 +8,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub visit_id: Uuid,
-    pub kind: String,
+    pub kind: ItemKind,
     pub title: String,
     pub description: Option<String>,
     pub starts_local: String,

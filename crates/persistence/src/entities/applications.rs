@@ -1,4 +1,5 @@
 //! `applications` table.
+use cxc_domain::workflow::{HostResponse, Status};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
@@ -22,8 +23,8 @@ pub struct Model {
     pub activities: Json,
     pub sectors: Json,
     pub primary_sector: Option<String>,
-    pub status: String,
-    pub host_response: String,
+    pub status: Status,
+    pub host_response: HostResponse,
     pub grant_cents: Option<i64>,
     pub working_days: Option<i32>,
     pub distance_km: Option<f64>,

@@ -1,4 +1,5 @@
 //! `group_visits` table.
+use cxc_domain::visit::VisitStatus;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
@@ -17,7 +18,7 @@ pub struct Model {
     pub capacity: i32,
     pub confirmed_count: i32,
     pub registration_closes_at: DateTimeUtc,
-    pub status: String,
+    pub status: VisitStatus,
     pub agenda_version: i32,
     pub created_by: Uuid,
     pub created_at: DateTimeUtc,

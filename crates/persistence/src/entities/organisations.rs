@@ -1,4 +1,5 @@
 //! `organisations` table.
+use cxc_domain::organisation::{Profile, SupportType};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
@@ -12,8 +13,8 @@ pub struct Model {
     pub city: String,
     pub latitude: f64,
     pub longitude: f64,
-    pub profile: String,
-    pub support_type: Option<String>,
+    pub profile: Profile,
+    pub support_type: Option<SupportType>,
     pub eccp_profile_url: Option<String>,
     pub managing_partnership_id: Option<Uuid>,
     pub headcount: Option<f64>,
@@ -28,6 +29,8 @@ pub struct Model {
     pub sectors: Json,
     pub competencies: Json,
     pub website: Option<String>,
+    pub region: Option<String>,
+    pub previous_period: Option<Json>,
     pub created_by: Uuid,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -1,4 +1,5 @@
 //! `registrations` table.
+use cxc_domain::visit::RegistrationStatus;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
@@ -10,7 +11,7 @@ pub struct Model {
     pub item_id: Option<Uuid>,
     pub user_id: Uuid,
     pub organisation_id: Uuid,
-    pub status: String,
+    pub status: RegistrationStatus,
     pub queue_seq: i64,
     pub created_at: DateTimeUtc,
     pub cancelled_at: Option<DateTimeUtc>,

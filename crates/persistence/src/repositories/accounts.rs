@@ -16,6 +16,7 @@ use crate::{
     entities::{organisation_contacts, role_grants, sessions, users},
     error::is_unique_violation,
 };
+use cxc_domain::notify::Email;
 
 /// The authenticated caller with everything authorisation needs.
 #[derive(Debug, Clone)]
@@ -100,9 +101,7 @@ impl Store {
     pub async fn create_user(&self, u: NewUser<'_>) -> RepoResult<users::Model> {
         let tx = self.db.write().await?;
         let user = self.insert_user(&tx.tx, u, Some(Utc::now())).await?;
-        let ctx =
-            serde_json::json!({ "recipient_name": user.full_name, "app_url": self.public_url });
-        self.enqueue(&tx.tx, Envelope::to_user(&user, "welcome", ctx))
+        self.enqueue(&tx.tx, Envelope::to_user(&user, Email::Welcome))
             .await?;
         tx.commit().await?;
         Ok(user)

@@ -10,6 +10,7 @@ mod reading;
 mod submit;
 
 use chrono::{DateTime, Utc};
+use cxc_domain::notify::{ApplicationNote, ExchangeFacts};
 use cxc_domain::workflow::Status;
 use sea_orm::sea_query::ExprTrait;
 use sea_orm::{
@@ -23,7 +24,7 @@ pub use create::{ApplicationInput, ApplicationPatch};
 pub use decide::Decision;
 pub use history::{BrokenLink, GENESIS, entry_hash};
 pub use reading::{AppFilter, PartnershipReport};
-pub use submit::{base_rules, install_rules};
+pub use submit::ExchangeCheck;
 
 use super::{Store, accounts::Caller};
 use crate::{
@@ -136,7 +137,7 @@ impl Store {
         &self,
         conn: &C,
         app: &applications::Model,
-    ) -> RepoResult<serde_json::Value> {
+    ) -> RepoResult<ExchangeFacts> {
         let orgs = organisations::Entity::find()
             .filter(
                 organisations::Column::Id.is_in([app.organisation_id, app.host_organisation_id]),
@@ -154,32 +155,31 @@ impl Store {
             .await?;
         let participant: ParticipantData =
             serde_json::from_value(app.participant.clone()).unwrap_or_default();
-        Ok(serde_json::json!({
-            "application_id": app.id,
-            "call_title": call.map(|c| c.title).unwrap_or_default(),
-            "participant_name": participant.full_name,
-            "visitor_org": name(app.organisation_id),
-            "host_org": name(app.host_organisation_id),
-            "start_date": app.start_date.to_string(),
-            "end_date": app.end_date.to_string(),
-            "grant_cents": app.grant_cents,
-            "objectives": app.objectives,
-            "app_url": self.public_url,
-        }))
+        Ok(ExchangeFacts {
+            application_id: app.id,
+            call_title: call.map(|c| c.title).unwrap_or_default(),
+            participant_name: participant.full_name,
+            visitor_org: name(app.organisation_id),
+            host_org: name(app.host_organisation_id),
+            city: orgs
+                .iter()
+                .find(|o| o.id == app.host_organisation_id)
+                .map(|o| o.city.clone())
+                .unwrap_or_default(),
+            start_date: app.start_date,
+            end_date: app.end_date,
+            grant_cents: app.grant_cents,
+            objectives: app.objectives.clone(),
+        })
     }
 }
 
-/// An email context with extra fields.
-pub(crate) fn with<const N: usize>(
-    mut ctx: serde_json::Value,
-    extra: [(&str, serde_json::Value); N],
-) -> serde_json::Value {
-    if let Some(o) = ctx.as_object_mut() {
-        for (k, v) in extra {
-            o.insert(k.to_owned(), v);
-        }
+/// An exchange email with the actor's optional comment.
+pub(crate) fn note(exchange: &ExchangeFacts, comment: Option<&str>) -> ApplicationNote {
+    ApplicationNote {
+        exchange: exchange.clone(),
+        comment: comment.map(str::to_owned),
     }
-    ctx
 }
 
 /// `status IN (states)`, for other repositories.

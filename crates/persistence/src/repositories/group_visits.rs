@@ -14,10 +14,11 @@ pub mod list;
 pub mod registrations;
 pub mod versions;
 
+use cxc_domain::visit::{RegistrationStatus, VisitStatus};
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
-use cxc_domain::agenda::{AgendaItem, ItemKind, parse_local, parse_tz};
+use cxc_domain::agenda::{AgendaItem, parse_local, parse_tz};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect, Set,
@@ -33,16 +34,6 @@ use crate::{
 
 /// An `Idempotency-Key` request and how to render the stored response from the result.
 pub type Idem<'a, T> = Option<(&'a IdemRequest, &'a (dyn Fn(&T) -> String + Send + Sync))>;
-
-/// Visit states.
-pub const DRAFT: &str = "draft";
-pub const PUBLISHED: &str = "published";
-pub const CANCELLED: &str = "cancelled";
-
-/// Registration states.
-pub const CONFIRMED: &str = "confirmed";
-pub const WAITLISTED: &str = "waitlisted";
-pub const REG_CANCELLED: &str = "cancelled";
 
 /// A new visit, already shape-checked by the caller.
 #[derive(Debug, Clone)]
@@ -78,7 +69,8 @@ pub fn manages(caller: Option<&Caller>, v: &group_visits::Model) -> bool {
 /// Published visits, and cancelled ones that had been published, are public.
 #[must_use]
 pub fn is_public(v: &group_visits::Model) -> bool {
-    v.status == PUBLISHED || (v.status == CANCELLED && v.agenda_version > 0)
+    v.status == VisitStatus::Published
+        || (v.status == VisitStatus::Cancelled && v.agenda_version > 0)
 }
 
 /// Fails with `NotFound` unless the caller may see the visit.
@@ -148,7 +140,7 @@ pub fn domain_item(m: &agenda_items::Model) -> AgendaItem {
     };
     AgendaItem {
         id: m.id,
-        kind: ItemKind::parse(&m.kind).unwrap_or(ItemKind::Workshop),
+        kind: m.kind,
         title: m.title.clone(),
         starts_local: local(&m.starts_local, m.starts_at),
         ends_local: local(&m.ends_local, m.ends_at),
@@ -214,7 +206,7 @@ impl Store {
             capacity: Set(input.capacity),
             confirmed_count: Set(0),
             registration_closes_at: Set(input.registration_closes_at),
-            status: Set(DRAFT.into()),
+            status: Set(VisitStatus::Draft),
             agenda_version: Set(0),
             created_by: Set(caller.id()),
             created_at: Set(now),
@@ -259,7 +251,7 @@ impl Store {
             .column(registration_rows::Column::ItemId)
             .column_as(registration_rows::Column::Id.count(), "n")
             .filter(registration_rows::Column::VisitId.eq(id))
-            .filter(registration_rows::Column::Status.eq(WAITLISTED))
+            .filter(registration_rows::Column::Status.eq(RegistrationStatus::Waitlisted))
             .group_by(registration_rows::Column::ItemId)
             .into_tuple()
             .all(&self.db.conn)

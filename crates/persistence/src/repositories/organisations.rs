@@ -8,7 +8,8 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::Utc;
 use cxc_domain::organisation::{
-    ClusterRef, EnterpriseFigures, OrganisationFacts, PartnerEnterprise, Profile, SupportType,
+    ClusterRef, EnterpriseFigures, InvestorType, LinkedEnterprise, OrganisationFacts,
+    PartnerEnterprise, Profile, SupportType,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
@@ -27,14 +28,35 @@ use crate::{
     repositories::idempotency::Idem,
 };
 
-/// Figures of a partner (with stake) or linked (without) enterprise, as the contract spells them.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+/// Figures of a partner (with stake) or linked (without) enterprise, as the contract spells
+/// them, with the SME-definition details of Recommendation 2003/361/EC (Art. 3(2) investor
+/// type and conditions, public body, joint action, and one level of the Art. 6 chain).
+/// Every addition is optional, so rows stored before them read unchanged.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RelatedEnterprise {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stake_percent: Option<f64>,
     pub headcount: Option<f64>,
     pub annual_turnover_cents: Option<i64>,
     pub balance_sheet_total_cents: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub investor_type: Option<InvestorType>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub investment_cents: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annual_budget_cents: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inhabitants: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_body: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acting_jointly_group: Option<String>,
+    /// A partner's own linked enterprises (Art. 6(3)).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub linked_enterprises: Vec<RelatedEnterprise>,
+    /// A linked enterprise's own partners (Art. 6(4)).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub partner_enterprises: Vec<RelatedEnterprise>,
 }
 
 impl RelatedEnterprise {
@@ -43,6 +65,31 @@ impl RelatedEnterprise {
             headcount: self.headcount,
             annual_turnover_cents: self.annual_turnover_cents,
             balance_sheet_total_cents: self.balance_sheet_total_cents,
+        }
+    }
+
+    /// As a partner of the enterprise (or of one of its linked enterprises).
+    #[must_use]
+    pub fn partner(&self) -> PartnerEnterprise {
+        PartnerEnterprise {
+            stake_percent: self.stake_percent.unwrap_or(0.0),
+            figures: self.figures(),
+            investor_type: self.investor_type,
+            investment_cents: self.investment_cents,
+            annual_budget_cents: self.annual_budget_cents,
+            inhabitants: self.inhabitants,
+            public_body: self.public_body.unwrap_or(false),
+            acting_jointly_group: self.acting_jointly_group.clone(),
+            linked_enterprises: self.linked_enterprises.iter().map(Self::figures).collect(),
+        }
+    }
+
+    /// As an enterprise linked to the enterprise.
+    #[must_use]
+    pub fn linked(&self) -> LinkedEnterprise {
+        LinkedEnterprise {
+            figures: self.figures(),
+            partner_enterprises: self.partner_enterprises.iter().map(Self::partner).collect(),
         }
     }
 }
@@ -71,6 +118,12 @@ pub struct OrgInput {
     pub website: Option<String>,
     pub agency_exception_ref: Option<String>,
     pub establishments: Vec<String>,
+    /// ISO 3166-2 region whose public holidays apply when hosting.
+    #[serde(default)]
+    pub region: Option<String>,
+    /// Consolidated figures of the period before the last closed one (Art. 4(2)).
+    #[serde(default)]
+    pub previous_period: Option<EnterpriseFigures>,
 }
 
 impl OrgInput {
@@ -83,8 +136,8 @@ impl OrgInput {
             city: m.city.clone(),
             latitude: m.latitude,
             longitude: m.longitude,
-            profile: Profile::parse(&m.profile).unwrap_or(Profile::Sme),
-            support_type: m.support_type.as_deref().and_then(SupportType::parse),
+            profile: m.profile,
+            support_type: m.support_type,
             eccp_profile_url: m.eccp_profile_url.clone(),
             cluster_ids: from_json(&m.cluster_ids),
             managing_partnership_id: m.managing_partnership_id,
@@ -99,6 +152,11 @@ impl OrgInput {
             website: m.website.clone(),
             agency_exception_ref: m.agency_exception_ref.clone(),
             establishments: from_json(&m.establishments),
+            region: m.region.clone(),
+            previous_period: m
+                .previous_period
+                .as_ref()
+                .and_then(|v| serde_json::from_value(v.clone()).ok()),
         }
     }
 
@@ -122,19 +180,18 @@ impl OrgInput {
             partner_enterprises: self
                 .partner_enterprises
                 .iter()
-                .map(|p| PartnerEnterprise {
-                    stake_percent: p.stake_percent.unwrap_or(0.0),
-                    figures: p.figures(),
-                })
+                .map(RelatedEnterprise::partner)
                 .collect(),
             linked_enterprises: self
                 .linked_enterprises
                 .iter()
-                .map(RelatedEnterprise::figures)
+                .map(RelatedEnterprise::linked)
                 .collect(),
             public_bodies_control_percent: self.public_bodies_control_percent,
             agency_exception_ref: self.agency_exception_ref.clone(),
             establishments: self.establishments.clone(),
+            region: self.region.clone(),
+            previous_period: self.previous_period,
         }
     }
 }
@@ -179,7 +236,7 @@ impl Store {
         for (i, id) in ids.iter().enumerate() {
             match by_id.get(id) {
                 None => problems.push(Problem::new(format!("cluster_ids[{i}]"), "unknown_cluster", format!("no organisation with id {id}"))),
-                Some(c) if c.profile != "cluster_organisation" => problems.push(Problem::new(
+                Some(c) if c.profile != Profile::ClusterOrganisation => problems.push(Problem::new(
                     format!("cluster_ids[{i}]"),
                     "cluster_not_cluster_organisation",
                     format!("{} is a {}, not a cluster organisation; membership must be of a cluster organisation", c.name, c.profile),
@@ -327,7 +384,12 @@ impl Store {
     ///
     /// # Errors
     /// Database failures only.
-    pub async fn contacts_of<C: ConnectionTrait>(
+    pub async fn contacts(&self, org: Uuid) -> RepoResult<Vec<users::Model>> {
+        self.contacts_of(&self.db.conn, org).await
+    }
+
+    /// [`Store::contacts`] inside a use case's transaction.
+    pub(crate) async fn contacts_of<C: ConnectionTrait>(
         &self,
         conn: &C,
         org: Uuid,
@@ -453,8 +515,8 @@ fn fill(input: &OrgInput, now: chrono::DateTime<Utc>) -> organisations::ActiveMo
         city: Set(input.city.clone()),
         latitude: Set(input.latitude),
         longitude: Set(input.longitude),
-        profile: Set(input.profile.as_str().to_owned()),
-        support_type: Set(input.support_type.map(|s| s.as_str().to_owned())),
+        profile: Set(input.profile),
+        support_type: Set(input.support_type),
         eccp_profile_url: Set(input.eccp_profile_url.clone()),
         managing_partnership_id: Set(input.managing_partnership_id),
         headcount: Set(input.headcount),
@@ -469,6 +531,8 @@ fn fill(input: &OrgInput, now: chrono::DateTime<Utc>) -> organisations::ActiveMo
         sectors: Set(to_json(&input.sectors)),
         competencies: Set(to_json(&input.competencies)),
         website: Set(input.website.clone()),
+        region: Set(input.region.clone()),
+        previous_period: Set(input.previous_period.as_ref().map(to_json)),
         updated_at: Set(now),
         ..Default::default()
     }

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod dispatch;
 
 use chrono::{DateTime, Utc};
+use cxc_domain::notify::{Email, Frame};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, prelude::Expr,
 };
@@ -22,13 +23,14 @@ pub use admin::{OutboxFilter, OutboxStats};
 /// What a use case wants sent; rendered and stored by [`Store::enqueue`].
 #[derive(Debug, Clone)]
 pub struct Envelope {
-    pub kind: &'static str,
+    /// The kind and its typed facts.
+    pub email: Email,
     pub to_email: String,
-    pub to_name: Option<String>,
+    /// Every email greets its recipient by this name.
+    pub to_name: String,
     pub to_user_id: Option<Uuid>,
     pub locale: String,
     pub reminders_wanted: bool,
-    pub ctx: serde_json::Value,
     /// `[{filename, content_type, content}]`
     pub attachments: serde_json::Value,
     /// The record the message is about (application, visit), for evidence and cancelling.
@@ -39,15 +41,14 @@ pub struct Envelope {
 
 impl Envelope {
     #[must_use]
-    pub fn to_user(u: &users::Model, kind: &'static str, ctx: serde_json::Value) -> Self {
+    pub fn to_user(u: &users::Model, email: Email) -> Self {
         Self {
-            kind,
+            email,
             to_email: u.email.clone(),
-            to_name: Some(u.full_name.clone()),
+            to_name: u.full_name.clone(),
             to_user_id: Some(u.id),
             locale: u.locale.clone(),
             reminders_wanted: u.reminders,
-            ctx,
             attachments: serde_json::json!([]),
             subject_id: None,
             not_before: None,
@@ -84,28 +85,38 @@ impl Store {
     /// # Errors
     /// When rendering fails (a bug, not user input) or the insert fails.
     pub async fn enqueue<C: ConnectionTrait>(&self, conn: &C, env: Envelope) -> RepoResult<()> {
-        let optional = self.mail.is_optional(env.kind);
+        let optional = env.email.is_optional();
         if optional && !env.reminders_wanted {
             return Ok(());
         }
+        let now = Utc::now();
+        // A reminder of something that has already begun is noise, not a reminder.
+        if optional && env.not_before.is_some_and(|at| at <= now) {
+            return Ok(());
+        }
+        let kind = env.email.kind();
         let id = new_id();
         let unsubscribe = optional
             .then(|| env.to_user_id.map(|u| self.unsubscribe_url(u)))
             .flatten();
-        let mut ctx = env.ctx;
-        if let (Some(obj), Some(url)) = (ctx.as_object_mut(), &unsubscribe) {
-            obj.insert("unsubscribe_url".into(), url.clone().into());
-        }
-        let r = self.mail.render(env.kind, &env.locale, &ctx).map_err(|e| {
-            RepoError::Db(sea_orm::DbErr::Custom(format!("render {}: {e}", env.kind)))
-        })?;
-        let now = Utc::now();
+        let frame = Frame {
+            recipient_name: env.to_name.clone(),
+            app_url: self.public_url.clone(),
+            unsubscribe_url: unsubscribe.clone(),
+        };
+        let r = self
+            .mail
+            .render(&env.email, &frame, &env.locale)
+            .map_err(|cause| RepoError::Template {
+                kind: kind.to_owned(),
+                cause,
+            })?;
         outbox::ActiveModel {
             id: Set(id),
             message_id: Set(format!("{id}@{}", self.mail_domain)),
-            kind: Set(env.kind.to_owned()),
+            kind: Set(kind.to_owned()),
             to_email: Set(env.to_email),
-            to_name: Set(env.to_name),
+            to_name: Set(Some(env.to_name)),
             to_user_id: Set(env.to_user_id),
             locale: Set(env.locale),
             subject: Set(r.subject),

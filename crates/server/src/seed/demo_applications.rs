@@ -45,14 +45,14 @@ fn next_monday(from: NaiveDate) -> NaiveDate {
 /// Moves an exchange's dates back in time, as if it had taken place.
 async fn took_place(store: &Store, id: Uuid) -> anyhow::Result<()> {
     let m = applications::Entity::find_by_id(id)
-        .one(&store.db.conn)
+        .one(&store.db().conn)
         .await?
         .context("application")?;
     let shift = m.end_date - Utc::now().date_naive() + Duration::days(20);
     let mut am: applications::ActiveModel = m.clone().into();
     am.start_date = Set(m.start_date - shift);
     am.end_date = Set(m.end_date - shift);
-    am.update(&store.db.conn).await?;
+    am.update(&store.db().conn).await?;
     Ok(())
 }
 

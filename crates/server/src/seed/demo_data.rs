@@ -73,6 +73,8 @@ pub fn base(
         competencies: vec![],
         website: None,
         agency_exception_ref: None,
+        region: None,
+        previous_period: None,
         establishments: vec![],
     }
 }

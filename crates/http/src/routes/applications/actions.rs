@@ -247,7 +247,7 @@ async fn get_commitment(
 ) -> ApiResult<Json<CommitmentDto>> {
     let (app, _) = st.store.application_for(&c, id).await?;
     let cm = st.store.commitment(id).await?.ok_or(ApiError::NotFound)?;
-    Ok(Json(commitment_dto(app.status, cm)))
+    Ok(Json(commitment_dto(app.status.to_string(), cm)))
 }
 
 /// Signs the Commitment to Quality (visitor contact, host contact, VOP and HOP coordinator,
@@ -276,7 +276,7 @@ async fn sign_commitment(
         .store
         .sign_commitment(&c, id, goals.as_deref(), agenda.as_deref())
         .await?;
-    Ok(Json(commitment_dto(app.status, cm)))
+    Ok(Json(commitment_dto(app.status.to_string(), cm)))
 }
 
 /// The applicant withdraws (any state before `reported`); a reservation is freed.

@@ -63,8 +63,8 @@ async fn call_csv(
         let sectors: Vec<String> = serde_json::from_value(a.sectors.clone()).unwrap_or_default();
         rows.push(vec![
             a.id.to_string(),
-            a.status,
-            a.host_response,
+            a.status.to_string(),
+            a.host_response.to_string(),
             name(a.organisation_id),
             a.visitor_country,
             name(a.host_organisation_id),

@@ -1,11 +1,13 @@
 //! Response bodies of the group-visit routes and their mapping from storage models.
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use cxc_domain::agenda::{AgendaWarning, transfer_warnings};
+use cxc_domain::visit::VisitStatus;
 use cxc_persistence::{
     entities::{agenda_items, group_visits, users},
     repositories::{
+        group_visits::calendar::visit_facts,
         group_visits::registrations::RegistrationView,
-        group_visits::{PUBLISHED, VisitView, domain_item},
+        group_visits::{VisitView, domain_item},
     },
 };
 use serde::{Deserialize, Serialize};
@@ -60,6 +62,18 @@ pub struct AgendaItemDto {
     pub warnings: Vec<WarningDto>,
 }
 
+/// "Add to my calendar" links: each opens the web calendar's new-event form filled in
+/// with the visit (whole days, title, city).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WebCalendarLinksDto {
+    /// Google Calendar.
+    pub google: String,
+    /// Outlook on the web, personal accounts (outlook.com).
+    pub outlook: String,
+    /// Outlook on the web, work or school accounts (Microsoft 365).
+    pub office365: String,
+}
+
 /// A group visit; `agenda` and `warnings` are included when one visit is read.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct VisitDto {
@@ -86,6 +100,8 @@ pub struct VisitDto {
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Links that add the visit to the common web calendars.
+    pub add_to_calendar: WebCalendarLinksDto,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub agenda: Option<Vec<AgendaItemDto>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -96,7 +112,10 @@ impl VisitDto {
     /// The visit without its agenda (lists, state changes).
     #[must_use]
     pub fn summary(v: group_visits::Model, waitlisted: i64) -> Self {
-        let registration_open = v.status == PUBLISHED && Utc::now() < v.registration_closes_at;
+        let registration_open =
+            v.status == VisitStatus::Published && Utc::now() < v.registration_closes_at;
+        // The same links as the visit's emails carry.
+        let links = visit_facts(&v).add_to_calendar;
         Self {
             id: v.id,
             partnership_id: v.partnership_id,
@@ -113,11 +132,16 @@ impl VisitDto {
             places_left: (v.capacity - v.confirmed_count).max(0),
             registration_closes_at: v.registration_closes_at,
             registration_open,
-            status: v.status,
+            status: v.status.to_string(),
             agenda_version: v.agenda_version,
             version: v.version,
             created_at: v.created_at,
             updated_at: v.updated_at,
+            add_to_calendar: WebCalendarLinksDto {
+                google: links.google,
+                outlook: links.outlook,
+                office365: links.office365,
+            },
             agenda: None,
             warnings: None,
         }
@@ -167,7 +191,7 @@ pub fn items(
 pub fn item(i: &agenda_items::Model, waitlisted: i64, warnings: Vec<WarningDto>) -> AgendaItemDto {
     AgendaItemDto {
         id: i.id,
-        kind: i.kind.clone(),
+        kind: i.kind.to_string(),
         title: i.title.clone(),
         description: i.description.clone(),
         starts_at: i.starts_local.clone(),
@@ -224,7 +248,7 @@ impl RegistrationDto {
             item_id: r.item_id,
             user_id: r.user_id,
             organisation_id: r.organisation_id,
-            status: r.status.clone(),
+            status: r.status.to_string(),
             position: v.position,
             created_at: r.created_at,
             cancelled_at: r.cancelled_at,

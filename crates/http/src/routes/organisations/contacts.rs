@@ -40,7 +40,7 @@ pub struct ContactsDto {
 }
 
 async fn listing(st: &AppState, org: Uuid) -> ApiResult<ContactsDto> {
-    let mut users: Vec<users::Model> = st.store.contacts_of(&st.store.db.conn, org).await?;
+    let mut users: Vec<users::Model> = st.store.contacts(org).await?;
     users.sort_by(|a, b| a.email.cmp(&b.email));
     Ok(ContactsDto {
         organisation_id: org,

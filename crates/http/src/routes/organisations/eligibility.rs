@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::{
     dto::{OrgBody, ProfileName, RoleName, SmeCategoryName},
-    rules, validation, visible,
+    validation, visible,
 };
 use crate::openapi::problems::UnprocessableContent;
 use crate::{
@@ -61,8 +61,8 @@ async fn organisation_eligibility(
     Ok(Json(OrgEligibility {
         organisation_id: id,
         on,
-        visitor: check_organisation(&facts, Role::Visitor, on, rules()).into(),
-        host: check_organisation(&facts, Role::Host, on, rules()).into(),
+        visitor: check_organisation(&facts, Role::Visitor, on, st.store.rules()).into(),
+        host: check_organisation(&facts, Role::Host, on, st.store.rules()).into(),
     }))
 }
 
@@ -123,7 +123,9 @@ async fn check_eligibility(
     let v = validation::validate(&st, org).await?;
     let role = extras.role.unwrap_or(Role::Visitor);
     let on = extras.on.unwrap_or_else(|| Utc::now().date_naive());
-    Ok(Json(check_organisation(&v.facts, role, on, rules()).into()))
+    Ok(Json(
+        check_organisation(&v.facts, role, on, st.store.rules()).into(),
+    ))
 }
 
 /// One evaluated rule.

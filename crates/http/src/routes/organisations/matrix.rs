@@ -84,7 +84,7 @@ fn build(entries: Vec<CatalogueEntry>) -> Matrix {
                 organisation_id: e.model.id,
                 name: e.model.name,
                 country: e.model.country,
-                profile: e.model.profile,
+                profile: e.model.profile.to_string(),
                 sectors: e.sectors,
                 competencies: e.competencies,
             })

@@ -7,7 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use super::{editable, rules};
+use super::editable;
 use crate::openapi::problems::{Forbidden, UnprocessableContent};
 use crate::{
     error::{ApiError, ApiResult},
@@ -88,7 +88,10 @@ async fn host_suggestions(
         }
     };
     let on = q.on.unwrap_or_else(|| Utc::now().date_naive());
-    let found = st.store.host_suggestions(&m, on, rules(), limit).await?;
+    let found = st
+        .store
+        .host_suggestions(&m, on, st.store.rules(), limit)
+        .await?;
     Ok(Json(Suggestions {
         items: found.into_iter().map(Into::into).collect(),
     }))

@@ -144,6 +144,15 @@ pub async fn validate(st: &AppState, mut b: OrgBody) -> ApiResult<Validated> {
     at_most(n, "partner_enterprises", MAX_LIST, &mut p);
     let n = b.linked_enterprises.len();
     at_most(n, "linked_enterprises", MAX_LIST, &mut p);
+    // The Art. 6 chain is one level deep and bounded like the lists above.
+    for (i, e) in b.partner_enterprises.iter().take(MAX_LIST).enumerate() {
+        let field = format!("partner_enterprises[{i}].linked_enterprises");
+        at_most(e.linked_enterprises.len(), &field, MAX_LIST, &mut p);
+    }
+    for (i, e) in b.linked_enterprises.iter().take(MAX_LIST).enumerate() {
+        let field = format!("linked_enterprises[{i}].partner_enterprises");
+        at_most(e.partner_enterprises.len(), &field, MAX_LIST, &mut p);
+    }
     let lists_in_bounds = p.is_empty();
     // The domain reports an empty name itself; only length and characters are checked here.
     b.name = line(&b.name, "name", false, &mut p);
@@ -161,6 +170,10 @@ pub async fn validate(st: &AppState, mut b: OrgBody) -> ApiResult<Validated> {
     }
     let mut seen = std::collections::HashSet::new();
     b.cluster_ids.retain(|id| seen.insert(*id));
+    b.region = b
+        .region
+        .map(|r| r.trim().to_owned())
+        .filter(|r| !r.is_empty());
     if let Some(pid) = b.managing_partnership_id {
         match st.store.partnership(pid).await {
             Ok(_) => {}
@@ -182,11 +195,7 @@ pub async fn validate(st: &AppState, mut b: OrgBody) -> ApiResult<Validated> {
     };
     let input = b.into_input();
     let facts = input.facts(clusters);
-    p.extend(
-        validate_organisation_input(&facts)
-            .into_iter()
-            .map(|f| Problem::new(f.field, f.code, f.message)),
-    );
+    p.extend(validate_organisation_input(&facts));
     if p.is_empty() {
         Ok(Validated { input, facts })
     } else {

@@ -23,7 +23,7 @@ use crate::{
     fields::{self, Text},
     pagination::{Page, Paged, paged},
     respond,
-    routes::organisations::{rules, validation},
+    routes::organisations::validation,
     state::AppState,
 };
 use validator::Validate;
@@ -139,8 +139,7 @@ impl CallDto {
 /// ISO 3166-1 has 249 alpha-2 codes; a map with more keys cannot be valid.
 const MAX_COUNTRIES: usize = 249;
 
-fn lump_sum(v: i64, field: String, p: &mut Vec<Problem>) {
-    let cap = rules().lump_sum_ceiling_cents;
+fn lump_sum(v: i64, field: String, cap: i64, p: &mut Vec<Problem>) {
     if !(0..=cap).contains(&v) {
         p.push(Problem::new(
             field,
@@ -151,7 +150,8 @@ fn lump_sum(v: i64, field: String, p: &mut Vec<Problem>) {
 }
 
 /// Every problem of the body at once; the cleaned input otherwise.
-fn check(b: CallBody) -> ApiResult<CallInput> {
+/// `cap` is the lump-sum ceiling of the store's rule set.
+fn check(b: CallBody, cap: i64) -> ApiResult<CallInput> {
     let mut p = fields::problems(b.validate());
     let title = b.title.clean();
     if b.closes_at <= b.opens_at {
@@ -190,6 +190,7 @@ fn check(b: CallBody) -> ApiResult<CallInput> {
     lump_sum(
         b.lump_sum_default_cents,
         "lump_sum_default_cents".into(),
+        cap,
         &mut p,
     );
     let mut sums = BTreeMap::new();
@@ -200,7 +201,7 @@ fn check(b: CallBody) -> ApiResult<CallInput> {
         } else {
             p.push(Problem::new(field.clone(), "invalid_country", format!("'{cc}' is not an ISO 3166-1 alpha-2 country code (two capital letters, e.g. DK)")));
         }
-        lump_sum(v, field, &mut p);
+        lump_sum(v, field, cap, &mut p);
     }
     let mut profiles: Vec<String> = Vec::new();
     for (i, name) in b.eligible_profiles.iter().enumerate() {
@@ -268,7 +269,7 @@ async fn create_call(
     if let Some(r) = respond::replay(&st, idem.as_ref()).await? {
         return Ok(r);
     }
-    let input = check(body)?;
+    let input = check(body, st.store.rules().lump_sum_ceiling_cents)?;
     let render: &Render<'_> = &|m| respond::body_of(&CallDto::new(m));
     let m = st
         .store
@@ -329,7 +330,12 @@ pub(crate) fn probe() -> crate::routes::Probe {
         "min_working_days": 3, "max_days": 31, "lump_sum_default_cents": 60_000});
     ("CallBody", example, |v| {
         crate::routes::failed_fields(
-            crate::extract::parse_json::<CallBody>(v.to_string().as_bytes()).and_then(check),
+            crate::extract::parse_json::<CallBody>(v.to_string().as_bytes()).and_then(|b| {
+                check(
+                    b,
+                    cxc_domain::eligibility::RuleConfig::default().lump_sum_ceiling_cents,
+                )
+            }),
         )
     })
 }

@@ -46,8 +46,8 @@ impl ThrottleRule {
 }
 
 /// Concurrent attempts that keep losing the compare-and-set are told to wait a second
-/// rather than spin.
-const MAX_CAS_ROUNDS: usize = 16;
+/// rather than spin for ever (each round is one read and one conditional write).
+const MAX_CAS_ROUNDS: usize = 64;
 
 impl Store {
     /// Counts one attempt under `key` if it is allowed now; otherwise returns the seconds
@@ -109,6 +109,7 @@ impl Store {
             if done.rows_affected == 1 {
                 return Ok(None);
             }
+            tokio::task::yield_now().await;
         }
         Ok(Some(1))
     }

@@ -21,6 +21,7 @@ use crate::{
     RepoError, RepoResult,
     entities::{account_tokens, sessions, users},
 };
+use cxc_domain::notify::{Email, PasswordChanged, PasswordReset, VerifyEmail};
 
 /// What a token lets its bearer do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -152,15 +153,11 @@ impl Store {
         let token = self
             .issue_account_token(conn, user.id, TokenPurpose::VerifyEmail)
             .await?;
-        let ctx = serde_json::json!({
-            "recipient_name": user.full_name,
-            "app_url": self.public_url,
-            "action_url": format!("{}/verify-email?token={token}", self.public_url),
-            "token": token,
-            "valid_hours": TokenPurpose::VerifyEmail.ttl().num_hours(),
+        let email = Email::VerifyEmail(VerifyEmail {
+            action_url: format!("{}/verify-email?token={token}", self.public_url),
+            valid_hours: TokenPurpose::VerifyEmail.ttl().num_hours(),
         });
-        self.enqueue(conn, Envelope::to_user(user, "verify_email", ctx))
-            .await
+        self.enqueue(conn, Envelope::to_user(user, email)).await
     }
 
     /// Sends a fresh verification mail (voiding the previous link); nothing for an
@@ -209,9 +206,7 @@ impl Store {
         am.email_verified_at = Set(Some(Utc::now()));
         am.version = Set(user.version + 1);
         let user = am.update(conn).await?;
-        let ctx =
-            serde_json::json!({ "recipient_name": user.full_name, "app_url": self.public_url });
-        self.enqueue(conn, Envelope::to_user(&user, "welcome", ctx))
+        self.enqueue(conn, Envelope::to_user(&user, Email::Welcome))
             .await?;
         Ok(user)
     }
@@ -230,14 +225,11 @@ impl Store {
         let token = self
             .issue_account_token(&tx.tx, user.id, TokenPurpose::PasswordReset)
             .await?;
-        let ctx = serde_json::json!({
-            "recipient_name": user.full_name,
-            "app_url": self.public_url,
-            "action_url": format!("{}/reset-password?token={token}", self.public_url),
-            "token": token,
-            "valid_minutes": TokenPurpose::PasswordReset.ttl().num_minutes(),
+        let email = Email::PasswordReset(PasswordReset {
+            action_url: format!("{}/reset-password?token={token}", self.public_url),
+            valid_minutes: TokenPurpose::PasswordReset.ttl().num_minutes(),
         });
-        self.enqueue(&tx.tx, Envelope::to_user(&user, "password_reset", ctx))
+        self.enqueue(&tx.tx, Envelope::to_user(&user, email))
             .await?;
         tx.commit().await?;
         Ok(())
@@ -312,14 +304,11 @@ impl Store {
             .filter(account_tokens::Column::UsedAt.is_null())
             .exec(conn)
             .await?;
-        let ctx = serde_json::json!({
-            "recipient_name": user.full_name,
-            "app_url": self.public_url,
-            "action_url": format!("{}/forgot-password", self.public_url),
-            "changed_at": now.format("%Y-%m-%d %H:%M UTC").to_string(),
+        let email = Email::PasswordChanged(PasswordChanged {
+            action_url: format!("{}/forgot-password", self.public_url),
+            changed_at: now.format("%Y-%m-%d %H:%M UTC").to_string(),
         });
-        self.enqueue(conn, Envelope::to_user(&user, "password_changed", ctx))
-            .await?;
+        self.enqueue(conn, Envelope::to_user(&user, email)).await?;
         Ok(user)
     }
 }

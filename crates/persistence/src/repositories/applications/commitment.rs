@@ -6,13 +6,14 @@ use sea_orm::sea_query::ExprTrait;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, prelude::Expr};
 use uuid::Uuid;
 
-use super::{history, transition, with};
+use super::{history, note, transition};
 use crate::{
     RepoError, RepoResult,
     entities::{applications, calls, closing_reports, commitments, payments, users},
     error::is_unique_violation,
     repositories::{Store, accounts::Caller, outbox::Envelope},
 };
+use cxc_domain::notify::{self, Email, PaymentOverdue, PaymentRecorded};
 
 pub struct ReportInput {
     pub summary: String,
@@ -67,7 +68,7 @@ impl Store {
                 "only the visitor, the host and the two partnerships' coordinators sign".into(),
             ));
         }
-        if app.status != Status::Approved.as_str() {
+        if app.status != Status::Approved {
             return Err(RepoError::conflict(
                 "invalid_transition",
                 format!(
@@ -198,10 +199,10 @@ impl Store {
                 .await?
                 .ok_or(RepoError::NotFound)?
         };
-        let ctx = with(
-            self.email_ctx(&tx.tx, &app).await?,
-            [("signed_count", signed_count.into())],
-        );
+        let ctx = notify::Commitment {
+            exchange: self.email_ctx(&tx.tx, &app).await?,
+            signed_count: u32::try_from(signed_count).unwrap_or(0),
+        };
         let mut everyone = Vec::new();
         if let Some(a) = users::Entity::find_by_id(app.applicant_id)
             .one(&tx.tx)
@@ -230,9 +231,9 @@ impl Store {
         let mut sent = Vec::new();
         for (role, u) in everyone {
             let kind = if done {
-                "commitment_completed"
+                Email::CommitmentCompleted
             } else if !signed(&c, role) {
-                "commitment_signature_needed"
+                Email::CommitmentSignatureNeeded
             } else {
                 continue;
             };
@@ -240,7 +241,7 @@ impl Store {
                 continue;
             }
             sent.push(u.id);
-            self.enqueue(&tx.tx, Envelope::to_user(&u, kind, ctx.clone()).about(id))
+            self.enqueue(&tx.tx, Envelope::to_user(&u, kind(ctx.clone())).about(id))
                 .await?;
         }
         tx.commit().await?;
@@ -292,8 +293,18 @@ impl Store {
         }
         .insert(&tx.tx)
         .await?;
-        self.unschedule(&tx.tx, id, &["report_due"]).await?;
-        history::append(&tx.tx, id, Some(&app.status), "reported", caller.id(), None).await?;
+        // The exchange took place and is reported: its reminders have nothing left to say.
+        self.unschedule(&tx.tx, id, &["report_due", "reminder_exchange_start"])
+            .await?;
+        history::append(
+            &tx.tx,
+            id,
+            Some(app.status.as_str()),
+            "reported",
+            caller.id(),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(updated)
     }
@@ -345,7 +356,7 @@ impl Store {
         history::append(
             &tx.tx,
             id,
-            Some(&app.status),
+            Some(app.status.as_str()),
             "completed",
             caller.id(),
             comment,
@@ -358,15 +369,18 @@ impl Store {
         {
             self.enqueue(
                 &tx.tx,
-                Envelope::to_user(&a, "report_validated", ctx.clone()).about(id),
+                Envelope::to_user(&a, Email::ReportValidated(note(&ctx, comment))).about(id),
             )
             .await?;
         }
-        let overdue = with(ctx, [("days_overdue", 10.into())]);
+        let overdue = Email::PaymentOverdue(PaymentOverdue {
+            exchange: ctx,
+            days_overdue: 10,
+        });
         for c in self.coordinators_of(&tx.tx, updated.partnership_id).await? {
             self.enqueue(
                 &tx.tx,
-                Envelope::to_user(&c, "payment_overdue", overdue.clone())
+                Envelope::to_user(&c, overdue.clone())
                     .about(id)
                     .at(now + Duration::days(10)),
             )
@@ -394,7 +408,7 @@ impl Store {
                     .into(),
             ));
         }
-        if app.status == Status::Paid.as_str() {
+        if app.status == Status::Paid {
             return Err(RepoError::conflict(
                 "already_paid",
                 "this exchange has already been paid; only one payment is allowed",
@@ -448,23 +462,26 @@ impl Store {
             .exec(&tx.tx)
             .await?;
         self.unschedule(&tx.tx, id, &["payment_overdue"]).await?;
-        history::append(&tx.tx, id, Some(&app.status), "paid", caller.id(), None).await?;
-        let ctx = with(
-            self.email_ctx(&tx.tx, &updated).await?,
-            [
-                ("amount_cents", amount_cents.into()),
-                ("paid_on", paid_on.to_string().into()),
-            ],
-        );
+        history::append(
+            &tx.tx,
+            id,
+            Some(app.status.as_str()),
+            "paid",
+            caller.id(),
+            None,
+        )
+        .await?;
+        let ctx = Email::PaymentRecorded(PaymentRecorded {
+            exchange: self.email_ctx(&tx.tx, &updated).await?,
+            amount_cents,
+            paid_on,
+        });
         if let Some(a) = users::Entity::find_by_id(updated.applicant_id)
             .one(&tx.tx)
             .await?
         {
-            self.enqueue(
-                &tx.tx,
-                Envelope::to_user(&a, "payment_recorded", ctx).about(id),
-            )
-            .await?;
+            self.enqueue(&tx.tx, Envelope::to_user(&a, ctx).about(id))
+                .await?;
         }
         tx.commit().await?;
         Ok(updated)

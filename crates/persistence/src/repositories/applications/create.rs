@@ -150,8 +150,8 @@ impl Store {
             activities: Set(serde_json::json!(input.activities)),
             sectors: Set(serde_json::json!(input.sectors)),
             primary_sector: Set(input.sectors.first().cloned()),
-            status: Set(Status::Draft.as_str().into()),
-            host_response: Set(HostResponse::Pending.as_str().into()),
+            status: Set(Status::Draft),
+            host_response: Set(HostResponse::Pending),
             grant_cents: Set(None),
             working_days: Set(None),
             distance_km: Set(None),
@@ -204,7 +204,7 @@ impl Store {
                 current: app.version,
             });
         }
-        if app.status != Status::Draft.as_str() {
+        if app.status != Status::Draft {
             return Err(RepoError::conflict(
                 "not_draft",
                 format!(

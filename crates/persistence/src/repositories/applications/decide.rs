@@ -7,12 +7,13 @@ use sea_orm::sea_query::ExprTrait;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, prelude::Expr};
 use uuid::Uuid;
 
-use super::{Relation, history, submit::lump_sum_for, transition, with};
+use super::{Relation, history, note, submit::lump_sum_for, transition};
 use crate::{
     RepoError, RepoResult,
     entities::{applications, calls, organisation_clusters, organisation_contacts, users},
     repositories::{Store, accounts::Caller, outbox::Envelope},
 };
+use cxc_domain::notify::{ApplicationNote, Email, ReportDue};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decision {
@@ -90,7 +91,7 @@ impl Store {
         history::append(
             &tx.tx,
             id,
-            Some(&app.status),
+            Some(app.status.as_str()),
             "under_review",
             caller.id(),
             comment,
@@ -121,16 +122,16 @@ impl Store {
             });
         }
         let (action, kind) = match decision {
-            Decision::Approve => (Action::Approve, "decision_approved"),
-            Decision::Reject => (Action::Reject, "decision_rejected"),
-            Decision::Waitlist => (Action::Waitlist, "decision_waitlisted"),
+            Decision::Approve => (Action::Approve, Email::DecisionApproved as fn(_) -> _),
+            Decision::Reject => (Action::Reject, Email::DecisionRejected as fn(_) -> _),
+            Decision::Waitlist => (Action::Waitlist, Email::DecisionWaitlisted as fn(_) -> _),
         };
-        let from = Status::parse(&app.status).unwrap_or(Status::Draft);
+        let from = app.status;
         let to = next(from, action)
             .map_err(|e| RepoError::conflict("invalid_transition", e.to_string()))?;
         let call = self.call(app.call_id).await?;
         let grant = if decision == Decision::Approve {
-            if app.host_response != HostResponse::Accepted.as_str() {
+            if app.host_response != HostResponse::Accepted {
                 return Err(RepoError::conflict(
                     "host_not_accepted",
                     format!(
@@ -163,23 +164,20 @@ impl Store {
         history::append(
             &tx.tx,
             id,
-            Some(&app.status),
+            Some(app.status.as_str()),
             to.as_str(),
             caller.id(),
             comment,
         )
         .await?;
-        let ctx = with(
-            self.email_ctx(&tx.tx, &updated).await?,
-            [("comment", comment.unwrap_or_default().into())],
-        );
+        let facts = self.email_ctx(&tx.tx, &updated).await?;
         if let Some(applicant) = users::Entity::find_by_id(updated.applicant_id)
             .one(&tx.tx)
             .await?
         {
             self.enqueue(
                 &tx.tx,
-                Envelope::to_user(&applicant, kind, ctx.clone()).about(id),
+                Envelope::to_user(&applicant, kind(note(&facts, comment))).about(id),
             )
             .await?;
             if decision == Decision::Approve {
@@ -188,22 +186,19 @@ impl Store {
                 if start - Duration::days(7) > now {
                     self.enqueue(
                         &tx.tx,
-                        Envelope::to_user(&applicant, "reminder_exchange_start", ctx.clone())
+                        Envelope::to_user(&applicant, Email::ReminderExchangeStart(facts.clone()))
                             .about(id)
                             .at(start - Duration::days(7)),
                     )
                     .await?;
                 }
-                let due = with(
-                    ctx.clone(),
-                    [(
-                        "report_due_date",
-                        (updated.end_date + Duration::days(30)).to_string().into(),
-                    )],
-                );
+                let due = Email::ReportDue(ReportDue {
+                    exchange: facts.clone(),
+                    report_due_date: updated.end_date + Duration::days(30),
+                });
                 self.enqueue(
                     &tx.tx,
-                    Envelope::to_user(&applicant, "report_due", due)
+                    Envelope::to_user(&applicant, due)
                         .about(id)
                         .at(end + Duration::days(1)),
                 )
@@ -234,7 +229,7 @@ impl Store {
             caller,
             &app,
             Action::Withdraw,
-            "application_withdrawn",
+            Email::ApplicationWithdrawn,
             comment,
         )
         .await
@@ -260,7 +255,7 @@ impl Store {
             caller,
             &app,
             Action::Cancel,
-            "application_cancelled",
+            Email::ApplicationCancelled,
             comment,
         )
         .await
@@ -271,10 +266,10 @@ impl Store {
         caller: &Caller,
         app: &applications::Model,
         action: Action,
-        kind: &'static str,
+        kind: fn(ApplicationNote) -> Email,
         comment: Option<&str>,
     ) -> RepoResult<applications::Model> {
-        let from = Status::parse(&app.status).unwrap_or(Status::Draft);
+        let from = app.status;
         let to = next(from, action)
             .map_err(|e| RepoError::conflict("invalid_transition", e.to_string()))?;
         let tx = self.db.write().await?;
@@ -288,16 +283,13 @@ impl Store {
         history::append(
             &tx.tx,
             app.id,
-            Some(&app.status),
+            Some(app.status.as_str()),
             to.as_str(),
             caller.id(),
             comment,
         )
         .await?;
-        let ctx = with(
-            self.email_ctx(&tx.tx, &updated).await?,
-            [("comment", comment.unwrap_or_default().into())],
-        );
+        let facts = self.email_ctx(&tx.tx, &updated).await?;
         let mut recipients = Vec::new();
         if let Some(a) = users::Entity::find_by_id(updated.applicant_id)
             .one(&tx.tx)
@@ -317,7 +309,7 @@ impl Store {
         for r in recipients {
             self.enqueue(
                 &tx.tx,
-                Envelope::to_user(&r, kind, ctx.clone()).about(app.id),
+                Envelope::to_user(&r, kind(note(&facts, comment))).about(app.id),
             )
             .await?;
         }

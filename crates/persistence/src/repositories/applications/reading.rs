@@ -209,7 +209,7 @@ impl Store {
             .organisations(&org_ids)
             .await?
             .into_iter()
-            .map(|o| (o.id, o.profile))
+            .map(|o| (o.id, o.profile.as_str().to_owned()))
             .collect();
         let paid: Vec<Uuid> = payments::Entity::find()
             .select_only()

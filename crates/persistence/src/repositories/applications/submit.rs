@@ -1,35 +1,39 @@
 //! Submission (the full eligibility engine) and the host's answer.
-use std::sync::OnceLock;
 
 use chrono::{NaiveDate, Utc};
 use cxc_domain::{
-    eligibility::{Check, ExchangeFacts, ExchangeReport, Participant, RuleConfig, check_exchange},
+    eligibility::{Check, ExchangeFacts, ExchangeReport, Participant, check_exchange},
+    organisation::OrganisationFacts,
     workflow::{HostResponse, Status, host_may_respond},
 };
 use sea_orm::sea_query::ExprTrait;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, prelude::Expr};
 use uuid::Uuid;
 
-use super::{ParticipantData, history, status_in, transition, with};
+use super::{ParticipantData, history, status_in, transition};
 use crate::{
     Backend, Problem, RepoError, RepoResult,
     entities::{applications, calls, organisations, users},
     repositories::{Store, accounts::Caller, outbox::Envelope},
 };
+use cxc_domain::notify::{Email, HostAnswer};
 
-static RULES: OnceLock<RuleConfig> = OnceLock::new();
-
-/// The rule set every check uses: built-in tables (programme countries, holiday
-/// calendars) with the operator's `[rules]` settings applied; calls override the duration
-/// limits.
-pub fn base_rules() -> &'static RuleConfig {
-    RULES.get_or_init(RuleConfig::default)
-}
-
-/// Installs the configured rule set; only the first call takes effect (start-up).
-/// Returns whether this call installed it.
-pub fn install_rules(cfg: RuleConfig) -> bool {
-    RULES.set(cfg).is_ok()
+/// One exchange to judge: organisations (stored or described inline), dates and the call.
+pub struct ExchangeCheck<'a> {
+    pub visitor: &'a OrganisationFacts,
+    pub host: &'a OrganisationFacts,
+    /// The stored visitor, whose earlier visits count for R15; `None` for an inline one.
+    pub visitor_id: Option<Uuid>,
+    /// The application being judged, left out of its own earlier visits.
+    pub application_id: Option<Uuid>,
+    pub participant: &'a Participant,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    pub travel_days: &'a [NaiveDate],
+    /// The call: its duration limits, lump sums, opening and profiles apply.
+    pub call: Option<&'a calls::Model>,
+    /// A lump sum to use instead of the call's (or the ceiling when there is no call).
+    pub lump_sum_cents: Option<i64>,
 }
 
 /// The call's lump sum for a host country, else its default.
@@ -56,7 +60,8 @@ fn field_of(rule: &str) -> &'static str {
 }
 
 impl Store {
-    /// Runs every rule for an application as it stands.
+    /// Runs every rule for an application as it stands (the same code as the public
+    /// exchange calculator, [`Store::judge_exchange`]).
     ///
     /// # Errors
     /// Database failures only.
@@ -71,7 +76,6 @@ impl Store {
             self.organisation_facts(&visitor).await?,
             self.organisation_facts(&host).await?,
         );
-        let previous: Vec<Uuid> = previous_visits(&self.db.conn, app).await?;
         let p: ParticipantData =
             serde_json::from_value(app.participant.clone()).unwrap_or_default();
         let participant = Participant {
@@ -83,35 +87,75 @@ impl Store {
         };
         let travel: Vec<NaiveDate> =
             serde_json::from_value(app.travel_days.clone()).unwrap_or_default();
+        self.judge_exchange(&ExchangeCheck {
+            visitor: &vf,
+            host: &hf,
+            visitor_id: Some(app.organisation_id),
+            application_id: Some(app.id),
+            participant: &participant,
+            start_date: app.start_date,
+            end_date: app.end_date,
+            travel_days: &travel,
+            call: Some(call),
+            lump_sum_cents: None,
+        })
+        .await
+    }
+
+    /// Every exchange rule for two organisations and dates: the one evaluation behind both
+    /// submission and `POST /eligibility/exchange-check`. Stores nothing.
+    ///
+    /// # Errors
+    /// Database failures only.
+    pub async fn judge_exchange(&self, x: &ExchangeCheck<'_>) -> RepoResult<ExchangeReport> {
+        let previous: Vec<Uuid> = match x.visitor_id {
+            Some(org) => previous_visits(&self.db.conn, org, x.application_id).await?,
+            None => Vec::new(),
+        };
         let now = Utc::now();
-        let mut cfg = base_rules().clone();
-        cfg.min_working_days = u32::try_from(call.min_working_days).unwrap_or(cfg.min_working_days);
-        cfg.max_days = u32::try_from(call.max_days).unwrap_or(cfg.max_days);
+        let mut cfg = self.rules().clone();
+        if let Some(call) = x.call {
+            cfg.min_working_days =
+                u32::try_from(call.min_working_days).unwrap_or(cfg.min_working_days);
+            cfg.max_days = u32::try_from(call.max_days).unwrap_or(cfg.max_days);
+        }
+        let lump_sum = x
+            .lump_sum_cents
+            .or_else(|| x.call.map(|c| lump_sum_for(c, &x.host.country)))
+            .unwrap_or(cfg.lump_sum_ceiling_cents);
         let mut report = check_exchange(
             &ExchangeFacts {
-                visitor: &vf,
-                host: &hf,
-                participant: &participant,
-                start_date: app.start_date,
-                end_date: app.end_date,
-                travel_days: &travel,
+                visitor: x.visitor,
+                host: x.host,
+                participant: x.participant,
+                start_date: x.start_date,
+                end_date: x.end_date,
+                travel_days: x.travel_days,
                 previous_visits: &previous,
-                call_open: call.opens_at <= now && now < call.closes_at,
-                lump_sum_for_host_cents: lump_sum_for(call, &hf.country),
+                call_open: x
+                    .call
+                    .is_none_or(|c| c.opens_at <= now && now < c.closes_at),
+                lump_sum_for_host_cents: lump_sum,
             },
             &cfg,
         );
+        let Some(call) = x.call else {
+            for c in report.checks.iter_mut().filter(|c| c.rule == "call_open") {
+                c.message = "No call was given, so whether a call is open was not checked.".into();
+            }
+            return Ok(report);
+        };
         let allowed: Vec<String> =
             serde_json::from_value(call.eligible_profiles.clone()).unwrap_or_default();
         if !allowed.is_empty() {
-            let ok = allowed.iter().any(|p| p == vf.profile.as_str());
+            let ok = allowed.iter().any(|p| p == x.visitor.profile.as_str());
             report.checks.push(Check::new(
                 "call_profile",
                 ok,
                 if ok {
                     format!(
                         "This call is open to {} organisations.",
-                        vf.profile.as_str()
+                        x.visitor.profile.as_str()
                     )
                 } else {
                     format!("This call is open only to: {}.", allowed.join(", "))
@@ -135,7 +179,7 @@ impl Store {
         if !rel.is_applicant() {
             return Err(RepoError::Forbidden("only the applicant may submit".into()));
         }
-        if app.status != Status::Draft.as_str() {
+        if app.status != Status::Draft {
             return Err(RepoError::conflict(
                 "invalid_transition",
                 format!(
@@ -163,7 +207,10 @@ impl Store {
                 .one(&tx.tx)
                 .await?;
         }
-        if let Some(other) = previous_visits(&tx.tx, &app).await?.first() {
+        if let Some(other) = previous_visits(&tx.tx, app.organisation_id, Some(app.id))
+            .await?
+            .first()
+        {
             return Err(RepoError::invalid(
                 "organisation_id",
                 "visit_once",
@@ -206,14 +253,15 @@ impl Store {
         {
             self.enqueue(
                 &tx.tx,
-                Envelope::to_user(&applicant, "application_submitted", ctx.clone()).about(id),
+                Envelope::to_user(&applicant, Email::ApplicationSubmitted(ctx.clone())).about(id),
             )
             .await?;
         }
         for c in self.coordinators_of(&tx.tx, updated.partnership_id).await? {
             self.enqueue(
                 &tx.tx,
-                Envelope::to_user(&c, "application_submitted_coordinator", ctx.clone()).about(id),
+                Envelope::to_user(&c, Email::ApplicationSubmittedCoordinator(ctx.clone()))
+                    .about(id),
             )
             .await?;
         }
@@ -223,7 +271,7 @@ impl Store {
         {
             self.enqueue(
                 &tx.tx,
-                Envelope::to_user(&h, "host_response_requested", ctx.clone()).about(id),
+                Envelope::to_user(&h, Email::HostResponseRequested(ctx.clone())).about(id),
             )
             .await?;
         }
@@ -248,8 +296,8 @@ impl Store {
                 "only a contact of the host organisation may answer".into(),
             ));
         }
-        let status = Status::parse(&app.status).unwrap_or(Status::Draft);
-        let current = HostResponse::parse(&app.host_response).unwrap_or(HostResponse::Pending);
+        let status = app.status;
+        let current = app.host_response;
         if !host_may_respond(status, current) {
             return Err(RepoError::conflict(
                 "host_response_closed",
@@ -302,50 +350,47 @@ impl Store {
         history::append(
             &tx.tx,
             id,
-            Some(&app.status),
-            &app.status,
+            Some(app.status.as_str()),
+            app.status.as_str(),
             caller.id(),
             Some(&note),
         )
         .await?;
-        let ctx = with(
-            self.email_ctx(&tx.tx, &updated).await?,
-            [
-                ("accepted", accept.into()),
-                ("comment", comment.unwrap_or_default().into()),
-            ],
-        );
+        let ctx = Email::HostResponse(HostAnswer {
+            exchange: self.email_ctx(&tx.tx, &updated).await?,
+            accepted: accept,
+            comment: comment.map(str::to_owned),
+        });
         if let Some(applicant) = users::Entity::find_by_id(updated.applicant_id)
             .one(&tx.tx)
             .await?
         {
-            self.enqueue(
-                &tx.tx,
-                Envelope::to_user(&applicant, "host_response", ctx).about(id),
-            )
-            .await?;
+            self.enqueue(&tx.tx, Envelope::to_user(&applicant, ctx).about(id))
+                .await?;
         }
         tx.commit().await?;
         Ok(updated)
     }
 }
 
-/// Other exchanges of the same visiting organisation that count as a visit (R15).
+/// Other exchanges of the visiting organisation that count as a visit (R15), leaving out
+/// the application being judged.
 async fn previous_visits<C: ConnectionTrait>(
     conn: &C,
-    app: &applications::Model,
+    organisation_id: Uuid,
+    except: Option<Uuid>,
 ) -> RepoResult<Vec<Uuid>> {
     let counting: Vec<Status> = Status::ALL
         .into_iter()
         .filter(|s| s.counts_as_visit())
         .collect();
-    Ok(applications::Entity::find()
+    let mut q = applications::Entity::find()
         .select_only()
         .column(applications::Column::Id)
-        .filter(applications::Column::OrganisationId.eq(app.organisation_id))
-        .filter(applications::Column::Id.ne(app.id))
-        .filter(status_in(&counting))
-        .into_tuple()
-        .all(conn)
-        .await?)
+        .filter(applications::Column::OrganisationId.eq(organisation_id))
+        .filter(status_in(&counting));
+    if let Some(id) = except {
+        q = q.filter(applications::Column::Id.ne(id));
+    }
+    Ok(q.into_tuple().all(conn).await?)
 }

@@ -7,6 +7,7 @@
 //! and tells the participants it concerns — all in the same transaction.
 use chrono::{DateTime, NaiveDateTime, Utc};
 use cxc_domain::agenda::{AgendaItem, ItemKind, check_item, diff, resolve_local};
+use cxc_domain::visit::VisitStatus;
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, Set};
 use uuid::Uuid;
 
@@ -14,9 +15,7 @@ use crate::repositories::{
     Store,
     accounts::Caller,
     group_visits::versions::describe,
-    group_visits::{
-        CANCELLED, Idem, PUBLISHED, domain_item, ensure_manager, live_items, lock_visit, visit_tz,
-    },
+    group_visits::{Idem, domain_item, ensure_manager, live_items, lock_visit, visit_tz},
     new_id,
 };
 use crate::{
@@ -112,7 +111,7 @@ pub(crate) async fn editable(
             current: visit.version,
         });
     }
-    if visit.status == CANCELLED {
+    if visit.status == VisitStatus::Cancelled {
         return Err(RepoError::conflict(
             "visit_cancelled",
             "the visit is cancelled; its agenda can no longer change",
@@ -146,7 +145,7 @@ impl Store {
         let model = agenda_items::Model {
             id: new_id(),
             visit_id,
-            kind: input.kind.as_str().to_owned(),
+            kind: input.kind,
             title: input.title,
             description: text_or_none(input.description),
             starts_local: cxc_domain::agenda::format_local(input.starts_local),
@@ -188,7 +187,7 @@ impl Store {
         let all = crate::repositories::group_visits::all_items(tx, visit.id).await?;
         let live: Vec<agenda_items::Model> = all.iter().filter(|i| !i.removed).cloned().collect();
         let mut number = visit.agenda_version;
-        if visit.status == PUBLISHED {
+        if visit.status == VisitStatus::Published {
             let before_d: Vec<AgendaItem> = before.iter().map(domain_item).collect();
             let after_d: Vec<AgendaItem> = live.iter().map(domain_item).collect();
             let log = diff(&before_d, &after_d);

@@ -1,6 +1,7 @@
 //! Changing and removing agenda items (see `agenda` for the rules).
 use chrono::Utc;
 use cxc_domain::agenda::diff;
+use cxc_domain::visit::{RegistrationStatus, VisitStatus};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set,
     prelude::Expr,
@@ -11,9 +12,7 @@ use crate::repositories::{
     Store,
     accounts::Caller,
     group_visits::agenda::{AgendaChange, ItemPatch, check, editable, resolve, text_or_none},
-    group_visits::{
-        CONFIRMED, DRAFT, PUBLISHED, REG_CANCELLED, WAITLISTED, domain_item, live_items, visit_tz,
-    },
+    group_visits::{domain_item, live_items, visit_tz},
 };
 use crate::{
     RepoError, RepoResult,
@@ -74,7 +73,7 @@ impl Store {
             new.ends_at = e;
         }
         if let Some(k) = p.kind {
-            new.kind = k.as_str().to_owned();
+            new.kind = k;
         }
         new.title = p.title.unwrap_or(new.title);
         new.venue = p.venue.unwrap_or(new.venue);
@@ -89,7 +88,7 @@ impl Store {
         }
         check(&visit, &domain_item(&new), &before)?;
         let effective = !diff(&[domain_item(&old)], &[domain_item(&new)]).is_empty();
-        if effective && visit.status == PUBLISHED {
+        if effective && visit.status == VisitStatus::Published {
             new.sequence += 1;
         }
         new.updated_at = Utc::now();
@@ -101,7 +100,7 @@ impl Store {
             .after_agenda_change(&tx.tx, visit, &before, item, caller.id())
             .await?;
         let grew = matches!((old.capacity, change.item.capacity), (Some(a), Some(b)) if b > a);
-        if grew && change.visit.status == PUBLISHED {
+        if grew && change.visit.status == VisitStatus::Published {
             self.promote_waiting(&tx.tx, &change.visit, Some(item_id))
                 .await?;
             // Report the places the promotions just took.
@@ -139,7 +138,7 @@ impl Store {
             .find(|i| i.id == item_id)
             .cloned()
             .ok_or(RepoError::NotFound)?;
-        let item = if visit.status == DRAFT {
+        let item = if visit.status == VisitStatus::Draft {
             agenda_items::Entity::delete_by_id(item_id)
                 .exec(&tx.tx)
                 .await?;
@@ -167,7 +166,7 @@ impl Store {
     ) -> RepoResult<bool> {
         Ok(registrations::Entity::find()
             .filter(registrations::Column::ItemId.eq(item))
-            .filter(registrations::Column::Status.ne(REG_CANCELLED))
+            .filter(registrations::Column::Status.ne(RegistrationStatus::Cancelled))
             .one(tx)
             .await?
             .is_some())
@@ -180,14 +179,20 @@ impl Store {
         item: Uuid,
     ) -> RepoResult<()> {
         registrations::Entity::update_many()
-            .col_expr(registrations::Column::Status, Expr::value(REG_CANCELLED))
+            .col_expr(
+                registrations::Column::Status,
+                Expr::value(RegistrationStatus::Cancelled),
+            )
             .col_expr(
                 registrations::Column::ActiveKey,
                 Expr::value(Option::<String>::None),
             )
             .col_expr(registrations::Column::CancelledAt, Expr::value(Utc::now()))
             .filter(registrations::Column::ItemId.eq(item))
-            .filter(registrations::Column::Status.is_in([CONFIRMED, WAITLISTED]))
+            .filter(registrations::Column::Status.is_in([
+                RegistrationStatus::Confirmed,
+                RegistrationStatus::Waitlisted,
+            ]))
             .exec(tx)
             .await?;
         agenda_items::Entity::update_many()

@@ -1,19 +1,31 @@
 //! Calendars of group visits (the public agenda feed, each participant's own view and
-//! the personal feed with exchanges) and the participant context shared by visit emails.
+//! the personal feed with exchanges) and the visit facts shared by visit emails.
 //!
 //! A participant's agenda is every item without its own capacity plus the limited items
 //! they hold a confirmed place for: that is what they attend, so it is what their
 //! calendar shows and what agenda-change emails are about.
+//!
+//! Cancelled things do not vanish: a calendar that subscribed to the feed only learns
+//! of a cancellation from a `STATUS:CANCELLED` event with a higher SEQUENCE, so removed
+//! items, cancelled visits, cancelled registrations and cancelled exchanges stay in the
+//! feeds, cancelled, for [`CalendarSettings::cancelled_retention`].
+mod feeds;
+
+use cxc_domain::visit::{RegistrationStatus, VisitStatus};
 use std::collections::{HashMap, HashSet};
 
-use cxc_domain::calendar::{AllDayEvent, CalEvent, render_calendar, uid_for};
+use chrono::{DateTime, Duration, Utc};
+use cxc_domain::calendar::{
+    AllDayEvent, CalEvent, Method, Publication, render_calendar, revision, uid_for,
+    web_calendar_links,
+};
+use cxc_domain::notify::VisitFacts;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
-use serde_json::json;
 use uuid::Uuid;
 
 use crate::repositories::{
     Store,
-    group_visits::{CANCELLED, CONFIRMED, all_items, domain_item, visit_tz},
+    group_visits::{all_items, domain_item, visit_tz},
 };
 use crate::{
     RepoResult,
@@ -22,6 +34,37 @@ use crate::{
 
 /// Exchange states that put the stay in the applicant's calendar.
 const EXCHANGE_STATES: [&str; 5] = ["approved", "committed", "reported", "completed", "paid"];
+/// Exchange states that take it out again (shown cancelled when it had been approved).
+const EXCHANGE_ENDED: [&str; 2] = ["cancelled", "withdrawn"];
+
+/// Who publishes the calendars and how long cancelled events stay in them.
+#[derive(Debug, Clone)]
+pub struct CalendarSettings {
+    /// `ORGANIZER` of every published event (the sender of the emails).
+    pub organizer_name: String,
+    pub organizer_email: String,
+    /// How long a cancelled event stays in the feeds as `STATUS:CANCELLED`.
+    pub cancelled_retention: Duration,
+}
+
+impl CalendarSettings {
+    /// Defaults until the server applies its settings.
+    #[must_use]
+    pub fn for_domain(mail_domain: &str) -> Self {
+        Self {
+            organizer_name: "ClusterXchange".into(),
+            organizer_email: format!("noreply@{mail_domain}"),
+            cancelled_retention: Duration::days(30),
+        }
+    }
+}
+
+/// A feed and the moment its content last changed (`Last-Modified`).
+#[derive(Debug, Clone)]
+pub struct Feed {
+    pub body: String,
+    pub last_modified: Option<DateTime<Utc>>,
+}
 
 /// Confirmed participants of one visit and the limited items each holds a place for.
 #[derive(Debug, Default)]
@@ -42,7 +85,7 @@ impl Audience {
 pub(crate) async fn audience<C: ConnectionTrait>(conn: &C, visit: Uuid) -> RepoResult<Audience> {
     let regs = registrations::Entity::find()
         .filter(registrations::Column::VisitId.eq(visit))
-        .filter(registrations::Column::Status.eq(CONFIRMED))
+        .filter(registrations::Column::Status.eq(RegistrationStatus::Confirmed))
         .all(conn)
         .await?;
     let mut places: HashMap<Uuid, HashSet<Uuid>> = regs
@@ -58,58 +101,97 @@ pub(crate) async fn audience<C: ConnectionTrait>(conn: &C, visit: Uuid) -> RepoR
     Ok(Audience { places })
 }
 
-/// The events of `items` (removed ones, or all of a cancelled visit, as CANCELLED).
+/// The event of an item as its visit shows it: removed items, and every item of a
+/// cancelled visit, are CANCELLED; `None` once such an event is older than `since`.
+fn item_event(
+    visit: &group_visits::Model,
+    i: &agenda_items::Model,
+    since: DateTime<Utc>,
+) -> Option<CalEvent> {
+    let cancelled = i.removed || visit.status == VisitStatus::Cancelled;
+    if cancelled && i.updated_at <= since {
+        return None;
+    }
+    let sequence = u32::try_from(i.sequence).unwrap_or(0);
+    let mut e =
+        CalEvent::from_agenda_item(&domain_item(i), visit_tz(visit), sequence, i.updated_at);
+    e.cancelled = cancelled;
+    Some(e)
+}
+
 fn events<'a>(
     visit: &group_visits::Model,
     items: impl Iterator<Item = &'a agenda_items::Model>,
+    since: DateTime<Utc>,
 ) -> Vec<CalEvent> {
-    let tz = visit_tz(visit);
-    items
-        .map(|i| {
-            let sequence = u32::try_from(i.sequence).unwrap_or(0);
-            let mut e = CalEvent::from_agenda_item(&domain_item(i), tz, sequence, i.updated_at);
-            e.cancelled = i.removed || visit.status == CANCELLED;
-            e
-        })
-        .collect()
+    items.filter_map(|i| item_event(visit, i, since)).collect()
 }
 
 fn calendar_name(visit: &group_visits::Model) -> String {
     format!("{} ({})", visit.title, visit.city)
 }
 
-/// The whole agenda of a visit, removed items included as CANCELLED.
+/// The facts of a visit its emails print, with "add to calendar" links.
 #[must_use]
-pub fn visit_calendar(visit: &group_visits::Model, items: &[agenda_items::Model]) -> String {
-    render_calendar(&calendar_name(visit), &events(visit, items.iter()), &[])
-}
-
-/// One participant's agenda of a visit.
-pub(crate) fn personal_calendar(
-    visit: &group_visits::Model,
-    items: &[agenda_items::Model],
-    attends: impl Fn(&agenda_items::Model) -> bool,
-) -> String {
-    let mine = items.iter().filter(|i| attends(i));
-    render_calendar(&calendar_name(visit), &events(visit, mine), &[])
+pub fn visit_facts(v: &group_visits::Model) -> VisitFacts {
+    let details = format!("ClusterXchange 360ºXchange group visit: {}", v.title);
+    VisitFacts {
+        visit_id: v.id,
+        visit_title: v.title.clone(),
+        city: v.city.clone(),
+        start_date: v.starts_on,
+        end_date: v.ends_on,
+        add_to_calendar: web_calendar_links(&v.title, v.starts_on, v.ends_on, &v.city, &details),
+    }
 }
 
 impl Store {
-    /// Email variables about a visit for one recipient.
-    pub(crate) fn visit_ctx(
+    /// Start of the window in which cancelled events are still shown.
+    fn cancelled_since(&self) -> DateTime<Utc> {
+        Utc::now() - self.calendar.cancelled_retention
+    }
+
+    /// The object-level facts of a calendar created at `created`.
+    pub(crate) fn publication(
         &self,
-        v: &group_visits::Model,
-        to: &users::Model,
-    ) -> serde_json::Value {
-        json!({
-            "recipient_name": to.full_name,
-            "app_url": self.public_url,
-            "visit_id": v.id,
-            "visit_title": v.title,
-            "city": v.city,
-            "start_date": v.starts_on.to_string(),
-            "end_date": v.ends_on.to_string(),
-        })
+        method: Method,
+        attendee: Option<(String, String)>,
+        created: DateTime<Utc>,
+    ) -> Publication {
+        Publication {
+            method,
+            organizer_name: self.calendar.organizer_name.clone(),
+            organizer_email: self.calendar.organizer_email.clone(),
+            attendee,
+            created,
+        }
+    }
+
+    /// A feed stamped with its revision, so unchanged content gives the same bytes.
+    fn feed(&self, name: &str, timed: &[CalEvent], all_day: &[AllDayEvent]) -> Feed {
+        let last_modified = revision(timed, all_day);
+        let created = last_modified.unwrap_or(DateTime::UNIX_EPOCH);
+        let publication = self.publication(Method::Publish, None, created);
+        Feed {
+            body: render_calendar(&publication, name, timed, all_day),
+            last_modified,
+        }
+    }
+
+    /// One participant's agenda of a visit, to attach to an email sent now.
+    pub(crate) fn personal_calendar(
+        &self,
+        visit: &group_visits::Model,
+        items: &[agenda_items::Model],
+        attends: impl Fn(&agenda_items::Model) -> bool,
+    ) -> String {
+        let mine = events(
+            visit,
+            items.iter().filter(|i| attends(i)),
+            self.cancelled_since(),
+        );
+        let publication = self.publication(Method::Publish, None, Utc::now());
+        render_calendar(&publication, &calendar_name(visit), &mine, &[])
     }
 
     /// `agenda.ics` of a visit the caller may see.
@@ -120,47 +202,89 @@ impl Store {
         &self,
         id: Uuid,
         caller: Option<&crate::repositories::accounts::Caller>,
-    ) -> RepoResult<String> {
+    ) -> RepoResult<Feed> {
         let visit = self.visit_for(id, caller).await?;
         let items = all_items(&self.db.conn, id).await?;
-        Ok(visit_calendar(&visit, &items))
+        let timed = events(&visit, items.iter(), self.cancelled_since());
+        Ok(self.feed(&calendar_name(&visit), &timed, &[]))
     }
 
-    /// The caller's own calendar: the agenda of every visit they hold a confirmed place
-    /// on, and their approved (or later) exchanges as all-day events.
+    /// The user's own calendar: the agenda of every visit they hold a confirmed place
+    /// on, and their approved (or later) exchanges as all-day events; what they lost
+    /// (cancelled visits, registrations, items, exchanges) stays as CANCELLED for the
+    /// retention period.
     ///
     /// # Errors
     /// Database failures only.
-    pub async fn my_calendar(&self, user: Uuid) -> RepoResult<String> {
+    pub async fn my_calendar(&self, user: Uuid) -> RepoResult<Feed> {
+        let since = self.cancelled_since();
+        let timed = self.my_visit_events(user, since).await?;
+        let all_day = self.my_exchange_events(user, since).await?;
+        Ok(self.feed("ClusterXchange", &timed, &all_day))
+    }
+
+    async fn my_visit_events(&self, user: Uuid, since: DateTime<Utc>) -> RepoResult<Vec<CalEvent>> {
         let conn = &self.db.conn;
+        // Every registration, cancelled ones included: the number of cancellations is
+        // part of each event's SEQUENCE, so it must not shrink when old ones age out.
         let regs = registrations::Entity::find()
             .filter(registrations::Column::UserId.eq(user))
-            .filter(registrations::Column::Status.eq(CONFIRMED))
+            .filter(
+                registrations::Column::Status
+                    .is_in([RegistrationStatus::Confirmed, RegistrationStatus::Cancelled]),
+            )
             .all(conn)
             .await?;
-        let visit_ids: Vec<Uuid> = regs
-            .iter()
-            .filter(|r| r.item_id.is_none())
-            .map(|r| r.visit_id)
-            .collect();
-        let places: HashSet<Uuid> = regs.iter().filter_map(|r| r.item_id).collect();
+        let mut by_visit: HashMap<Uuid, Vec<registrations::Model>> = HashMap::new();
+        for r in regs {
+            by_visit.entry(r.visit_id).or_default().push(r);
+        }
+        // Only visits with a place now or one lost within the window are read.
+        by_visit.retain(|_, regs| {
+            regs.iter().any(|r| {
+                r.item_id.is_none()
+                    && (r.status == RegistrationStatus::Confirmed
+                        || r.cancelled_at.is_some_and(|t| t > since))
+            })
+        });
         let visits = group_visits::Entity::find()
-            .filter(group_visits::Column::Id.is_in(visit_ids))
+            .filter(group_visits::Column::Id.is_in(by_visit.keys().copied()))
             .all(conn)
             .await?;
         let mut timed = Vec::new();
         for v in &visits {
+            let regs = by_visit.get(&v.id).map_or(&[][..], Vec::as_slice);
             let items = all_items(conn, v.id).await?;
-            let mine = items
-                .iter()
-                .filter(|i| i.capacity.is_none() || places.contains(&i.id));
-            timed.extend(events(v, mine));
+            timed.extend(
+                items
+                    .iter()
+                    .filter_map(|i| registration_event(v, i, regs, since)),
+            );
         }
-        let apps = applications::Entity::find()
+        Ok(timed)
+    }
+
+    async fn my_exchange_events(
+        &self,
+        user: Uuid,
+        since: DateTime<Utc>,
+    ) -> RepoResult<Vec<AllDayEvent>> {
+        let conn = &self.db.conn;
+        let apps: Vec<applications::Model> = applications::Entity::find()
             .filter(applications::Column::ApplicantId.eq(user))
-            .filter(applications::Column::Status.is_in(EXCHANGE_STATES))
+            .filter(
+                applications::Column::Status
+                    .is_in(EXCHANGE_STATES.iter().chain(&EXCHANGE_ENDED).copied()),
+            )
             .all(conn)
-            .await?;
+            .await?
+            .into_iter()
+            .filter(|a| {
+                EXCHANGE_STATES.contains(&a.status.as_str())
+                    // Only an approval (which sets the grant) put it in the calendar.
+                    || (a.grant_cents.is_some() && a.updated_at > since)
+            })
+            .collect();
         let host_ids: Vec<Uuid> = apps.iter().map(|a| a.host_organisation_id).collect();
         let hosts: HashMap<Uuid, organisations::Model> = organisations::Entity::find()
             .filter(organisations::Column::Id.is_in(host_ids))
@@ -169,12 +293,13 @@ impl Store {
             .into_iter()
             .map(|o| (o.id, o))
             .collect();
-        let all_day: Vec<AllDayEvent> = apps
+        Ok(apps
             .iter()
             .map(|a| {
                 let host = hosts.get(&a.host_organisation_id);
                 AllDayEvent {
                     uid: uid_for(a.id),
+                    // Every transition bumps the version, cancelling included.
                     sequence: u32::try_from(a.version.saturating_sub(1)).unwrap_or(0),
                     summary: format!(
                         "ClusterXchange exchange at {}",
@@ -184,11 +309,108 @@ impl Store {
                     location: host.map(|h| format!("{}, {}", h.city, h.country)),
                     start: a.start_date,
                     end_inclusive: a.end_date,
-                    cancelled: false,
+                    cancelled: EXCHANGE_ENDED.contains(&a.status.as_str()),
                     last_modified: a.updated_at,
                 }
             })
-            .collect();
-        Ok(render_calendar("ClusterXchange", &timed, &all_day))
+            .collect())
     }
+}
+
+impl Store {
+    /// The `METHOD:CANCEL` object that takes a just-cancelled registration's events out
+    /// of calendars that imported them from earlier attachments (RFC 5546 §3.2.5);
+    /// `None` when nothing of it was in their calendar. The events carry the SEQUENCE
+    /// the feed shows for them.
+    pub(crate) async fn cancelled_registration_ics<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        visit: &group_visits::Model,
+        reg: &registrations::Model,
+        user: &users::Model,
+    ) -> RepoResult<Option<String>> {
+        let regs = registrations::Entity::find()
+            .filter(registrations::Column::VisitId.eq(visit.id))
+            .filter(registrations::Column::UserId.eq(user.id))
+            .filter(
+                registrations::Column::Status
+                    .is_in([RegistrationStatus::Confirmed, RegistrationStatus::Cancelled]),
+            )
+            .all(conn)
+            .await?;
+        let since = self.cancelled_since();
+        let gone: Vec<CalEvent> = all_items(conn, visit.id)
+            .await?
+            .iter()
+            .filter(|i| reg.item_id.is_none_or(|only| only == i.id))
+            .filter_map(|i| registration_event(visit, i, &regs, since))
+            .filter(|e| e.cancelled)
+            .collect();
+        if gone.is_empty() {
+            return Ok(None);
+        }
+        let attendee = Some((user.full_name.clone(), user.email.clone()));
+        let publication = self.publication(Method::Cancel, attendee, Utc::now());
+        Ok(Some(render_calendar(
+            &publication,
+            &calendar_name(visit),
+            &gone,
+            &[],
+        )))
+    }
+}
+
+/// An item of a visit as one person's registrations show it, or `None` when it is not
+/// (or no longer) theirs.
+///
+/// The item counts as theirs through the whole-visit registration, plus the activity's
+/// own registration for a limited item. SEQUENCE is the item's plus two per cancelled
+/// registration, minus one while none is active: confirmed `s`, cancelled `s+1`,
+/// registered again `s+2`, ... so every change a calendar saw has a higher number.
+fn registration_event(
+    visit: &group_visits::Model,
+    item: &agenda_items::Model,
+    regs: &[registrations::Model],
+    since: DateTime<Utc>,
+) -> Option<CalEvent> {
+    let whole = |r: &&registrations::Model| r.item_id.is_none();
+    let own = |r: &&registrations::Model| r.item_id == Some(item.id);
+    let relevant: Vec<&registrations::Model> = if item.capacity.is_none() {
+        regs.iter().filter(whole).collect()
+    } else {
+        if !regs.iter().any(|r| own(&r)) {
+            return None;
+        }
+        regs.iter().filter(|r| whole(r) || own(r)).collect()
+    };
+    let active = regs
+        .iter()
+        .filter(whole)
+        .any(|r| r.status == RegistrationStatus::Confirmed)
+        && (item.capacity.is_none()
+            || regs
+                .iter()
+                .filter(own)
+                .any(|r| r.status == RegistrationStatus::Confirmed));
+    let cancelled: Vec<DateTime<Utc>> = relevant.iter().filter_map(|r| r.cancelled_at).collect();
+    let lost = cancelled.iter().max().copied();
+    let mut e = item_event(
+        visit,
+        item,
+        if active { since } else { DateTime::UNIX_EPOCH },
+    )?;
+    if !active {
+        let lost = lost?;
+        if lost <= since {
+            return None;
+        }
+        e.cancelled = true;
+        e.last_modified = e.last_modified.max(lost);
+    }
+    let k = u32::try_from(cancelled.len()).unwrap_or(u32::MAX / 4);
+    e.sequence = e
+        .sequence
+        .saturating_add(k.saturating_mul(2))
+        .saturating_sub(u32::from(!active));
+    Some(e)
 }

@@ -1,7 +1,9 @@
 //! Changing, publishing and cancelling a group visit.
+use cxc_domain::visit::{RegistrationStatus, VisitStatus};
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
+use cxc_domain::notify::{Email, VisitNote};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set,
     prelude::Expr, sea_query::ExprTrait,
@@ -11,12 +13,9 @@ use uuid::Uuid;
 use crate::repositories::{
     Store,
     accounts::Caller,
-    group_visits::calendar::{audience, personal_calendar},
+    group_visits::calendar::{audience, visit_facts},
     group_visits::versions::ChangelogDoc,
-    group_visits::{
-        CANCELLED, CONFIRMED, DRAFT, PUBLISHED, REG_CANCELLED, WAITLISTED, all_items,
-        ensure_manager, live_items, lock_visit,
-    },
+    group_visits::{all_items, ensure_manager, live_items, lock_visit},
     outbox::Envelope,
 };
 use crate::{
@@ -70,7 +69,7 @@ impl Store {
     ) -> RepoResult<group_visits::Model> {
         let tx = self.db.write().await?;
         let visit = locked_for_change(&tx.tx, id, caller, Some(if_match)).await?;
-        if visit.status == CANCELLED {
+        if visit.status == VisitStatus::Cancelled {
             return Err(RepoError::conflict(
                 "visit_cancelled",
                 "the visit is cancelled",
@@ -113,7 +112,7 @@ impl Store {
         am.version = Set(visit.version + 1);
         am.updated_at = Set(Utc::now());
         let updated = am.update(&tx.tx).await?;
-        if grew && updated.status == PUBLISHED {
+        if grew && updated.status == VisitStatus::Published {
             self.promote_waiting(&tx.tx, &updated, None).await?;
         }
         tx.commit().await?;
@@ -132,7 +131,7 @@ impl Store {
     ) -> RepoResult<group_visits::Model> {
         let tx = self.db.write().await?;
         let visit = locked_for_change(&tx.tx, id, caller, if_match).await?;
-        if visit.status != DRAFT {
+        if visit.status != VisitStatus::Draft {
             return Err(RepoError::conflict(
                 "not_draft",
                 format!(
@@ -145,7 +144,7 @@ impl Store {
         self.freeze_agenda(&tx.tx, id, 1, &items, &ChangelogDoc::default(), caller.id())
             .await?;
         let mut am: group_visits::ActiveModel = visit.clone().into();
-        am.status = Set(PUBLISHED.into());
+        am.status = Set(VisitStatus::Published);
         am.agenda_version = Set(1);
         am.version = Set(visit.version + 1);
         am.updated_at = Set(Utc::now());
@@ -168,7 +167,7 @@ impl Store {
     ) -> RepoResult<group_visits::Model> {
         let tx = self.db.write().await?;
         let visit = locked_for_change(&tx.tx, id, caller, if_match).await?;
-        if visit.status == CANCELLED {
+        if visit.status == VisitStatus::Cancelled {
             return Err(RepoError::conflict(
                 "already_cancelled",
                 "the visit is already cancelled",
@@ -178,19 +177,28 @@ impl Store {
         let places = audience(&tx.tx, id).await?;
         let regs = registrations::Entity::find()
             .filter(registrations::Column::VisitId.eq(id))
-            .filter(registrations::Column::Status.is_in([CONFIRMED, WAITLISTED]))
+            .filter(registrations::Column::Status.is_in([
+                RegistrationStatus::Confirmed,
+                RegistrationStatus::Waitlisted,
+            ]))
             .all(&tx.tx)
             .await?;
         let now = Utc::now();
         registrations::Entity::update_many()
-            .col_expr(registrations::Column::Status, Expr::value(REG_CANCELLED))
+            .col_expr(
+                registrations::Column::Status,
+                Expr::value(RegistrationStatus::Cancelled),
+            )
             .col_expr(
                 registrations::Column::ActiveKey,
                 Expr::value(Option::<String>::None),
             )
             .col_expr(registrations::Column::CancelledAt, Expr::value(now))
             .filter(registrations::Column::VisitId.eq(id))
-            .filter(registrations::Column::Status.is_in([CONFIRMED, WAITLISTED]))
+            .filter(registrations::Column::Status.is_in([
+                RegistrationStatus::Confirmed,
+                RegistrationStatus::Waitlisted,
+            ]))
             .exec(&tx.tx)
             .await?;
         let mut items = agenda_items::Entity::update_many()
@@ -208,7 +216,7 @@ impl Store {
         }
         items.exec(&tx.tx).await?;
         let mut am: group_visits::ActiveModel = visit.clone().into();
-        am.status = Set(CANCELLED.into());
+        am.status = Set(VisitStatus::Cancelled);
         am.confirmed_count = Set(0);
         am.version = Set(visit.version + 1);
         am.updated_at = Set(now);
@@ -225,13 +233,13 @@ impl Store {
             .await?;
         let all = all_items(&tx.tx, id).await?;
         for user in recipients {
-            let mut ctx = self.visit_ctx(&visit, &user);
-            if let (Some(obj), Some(c)) = (ctx.as_object_mut(), comment) {
-                obj.insert("comment".into(), c.into());
-            }
-            let mut env = Envelope::to_user(&user, "visit_cancelled", ctx).about(id);
+            let email = Email::VisitCancelled(VisitNote {
+                visit: visit_facts(&visit),
+                comment: comment.map(str::to_owned),
+            });
+            let mut env = Envelope::to_user(&user, email).about(id);
             if was_published && places.places.contains_key(&user.id) {
-                let ics = personal_calendar(&visit, &all, |i| places.attends(user.id, i));
+                let ics = self.personal_calendar(&visit, &all, |i| places.attends(user.id, i));
                 env = env.attach("agenda.ics", "text/calendar", ics);
             }
             self.enqueue(&tx.tx, env).await?;

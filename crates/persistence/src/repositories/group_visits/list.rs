@@ -1,15 +1,12 @@
 //! Listing group visits: what the caller may see, filtered and keyset-paginated.
+use cxc_domain::visit::{RegistrationStatus, VisitStatus};
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
-use crate::repositories::{
-    Store,
-    accounts::Caller,
-    group_visits::{CANCELLED, PUBLISHED, WAITLISTED},
-};
+use crate::repositories::{Store, accounts::Caller};
 use crate::{
     RepoResult,
     entities::{group_visits, registrations},
@@ -40,9 +37,9 @@ impl Store {
     ) -> RepoResult<Vec<(group_visits::Model, i64)>> {
         use sea_orm::Condition;
         let c = group_visits::Column::Status;
-        let public = Condition::any().add(c.eq(PUBLISHED)).add(
+        let public = Condition::any().add(c.eq(VisitStatus::Published)).add(
             Condition::all()
-                .add(c.eq(CANCELLED))
+                .add(c.eq(VisitStatus::Cancelled))
                 .add(group_visits::Column::AgendaVersion.gt(0)),
         );
         let visible = match caller.map(Caller::partnerships) {
@@ -79,7 +76,7 @@ impl Store {
             .column_as(registrations::Column::Id.count(), "n")
             .filter(registrations::Column::VisitId.is_in(ids))
             .filter(registrations::Column::ItemId.is_null())
-            .filter(registrations::Column::Status.eq(WAITLISTED))
+            .filter(registrations::Column::Status.eq(RegistrationStatus::Waitlisted))
             .group_by(registrations::Column::VisitId)
             .into_tuple::<(Uuid, i64)>()
             .all(&self.db.conn)

@@ -12,7 +12,9 @@ pub mod places;
 
 use chrono::{Duration, Utc};
 use cxc_domain::eligibility::check_organisation;
+use cxc_domain::notify::{Email, VisitFacts, Waitlisted};
 use cxc_domain::organisation::Role;
+use cxc_domain::visit::{RegistrationStatus, VisitStatus};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect, Set,
 };
@@ -21,11 +23,9 @@ use uuid::Uuid;
 use crate::repositories::{
     Store,
     accounts::Caller,
-    group_visits::lifecycle::VISIT_REMINDER,
+    group_visits::calendar::visit_facts,
     group_visits::registrations::places::{position, scope, take_place},
-    group_visits::{
-        CANCELLED, CONFIRMED, DRAFT, Idem, REG_CANCELLED, WAITLISTED, lock_visit, visit_start,
-    },
+    group_visits::{Idem, lock_visit, visit_start},
     new_id,
     outbox::Envelope,
 };
@@ -72,12 +72,7 @@ impl Store {
             ));
         }
         let facts = self.organisation_facts(&org).await?;
-        let report = check_organisation(
-            &facts,
-            Role::Visitor,
-            visit.starts_on,
-            crate::repositories::applications::base_rules(),
-        );
+        let report = check_organisation(&facts, Role::Visitor, visit.starts_on, self.rules());
         if !report.eligible {
             let failed = report.checks.iter().filter(|c| !c.passed);
             return Err(RepoError::Invalid(
@@ -89,20 +84,20 @@ impl Store {
 
         let tx = self.db.write().await?;
         let visit = lock_visit(&tx.tx, visit_id).await?;
-        match visit.status.as_str() {
-            DRAFT => {
+        match visit.status {
+            VisitStatus::Draft => {
                 return Err(RepoError::conflict(
                     "not_published",
                     "the visit is not published yet",
                 ));
             }
-            CANCELLED => {
+            VisitStatus::Cancelled => {
                 return Err(RepoError::conflict(
                     "visit_cancelled",
                     "the visit is cancelled",
                 ));
             }
-            _ => {}
+            VisitStatus::Published => {}
         }
         if Utc::now() >= visit.registration_closes_at {
             return Err(RepoError::conflict(
@@ -121,7 +116,7 @@ impl Store {
             .filter(registrations::Column::VisitId.eq(visit_id))
             .filter(scope(item))
             .filter(registrations::Column::UserId.eq(caller.id()))
-            .filter(registrations::Column::Status.ne(REG_CANCELLED))
+            .filter(registrations::Column::Status.ne(RegistrationStatus::Cancelled))
             .one(&tx.tx)
             .await?;
         if taken.is_some() {
@@ -147,7 +142,11 @@ impl Store {
             item_id: Set(item),
             user_id: Set(caller.id()),
             organisation_id: Set(organisation),
-            status: Set(if confirmed { CONFIRMED } else { WAITLISTED }.into()),
+            status: Set(if confirmed {
+                RegistrationStatus::Confirmed
+            } else {
+                RegistrationStatus::Waitlisted
+            }),
             queue_seq: Set(queue_seq),
             created_at: Set(Utc::now()),
             cancelled_at: Set(None),
@@ -166,7 +165,7 @@ impl Store {
                 activity.as_ref(),
                 &reg,
                 &caller.user,
-                "visit_registration_confirmed",
+                Email::VisitRegistrationConfirmed,
             )
             .await?;
             RegistrationView {
@@ -175,13 +174,11 @@ impl Store {
             }
         } else {
             let pos = position(&tx.tx, &reg).await?;
-            let mut ctx = self.visit_ctx(&visit, &caller.user);
-            activity_title(&mut ctx, activity.as_ref());
-            if let Some(o) = ctx.as_object_mut() {
-                o.insert("position".into(), pos.into());
-            }
-            let env =
-                Envelope::to_user(&caller.user, "visit_registration_waitlisted", ctx).about(reg.id);
+            let email = Email::VisitRegistrationWaitlisted(Waitlisted {
+                visit: activity_facts(&visit, activity.as_ref()),
+                position: u32::try_from(pos).unwrap_or(u32::MAX),
+            });
+            let env = Envelope::to_user(&caller.user, email).about(reg.id);
             self.enqueue(&tx.tx, env).await?;
             RegistrationView {
                 reg,
@@ -226,7 +223,7 @@ impl Store {
             .filter(registrations::Column::VisitId.eq(visit.id))
             .filter(registrations::Column::ItemId.is_null())
             .filter(registrations::Column::UserId.eq(user))
-            .filter(registrations::Column::Status.eq(CONFIRMED))
+            .filter(registrations::Column::Status.eq(RegistrationStatus::Confirmed))
             .one(tx)
             .await?
             .is_some();
@@ -247,18 +244,15 @@ impl Store {
         activity: Option<&agenda_items::Model>,
         reg: &registrations::Model,
         user: &users::Model,
-        kind: &'static str,
+        kind: fn(VisitFacts) -> Email,
     ) -> RepoResult<()> {
-        let mut ctx = self.visit_ctx(visit, user);
-        activity_title(&mut ctx, activity);
-        self.enqueue(tx, Envelope::to_user(user, kind, ctx).about(reg.id))
+        let email = kind(activity_facts(visit, activity));
+        self.enqueue(tx, Envelope::to_user(user, email).about(reg.id))
             .await?;
         let remind_at = visit_start(visit) - Duration::days(3);
         if activity.is_none() && remind_at > Utc::now() {
-            let ctx = self.visit_ctx(visit, user);
-            let env = Envelope::to_user(user, VISIT_REMINDER, ctx)
-                .about(reg.id)
-                .at(remind_at);
+            let email = Email::ReminderVisitStart(visit_facts(visit));
+            let env = Envelope::to_user(user, email).about(reg.id).at(remind_at);
             self.enqueue(tx, env).await?;
         }
         Ok(())
@@ -269,14 +263,14 @@ fn already_registered() -> RepoError {
     RepoError::conflict("already_registered", "you are already registered for this")
 }
 
-/// Names the activity in the visit title of per-activity emails.
-fn activity_title(ctx: &mut serde_json::Value, activity: Option<&agenda_items::Model>) {
-    if let (Some(obj), Some(a)) = (ctx.as_object_mut(), activity) {
-        let visit = obj
-            .get("visit_title")
-            .and_then(|v| v.as_str())
-            .unwrap_or_default()
-            .to_owned();
-        obj.insert("visit_title".into(), format!("{visit}: {}", a.title).into());
+/// The visit's facts, naming the activity in the title of per-activity emails.
+pub(crate) fn activity_facts(
+    visit: &group_visits::Model,
+    activity: Option<&agenda_items::Model>,
+) -> VisitFacts {
+    let mut facts = visit_facts(visit);
+    if let Some(a) = activity {
+        facts.visit_title = format!("{}: {}", facts.visit_title, a.title);
     }
+    facts
 }

@@ -5,17 +5,17 @@
 //! calendar attached, so clients replace events by UID and SEQUENCE.
 use chrono::{DateTime, Utc};
 use cxc_domain::agenda::Changelog;
+use cxc_domain::notify::{AgendaChange, ChangedItem, Email};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use uuid::Uuid;
 
 use crate::repositories::{
     Store,
     accounts::Caller,
-    group_visits::calendar::{audience, personal_calendar},
+    group_visits::calendar::{audience, visit_facts},
     outbox::Envelope,
 };
 use crate::{
@@ -45,7 +45,7 @@ impl From<&agenda_items::Model> for SnapshotItem {
     fn from(m: &agenda_items::Model) -> Self {
         Self {
             id: m.id,
-            kind: m.kind.clone(),
+            kind: m.kind.as_str().to_owned(),
             title: m.title.clone(),
             description: m.description.clone(),
             starts_at: m.starts_local.clone(),
@@ -185,17 +185,27 @@ impl Store {
             if mine.is_empty() {
                 continue;
             }
-            let ics = personal_calendar(visit, all, |i| audience.attends(user.id, i));
-            let mut ctx = self.visit_ctx(visit, &user);
-            if let Some(obj) = ctx.as_object_mut() {
-                obj.insert("added".into(), json!(mine.added));
-                obj.insert("moved".into(), json!(mine.moved));
-                obj.insert("removed".into(), json!(mine.removed));
-                obj.insert("changed".into(), json!(mine.changed));
-            }
-            let env = Envelope::to_user(&user, "agenda_changed", ctx)
-                .about(visit.id)
-                .attach("agenda.ics", "text/calendar", ics);
+            let ics = self.personal_calendar(visit, all, |i| audience.attends(user.id, i));
+            let titles = |entries: &[ChangeEntry]| -> Vec<ChangedItem> {
+                entries
+                    .iter()
+                    .map(|e| ChangedItem {
+                        title: e.title.clone(),
+                    })
+                    .collect()
+            };
+            let email = Email::AgendaChanged(AgendaChange {
+                visit: visit_facts(visit),
+                added: titles(&mine.added),
+                moved: titles(&mine.moved),
+                removed: titles(&mine.removed),
+                changed: titles(&mine.changed),
+            });
+            let env = Envelope::to_user(&user, email).about(visit.id).attach(
+                "agenda.ics",
+                "text/calendar",
+                ics,
+            );
             self.enqueue(tx, env).await?;
         }
         Ok(())

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use cxc_domain::{
     countries::ProgrammeCountries,
     eligibility::{RuleConfig, check_organisation},
-    geo::great_circle_km,
+    geo::geodesic_km,
     grant::format_eur,
     organisation::{ClusterRef, Profile, Role},
 };
@@ -65,7 +65,7 @@ pub(super) fn valid_clusters(
 ) -> Vec<ClusterRef> {
     ids.iter()
         .filter_map(|id| by_id.get(id))
-        .filter(|c| c.profile == Profile::ClusterOrganisation.as_str())
+        .filter(|c| c.profile == Profile::ClusterOrganisation)
         .map(|c| ClusterRef {
             id: c.id,
             name: c.name.clone(),
@@ -113,7 +113,7 @@ impl Store {
             .into_iter()
             .map(CatalogueEntry::new)
             .filter(|e| country.as_ref().is_none_or(|c| &e.model.country == c))
-            .filter(|e| f.profile.is_none_or(|p| e.model.profile == p.as_str()))
+            .filter(|e| f.profile.is_none_or(|p| e.model.profile == p))
             .filter(|e| f.sector.as_ref().is_none_or(|s| e.sectors.contains(s)))
             .filter(|e| {
                 f.competency
@@ -181,7 +181,7 @@ fn suggest(me: &CatalogueEntry, host: CatalogueEntry, cfg: &RuleConfig) -> Optio
         return None;
     }
     let (v, h) = (&me.model, &host.model);
-    let distance_km = great_circle_km(v.latitude, v.longitude, h.latitude, h.longitude);
+    let distance_km = geodesic_km(v.latitude, v.longitude, h.latitude, h.longitude);
     let mut reasons = Vec::new();
     if !shared_sectors.is_empty() {
         reasons.push(format!(
@@ -197,8 +197,7 @@ fn suggest(me: &CatalogueEntry, host: CatalogueEntry, cfg: &RuleConfig) -> Optio
             shared_competencies.join(", ")
         ));
     }
-    let profile =
-        Profile::parse(&h.profile).map_or_else(|| h.profile.clone(), |p| p.label_with_article());
+    let profile = h.profile.label_with_article();
     reasons.push(format!(
         "Eligible to host: {profile} in {}, {}.",
         h.city,

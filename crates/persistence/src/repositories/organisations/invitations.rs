@@ -13,6 +13,7 @@ use crate::{
     entities::{organisation_contacts, organisation_invitations as inv, organisations, users},
     error::is_unique_violation,
 };
+use cxc_domain::notify::{ContactInvitation, Email};
 
 /// How long an invitation can be answered.
 pub const INVITATION_TTL_DAYS: i64 = 14;
@@ -109,19 +110,14 @@ impl Store {
             },
         };
         let inviter = users::Entity::find_by_id(by).one(&tx.tx).await?;
-        let ctx = serde_json::json!({
-            "recipient_name": user.full_name,
-            "app_url": self.public_url,
-            "organisation_name": organisation.name,
-            "inviter_name": inviter.map(|u| u.full_name),
-            "action_url": format!("{}/invitations/{}", self.public_url, row.id),
-            "expires_on": expires_at.format("%Y-%m-%d").to_string(),
+        let email = Email::ContactInvitation(ContactInvitation {
+            organisation_name: organisation.name.clone(),
+            inviter_name: inviter.map(|u| u.full_name),
+            action_url: format!("{}/invitations/{}", self.public_url, row.id),
+            expires_on: expires_at.date_naive(),
         });
-        self.enqueue(
-            &tx.tx,
-            Envelope::to_user(&user, "contact_invitation", ctx).about(row.id),
-        )
-        .await?;
+        self.enqueue(&tx.tx, Envelope::to_user(&user, email).about(row.id))
+            .await?;
         tx.commit().await?;
         Ok(Invitation {
             row,

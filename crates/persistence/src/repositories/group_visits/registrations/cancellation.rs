@@ -1,5 +1,7 @@
 //! Cancelling registrations and refilling places from the waiting list.
 use chrono::Utc;
+use cxc_domain::notify::Email;
+use cxc_domain::visit::{RegistrationStatus, VisitStatus};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Set,
     prelude::Expr,
@@ -10,8 +12,10 @@ use crate::repositories::{
     Store,
     accounts::Caller,
     group_visits::lifecycle::VISIT_REMINDER,
+    group_visits::registrations::activity_facts,
     group_visits::registrations::places::{free_place, scope, take_place},
-    group_visits::{CANCELLED, CONFIRMED, REG_CANCELLED, WAITLISTED, lock_visit, manages},
+    group_visits::{lock_visit, manages},
+    outbox::Envelope,
 };
 use crate::{
     RepoError, RepoResult,
@@ -35,7 +39,7 @@ impl Store {
             let Some(next) = registrations::Entity::find()
                 .filter(registrations::Column::VisitId.eq(visit.id))
                 .filter(scope(item))
-                .filter(registrations::Column::Status.eq(WAITLISTED))
+                .filter(registrations::Column::Status.eq(RegistrationStatus::Waitlisted))
                 .order_by_asc(registrations::Column::QueueSeq)
                 .order_by_asc(registrations::Column::Id)
                 .one(tx)
@@ -47,7 +51,7 @@ impl Store {
                 return Ok(());
             }
             let mut am: registrations::ActiveModel = next.clone().into();
-            am.status = Set(CONFIRMED.into());
+            am.status = Set(RegistrationStatus::Confirmed);
             let reg = am.update(tx).await?;
             if let Some(user) = users::Entity::find_by_id(reg.user_id).one(tx).await? {
                 self.tell_confirmed(
@@ -56,7 +60,7 @@ impl Store {
                     activity.as_ref(),
                     &reg,
                     &user,
-                    "visit_registration_promoted",
+                    Email::VisitRegistrationPromoted,
                 )
                 .await?;
             }
@@ -85,6 +89,7 @@ impl Store {
         if reg.user_id != caller.id() && !manages(Some(caller), &visit) {
             return Err(RepoError::NotFound);
         }
+        let was_confirmed = reg.status == RegistrationStatus::Confirmed;
         if !self.cancel_one(&tx.tx, &visit, reg_id).await? {
             return Err(RepoError::conflict(
                 "registration_cancelled",
@@ -96,15 +101,49 @@ impl Store {
                 .filter(registrations::Column::VisitId.eq(visit_id))
                 .filter(registrations::Column::ItemId.is_not_null())
                 .filter(registrations::Column::UserId.eq(reg.user_id))
-                .filter(registrations::Column::Status.ne(REG_CANCELLED))
+                .filter(registrations::Column::Status.ne(RegistrationStatus::Cancelled))
                 .all(&tx.tx)
                 .await?;
             for a in activities {
                 self.cancel_one(&tx.tx, &visit, a.id).await?;
             }
         }
+        if was_confirmed && visit.status == VisitStatus::Published {
+            self.tell_registration_cancelled(&tx.tx, &visit, &reg)
+                .await?;
+        }
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Tells the registrant their place is gone, with a `METHOD:CANCEL` calendar so the
+    /// events imported from earlier attachments leave their calendar too.
+    async fn tell_registration_cancelled(
+        &self,
+        tx: &DatabaseTransaction,
+        visit: &group_visits::Model,
+        reg: &registrations::Model,
+    ) -> RepoResult<()> {
+        let Some(user) = users::Entity::find_by_id(reg.user_id)
+            .filter(users::Column::ErasedAt.is_null())
+            .one(tx)
+            .await?
+        else {
+            return Ok(());
+        };
+        let activity = match reg.item_id {
+            Some(i) => agenda_items::Entity::find_by_id(i).one(tx).await?,
+            None => None,
+        };
+        let email = Email::VisitRegistrationCancelled(activity_facts(visit, activity.as_ref()));
+        let mut env = Envelope::to_user(&user, email).about(reg.id);
+        if let Some(ics) = self
+            .cancelled_registration_ics(tx, visit, reg, &user)
+            .await?
+        {
+            env = env.attach("cancel.ics", "text/calendar; method=CANCEL", ics);
+        }
+        self.enqueue(tx, env).await
     }
 
     /// Cancels one active registration, freeing and refilling its place; false when it
@@ -119,23 +158,29 @@ impl Store {
             return Ok(false);
         };
         let res = registrations::Entity::update_many()
-            .col_expr(registrations::Column::Status, Expr::value(REG_CANCELLED))
+            .col_expr(
+                registrations::Column::Status,
+                Expr::value(RegistrationStatus::Cancelled),
+            )
             .col_expr(
                 registrations::Column::ActiveKey,
                 Expr::value(Option::<String>::None),
             )
             .col_expr(registrations::Column::CancelledAt, Expr::value(Utc::now()))
             .filter(registrations::Column::Id.eq(id))
-            .filter(registrations::Column::Status.is_in([CONFIRMED, WAITLISTED]))
+            .filter(registrations::Column::Status.is_in([
+                RegistrationStatus::Confirmed,
+                RegistrationStatus::Waitlisted,
+            ]))
             .exec(tx)
             .await?;
         if res.rows_affected == 0 {
             return Ok(false);
         }
         self.unschedule(tx, id, &[VISIT_REMINDER]).await?;
-        if reg.status == CONFIRMED {
+        if reg.status == RegistrationStatus::Confirmed {
             free_place(tx, visit.id, reg.item_id).await?;
-            if visit.status != CANCELLED {
+            if visit.status != VisitStatus::Cancelled {
                 self.promote_waiting(tx, visit, reg.item_id).await?;
             }
         }

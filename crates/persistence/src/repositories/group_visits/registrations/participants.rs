@@ -1,15 +1,13 @@
 //! Reading registrations: a visit's participant list (managers), one registration, and
 //! the caller's own registrations across visits.
+use cxc_domain::visit::RegistrationStatus;
 use std::collections::HashMap;
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use crate::repositories::{
-    Store,
-    accounts::Caller,
-    group_visits::registrations::RegistrationView,
-    group_visits::{WAITLISTED, manages},
+    Store, accounts::Caller, group_visits::manages, group_visits::registrations::RegistrationView,
 };
 use crate::{
     RepoError, RepoResult,
@@ -21,7 +19,7 @@ use crate::{
 async fn positions<C: ConnectionTrait>(conn: &C, visit: Uuid) -> RepoResult<HashMap<Uuid, i64>> {
     let waiting = registrations::Entity::find()
         .filter(registrations::Column::VisitId.eq(visit))
-        .filter(registrations::Column::Status.eq(WAITLISTED))
+        .filter(registrations::Column::Status.eq(RegistrationStatus::Waitlisted))
         .order_by_asc(registrations::Column::QueueSeq)
         .order_by_asc(registrations::Column::Id)
         .all(conn)

@@ -1,13 +1,13 @@
 //! Places on a visit or activity. Capacity is guaranteed by the database itself: a
 //! place is taken only by a conditional increment (`confirmed_count < capacity`), so no
 //! interleaving of requests can overbook.
+use cxc_domain::visit::RegistrationStatus;
 use sea_orm::{
     ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, prelude::Expr,
     sea_query::ExprTrait,
 };
 use uuid::Uuid;
 
-use crate::repositories::group_visits::WAITLISTED;
 use crate::{
     RepoResult,
     entities::{agenda_items, group_visits, registrations},
@@ -86,7 +86,7 @@ pub(crate) async fn position(
     let ahead = registrations::Entity::find()
         .filter(registrations::Column::VisitId.eq(r.visit_id))
         .filter(scope(r.item_id))
-        .filter(registrations::Column::Status.eq(WAITLISTED))
+        .filter(registrations::Column::Status.eq(RegistrationStatus::Waitlisted))
         .filter(registrations::Column::QueueSeq.lt(r.queue_seq))
         .count(tx)
         .await?;

@@ -1,0 +1,68 @@
+//! Closed sets of values stored as text (states, profiles, kinds): each enum spells itself
+//! as one snake_case code, in the API, in the database and in emails.
+//!
+//! Reading a code that is not in the set is an error, never a default: a row with an
+//! unknown state means the data or the code is wrong, and guessing hides it. With the
+//! `sea-orm` feature (enabled by `cxc-persistence`) each enum is also a column type, so the
+//! entities hold these enums and the storage layer never compares strings by hand.
+
+/// A stored or received code that is not one of the set's values.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("'{value}' is not a known {what}")]
+pub struct UnknownCode {
+    /// What the set is (`application status`).
+    pub what: &'static str,
+    pub value: String,
+}
+
+/// An enum spelled as one code per value.
+pub trait Code: Sized + Copy + 'static {
+    /// What the set is, for error messages.
+    const WHAT: &'static str;
+    /// Every value, in declaration order.
+    const ALL: &'static [Self];
+
+    fn code(&self) -> &'static str;
+
+    /// # Errors
+    /// When `s` is not the code of any value.
+    fn from_code(s: &str) -> Result<Self, UnknownCode> {
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|v| v.code() == s)
+            .ok_or_else(|| UnknownCode {
+                what: Self::WHAT,
+                value: s.to_owned(),
+            })
+    }
+}
+
+/// Implements [`Code`] (from the enum's `ALL` and `as_str`), `Display` and `FromStr`.
+#[macro_export]
+macro_rules! impl_code {
+    ($ty:ty, $what:literal) => {
+        impl $crate::codes::Code for $ty {
+            const WHAT: &'static str = $what;
+            const ALL: &'static [Self] = &<$ty>::ALL;
+
+            fn code(&self) -> &'static str {
+                self.as_str()
+            }
+        }
+
+        impl ::std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::std::str::FromStr for $ty {
+            type Err = $crate::codes::UnknownCode;
+
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                <Self as $crate::codes::Code>::from_code(s)
+            }
+        }
+    };
+}
