@@ -25,6 +25,7 @@ mod partnerships;
 mod privacy;
 mod reminders;
 mod resilience;
+mod separation;
 mod service;
 mod stored_codes;
 mod write_transactions;
