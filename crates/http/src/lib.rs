@@ -5,12 +5,14 @@ pub mod auth;
 pub mod error;
 pub mod export;
 pub mod extract;
+pub mod fields;
 pub mod middleware;
 pub mod openapi;
 pub mod pagination;
 pub mod respond;
 pub mod routes;
 pub mod state;
+pub mod strict_json;
 pub mod throttle;
 pub mod validate;
 
