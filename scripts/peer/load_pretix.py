@@ -85,6 +85,8 @@ def main() -> None:
                         attendee_name_parts={"_legacy": f"Attendee Number {i}"},
                         attendee_email=f"attendee{i}@example.eu",
                     ).save()
+                    # The ledger row every real order gets (pretix checks for orders without).
+                    order.create_transactions(is_new=True)
                     codes.append(order.code)
     with open(os.path.join(out, "pretix.json"), "w") as f:
         json.dump(

@@ -4,7 +4,9 @@
 # file (DEBUG off), `migrate` + `rebuild`, redis for the cache, sessions and the celery
 # broker, one celery worker, and gunicorn serving `pretix.wsgi` with the guide's flags
 # (`--workers 5 --max-requests 1200 --max-requests-jitter 50`). No reverse proxy: our
-# server is measured without one too.
+# server is measured without one too. One addition, `--timeout 120`: a worker loads the
+# application on its first request, which takes longer than gunicorn's default 30 s on a
+# busy shared machine, and gunicorn would kill it mid-load again and again.
 #
 #   scripts/peer/pretix.sh install                  # venv under $PEER_HOME (once; cached)
 #   scripts/peer/pretix.sh start sqlite|postgres    # config, migrate, rebuild, redis, celery, gunicorn
@@ -112,7 +114,7 @@ sqlite3_copy() {
 wait_http() {
     local url="$1"
     for _ in $(seq 1 120); do
-        if curl -s -o /dev/null "$url"; then return 0; fi
+        if [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 150 "$url")" = 200 ]; then return 0; fi
         sleep 0.5
     done
     echo "pretix did not answer on $url; see $run/gunicorn.log" >&2
@@ -160,7 +162,7 @@ start() {
         >"$run/celery.log" 2>&1) &
     echo $! >"$run/celery.pid"
     (cd "$run" && exec "$venv/bin/gunicorn" pretix.wsgi --name pretix --workers "$workers" \
-        --max-requests 1200 --max-requests-jitter 50 --log-level=warning \
+        --max-requests 1200 --max-requests-jitter 50 --timeout 120 --log-level=warning \
         --bind "127.0.0.1:$port" >"$run/gunicorn.log" 2>&1) &
     echo $! >"$run/gunicorn.pid"
     wait_http "http://127.0.0.1:$port/api/v1/"
