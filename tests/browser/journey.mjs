@@ -187,6 +187,16 @@ await addItem("Target station tour", "09:00", "11:00", "Target building");
 await addItem("Instrument hall", "11:05", "12:30", "D-hall");
 expect(await p.locator("p.warning").count() >= 1, "travel-buffer warning inline");
 await check(p, "partner-agenda-builder");
+// Moves the item that left too little time to get there: the edit form shows the warning.
+await p.locator("a[href$='/edit']", { hasText: "Instrument hall" }).click();
+await p.waitForSelector("#f-starts_at");
+expect(await p.locator("p.warning").count() >= 1, "the item's warning on its edit form");
+await check(p, "partner-item-edit");
+await p.fill("#f-starts_at", "13:00");
+await p.fill("#f-ends_at", "14:00");
+await p.click("button:text('Save the change')");
+await p.waitForSelector("text=The item is changed.");
+expect(await p.locator("p.warning").count() === 0, "moved: no warning left");
 await p.click("button:text('Publish the visit')");
 await p.waitForSelector("text=The visit is published");
 await check(p, "partner-published");
