@@ -200,6 +200,16 @@ expect(await p.locator("p.warning").count() === 0, "moved: no warning left");
 await p.click("button:text('Publish the visit')");
 await p.waitForSelector("text=The visit is published");
 await check(p, "partner-published");
+// A change to the published agenda: first what will change and who will be told.
+await p.locator("a[href$='/edit']", { hasText: "Target station tour" }).click();
+await p.fill("#f-starts_at", "09:30");
+await p.click("button:text('Save the change')");
+await p.waitForSelector("text=After the change");
+expect(await p.locator("strong:text('09:30–11:00')").count() === 1, "the proposed time is marked");
+await check(p, "partner-change-confirm");
+await p.click("button:text('Apply the change')");
+await p.waitForSelector("text=The item is changed.");
+await p.waitForSelector("text=Version 2");
 
 // Host contact.
 const h = await session(env.HOST_TOKEN);

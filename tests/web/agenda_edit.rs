@@ -191,3 +191,114 @@ async fn partner_edits_and_moves_an_item(app: TestApp) {
     );
 }
 both!(partner_edits_and_moves_an_item);
+
+/// A change to a published visit shows first what will change and how many registered
+/// people will be told; only "Apply" makes it (and the API then emails them).
+async fn published_change_is_confirmed_first(app: TestApp) {
+    use crate::visit_fixtures::{mails, open_visit, participant, register};
+    let fx = setup(&app).await;
+    let v = open_visit(&app, &fx, 5).await;
+    let r = app
+        .get(&format!("/api/v1/group-visits/{v}"), Some(&fx.organiser))
+        .await;
+    let a = id(&r.body["agenda"][0]);
+    let (_, t1, o1) = participant(&app, "first@cluster.lt").await;
+    let (_, t2, o2) = participant(&app, "second@cluster.lt").await;
+    assert_eq!(register(&app, &v, &t1, o1, None).await.status, 201);
+    assert_eq!(register(&app, &v, &t2, o2, None).await.status, 201);
+    // A third registration, cancelled: not told.
+    let (_, t3, o3) = participant(&app, "gone@cluster.lt").await;
+    let gone = register(&app, &v, &t3, o3, None).await;
+    assert_eq!(
+        crate::visit_fixtures::cancel(&app, &v, &id(&gone.body), &t3).await,
+        204
+    );
+
+    let mut p = Browser::with_session(&app, &fx.organiser);
+    let page = p.get(&format!("/manage/visits/{v}/items/{a}/edit")).await;
+    let seen = page.hidden("version");
+    let mut f = moved("2027-03-27", "14:00", "16:00", "SM18");
+    f.push(("title", "SM18"));
+    f.push(("version", seen.as_str()));
+    let path = format!("/manage/visits/{v}/items/{a}");
+    let r = p.post(&path, &f).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.html);
+    assert!(
+        r.has("2 registered people will be emailed")
+            && r.has("13:00–15:00")
+            && r.has("<strong>14:00–16:00</strong>")
+            && r.has("Apply the change and tell 2 people"),
+        "{}",
+        r.html
+    );
+    assert_eq!(r.hidden("version"), seen);
+    // Nothing is changed and nobody told yet.
+    assert_eq!(
+        item_now(&app, &fx, &v, &a).await["starts_at"],
+        "2027-03-27T13:00"
+    );
+    assert!(
+        mails(&app, "first@cluster.lt", "agenda_changed")
+            .await
+            .is_empty()
+    );
+
+    // "Change it again": the form with what was proposed.
+    let mut back = f.clone();
+    back.push(("back", "yes"));
+    let r = p.post(&path, &back).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.html);
+    assert!(
+        r.has("value=\"14:00\"") && r.has("Save the change"),
+        "{}",
+        r.html
+    );
+
+    // Applied: the API makes version 2 and emails the two confirmed people.
+    let mut apply = f.clone();
+    apply.push(("confirm", "yes"));
+    let r = p.post(&path, &apply).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.html);
+    assert_eq!(
+        item_now(&app, &fx, &v, &a).await["starts_at"],
+        "2027-03-27T14:00"
+    );
+    let builder = p.get(&format!("/manage/visits/{v}")).await;
+    assert!(
+        builder.has("Version 2") && builder.has("Moved: SM18"),
+        "{}",
+        builder.html
+    );
+    assert_eq!(
+        mails(&app, "first@cluster.lt", "agenda_changed")
+            .await
+            .len(),
+        1
+    );
+    assert_eq!(
+        mails(&app, "second@cluster.lt", "agenda_changed")
+            .await
+            .len(),
+        1
+    );
+    assert!(
+        mails(&app, "gone@cluster.lt", "agenda_changed")
+            .await
+            .is_empty()
+    );
+
+    // Confirming an outdated proposal: the visit changed since; reported, not applied.
+    let mut old = moved("2027-03-27", "09:00", "10:00", "SM18");
+    old.extend([
+        ("title", "SM18"),
+        ("version", seen.as_str()),
+        ("confirm", "yes"),
+    ]);
+    let r = p.post(&path, &old).await;
+    assert_eq!(r.status, StatusCode::PRECONDITION_FAILED, "{}", r.html);
+    assert_eq!(
+        item_now(&app, &fx, &v, &a).await["starts_at"],
+        "2027-03-27T14:00"
+    );
+}
+both!(published_change_is_confirmed_first);

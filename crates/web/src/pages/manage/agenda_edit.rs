@@ -15,6 +15,7 @@ use crate::{
     form::{Errors, Form},
     layout::{csrf_field, error_summary},
     pages::{
+        manage::agenda_confirm,
         manage::visits::{ITEM_FIELDS, days_of, item_body, item_fields, local_time},
         util::str_of,
     },
@@ -105,7 +106,8 @@ pub async fn edit(ctx: Ctx, Path((id, item)): Path<(String, String)>) -> Respons
     edit_page(&ctx, &id, &item, shown).await
 }
 
-/// Saves the change with the version the form was based on. Saved with a travel-buffer
+/// Saves the change with the version the form was based on (for a published visit, after
+/// the confirmation of what will change and who will be told). Saved with a travel-buffer
 /// warning: back to the edit form, which shows it; saved cleanly: back to the agenda.
 pub async fn update(ctx: Ctx, Path((id, item)): Path<(String, String)>, f: Form) -> Response {
     if let Some(r) = ctx.sign_in_first() {
@@ -124,6 +126,21 @@ pub async fn update(ctx: Ctx, Path((id, item)): Path<(String, String)>, f: Form)
             return edit_page(&ctx, &id, &item, shown).await;
         }
     };
+    if !f.get("back").is_empty() {
+        // From the confirmation back to the form, with what was proposed.
+        let shown = Shown {
+            form: Some(&f),
+            version: Some(&version),
+            errors: &Errors::default(),
+            status: StatusCode::OK,
+        };
+        return edit_page(&ctx, &id, &item, shown).await;
+    }
+    if f.get("confirm") != "yes"
+        && let Some(page) = agenda_confirm::before_change(&ctx, &id, &item, &f, &version).await
+    {
+        return page;
+    }
     let extra: Vec<(&str, String)> = if version.is_empty() {
         Vec::new()
     } else {
