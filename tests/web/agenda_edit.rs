@@ -170,6 +170,20 @@ async fn partner_edits_and_moves_an_item(app: TestApp) {
     // Another partnership's organiser cannot open or change it.
     let (_, stranger, _) = crate::visit_fixtures::participant(&app, "stranger@cluster.lt").await;
     let mut s = Browser::with_session(&app, &stranger);
+    // "Manage" in the navigation only for those who hold a grant (or are admins).
+    let home = s.get("/").await;
+    assert!(
+        home.has("Sign out") && !home.has("href=\"/manage\""),
+        "{}",
+        home.html
+    );
+    assert!(p.get("/").await.has("href=\"/manage\""));
+    assert!(
+        Browser::with_session(&app, &fx.admin)
+            .get("/")
+            .await
+            .has("href=\"/manage\"")
+    );
     let r = s.get(&edit_a).await;
     assert!(
         matches!(r.status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN),
