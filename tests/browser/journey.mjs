@@ -44,6 +44,26 @@ function expect(cond, message) {
   if (!cond) { failures.push(message); }
 }
 
+// A newcomer signs up and confirms the address through the link of the real
+// verification mail (the test writes it to VERIFY_LINK_FILE when the SMTP catcher has it).
+const n = await (await browser.newContext({ bypassCSP: true, viewport: { width: 1024, height: 768 } })).newPage();
+await n.goto(`${base}/sign-up`);
+await check(n, "sign-up");
+await n.fill("#f-full_name", "Nora Newcomer");
+await n.fill("#f-email", env.NEWCOMER_EMAIL);
+await n.fill("#f-password", "a long enough passphrase");
+await n.click("main button:text('Create an account')");
+await n.waitForSelector("text=We sent you a link to confirm your email address.");
+let link = "";
+for (let i = 0; i < 100 && !link; i++) {
+  try { link = readFileSync(env.VERIFY_LINK_FILE, "utf8").trim(); } catch { await new Promise((r) => setTimeout(r, 200)); }
+}
+expect(link.includes("/verify-email?token="), "the verification mail arrived with its link");
+await n.goto(`${base}${link.slice(link.indexOf("/verify-email"))}`);
+await check(n, "verify-email");
+await n.click("button:text('Confirm my address')");
+await n.waitForSelector("text=Your email address is confirmed.");
+
 // Applicant: signs in through the form (the forgotten-password link is on it).
 const a = await (await browser.newContext({ bypassCSP: true, viewport: { width: 1024, height: 768 } })).newPage();
 await a.goto(`${base}/sign-in`);
