@@ -15,6 +15,7 @@ async fn register_login_me_logout(app: TestApp) {
     assert_eq!(me["role"], "applicant");
     assert_eq!(me["locale"], "en");
     assert!(me["organisation_ids"].as_array().unwrap().is_empty());
+    assert_eq!(me["grants"], json!([]), "an applicant holds no grant");
     let welcome = app.wait_for_mail("ana@cluster.lt", "Welcome").await;
     assert!(welcome.header("message-id").is_some());
     let out = app
@@ -24,6 +25,49 @@ async fn register_login_me_logout(app: TestApp) {
     assert_eq!(app.get("/api/v1/me", Some(&token)).await.status, 401);
 }
 both!(register_login_me_logout);
+
+/// `/me` lists the caller's role grants (the web shows "Manage" only to holders); a
+/// revoked grant is gone from it.
+async fn me_lists_the_callers_grants(app: TestApp) {
+    let fx = crate::group_visits::fixtures::setup(&app).await;
+    let me = app.get("/api/v1/me", Some(&fx.organiser)).await;
+    assert_eq!(me.status, 200, "{}", me.text);
+    assert_eq!(
+        me["grants"],
+        json!([{"role": "partner", "partnership_id": fx.partnership.to_string()}])
+    );
+    let admin = app.get("/api/v1/me", Some(&fx.admin)).await;
+    assert_eq!(admin["role"], "admin");
+    let user = app
+        .get(
+            &format!("/api/v1/users/{}", fx.organiser_id),
+            Some(&fx.admin),
+        )
+        .await;
+    assert_eq!(user.status, 200, "{}", user.text);
+    let grant = user["grants"][0]["id"].as_str().unwrap().to_owned();
+    let r = app
+        .req(
+            Method::DELETE,
+            &format!("/api/v1/users/{}/grants/{grant}", fx.organiser_id),
+            Some(&fx.admin),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    // Reads may be served from the one-second session cache.
+    let mut grants = json!(null);
+    for _ in 0..30 {
+        grants = app.get("/api/v1/me", Some(&fx.organiser)).await["grants"].clone();
+        if grants == json!([]) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(grants, json!([]));
+}
+both!(me_lists_the_callers_grants);
 
 async fn duplicate_email_is_409_and_changes_nothing(app: TestApp) {
     app.user("dup@x.eu").await;

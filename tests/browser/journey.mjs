@@ -44,6 +44,26 @@ function expect(cond, message) {
   if (!cond) { failures.push(message); }
 }
 
+// A newcomer signs up and confirms the address through the link of the real
+// verification mail (the test writes it to VERIFY_LINK_FILE when the SMTP catcher has it).
+const n = await (await browser.newContext({ bypassCSP: true, viewport: { width: 1024, height: 768 } })).newPage();
+await n.goto(`${base}/sign-up`);
+await check(n, "sign-up");
+await n.fill("#f-full_name", "Nora Newcomer");
+await n.fill("#f-email", env.NEWCOMER_EMAIL);
+await n.fill("#f-password", "a long enough passphrase");
+await n.click("main button:text('Create an account')");
+await n.waitForSelector("text=We sent you a link to confirm your email address.");
+let link = "";
+for (let i = 0; i < 100 && !link; i++) {
+  try { link = readFileSync(env.VERIFY_LINK_FILE, "utf8").trim(); } catch { await new Promise((r) => setTimeout(r, 200)); }
+}
+expect(link.includes("/verify-email?token="), "the verification mail arrived with its link");
+await n.goto(`${base}${link.slice(link.indexOf("/verify-email"))}`);
+await check(n, "verify-email");
+await n.click("button:text('Confirm my address')");
+await n.waitForSelector("text=Your email address is confirmed.");
+
 // Applicant: signs in through the form (the forgotten-password link is on it).
 const a = await (await browser.newContext({ bypassCSP: true, viewport: { width: 1024, height: 768 } })).newPage();
 await a.goto(`${base}/sign-in`);
@@ -187,9 +207,29 @@ await addItem("Target station tour", "09:00", "11:00", "Target building");
 await addItem("Instrument hall", "11:05", "12:30", "D-hall");
 expect(await p.locator("p.warning").count() >= 1, "travel-buffer warning inline");
 await check(p, "partner-agenda-builder");
+// Moves the item that left too little time to get there: the edit form shows the warning.
+await p.locator("a[href$='/edit']", { hasText: "Instrument hall" }).click();
+await p.waitForSelector("#f-starts_at");
+expect(await p.locator("p.warning").count() >= 1, "the item's warning on its edit form");
+await check(p, "partner-item-edit");
+await p.fill("#f-starts_at", "13:00");
+await p.fill("#f-ends_at", "14:00");
+await p.click("button:text('Save the change')");
+await p.waitForSelector("text=The item is changed.");
+expect(await p.locator("p.warning").count() === 0, "moved: no warning left");
 await p.click("button:text('Publish the visit')");
 await p.waitForSelector("text=The visit is published");
 await check(p, "partner-published");
+// A change to the published agenda: first what will change and who will be told.
+await p.locator("a[href$='/edit']", { hasText: "Target station tour" }).click();
+await p.fill("#f-starts_at", "09:30");
+await p.click("button:text('Save the change')");
+await p.waitForSelector("text=After the change");
+expect(await p.locator("strong:text('09:30–11:00')").count() === 1, "the proposed time is marked");
+await check(p, "partner-change-confirm");
+await p.click("button:text('Apply the change')");
+await p.waitForSelector("text=The item is changed.");
+await p.waitForSelector("text=Version 2");
 
 // Host contact.
 const h = await session(env.HOST_TOKEN);

@@ -99,6 +99,26 @@ async fn journey(app: TestApp) {
         "/../target/web-screenshots"
     ))
     .join(format!("{:?}", app.backend).to_lowercase());
+    // The verification link of the newcomer's real mail, handed to the journey in a file.
+    let newcomer = "nora.newcomer@journey.test";
+    let link_file = std::env::temp_dir().join(format!("cxc-verify-{}", uuid::Uuid::new_v4()));
+    let watcher = tokio::spawn({
+        let (smtp, file) = (app.smtp.clone(), link_file.clone());
+        async move {
+            for _ in 0..1200 {
+                let found = smtp
+                    .received()
+                    .into_iter()
+                    .find(|m| m.to.iter().any(|t| t == newcomer))
+                    .and_then(|m| verification_link(&m.data));
+                if let Some(link) = found {
+                    std::fs::write(&file, link).unwrap();
+                    return;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+        }
+    });
     let out = tokio::task::spawn_blocking({
         let (base, dir) = (app.base.clone(), dir.clone());
         let env = [
@@ -120,6 +140,8 @@ async fn journey(app: TestApp) {
             ("PARTNER_TOKEN", fx.organiser.clone()),
             ("PARTNER_PARTNERSHIP", fx.partnership.to_string()),
             ("SHOTS", shots.display().to_string()),
+            ("NEWCOMER_EMAIL", newcomer.to_owned()),
+            ("VERIFY_LINK_FILE", link_file.display().to_string()),
         ];
         move || {
             Command::new("node")
@@ -132,6 +154,8 @@ async fn journey(app: TestApp) {
     .await
     .unwrap()
     .expect("node runs");
+    watcher.abort();
+    let _ = std::fs::remove_file(&link_file);
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -139,6 +163,21 @@ async fn journey(app: TestApp) {
         "browser journey failed:\n{stdout}\n{stderr}"
     );
     assert!(stdout.contains("zero axe violations"), "{stdout}");
+}
+
+/// `/verify-email?token=…` from a mail as the SMTP server got it (quoted-printable soft
+/// breaks and `=3D` undone).
+fn verification_link(data: &str) -> Option<String> {
+    let text = data
+        .replace("=\r\n", "")
+        .replace("=\n", "")
+        .replace("=3D", "=");
+    let at = text.find("/verify-email?token=")?;
+    let link: String = text[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || "/-_?=.~".contains(*c))
+        .collect();
+    Some(link)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

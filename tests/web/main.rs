@@ -25,6 +25,7 @@ mod smtp;
 #[path = "../api/group_visits/fixtures.rs"]
 mod visit_fixtures;
 
+mod agenda_edit;
 mod browser;
 mod client;
 mod drafts;

@@ -123,6 +123,15 @@ impl Ctx {
         self.user.is_some()
     }
 
+    /// Whether the user holds a grant (partner, coordinator) or is an admin: who sees
+    /// the pages of the people who run the scheme.
+    #[must_use]
+    pub fn runs_the_scheme(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| {
+            u["role"] == "admin" || u["grants"].as_array().is_some_and(|g| !g.is_empty())
+        })
+    }
+
     /// The API, as the signed-in user.
     pub async fn api(&self, method: Method, path: &str, body: Option<&Value>) -> Reply {
         self.web

@@ -31,9 +31,12 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                                     li { a href="/" { (ctx.t("nav-home")) } }
                                     li { a href="/organisations" { (ctx.t("nav-organisations")) } }
                                     li { a href="/applications" { (ctx.t("nav-applications")) } }
-                                    // Coordinators, partners and admins; the page tells anyone else
-                                    // that they run no partnership.
-                                    li { a href="/manage" { (ctx.t("nav-manage")) } }
+                                    // Only for coordinators, partners and admins (the API's `/me`
+                                    // lists the caller's grants); `/manage` itself still tells
+                                    // anyone else that they run no partnership.
+                                    @if ctx.runs_the_scheme() {
+                                        li { a href="/manage" { (ctx.t("nav-manage")) } }
+                                    }
                                 }
                                 li { a href="/calls" { (ctx.t("nav-calls")) } }
                                 li { a href="/visits" { (ctx.t("nav-visits")) } }

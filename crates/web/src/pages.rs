@@ -112,6 +112,14 @@ pub fn routes() -> Router<WebState> {
         .route("/manage/visits/{id}", get(manage::visits::builder))
         .route("/manage/visits/{id}/items", post(manage::visits::add_item))
         .route(
+            "/manage/visits/{id}/items/{item}",
+            post(manage::agenda_edit::update),
+        )
+        .route(
+            "/manage/visits/{id}/items/{item}/edit",
+            get(manage::agenda_edit::edit),
+        )
+        .route(
             "/manage/visits/{id}/items/{item}/delete",
             post(manage::visits::remove_item),
         )

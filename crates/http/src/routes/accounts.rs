@@ -198,12 +198,43 @@ async fn logout(State(st): State<AppState>, Auth(c): Auth) -> ApiResult<StatusCo
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// The caller, with role, locale and the organisations they are a contact of.
+/// One of the caller's role grants.
+#[derive(Serialize, ToSchema)]
+pub struct MyGrantDto {
+    /// `partner`, `coordinator` or `admin`.
+    role: String,
+    /// The partnership it is for; `null` for every partnership.
+    partnership_id: Option<Uuid>,
+}
+
+/// The caller, with the role grants they hold (a client shows the pages of the people
+/// who run the scheme only to them). An `admin` account administers every partnership
+/// whatever its grants.
+#[derive(Serialize, ToSchema)]
+pub struct MeDto {
+    #[serde(flatten)]
+    user: UserDto,
+    grants: Vec<MyGrantDto>,
+}
+
+/// The caller, with role, locale, the organisations they are a contact of and their
+/// role grants.
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts", security(("bearer" = [])),
-    responses((status = 200, body = UserDto)))]
-async fn me(State(st): State<AppState>, Auth(c): Auth) -> ApiResult<Json<UserDto>> {
+    responses((status = 200, body = MeDto)))]
+async fn me(State(st): State<AppState>, Auth(c): Auth) -> ApiResult<Json<MeDto>> {
     let orgs = st.store.organisation_ids_of(c.id()).await?;
-    Ok(Json(UserDto::new(c.user, orgs)))
+    let grants = c
+        .grants
+        .iter()
+        .map(|(role, partnership_id)| MyGrantDto {
+            role: role.clone(),
+            partnership_id: *partnership_id,
+        })
+        .collect();
+    Ok(Json(MeDto {
+        user: UserDto::new(c.user, orgs),
+        grants,
+    }))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -10,6 +10,8 @@ use crate::{
     pages::{applications::date_of, util::str_of},
 };
 
+pub mod agenda_confirm;
+pub mod agenda_edit;
 pub mod bulk;
 pub mod calls;
 pub mod dashboard;

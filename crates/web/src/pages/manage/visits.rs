@@ -26,7 +26,7 @@ use crate::{
 
 /// Most days the builder lays out (a visit is a few days; the API bounds it too).
 const MAX_DAYS: i64 = 31;
-const KINDS: [&str; 7] = [
+pub(super) const KINDS: [&str; 7] = [
     "facility_visit",
     "workshop",
     "seminar",
@@ -47,7 +47,7 @@ const VISIT_FIELDS: [&str; 10] = [
     "capacity",
     "registration_closes_at",
 ];
-const ITEM_FIELDS: [&str; 7] = [
+pub(super) const ITEM_FIELDS: [&str; 7] = [
     "kind",
     "title",
     "starts_at",
@@ -184,6 +184,7 @@ fn day_table(ctx: &Ctx, visit: &str, day: NaiveDate, items: &[&Value], editable:
                                 p.warning role="note" { strong { (ctx.t("agenda-warning")) ": " } (str_of(w, "message")) }
                             }
                             @if editable {
+                                " " a href=(format!("/manage/visits/{visit}/items/{}/edit", str_of(i, "id"))) { (ctx.t("item-edit")) span.visually-hidden { ": " (str_of(i, "title")) } }
                                 form.inline method="post" action=(format!("/manage/visits/{visit}/items/{}/delete", str_of(i, "id"))) {
                                     (csrf_field(ctx))
                                     " " button.link type="submit" { (ctx.t("item-remove")) span.visually-hidden { ": " (str_of(i, "title")) } }
@@ -197,8 +198,70 @@ fn day_table(ctx: &Ctx, visit: &str, day: NaiveDate, items: &[&Value], editable:
     }
 }
 
+/// The visit's days, first to last (at most [`MAX_DAYS`] + 1).
+pub(super) fn days_of(v: &Value) -> Vec<NaiveDate> {
+    let start = NaiveDate::parse_from_str(&str_of(v, "starts_on"), "%Y-%m-%d").ok();
+    let end = NaiveDate::parse_from_str(&str_of(v, "ends_on"), "%Y-%m-%d").ok();
+    match (start, end) {
+        (Some(s), Some(e)) => (0..=(e - s).num_days().clamp(0, MAX_DAYS))
+            .map(|n| s + Duration::days(n))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The inputs of an agenda item, for adding one and for editing (or moving) one.
+pub(super) fn item_fields(ctx: &Ctx, f: &Form, errors: &Errors, days: &[NaiveDate]) -> Markup {
+    let day_options: Vec<(String, String)> = days
+        .iter()
+        .map(|d| (d.to_string(), crate::format::date(ctx.lang(), *d)))
+        .collect();
+    let kind_options: Vec<(String, String)> = KINDS
+        .iter()
+        .map(|k| ((*k).to_owned(), ctx.t(&format!("item-kind-{k}"))))
+        .collect();
+    html! {
+        (select("kind", &ctx.t("item-kind"), f.get("kind"), &kind_options, errors))
+        (Input::new("title", ctx.t("call-title"), f.get("title")).render(errors))
+        (select("day", &ctx.t("item-day"), f.get("day"), &day_options, errors))
+        (Input::new("starts_at", ctx.t("item-starts"), f.get("starts_at")).kind("time").hint(ctx.t("item-time-hint")).render(errors))
+        (Input::new("ends_at", ctx.t("item-ends"), f.get("ends_at")).kind("time").render(errors))
+        (Input::new("venue", ctx.t("item-venue"), f.get("venue")).render(errors))
+        (Input::new("facility", ctx.t("item-facility"), f.get("facility")).render(errors))
+        (Input::new("capacity", ctx.t("item-capacity-label"), f.get("capacity")).decimal().hint(ctx.t("item-capacity-hint")).render(errors))
+    }
+}
+
+/// The API's item body from the form: local times on the chosen day, `null` for an
+/// emptied facility or capacity (the API clears them).
+pub(super) fn item_body(ctx: &Ctx, f: &Form) -> Result<Value, Errors> {
+    let mut errors = Errors::default();
+    let capacity = number(ctx.tr, f, "capacity", &mut errors);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let at = |time: &str| {
+        let t = f.get(time);
+        if t.is_empty() {
+            String::new()
+        } else {
+            format!("{}T{t}", f.get("day"))
+        }
+    };
+    #[allow(clippy::cast_possible_truncation)]
+    Ok(json!({
+        "kind": f.get("kind"),
+        "title": f.get("title"),
+        "starts_at": at("starts_at"),
+        "ends_at": at("ends_at"),
+        "venue": f.get("venue"),
+        "facility": f.opt("facility"),
+        "capacity": capacity.map(|c| c as i64),
+    }))
+}
+
 /// `2027-03-27T09:00` → `09:00`.
-fn local_time(s: &str) -> String {
+pub(super) fn local_time(s: &str) -> String {
     s.split('T').nth(1).unwrap_or(s).chars().take(5).collect()
 }
 
@@ -217,14 +280,7 @@ async fn builder_page(
     let version = r.etag.clone().unwrap_or_default();
     let st = str_of(v, "status");
     let agenda = v["agenda"].as_array().cloned().unwrap_or_default();
-    let start = NaiveDate::parse_from_str(&str_of(v, "starts_on"), "%Y-%m-%d").ok();
-    let end = NaiveDate::parse_from_str(&str_of(v, "ends_on"), "%Y-%m-%d").ok();
-    let days: Vec<NaiveDate> = match (start, end) {
-        (Some(s), Some(e)) => (0..=(e - s).num_days().clamp(0, MAX_DAYS))
-            .map(|n| s + Duration::days(n))
-            .collect(),
-        _ => Vec::new(),
-    };
+    let days = days_of(v);
     let editable = st != "cancelled";
     let regs = ctx
         .get(&format!(
@@ -238,14 +294,6 @@ async fn builder_page(
     let versions = versions.body.as_array().cloned().unwrap_or_default();
     let told =
         v["confirmed_count"].as_i64().unwrap_or(0) + v["waitlisted_count"].as_i64().unwrap_or(0);
-    let day_options: Vec<(String, String)> = days
-        .iter()
-        .map(|d| (d.to_string(), crate::format::date(ctx.lang(), *d)))
-        .collect();
-    let kind_options: Vec<(String, String)> = KINDS
-        .iter()
-        .map(|k| ((*k).to_owned(), ctx.t(&format!("item-kind-{k}"))))
-        .collect();
     let body = html! {
         (error_summary(ctx, errors, &ITEM_FIELDS))
         dl.summary {
@@ -266,14 +314,7 @@ async fn builder_page(
             form method="post" action=(format!("/manage/visits/{id}/items")) novalidate {
                 (csrf_field(ctx))
                 input type="hidden" name="version" value=(version);
-                (select("kind", &ctx.t("item-kind"), f.get("kind"), &kind_options, errors))
-                (Input::new("title", ctx.t("call-title"), f.get("title")).render(errors))
-                (select("day", &ctx.t("item-day"), f.get("day"), &day_options, errors))
-                (Input::new("starts_at", ctx.t("item-starts"), f.get("starts_at")).kind("time").hint(ctx.t("item-time-hint")).render(errors))
-                (Input::new("ends_at", ctx.t("item-ends"), f.get("ends_at")).kind("time").render(errors))
-                (Input::new("venue", ctx.t("item-venue"), f.get("venue")).render(errors))
-                (Input::new("facility", ctx.t("item-facility"), f.get("facility")).render(errors))
-                (Input::new("capacity", ctx.t("item-capacity-label"), f.get("capacity")).decimal().hint(ctx.t("item-capacity-hint")).render(errors))
+                (item_fields(ctx, f, errors, &days))
                 button type="submit" { (ctx.t("item-add")) }
             }
         }
@@ -388,29 +429,12 @@ async fn change(
 }
 
 pub async fn add_item(ctx: Ctx, Path(id): Path<String>, f: Form) -> Response {
-    let mut errors = Errors::default();
-    let capacity = number(ctx.tr, &f, "capacity", &mut errors);
-    if !errors.is_empty() {
-        return builder_page(&ctx, &id, &f, &errors, StatusCode::UNPROCESSABLE_ENTITY).await;
-    }
-    let at = |time: &str| {
-        let t = f.get(time);
-        if t.is_empty() {
-            String::new()
-        } else {
-            format!("{}T{t}", f.get("day"))
+    let body = match item_body(&ctx, &f) {
+        Ok(b) => b,
+        Err(errors) => {
+            return builder_page(&ctx, &id, &f, &errors, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     };
-    #[allow(clippy::cast_possible_truncation)]
-    let body = json!({
-        "kind": f.get("kind"),
-        "title": f.get("title"),
-        "starts_at": at("starts_at"),
-        "ends_at": at("ends_at"),
-        "venue": f.get("venue"),
-        "facility": f.opt("facility"),
-        "capacity": capacity.map(|c| c as i64),
-    });
     change(
         &ctx,
         &id,

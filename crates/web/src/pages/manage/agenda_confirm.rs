@@ -1,0 +1,176 @@
+//! Before a change to the agenda of a published visit is made (issue 16): what will change
+//! (the item now beside the item proposed) and how many registered people will be emailed,
+//! counted from the visit's registrations the way the API chooses whom to tell — everyone
+//! with a confirmed place on the visit, or for an activity with its own places only those
+//! confirmed for it. Only "Apply" sends the change.
+use std::collections::HashSet;
+
+use axum::response::Response;
+use maud::{Markup, html};
+use serde_json::Value;
+
+use crate::{
+    ctx::Ctx,
+    form::Form,
+    layout::csrf_field,
+    pages::{manage::visits::local_time, util::str_of},
+};
+
+/// Most registration pages read for the count (200 each: more than any visit holds).
+const MAX_PAGES: usize = 100;
+
+/// How many people the API will email about a change to `item`: confirmed on the whole
+/// visit and, when the item has its own places before and after, confirmed for it.
+async fn told(ctx: &Ctx, visit: &str, item: &str, limited: bool) -> Option<usize> {
+    let mut regs = Vec::new();
+    let mut cursor = String::new();
+    for _ in 0..MAX_PAGES {
+        let r = ctx
+            .get(&format!(
+                "/api/v1/group-visits/{visit}/registrations?limit=200{cursor}"
+            ))
+            .await;
+        if !r.ok() {
+            return None;
+        }
+        regs.extend(r.items());
+        match r.body["next_cursor"].as_str() {
+            Some(c) => cursor = format!("&cursor={c}"),
+            None => break,
+        }
+    }
+    let confirmed = |g: &&Value| str_of(g, "status") == "confirmed";
+    let whole: HashSet<String> = regs
+        .iter()
+        .filter(confirmed)
+        .filter(|g| g["item_id"].is_null())
+        .map(|g| str_of(g, "user_id"))
+        .collect();
+    if !limited {
+        return Some(whole.len());
+    }
+    let of_item: HashSet<String> = regs
+        .iter()
+        .filter(confirmed)
+        .filter(|g| str_of(g, "item_id") == item)
+        .map(|g| str_of(g, "user_id"))
+        .filter(|u| whole.contains(u))
+        .collect();
+    Some(of_item.len())
+}
+
+/// The confirmation page for a change to an item of a published visit, or `None` when the
+/// visit is not published (a draft's change tells nobody) or the item is not on it (the
+/// API then answers).
+pub async fn before_change(
+    ctx: &Ctx,
+    visit: &str,
+    item_id: &str,
+    f: &Form,
+    version: &str,
+) -> Option<Response> {
+    let r = ctx.get(&format!("/api/v1/group-visits/{visit}")).await;
+    if !r.ok() || str_of(&r.body, "status") != "published" {
+        return None;
+    }
+    let item = r.body["agenda"]
+        .as_array()?
+        .iter()
+        .find(|i| str_of(i, "id") == item_id)?
+        .clone();
+    let limited = item["capacity"].is_i64() && !f.get("capacity").trim().is_empty();
+    let count = told(ctx, visit, item_id, limited).await?;
+    let day = |s: &str| {
+        chrono::NaiveDate::parse_from_str(s.split('T').next().unwrap_or_default(), "%Y-%m-%d")
+            .map_or_else(|_| s.to_owned(), |d| crate::format::date(ctx.lang(), d))
+    };
+    let starts = str_of(&item, "starts_at");
+    let kind = |k: &str| ctx.t(&format!("item-kind-{k}"));
+    let rows: Vec<(String, String, String)> = vec![
+        (
+            ctx.t("item-kind"),
+            kind(&str_of(&item, "kind")),
+            kind(f.get("kind")),
+        ),
+        (
+            ctx.t("call-title"),
+            str_of(&item, "title"),
+            f.get("title").to_owned(),
+        ),
+        (ctx.t("item-day"), day(&starts), day(f.get("day"))),
+        (
+            ctx.t("item-time"),
+            format!(
+                "{}–{}",
+                local_time(&starts),
+                local_time(&str_of(&item, "ends_at"))
+            ),
+            format!("{}–{}", f.get("starts_at"), f.get("ends_at")),
+        ),
+        (
+            ctx.t("item-venue"),
+            str_of(&item, "venue"),
+            f.get("venue").to_owned(),
+        ),
+        (
+            ctx.t("item-facility"),
+            str_of(&item, "facility"),
+            f.get("facility").to_owned(),
+        ),
+        (
+            ctx.t("item-capacity-label"),
+            item["capacity"]
+                .as_i64()
+                .map_or_else(String::new, |c| c.to_string()),
+            f.get("capacity").trim().to_owned(),
+        ),
+    ];
+    let changes = rows.iter().filter(|(_, a, b)| a != b).count();
+    let count = if changes == 0 { 0 } else { count };
+    let body = html! {
+        @if changes == 0 { p { (ctx.t("change-nothing")) } }
+        @else { p.warning role="note" { (ctx.tr.ta("change-told", &[("count", count.into())])) } }
+        (comparison(ctx, &rows))
+        form method="post" action=(format!("/manage/visits/{visit}/items/{item_id}")) {
+            (csrf_field(ctx))
+            input type="hidden" name="version" value=(version);
+            @for name in ["kind", "title", "day", "starts_at", "ends_at", "venue", "facility", "capacity"] {
+                input type="hidden" name=(name) value=(f.get(name));
+            }
+            button type="submit" name="confirm" value="yes" { (ctx.tr.ta("change-apply", &[("count", count.into())])) }
+            " "
+            button.secondary type="submit" name="back" value="yes" { (ctx.t("change-back")) }
+        }
+    };
+    let title = ctx.tr.ta(
+        "change-confirm-title",
+        &[("title", str_of(&item, "title").into())],
+    );
+    Some(ctx.page(&title, body))
+}
+
+/// The item now and as proposed, a row a field; changed rows say so.
+fn comparison(ctx: &Ctx, rows: &[(String, String, String)]) -> Markup {
+    html! {
+        div.table-scroll {
+            table {
+                caption { (ctx.t("change-caption")) }
+                thead { tr {
+                    th scope="col" { (ctx.t("change-field")) }
+                    th scope="col" { (ctx.t("change-now")) }
+                    th scope="col" { (ctx.t("change-after")) }
+                } }
+                tbody {
+                    @for (label, now, after) in rows {
+                        tr {
+                            th scope="row" { (label) }
+                            td { (now) }
+                            @if now == after { td { (after) } }
+                            @else { td { strong { (after) } span.visually-hidden { " (" (ctx.t("change-changed")) ")" } } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
