@@ -114,7 +114,10 @@ sqlite3_copy() {
 wait_http() {
     local url="$1"
     for _ in $(seq 1 120); do
-        if [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 150 "$url")" = 200 ]; then return 0; fi
+        # 401 (no token) is pretix answering from a loaded worker; 000/5xx are not.
+        case "$(curl -s -o /dev/null -w '%{http_code}' --max-time 150 "$url")" in
+        200 | 401) return 0 ;;
+        esac
         sleep 0.5
     done
     echo "pretix did not answer on $url; see $run/gunicorn.log" >&2
@@ -180,10 +183,17 @@ stop() {
     # gunicorn's arbiter takes its workers down with it; wait for it to be gone.
     for p in gunicorn celery; do
         if [ -f "$run/$p.pid" ]; then
+            local pid
+            pid="$(cat "$run/$p.pid")"
             for _ in $(seq 1 40); do
-                kill -0 "$(cat "$run/$p.pid")" 2>/dev/null || break
+                kill -0 "$pid" 2>/dev/null || break
                 sleep 0.25
             done
+            # A worker still loading the application ignores the graceful stop.
+            if kill -0 "$pid" 2>/dev/null; then
+                pkill -9 -P "$pid" 2>/dev/null || true
+                kill -9 "$pid" 2>/dev/null || true
+            fi
             rm -f "$run/$p.pid"
         fi
     done
