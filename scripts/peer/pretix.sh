@@ -6,7 +6,9 @@
 # (`--workers 5 --max-requests 1200 --max-requests-jitter 50`). No reverse proxy: our
 # server is measured without one too. One addition, `--timeout 120`: a worker loads the
 # application on its first request, which takes longer than gunicorn's default 30 s on a
-# busy shared machine, and gunicorn would kill it mid-load again and again.
+# busy shared machine, and gunicorn would kill it mid-load again and again; and
+# `--preload`, which loads the application once in the arbiter before forking, so the
+# five workers do not each spend a minute importing pretix while being measured.
 #
 #   scripts/peer/pretix.sh install                  # venv under $PEER_HOME (once; cached)
 #   scripts/peer/pretix.sh start sqlite|postgres    # config, migrate, rebuild, redis, celery, gunicorn
@@ -165,7 +167,7 @@ start() {
         >"$run/celery.log" 2>&1) &
     echo $! >"$run/celery.pid"
     (cd "$run" && exec "$venv/bin/gunicorn" pretix.wsgi --name pretix --workers "$workers" \
-        --max-requests 1200 --max-requests-jitter 50 --timeout 120 --log-level=warning \
+        --max-requests 1200 --max-requests-jitter 50 --timeout 120 --preload --log-level=warning \
         --bind "127.0.0.1:$port" >"$run/gunicorn.log" 2>&1) &
     echo $! >"$run/gunicorn.pid"
     wait_http "http://127.0.0.1:$port/api/v1/"
