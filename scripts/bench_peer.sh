@@ -56,13 +56,15 @@ cxc_port="${CXC_PEER_PORT:-18090}"
 scripts/peer/pretix.sh install
 
 work="$(mktemp -d /tmp/cxc-peer.XXXXXX)"
+# PostgreSQL's own directory: pg.sh hands it to the postgres user, which cannot enter $work.
+pgdir="$(mktemp -d /tmp/cxc-peer-pg.XXXXXX)"
 results="$PEER_HOME/results.jsonl"
 : >"$results"
 cxc_pid=""
 cleanup() {
     [ -n "$cxc_pid" ] && kill "$cxc_pid" 2>/dev/null || true
     scripts/peer/pretix.sh stop || true
-    scripts/peer/pg.sh stop "$work/pg" || true
+    scripts/peer/pg.sh stop "$pgdir" || true
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -84,7 +86,7 @@ wait_health() {
 for b in $backends; do
     echo "== $b: $rows records each, $connections connections, ${duration}s per scenario" >&2
     if [ "$b" = postgres ]; then
-        scripts/peer/pg.sh start "$work/pg" "$PEER_PG"
+        scripts/peer/pg.sh start "$pgdir" "$PEER_PG"
         db_url="postgres://postgres@127.0.0.1:$PEER_PG/cxc"
     else
         db_url="sqlite://$work/cxc/cxc.db?mode=rwc"
@@ -114,7 +116,7 @@ for b in $backends; do
     measure pretix "$b" "127.0.0.1:${PEER_PORT:-18345}" "$work/pretix.json"
     scripts/peer/pretix.sh stop
 
-    [ "$b" = postgres ] && scripts/peer/pg.sh stop "$work/pg"
+    if [ "$b" = postgres ]; then scripts/peer/pg.sh stop "$pgdir"; fi
 done
 
 python3 scripts/peer/table.py "$results"

@@ -6,7 +6,9 @@
 # (`--workers 5 --max-requests 1200 --max-requests-jitter 50`). No reverse proxy: our
 # server is measured without one too. One addition, `--timeout 120`: a worker loads the
 # application on its first request, which takes longer than gunicorn's default 30 s on a
-# busy shared machine, and gunicorn would kill it mid-load again and again.
+# busy shared machine, and gunicorn would kill it mid-load again and again; and
+# `--preload`, which loads the application once in the arbiter before forking, so the
+# five workers do not each spend a minute importing pretix while being measured.
 #
 #   scripts/peer/pretix.sh install                  # venv under $PEER_HOME (once; cached)
 #   scripts/peer/pretix.sh start sqlite|postgres    # config, migrate, rebuild, redis, celery, gunicorn
@@ -114,7 +116,10 @@ sqlite3_copy() {
 wait_http() {
     local url="$1"
     for _ in $(seq 1 120); do
-        if [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 150 "$url")" = 200 ]; then return 0; fi
+        # 401 (no token) is pretix answering from a loaded worker; 000/5xx are not.
+        case "$(curl -s -o /dev/null -w '%{http_code}' --max-time 150 "$url")" in
+        200 | 401) return 0 ;;
+        esac
         sleep 0.5
     done
     echo "pretix did not answer on $url; see $run/gunicorn.log" >&2
@@ -162,7 +167,7 @@ start() {
         >"$run/celery.log" 2>&1) &
     echo $! >"$run/celery.pid"
     (cd "$run" && exec "$venv/bin/gunicorn" pretix.wsgi --name pretix --workers "$workers" \
-        --max-requests 1200 --max-requests-jitter 50 --timeout 120 --log-level=warning \
+        --max-requests 1200 --max-requests-jitter 50 --timeout 120 --preload --log-level=warning \
         --bind "127.0.0.1:$port" >"$run/gunicorn.log" 2>&1) &
     echo $! >"$run/gunicorn.pid"
     wait_http "http://127.0.0.1:$port/api/v1/"
@@ -180,10 +185,17 @@ stop() {
     # gunicorn's arbiter takes its workers down with it; wait for it to be gone.
     for p in gunicorn celery; do
         if [ -f "$run/$p.pid" ]; then
+            local pid
+            pid="$(cat "$run/$p.pid")"
             for _ in $(seq 1 40); do
-                kill -0 "$(cat "$run/$p.pid")" 2>/dev/null || break
+                kill -0 "$pid" 2>/dev/null || break
                 sleep 0.25
             done
+            # A worker still loading the application ignores the graceful stop.
+            if kill -0 "$pid" 2>/dev/null; then
+                pkill -9 -P "$pid" 2>/dev/null || true
+                kill -9 "$pid" 2>/dev/null || true
+            fi
             rm -f "$run/$p.pid"
         fi
     done

@@ -25,7 +25,9 @@ def main() -> None:
             ours, peer = by.get(("cxc", backend, scenario)), by.get(("pretix", backend, scenario))
             if not ours or not peer:
                 continue
-            if ours["errors"] or peer["errors"]:
+            if not ours["requests"] or not peer["requests"]:
+                ratio = "no request completed in the window: no ratio"
+            elif ours["errors"] or peer["errors"]:
                 ratio = f"errors: {ours['errors']} / {peer['errors']}"
             else:
                 ratio = f"{ours['rps'] / peer['rps']:.1f} ×" if peer["rps"] else "n/a"
