@@ -45,6 +45,54 @@ impl Page {
     pub fn has(&self, text: &str) -> bool {
         self.html.contains(text)
     }
+
+    /// The value of the first hidden input named `name` (entities undone), as a browser
+    /// would send it back.
+    pub fn hidden(&self, name: &str) -> String {
+        self.hidden_all(name).into_iter().next().unwrap_or_default()
+    }
+
+    /// Every value of the hidden inputs named `name`.
+    pub fn hidden_all(&self, name: &str) -> Vec<String> {
+        let marker = format!("name=\"{name}\" value=\"");
+        self.html
+            .match_indices(&marker)
+            .map(|(i, _)| {
+                let start = i + marker.len();
+                let end = self.html[start..].find('"').unwrap_or(0);
+                self.html[start..start + end]
+                    .replace("&quot;", "\"")
+                    .replace("&amp;", "&")
+            })
+            .collect()
+    }
+}
+
+/// Creates and submits an application of `visitor` (whose contact holds `token`).
+pub async fn submitted(
+    app: &TestApp,
+    w: &crate::fixtures::World,
+    visitor: uuid::Uuid,
+    token: &str,
+) -> String {
+    let r = app
+        .post(
+            &format!("/api/v1/calls/{}/applications", w.call),
+            Some(token),
+            w.body(visitor),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let id = r["id"].as_str().unwrap_or_default().to_owned();
+    let r = app
+        .post(
+            &format!("/api/v1/applications/{id}/submit"),
+            Some(token),
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    id
 }
 
 fn attr_after(html: &str, marker: &str) -> Option<String> {

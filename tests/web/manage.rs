@@ -6,46 +6,18 @@
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::{both, client::Browser, fixtures::World, helpers::TestApp};
-
-/// The value of the first hidden input named `name`.
-fn hidden(html: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = html.find(&marker).unwrap() + marker.len();
-    let end = html[start..].find('"').unwrap();
-    html[start..start + end].replace("&quot;", "\"")
-}
-
-/// Every value of the hidden inputs named `name`.
-fn hidden_all(html: &str, name: &str) -> Vec<String> {
-    let marker = format!("name=\"{name}\" value=\"");
-    html.match_indices(&marker)
-        .map(|(i, _)| {
-            let start = i + marker.len();
-            let end = html[start..].find('"').unwrap();
-            html[start..start + end].to_owned()
-        })
-        .collect()
-}
+use crate::{
+    both,
+    client::{Browser, submitted},
+    fixtures::World,
+    helpers::TestApp,
+};
 
 async fn dashboard_queue_filters_and_csv(app: TestApp) {
     let w = World::new(&app, 10, 10_000_000).await;
     let (reviewed, _) = w.reviewed(&app, w.visitor, &w.applicant).await;
     let (v2, t2) = w.another_visitor(&app, 1).await;
-    let r = app
-        .post(
-            &format!("/api/v1/calls/{}/applications", w.call),
-            Some(&t2),
-            w.body(v2),
-        )
-        .await;
-    let submitted = r["id"].as_str().unwrap().to_owned();
-    app.post(
-        &format!("/api/v1/applications/{submitted}/submit"),
-        Some(&t2),
-        json!({}),
-    )
-    .await;
+    let submitted_id = submitted(&app, &w, v2, &t2).await;
 
     let mut c = Browser::with_session(&app, &w.coordinator);
     let d = c.get("/manage").await;
@@ -66,7 +38,7 @@ async fn dashboard_queue_filters_and_csv(app: TestApp) {
     assert_eq!(q.status, StatusCode::OK, "{}", q.html);
     assert!(q.has(&format!("/applications/{reviewed}")));
     assert!(
-        !q.has(&format!("/applications/{submitted}")),
+        !q.has(&format!("/applications/{submitted_id}")),
         "filtered out"
     );
     assert!(
@@ -79,7 +51,7 @@ async fn dashboard_queue_filters_and_csv(app: TestApp) {
     let all = c.get("/manage/queue").await;
     assert!(
         all.has(&format!("/applications/{reviewed}"))
-            && all.has(&format!("/applications/{submitted}"))
+            && all.has(&format!("/applications/{submitted_id}"))
     );
     // A filter the API refuses is shown, with no rows.
     let bad = c.get("/manage/queue?status=bogus").await;
@@ -151,7 +123,7 @@ async fn bulk_decision_over_two_pages_counts_exactly_and_reports_concurrent_chan
         confirm.html
     );
     assert!(confirm.has(&format!("Reject: {N}")));
-    let items = hidden_all(&confirm.html, "item");
+    let items = confirm.hidden_all("item");
     assert_eq!(items.len(), N);
 
     // Between the confirmation and the click: one applicant withdraws, another
@@ -279,7 +251,7 @@ async fn coordinator_reviews_and_decides_with_the_version_read(app: TestApp) {
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.html);
     let page = c.get(&format!("/applications/{id}")).await;
     assert!(page.has("Send the decision"), "{}", page.html);
-    let version = hidden(&page.html, "version");
+    let version = page.hidden("version");
     // No choice: the API's message next to the radio buttons.
     let p = c
         .post(
@@ -320,20 +292,7 @@ async fn coordinator_reviews_and_decides_with_the_version_read(app: TestApp) {
     let (v2, t2) = w.another_visitor(&app, 7).await;
     let email = app.store.user(w.coordinator_id).await.unwrap().email;
     app.store.add_contact(v2, &email).await.unwrap();
-    let r = app
-        .post(
-            &format!("/api/v1/calls/{}/applications", w.call),
-            Some(&t2),
-            w.body(v2),
-        )
-        .await;
-    let own = r["id"].as_str().unwrap().to_owned();
-    app.post(
-        &format!("/api/v1/applications/{own}/submit"),
-        Some(&t2),
-        json!({}),
-    )
-    .await;
+    let own = submitted(&app, &w, v2, &t2).await;
     let p = c.post(&format!("/applications/{own}/review"), &[]).await;
     assert_eq!(p.status, StatusCode::FORBIDDEN, "{}", p.html);
     assert!(p.has("conflict of interest"), "{}", p.html);

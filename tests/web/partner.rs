@@ -11,13 +11,6 @@ use crate::{
     visit_fixtures::{participant, register, setup},
 };
 
-fn hidden(html: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = html.find(&marker).unwrap() + marker.len();
-    let end = html[start..].find('"').unwrap();
-    html[start..start + end].replace("&quot;", "\"")
-}
-
 async fn partner_builds_publishes_and_cancels_a_visit(app: TestApp) {
     let fx = setup(&app).await;
     let mut p = Browser::with_session(&app, &fx.organiser);
@@ -65,7 +58,7 @@ async fn partner_builds_publishes_and_cancels_a_visit(app: TestApp) {
             ("venue", venue),
         ]
     };
-    let v1 = hidden(&page.html, "version");
+    let v1 = page.hidden("version");
     let with_version = |f: Vec<(&'static str, &'static str)>| {
         let mut f: Vec<(&str, &str)> = f;
         f.push(("version", v1.as_str()));

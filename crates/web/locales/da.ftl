@@ -492,3 +492,4 @@ visit-cancel-told = Alle tilmeldinger annulleres, og hver tilmeldt person (nu: {
 visit-cancel = Aflys besøget
 notice-visit-cancelled = Besøget er aflyst, og alle tilmeldte har fået besked.
 visit-changed-elsewhere = Nogen ændrede besøget, efter du åbnede det. Det nuværende program vises nedenfor: lav din ændring igen.
+dash-calls = Indkaldelser

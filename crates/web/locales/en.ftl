@@ -493,3 +493,4 @@ visit-cancel-told = Every registration is cancelled and each person registered (
 visit-cancel = Cancel the visit
 notice-visit-cancelled = The visit is cancelled and everyone registered is told.
 visit-changed-elsewhere = Someone changed this visit after you opened it. Its current agenda is shown below: make your change again.
+dash-calls = Calls

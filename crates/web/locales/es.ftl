@@ -492,3 +492,4 @@ visit-cancel-told = Se cancelan todas las inscripciones y cada persona inscrita 
 visit-cancel = Cancelar la visita
 notice-visit-cancelled = La visita está cancelada y se ha avisado a todos los inscritos.
 visit-changed-elsewhere = Alguien cambió esta visita después de que la abriera. Abajo se muestra el programa actual: vuelva a hacer su cambio.
+dash-calls = Convocatorias

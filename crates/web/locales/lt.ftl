@@ -493,3 +493,4 @@ visit-cancel-told = Visos registracijos atšaukiamos, o kiekvienam užsiregistra
 visit-cancel = Atšaukti vizitą
 notice-visit-cancelled = Vizitas atšauktas, visiems užsiregistravusiems pranešta.
 visit-changed-elsewhere = Kažkas pakeitė šį vizitą po to, kai jį atidarėte. Žemiau rodoma dabartinė darbotvarkė: pakeiskite dar kartą.
+dash-calls = Kvietimai

@@ -109,6 +109,16 @@ impl Errors {
         self.0.is_empty()
     }
 
+    /// 200 for a form shown as it is, 422 for one shown again with its problems.
+    #[must_use]
+    pub fn status(&self) -> StatusCode {
+        if self.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+    }
+
     /// The messages for one field, joined.
     #[must_use]
     pub fn of(&self, field: &str) -> Option<String> {

@@ -39,11 +39,7 @@ fn sign_up_page(ctx: &Ctx, f: &Form, errors: &Errors) -> Response {
         }
         p { (ctx.t("have-account")) " " a href="/sign-in" { (ctx.t("sign-in")) } }
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     ctx.page_status(status, &ctx.t("sign-up-title"), body)
 }
 
@@ -111,11 +107,7 @@ async fn sign_in_page(ctx: &Ctx, email: &str, next: &str, errors: &Errors) -> Re
         p { (ctx.t("no-account")) " " a href="/sign-up" { (ctx.t("sign-up")) } }
         (hint)
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     ctx.page_status(status, &ctx.t("sign-in-title"), body)
 }
 
@@ -271,11 +263,7 @@ fn forgot_page(ctx: &Ctx, email: &str, errors: &Errors) -> Response {
         }
         p { a href="/sign-in" { (ctx.t("sign-in")) } }
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     ctx.page_status(status, &ctx.t("forgot-password-title"), body)
 }
 
@@ -324,11 +312,7 @@ fn reset_page(ctx: &Ctx, token: &str, errors: &Errors) -> Response {
         }
         p { a href="/forgot-password" { (ctx.t("forgot-password-again")) } }
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     ctx.page_status(status, &ctx.t("reset-password-title"), body)
 }
 

@@ -97,7 +97,7 @@ async fn partnership_section(ctx: &Ctx, m: &Managed) -> Markup {
                     }
                 }
             }
-            h3 { (ctx.t("calls-title")) }
+            h3 { (ctx.t("dash-calls")) }
             (calls_table(ctx, &calls))
             h3 { (ctx.t("dash-kpi")) }
             div.kpi {

@@ -191,13 +191,5 @@ pub async fn queue(ctx: Ctx, Query(f): Query<Filters>) -> Response {
         }
         p { a href="/manage" { (ctx.t("dash-title")) } }
     };
-    ctx.page_status(
-        if errors.is_empty() {
-            axum::http::StatusCode::OK
-        } else {
-            axum::http::StatusCode::UNPROCESSABLE_ENTITY
-        },
-        &ctx.t("queue-title"),
-        body,
-    )
+    ctx.page_status(errors.status(), &ctx.t("queue-title"), body)
 }
