@@ -48,13 +48,18 @@ impl<const MIN: usize, const MAX: usize> From<String> for Text<MIN, MAX> {
     }
 }
 
+/// A string schema of `min..=max` characters.
+fn bounded_string(min: usize, max: usize) -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .min_length(Some(min))
+        .max_length(Some(max))
+        .into()
+}
+
 impl<const MIN: usize, const MAX: usize> PartialSchema for Text<MIN, MAX> {
     fn schema() -> RefOr<Schema> {
-        ObjectBuilder::new()
-            .schema_type(Type::String)
-            .min_length(Some(MIN))
-            .max_length(Some(MAX))
-            .into()
+        bounded_string(MIN, MAX)
     }
 }
 
@@ -90,11 +95,7 @@ impl<const MIN: usize, const MAX: usize> std::fmt::Debug for Secret<MIN, MAX> {
 
 impl<const MIN: usize, const MAX: usize> PartialSchema for Secret<MIN, MAX> {
     fn schema() -> RefOr<Schema> {
-        ObjectBuilder::new()
-            .schema_type(Type::String)
-            .min_length(Some(MIN))
-            .max_length(Some(MAX))
-            .into()
+        bounded_string(MIN, MAX)
     }
 }
 
@@ -108,10 +109,14 @@ impl<const MIN: usize, const MAX: usize> ToSchema for Secret<MIN, MAX> {
 fn secret_length<const MIN: usize, const MAX: usize>(
     s: &Secret<MIN, MAX>,
     code: &'static str,
+    what: &str,
 ) -> Result<(), ValidationError> {
     let n = s.0.chars().take(MAX + 1).count();
     if n < MIN || n > MAX {
-        return Err(error(code, format!("needs {MIN} to {MAX} characters")));
+        return Err(error(
+            code,
+            format!("{what} needs {MIN} to {MAX} characters"),
+        ));
     }
     Ok(())
 }
@@ -125,7 +130,7 @@ fn secret_length<const MIN: usize, const MAX: usize>(
 pub fn password<const MIN: usize, const MAX: usize>(
     s: &Secret<MIN, MAX>,
 ) -> Result<(), ValidationError> {
-    secret_length(s, "weak_password")
+    secret_length(s, "weak_password", "the password")
 }
 
 /// For `#[validate(custom(function = "fields::secret"))]` on a token or a password to
@@ -136,7 +141,7 @@ pub fn password<const MIN: usize, const MAX: usize>(
 pub fn secret<const MIN: usize, const MAX: usize>(
     s: &Secret<MIN, MAX>,
 ) -> Result<(), ValidationError> {
-    secret_length(s, "invalid_length")
+    secret_length(s, "invalid_length", "the value")
 }
 
 /// An email address as typed: at most [`EMAIL_MAX`] characters once trimmed. Its form is
