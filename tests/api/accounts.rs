@@ -1,4 +1,5 @@
 mod lifecycle;
+mod revocation;
 mod throttle;
 
 use reqwest::Method;

@@ -108,12 +108,19 @@ async fn one_exchange_walks_from_draft_to_paid(app: TestApp) {
         .status,
         200
     );
+    // The partnership is both VOP and HOP; its second signature comes from someone else.
     let r = app
         .post(
             &format!("{base}/commitment"),
             Some(&w.coordinator),
             json!({}),
         )
+        .await;
+    assert_eq!(r.status, 403, "{}", r.text);
+    assert_eq!(r["rule"], "one_signature_per_person");
+    let (_, hop) = w.second_coordinator(&app).await;
+    let r = app
+        .post(&format!("{base}/commitment"), Some(&hop), json!({}))
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r["complete"], true);

@@ -224,6 +224,23 @@ impl World {
         }
     }
 
+    /// Another coordinator of the partnership, acting for no organisation: the HOP's
+    /// signature when the partnership is both VOP and HOP (each of the four signatures
+    /// comes from a different person).
+    pub async fn second_coordinator(&self, app: &TestApp) -> (Uuid, String) {
+        let (id, token) = app
+            .user(&format!("coord2-{}@cluster.dk", Uuid::new_v4().simple()))
+            .await;
+        app.grant(
+            &self.admin,
+            &id,
+            "coordinator",
+            Some(&self.partnership.to_string()),
+        )
+        .await;
+        (id.parse().unwrap(), token)
+    }
+
     /// A further visiting SME (each organisation may visit once) with its own contact.
     pub async fn another_visitor(&self, app: &TestApp, n: usize) -> (Uuid, String) {
         let (uid, token) = app

@@ -24,6 +24,7 @@ mod partnerships;
 mod privacy;
 mod reminders;
 mod resilience;
+mod separation;
 mod service;
 mod stored_codes;
 mod write_transactions;

@@ -5,6 +5,7 @@ use axum::{
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
+use cxc_domain::policy::Refusal;
 use cxc_persistence::{Problem, RepoError};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -19,6 +20,10 @@ pub struct ProblemDoc {
     pub detail: String,
     /// Stable machine-readable code of the problem.
     pub code: String,
+    /// For a refusal by the access policy: the id of the rule that refused (for example
+    /// `conflict_host_side`, `one_signature_per_person`); `detail` says why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<Problem>,
 }
@@ -31,6 +36,9 @@ pub enum ApiError {
     Unauthorized,
     #[error("{0}")]
     Forbidden(String),
+    /// Refused by the access policy, with the rule and the reason.
+    #[error("{0}")]
+    Denied(cxc_domain::policy::Denied),
     #[error("not found")]
     NotFound,
     #[error("method not allowed")]
@@ -75,6 +83,11 @@ impl ApiError {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::Denied(d) => match d.refusal {
+                Refusal::Forbidden => StatusCode::FORBIDDEN,
+                Refusal::Hidden => StatusCode::NOT_FOUND,
+                Refusal::Conflict => StatusCode::CONFLICT,
+            },
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict { .. } => StatusCode::CONFLICT,
@@ -97,6 +110,11 @@ impl ApiError {
             Self::BadRequest(_) => "malformed_request".into(),
             Self::Unauthorized => "unauthorized".into(),
             Self::Forbidden(_) => "forbidden".into(),
+            Self::Denied(d) => match d.refusal {
+                Refusal::Forbidden => "forbidden".into(),
+                Refusal::Hidden => "not_found".into(),
+                Refusal::Conflict => d.rule.into(),
+            },
             Self::NotFound => "not_found".into(),
             Self::MethodNotAllowed => "method_not_allowed".into(),
             Self::Conflict { code, .. } => code.clone(),
@@ -126,7 +144,17 @@ impl From<RepoError> for ApiError {
             )),
             RepoError::Invalid(p) => Self::Unprocessable(p),
             RepoError::Forbidden(m) => Self::Forbidden(m),
+            RepoError::Denied(d) => Self::Denied(d),
             RepoError::Db(_) | RepoError::Template { .. } => Self::Internal(e.to_string()),
+        }
+    }
+}
+
+impl From<cxc_domain::policy::Denied> for ApiError {
+    fn from(d: cxc_domain::policy::Denied) -> Self {
+        match d.refusal {
+            Refusal::Hidden => Self::NotFound,
+            _ => Self::Denied(d),
         }
     }
 }
@@ -152,12 +180,17 @@ impl IntoResponse for ApiError {
             Self::Unprocessable(p) => p.clone(),
             _ => vec![],
         };
+        let rule = match &self {
+            Self::Denied(d) if d.refusal != Refusal::Hidden => Some(d.rule.to_owned()),
+            _ => None,
+        };
         let doc = ProblemDoc {
             kind: format!("https://clusterxchange.eu/problems/{code}"),
             title,
             status: status.as_u16(),
             detail,
             code,
+            rule,
             errors,
         };
         let mut res = (status, Json(doc)).into_response();

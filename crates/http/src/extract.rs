@@ -157,7 +157,7 @@ impl FromRequestParts<AppState> for MaybeAuth {
             .ok_or(ApiError::Unauthorized)?;
         let caller = state
             .store
-            .authenticate(&token_hash(token))
+            .authenticate_for(&token_hash(token), parts.method.is_safe())
             .await?
             .ok_or(ApiError::Unauthorized)?;
         parts.extensions.insert(caller.clone());

@@ -12,11 +12,13 @@ pub mod partnerships;
 pub mod privacy;
 pub mod service;
 pub mod unsubscribe;
+pub mod users_admin;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(crate::openapi::base())
         .merge(service::router())
         .merge(accounts::router())
+        .merge(users_admin::router())
         .merge(applications::router())
         .merge(applications::actions::router())
         .merge(applications::reports::router())

@@ -1,8 +1,10 @@
 //! sea-orm entities, one per table; no behaviour here (see `repositories`).
+pub mod access_audit;
 pub mod account_tokens;
 pub mod agenda_items;
 pub mod agenda_versions;
 pub mod application_history;
+pub mod application_parties;
 pub mod applications;
 pub mod calendar_feeds;
 pub mod calls;

@@ -19,6 +19,9 @@ pub enum RepoError {
     /// Authenticated but not allowed.
     #[error("{0}")]
     Forbidden(String),
+    /// Refused by the access policy: 403, or 409 where the contract calls it a conflict.
+    #[error("{0}")]
+    Denied(cxc_domain::policy::Denied),
     #[error("database error: {0}")]
     Db(DbErr),
     /// An email of this kind could not be rendered (a template or its context is wrong);

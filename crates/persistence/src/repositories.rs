@@ -2,6 +2,7 @@
 //! Rules come from `cxc-domain`; a method that changes state writes its emails to the
 //! outbox in the same transaction.
 
+pub mod access;
 pub mod accounts;
 pub mod applications;
 pub mod auth_cache;

@@ -24,7 +24,7 @@ use uuid::Uuid;
 use self::demo_data::{DemoOrg, Managed, Owner};
 
 const DEFAULT_PASSWORD: &str = "demo-password-123";
-const ACCOUNTS: [(Owner, &str, &str, &str); 4] = [
+const ACCOUNTS: [(Owner, &str, &str, &str); 6] = [
     (
         Owner::Admin,
         "admin@clusterxchange-demo.example",
@@ -34,7 +34,19 @@ const ACCOUNTS: [(Owner, &str, &str, &str); 4] = [
     (
         Owner::Coordinator,
         "coordinator@clusterxchange-demo.example",
-        "Demo Coordinator (BigScience.dk)",
+        "Demo Coordinator (BIGINN)",
+        "applicant",
+    ),
+    (
+        Owner::HostCoordinator,
+        "host-coordinator@clusterxchange-demo.example",
+        "Demo Coordinator 2 (BIGINN)",
+        "applicant",
+    ),
+    (
+        Owner::Host,
+        "host@clusterxchange-demo.example",
+        "Demo Host (Nordic Cryo Engineering)",
         "applicant",
     ),
     (
@@ -240,6 +252,7 @@ pub async fn demo(store: &Store) -> anyhow::Result<()> {
     open_call(store, biginn).await?;
     for (who, role) in [
         (Owner::Coordinator, "coordinator"),
+        (Owner::HostCoordinator, "coordinator"),
         (Owner::Partner, "partner"),
     ] {
         let user = owners.get(&who).copied().context("demo account")?;
@@ -257,6 +270,11 @@ pub async fn demo(store: &Store) -> anyhow::Result<()> {
             .get(&Owner::Coordinator)
             .copied()
             .context("coordinator")?,
+        host_coordinator: owners
+            .get(&Owner::HostCoordinator)
+            .copied()
+            .context("host coordinator")?,
+        host_contact: owners.get(&Owner::Host).copied().context("host")?,
         partnership: biginn,
         call: store
             .list_calls(&CallFilter {

@@ -150,12 +150,12 @@ pub async fn visits(store: &Store, partnership_id: Uuid, organiser: Uuid) -> any
         .context("the visits' organiser")?;
     // The organiser acts as a coordinator of the partnership, whatever their grants.
     let organisations = store.organisation_ids_of(user.id).await.map_err(err)?;
-    let caller = Caller {
+    let caller = Caller::new(
         user,
-        session_id: Uuid::nil(),
-        grants: vec![("coordinator".into(), Some(partnership_id))],
+        Uuid::nil(),
+        vec![("coordinator".into(), Some(partnership_id))],
         organisations,
-    };
+    );
     let filter = VisitFilter {
         partnership_id: Some(partnership_id),
         limit: 200,

@@ -175,7 +175,7 @@ impl Cx {
         let (host, hop) = if at_h2 {
             (self.h2_contact.as_str(), self.token(Who::Coord2))
         } else {
-            (self.token(Who::Host), self.token(Who::Coord))
+            (self.token(Who::Host), self.hop.as_str())
         };
         let (applicant, vop) = (self.token(Who::Applicant), self.token(Who::Coord));
         if stage >= Stage::Submitted {

@@ -5,6 +5,11 @@ use chrono::{Duration, Utc};
 use reqwest::Method;
 use serde_json::{Value, json};
 
+use cxc_persistence::{
+    entities::role_grants,
+    sea_orm::{ColumnTrait, EntityTrait, QueryFilter},
+};
+
 use crate::authz::{Cx, Req, Row, Who, fixed, on, row};
 
 pub const PUBLIC: [u16; 8] = [200; 8];
@@ -12,6 +17,7 @@ pub const SIGNED_IN: [u16; 8] = [401, 200, 200, 200, 200, 200, 200, 200];
 const SIGNED_IN_204: [u16; 8] = [401, 204, 204, 204, 204, 204, 204, 204];
 const SIGNED_IN_201: [u16; 8] = [401, 201, 201, 201, 201, 201, 201, 201];
 const ADMIN_ONLY: [u16; 8] = [401, 403, 403, 403, 403, 403, 403, 200];
+const ADMIN_ONLY_204: [u16; 8] = [401, 403, 403, 403, 403, 403, 403, 204];
 const ADMIN_CREATES: [u16; 8] = [401, 403, 403, 403, 403, 403, 403, 201];
 /// The full record of V: its contacts, partnership staff (any grant — partnerships
 /// validate and match organisations across partnerships; debatable, kept: the contract
@@ -185,6 +191,55 @@ pub fn rows() -> Vec<Row> {
                 Req::id(target).json(json!({"role": "partner", "partnership_id": cx.p2}))
             },
         ),
+        // Account administration (issue 12): admins only; every caller gets a fresh
+        // target so an allowed change does not spoil the next caller's row.
+        fixed(M::GET, "/api/v1/users", ADMIN_ONLY),
+        row(
+            M::GET,
+            "/api/v1/users/{id}",
+            ADMIN_ONLY,
+            |cx, _| async move { Req::id(cx.bystander().await.0) },
+        ),
+        row(
+            M::DELETE,
+            "/api/v1/users/{id}/grants/{grant_id}",
+            ADMIN_ONLY,
+            |cx, _| async move {
+                let (target, _) = cx.bystander().await;
+                let admin = cx.user_id(Who::Admin);
+                let s = &cx.app.store;
+                s.grant_role(target, "partner", Some(cx.p2), admin)
+                    .await
+                    .unwrap();
+                let grant = role_grants::Entity::find()
+                    .filter(role_grants::Column::UserId.eq(target))
+                    .one(&s.db().conn)
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .id;
+                Req::id(target).param("grant_id", grant)
+            },
+        ),
+        row(
+            M::POST,
+            "/api/v1/users/{id}/disable",
+            ADMIN_ONLY,
+            |cx, _| async move { Req::id(cx.bystander().await.0).json(json!({})) },
+        ),
+        row(
+            M::POST,
+            "/api/v1/users/{id}/enable",
+            ADMIN_ONLY,
+            |cx, _| async move { Req::id(cx.bystander().await.0) },
+        ),
+        row(
+            M::DELETE,
+            "/api/v1/users/{id}/sessions",
+            ADMIN_ONLY_204,
+            |cx, _| async move { Req::id(cx.bystander().await.0) },
+        ),
+        fixed(M::GET, "/api/v1/admin/access-audit", ADMIN_ONLY),
         fixed(M::GET, "/api/v1/me/notification-preferences", SIGNED_IN),
         row(
             M::PUT,

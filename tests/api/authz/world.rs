@@ -79,6 +79,8 @@ pub struct Cx {
     /// A host managed by P2 (so P2 is the HOP of its applications) and its contact's token.
     pub h2: Uuid,
     pub(crate) h2_contact: String,
+    /// A second coordinator of P: signs for the HOP when P is both VOP and HOP.
+    pub(crate) hop: String,
     /// Application A: approved, Commitment to Quality signed by the visitor only.
     pub a: Uuid,
     /// Published visit of P, its agenda item and the applicant's registration.
@@ -186,6 +188,7 @@ impl Cx {
         s.grant_role(coord2_id, "coordinator", Some(p2), admin_id)
             .await
             .unwrap();
+        let (_, hop) = w.second_coordinator(&app).await;
         let tokens = vec![
             String::new(),
             w.applicant.clone(),
@@ -215,6 +218,7 @@ impl Cx {
             other_org,
             h2,
             h2_contact,
+            hop,
             a: Uuid::nil(),
             g: Uuid::nil(),
             g_item: Uuid::nil(),

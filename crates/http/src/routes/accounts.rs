@@ -5,6 +5,7 @@ pub mod lifecycle;
 use axum::{Json, extract::State, http::StatusCode};
 use chrono::{DateTime, Duration, Utc};
 use cxc_domain::email_address::EmailAddress;
+use cxc_domain::policy::{self, AccountAction};
 use cxc_persistence::{Problem, entities::users, repositories::accounts::NewUser};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -135,7 +136,8 @@ pub struct LoginResponse {
 /// and per client with progressive delays (429 with `Retry-After`); the owner signing in
 /// from another client is not affected.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "accounts", request_body = LoginRequest,
-    responses((status = 200, body = LoginResponse), Unauthorized, TooManyRequests))]
+    responses((status = 200, body = LoginResponse), Unauthorized,
+              (status = 403, body = crate::error::ProblemDoc, description = "the account is disabled (rule `account_disabled`)"), TooManyRequests))]
 async fn login(
     State(st): State<AppState>,
     client: Client,
@@ -211,9 +213,7 @@ async fn grant_role(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(r): ApiJson<RoleRequest>,
 ) -> ApiResult<Json<UserDto>> {
-    if !c.is_admin() {
-        return Err(ApiError::Forbidden("only admins grant roles".into()));
-    }
+    policy::account_action(&c.actor, AccountAction::Grant)?;
     match (r.role.as_str(), r.partnership_id) {
         ("admin", None) => {}
         ("admin", Some(_)) => {

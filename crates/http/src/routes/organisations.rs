@@ -20,7 +20,7 @@ use axum::{
     http::{HeaderValue, header},
     response::{IntoResponse, Response},
 };
-use cxc_domain::organisation::Profile;
+use cxc_domain::{organisation::Profile, policy};
 use cxc_persistence::{
     RepoError,
     entities::organisations,
@@ -54,26 +54,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(suggestions::router())
 }
 
-/// How the caller relates to an organisation they may see.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Access {
-    Contact,
-    Admin,
-    /// Partner or coordinator of some partnership: read-only.
-    Staff,
-}
-
-impl Access {
-    pub(crate) fn can_edit(self) -> bool {
-        matches!(self, Access::Contact | Access::Admin)
-    }
-}
-
-fn is_staff(c: &Caller) -> bool {
-    c.grants
-        .iter()
-        .any(|(r, _)| r == "partner" || r == "coordinator")
-}
+/// How the caller relates to an organisation they may see (the access policy's answer).
+pub(crate) use cxc_domain::policy::OrgAccess as Access;
 
 /// The organisation and the caller's access to it; 404 when they may not see it.
 pub(crate) async fn visible(
@@ -82,16 +64,8 @@ pub(crate) async fn visible(
     id: Uuid,
 ) -> ApiResult<(organisations::Model, Access)> {
     let m = st.store.organisation(id).await?;
-    let access = if st.store.is_contact(id, c.id()).await? {
-        Access::Contact
-    } else if c.is_admin() {
-        Access::Admin
-    } else if is_staff(c) {
-        Access::Staff
-    } else {
-        return Err(ApiError::NotFound);
-    };
-    Ok((m, access))
+    let contact = st.store.is_contact(id, c.id()).await?;
+    Ok((m, policy::organisation_access(&c.actor, contact)?))
 }
 
 /// Like [`visible`], but 403 for read-only staff.
@@ -101,14 +75,10 @@ pub(crate) async fn editable(
     id: Uuid,
     what: &str,
 ) -> ApiResult<organisations::Model> {
-    let (m, access) = visible(st, c, id).await?;
-    if access.can_edit() {
-        Ok(m)
-    } else {
-        Err(ApiError::Forbidden(format!(
-            "only the organisation's contacts and admins may {what}"
-        )))
-    }
+    let m = st.store.organisation(id).await?;
+    let contact = st.store.is_contact(id, c.id()).await?;
+    policy::edit_organisation(&c.actor, contact, what)?;
+    Ok(m)
 }
 
 fn with_location(mut res: Response, id: Uuid) -> Response {

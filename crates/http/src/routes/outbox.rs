@@ -2,6 +2,7 @@
 //! re-queuing a failed message.
 use axum::{Json, extract::State};
 use chrono::{DateTime, Utc};
+use cxc_domain::policy::{self, AccountAction};
 use cxc_persistence::{entities::outbox, repositories::outbox::OutboxFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -78,11 +79,7 @@ pub struct OutboxQuery {
 }
 
 fn admin_only(c: &cxc_persistence::repositories::accounts::Caller) -> ApiResult<()> {
-    if c.is_admin() {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden("the outbox is for admins".into()))
-    }
+    Ok(policy::account_action(&c.actor, AccountAction::Outbox)?)
 }
 
 /// Emails in the outbox, newest first (admin).

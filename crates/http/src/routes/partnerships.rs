@@ -6,6 +6,7 @@ pub mod dto;
 use std::collections::{HashMap, HashSet};
 
 use axum::{Json, extract::State, response::Response};
+use cxc_domain::policy::{self, AccountAction};
 use cxc_persistence::{
     Problem,
     entities::{organisations, partnership_members, partnerships},
@@ -167,11 +168,7 @@ async fn create_partnership(
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(body): ApiJson<PartnershipBody>,
 ) -> ApiResult<Response> {
-    if !c.is_admin() {
-        return Err(ApiError::Forbidden(
-            "only admins create partnerships".into(),
-        ));
-    }
+    policy::account_action(&c.actor, AccountAction::CreatePartnership)?;
     let idem = respond::idem_request(c.id(), key, "/api/v1/partnerships", &body);
     if let Some(r) = respond::replay(&st, idem.as_ref()).await? {
         return Ok(r);

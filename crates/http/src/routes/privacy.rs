@@ -1,11 +1,12 @@
 //! Self-service data protection and the auditors' evidence pack.
 use axum::{Json, extract::State, http::StatusCode};
+use cxc_domain::policy::AppAction;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use crate::openapi::problems::Forbidden;
 use crate::{
-    error::{ApiError, ApiResult},
+    error::ApiResult,
     extract::{ApiPath, Auth},
     state::AppState,
 };
@@ -44,11 +45,6 @@ async fn evidence(
     Auth(c): Auth,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<serde_json::Value>> {
-    let (app, rel) = st.store.application_for(&c, id).await?;
-    if !(rel.vop_coordinator || rel.hop_coordinator || rel.admin) {
-        return Err(ApiError::Forbidden(
-            "evidence packs are for the partnerships' coordinators and auditors".into(),
-        ));
-    }
+    let (app, _) = st.store.acting(&c, id, AppAction::ReadEvidence).await?;
     Ok(Json(st.store.evidence_pack(app.id).await?))
 }

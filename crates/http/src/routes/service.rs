@@ -5,6 +5,7 @@ use axum::{
     http::{StatusCode, header},
     response::{IntoResponse, Response},
 };
+use cxc_domain::policy::{self, AccountAction};
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -76,10 +77,7 @@ async fn metrics(State(st): State<AppState>, MaybeAuth(caller): MaybeAuth) -> Ap
     if !st.settings.metrics_public {
         match caller {
             None => return Err(ApiError::Unauthorized),
-            Some(c) if !c.is_admin() => {
-                return Err(ApiError::Forbidden("metrics are for admins".into()));
-            }
-            Some(_) => {}
+            Some(c) => policy::account_action(&c.actor, AccountAction::Metrics)?,
         }
     }
     let stats = st.store.outbox_stats().await?;

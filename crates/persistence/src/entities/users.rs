@@ -16,6 +16,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub erased_at: Option<DateTimeUtc>,
     pub version: i32,
+    /// A disabled account cannot sign in and its sessions are not accepted.
+    pub disabled_at: Option<DateTimeUtc>,
     /// When the owner proved the address (issue 12); `None` until then.
     pub email_verified_at: Option<DateTimeUtc>,
 }

@@ -4,13 +4,14 @@ pub mod throttle;
 pub mod tokens;
 
 use chrono::{DateTime, Utc};
+use cxc_domain::policy::{self, Actor, Grant, Grantee, Role};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, JoinType, QueryFilter,
     QuerySelect, RelationDef, Set, Statement, prelude::Expr,
 };
 use uuid::Uuid;
 
-use super::{Store, new_id, outbox::Envelope};
+use super::{Store, access, new_id, outbox::Envelope};
 use crate::{
     RepoError, RepoResult,
     entities::{organisation_contacts, role_grants, sessions, users},
@@ -27,6 +28,8 @@ pub struct Caller {
     pub grants: Vec<(String, Option<Uuid>)>,
     /// Organisations the caller is a contact of, read with the session.
     pub organisations: Vec<Uuid>,
+    /// The same facts as the access policy sees them (`cxc_domain::policy`).
+    pub actor: Actor,
 }
 
 /// A caller's grants (`g`) and the organisations they are a contact of (`o`), in one
@@ -35,6 +38,37 @@ const AUTHZ_SQL: &str = "SELECT 'g' AS kind, role, partnership_id AS id FROM rol
      UNION ALL SELECT 'o' AS kind, NULL AS role, organisation_id AS id FROM organisation_contacts WHERE user_id = ?";
 
 impl Caller {
+    #[must_use]
+    pub fn new(
+        user: users::Model,
+        session_id: Uuid,
+        grants: Vec<(String, Option<Uuid>)>,
+        organisations: Vec<Uuid>,
+    ) -> Self {
+        let actor = Actor {
+            id: user.id,
+            admin: user.role == Role::Admin.as_str(),
+            // A grant whose role this build does not know gives nothing.
+            grants: grants
+                .iter()
+                .filter_map(|(r, p)| {
+                    Role::parse(r).map(|role| Grant {
+                        role,
+                        partnership: *p,
+                    })
+                })
+                .collect(),
+            organisations: organisations.clone(),
+        };
+        Self {
+            user,
+            session_id,
+            grants,
+            organisations,
+            actor,
+        }
+    }
+
     #[must_use]
     pub fn id(&self) -> Uuid {
         self.user.id
@@ -50,36 +84,25 @@ impl Caller {
 
     #[must_use]
     pub fn is_admin(&self) -> bool {
-        self.user.role == "admin"
+        self.actor.admin
     }
 
     /// Coordinator of this partnership (admins count as coordinators everywhere).
     #[must_use]
     pub fn coordinates(&self, partnership: Uuid) -> bool {
-        self.is_admin()
-            || self
-                .grants
-                .iter()
-                .any(|(r, p)| r == "coordinator" && p.is_none_or(|p| p == partnership))
+        self.actor.coordinates(partnership)
     }
 
     /// Partner or coordinator of this partnership.
     #[must_use]
     pub fn works_for(&self, partnership: Uuid) -> bool {
-        self.coordinates(partnership)
-            || self
-                .grants
-                .iter()
-                .any(|(r, p)| r == "partner" && p.is_none_or(|p| p == partnership))
+        self.actor.works_for(partnership)
     }
 
     /// Partnerships the caller works for; `None` means all (admin or unscoped grant).
     #[must_use]
     pub fn partnerships(&self) -> Option<Vec<Uuid>> {
-        if self.is_admin() || self.grants.iter().any(|(_, p)| p.is_none()) {
-            return None;
-        }
-        Some(self.grants.iter().filter_map(|(_, p)| *p).collect())
+        self.actor.partnerships()
     }
 }
 
@@ -126,6 +149,7 @@ impl Store {
             created_at: Set(Utc::now()),
             erased_at: Set(None),
             version: Set(1),
+            disabled_at: Set(None),
             email_verified_at: Set(verified_at),
         };
         match model.insert(conn).await {
@@ -166,6 +190,16 @@ impl Store {
         expires_at: DateTime<Utc>,
     ) -> RepoResult<()> {
         let tx = self.db.write().await?;
+        let disabled = users::Entity::find_by_id(user_id)
+            .one(&tx.tx)
+            .await?
+            .is_none_or(|u| u.disabled_at.is_some());
+        if disabled {
+            return Err(RepoError::Denied(policy::Denied::forbidden(
+                "account_disabled",
+                "this account is disabled; ask an administrator",
+            )));
+        }
         sessions::ActiveModel {
             id: Set(new_id()),
             user_id: Set(user_id),
@@ -188,7 +222,22 @@ impl Store {
     /// # Errors
     /// Database failures only.
     pub async fn authenticate(&self, token_hash: &str) -> RepoResult<Option<Caller>> {
-        if let Some(c) = self.auth_cache.get(token_hash) {
+        self.authenticate_for(token_hash, true).await
+    }
+
+    /// [`Store::authenticate`]; `cached: false` always asks the database. Requests that
+    /// change state pass `false`, so a disabled account, an ended session or a revoked
+    /// grant stops every write at once on every server process; reads may be served
+    /// from this process's one-second cache.
+    ///
+    /// # Errors
+    /// Database failures only.
+    pub async fn authenticate_for(
+        &self,
+        token_hash: &str,
+        cached: bool,
+    ) -> RepoResult<Option<Caller>> {
+        if cached && let Some(c) = self.auth_cache.get(token_hash) {
             return Ok(Some(c));
         }
         let generation = self.auth_cache.generation();
@@ -203,6 +252,7 @@ impl Store {
             .filter(sessions::Column::RevokedAt.is_null())
             .filter(sessions::Column::ExpiresAt.gt(Utc::now()))
             .filter(users::Column::ErasedAt.is_null())
+            .filter(users::Column::DisabledAt.is_null())
             .one(&self.db.conn)
             .await?
         else {
@@ -232,12 +282,7 @@ impl Store {
                 organisations.push(id);
             }
         }
-        let caller = Caller {
-            user,
-            session_id: session.id,
-            grants,
-            organisations,
-        };
+        let caller = Caller::new(user, session.id, grants, organisations);
         self.auth_cache
             .put(token_hash, caller.clone(), session.expires_at, generation);
         Ok(Some(caller))
@@ -287,15 +332,24 @@ impl Store {
         let user = users::Entity::find_by_id(user_id)
             .one(&tx.tx)
             .await?
+            .filter(|u| u.erased_at.is_none())
             .ok_or(RepoError::NotFound)?;
-        // A grant goes to the person who owns the address, so the address must be proven
-        // (issue 12: whoever registers a colleague's address first would receive it).
-        if user.email_verified_at.is_none() {
-            return Err(RepoError::conflict(
-                "account_unverified",
-                "this account has not confirmed its email address yet; grants need a verified account",
-            ));
-        }
+        let grantee = Grantee {
+            id: user.id,
+            // A grant goes to the person who owns the address, so the address must be
+            // proven (issue 12: whoever registers a colleague's address first would
+            // receive it).
+            verified: user.email_verified_at.is_some(),
+            disabled: user.disabled_at.is_some(),
+        };
+        let granted = Role::parse(role).ok_or_else(|| {
+            RepoError::invalid(
+                "role",
+                "unknown_role",
+                "role must be partner, coordinator or admin",
+            )
+        })?;
+        policy::may_receive(&grantee, granted)?;
         let exists = role_grants::Entity::find()
             .filter(role_grants::Column::UserId.eq(user_id))
             .filter(role_grants::Column::Role.eq(role))
@@ -316,6 +370,18 @@ impl Store {
                 created_at: Set(Utc::now()),
             }
             .insert(&tx.tx)
+            .await?;
+            access::audit(
+                &tx.tx,
+                access::Audit {
+                    actor: by,
+                    subject: user_id,
+                    action: "grant",
+                    role: Some(role),
+                    partnership,
+                    detail: None,
+                },
+            )
             .await?;
         }
         let user = if user.role == "admin" {

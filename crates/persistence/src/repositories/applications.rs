@@ -2,16 +2,18 @@
 //! conditional update (`WHERE status IN (...) AND version = ?`), appends a hash-chained
 //! history entry and queues its emails, all in one transaction.
 
+mod change;
 mod commitment;
 mod create;
 mod decide;
 mod history;
+mod parties;
 mod reading;
 mod submit;
 
 use chrono::{DateTime, Utc};
 use cxc_domain::notify::{ApplicationNote, ExchangeFacts};
-use cxc_domain::workflow::Status;
+use cxc_domain::{policy::AppAction, workflow::Status};
 use sea_orm::sea_query::ExprTrait;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, prelude::Expr, sea_query::SimpleExpr,
@@ -19,8 +21,10 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+pub use change::Outcome;
 pub use commitment::ReportInput;
 pub use create::{ApplicationInput, ApplicationPatch};
+pub use cxc_domain::policy::Relation;
 pub use decide::Decision;
 pub use history::{BrokenLink, GENESIS, entry_hash};
 pub use reading::{AppFilter, PartnershipReport};
@@ -47,37 +51,6 @@ pub struct ParticipantData {
     pub business_started_or_intended: Option<bool>,
 }
 
-/// How the caller relates to an application; decides what they may see and do.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Relation {
-    pub applicant: bool,
-    pub visitor_contact: bool,
-    pub host_contact: bool,
-    pub vop_coordinator: bool,
-    pub hop_coordinator: bool,
-    pub partner: bool,
-    pub admin: bool,
-}
-
-impl Relation {
-    #[must_use]
-    pub fn can_see(&self) -> bool {
-        self.applicant
-            || self.visitor_contact
-            || self.host_contact
-            || self.vop_coordinator
-            || self.hop_coordinator
-            || self.partner
-            || self.admin
-    }
-
-    /// The applicant side: the person who filed it or another contact of the visitor.
-    #[must_use]
-    pub fn is_applicant(&self) -> bool {
-        self.applicant || self.visitor_contact
-    }
-}
-
 impl Store {
     /// Loads an application the caller may see (404 otherwise) with their relation to it.
     ///
@@ -88,29 +61,27 @@ impl Store {
         caller: &Caller,
         id: Uuid,
     ) -> RepoResult<(applications::Model, Relation)> {
+        self.acting(caller, id, AppAction::Read).await
+    }
+
+    /// Loads an application and asks the access policy whether the caller may do
+    /// `action` on it (a first answer, before any work; the state change asks again
+    /// inside its transaction).
+    ///
+    /// # Errors
+    /// `NotFound` (unknown or hidden), `Denied` (the rule and why).
+    pub async fn acting(
+        &self,
+        caller: &Caller,
+        id: Uuid,
+        action: AppAction,
+    ) -> RepoResult<(applications::Model, Relation)> {
         let app = applications::Entity::find_by_id(id)
             .one(&self.db.conn)
             .await?
             .ok_or(RepoError::NotFound)?;
-        let rel = self.relation(caller, &app).await?;
-        if !rel.can_see() {
-            return Err(RepoError::NotFound);
-        }
+        let (rel, _) = parties::check(&self.db.conn, caller, &app, action).await?;
         Ok((app, rel))
-    }
-
-    async fn relation(&self, caller: &Caller, app: &applications::Model) -> RepoResult<Relation> {
-        let orgs = &caller.organisations;
-        Ok(Relation {
-            applicant: app.applicant_id == caller.id(),
-            visitor_contact: orgs.contains(&app.organisation_id),
-            host_contact: orgs.contains(&app.host_organisation_id),
-            vop_coordinator: caller.coordinates(app.partnership_id),
-            hop_coordinator: caller.coordinates(app.host_partnership_id),
-            partner: caller.works_for(app.partnership_id)
-                || caller.works_for(app.host_partnership_id),
-            admin: caller.is_admin(),
-        })
     }
 
     /// Coordinators of a partnership (users holding the grant, or an unscoped one).
@@ -195,15 +166,13 @@ pub(crate) fn status_in(states: &[Status]) -> SimpleExpr {
 
 /// Moves `app` to `to` when it is still in one of `from` (and at `version`, if given).
 /// Returns the updated row; a lost race is 412 (stale version) or 409 (state moved on).
-pub(crate) async fn transition<C: ConnectionTrait>(
+pub(crate) async fn transition_with<C: ConnectionTrait>(
     conn: &C,
     app: &applications::Model,
     from: &[Status],
     to: Status,
     version: Option<i32>,
-    extra: impl FnOnce(
-        sea_orm::UpdateMany<applications::Entity>,
-    ) -> sea_orm::UpdateMany<applications::Entity>,
+    set: Vec<(applications::Column, SimpleExpr)>,
 ) -> RepoResult<applications::Model> {
     let now: DateTime<Utc> = Utc::now();
     let mut q = applications::Entity::update_many()
@@ -218,7 +187,10 @@ pub(crate) async fn transition<C: ConnectionTrait>(
     if let Some(v) = version {
         q = q.filter(applications::Column::Version.eq(v));
     }
-    let res = extra(q).exec(conn).await?;
+    for (col, value) in set {
+        q = q.col_expr(col, value);
+    }
+    let res = q.exec(conn).await?;
     let current = applications::Entity::find_by_id(app.id)
         .one(conn)
         .await?

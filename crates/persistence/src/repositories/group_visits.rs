@@ -19,6 +19,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use cxc_domain::agenda::{AgendaItem, parse_local, parse_tz};
+use cxc_domain::policy::{self, PartnershipAction};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect, Set,
@@ -63,7 +64,10 @@ pub struct VisitView {
 /// Partners and coordinators of the visit's partnership (and admins) manage it.
 #[must_use]
 pub fn manages(caller: Option<&Caller>, v: &group_visits::Model) -> bool {
-    caller.is_some_and(|c| c.works_for(v.partnership_id))
+    caller.is_some_and(|c| {
+        policy::partnership_action(&c.actor, v.partnership_id, PartnershipAction::ManageVisits)
+            .is_ok()
+    })
 }
 
 /// Published visits, and cancelled ones that had been published, are public.
@@ -186,11 +190,11 @@ impl Store {
                 "no partnership with this id",
             ));
         }
-        if !caller.works_for(input.partnership_id) {
-            return Err(RepoError::Forbidden(
-                "only partners and coordinators of the partnership may organise its visits".into(),
-            ));
-        }
+        policy::partnership_action(
+            &caller.actor,
+            input.partnership_id,
+            PartnershipAction::ManageVisits,
+        )?;
         let tx = self.db.write().await?;
         let now = Utc::now();
         let model = group_visits::ActiveModel {

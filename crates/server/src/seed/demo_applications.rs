@@ -26,12 +26,12 @@ async fn caller(
     id: Uuid,
     grants: Vec<(String, Option<Uuid>)>,
 ) -> anyhow::Result<Caller> {
-    Ok(Caller {
-        organisations: store.organisation_ids_of(id).await.map_err(repo)?,
-        user: store.user(id).await.map_err(repo)?,
-        session_id: Uuid::nil(),
+    Ok(Caller::new(
+        store.user(id).await.map_err(repo)?,
+        Uuid::nil(),
         grants,
-    })
+        store.organisation_ids_of(id).await.map_err(repo)?,
+    ))
 }
 
 fn next_monday(from: NaiveDate) -> NaiveDate {
@@ -59,6 +59,8 @@ async fn took_place(store: &Store, id: Uuid) -> anyhow::Result<()> {
 pub struct People {
     pub applicant: Uuid,
     pub coordinator: Uuid,
+    pub host_coordinator: Uuid,
+    pub host_contact: Uuid,
     pub partnership: Uuid,
     pub call: Uuid,
     pub lt_cluster: Uuid,
@@ -77,6 +79,15 @@ pub async fn every_state(store: &Store, p: &People) -> anyhow::Result<usize> {
         vec![("coordinator".into(), Some(p.partnership))],
     )
     .await?;
+    let parties = Parties {
+        host: caller(store, p.host_contact, vec![]).await?,
+        hop: caller(
+            store,
+            p.host_coordinator,
+            vec![("coordinator".into(), Some(p.partnership))],
+        )
+        .await?,
+    };
     let start = next_monday(Utc::now().date_naive() + Duration::days(45));
     let mut n = 0;
     for (i, target) in Status::ALL.into_iter().enumerate() {
@@ -120,7 +131,7 @@ pub async fn every_state(store: &Store, p: &People) -> anyhow::Result<usize> {
             .create_application(&applicant, p.call, &input, None)
             .await
             .map_err(repo)?;
-        walk(store, &applicant, &coordinator, app.id, target)
+        walk(store, &applicant, &coordinator, &parties, app.id, target)
             .await
             .with_context(|| format!("walking to {target}"))?;
         n += 1;
@@ -128,10 +139,17 @@ pub async fn every_state(store: &Store, p: &People) -> anyhow::Result<usize> {
     Ok(n)
 }
 
+/// The host's contact and the second coordinator (for the host's partnership).
+struct Parties {
+    host: Caller,
+    hop: Caller,
+}
+
 async fn walk(
     store: &Store,
     applicant: &Caller,
     coord: &Caller,
+    others: &Parties,
     id: Uuid,
     target: Status,
 ) -> anyhow::Result<()> {
@@ -155,7 +173,7 @@ async fn walk(
         return Ok(());
     }
     store
-        .host_respond(coord, id, true, Some("Welcome"))
+        .host_respond(&others.host, id, true, Some("Welcome"))
         .await
         .map_err(repo)?;
     let app = store
@@ -193,9 +211,10 @@ async fn walk(
         )
         .await
         .map_err(repo)?;
-    for _ in 0..3 {
+    // Four signatures, four people.
+    for signer in [&others.host, coord, &others.hop] {
         store
-            .sign_commitment(coord, id, None, None)
+            .sign_commitment(signer, id, None, None)
             .await
             .map_err(repo)?;
     }

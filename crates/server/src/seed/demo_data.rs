@@ -22,8 +22,13 @@ pub const TOP_FIVE: [&str; 5] = [
 pub enum Owner {
     Admin,
     Coordinator,
+    /// The second BIGINN coordinator: signs for the host's partnership (BIGINN is both
+    /// the visitors' and the host's), as each signature comes from a different person.
+    HostCoordinator,
     Partner,
     Applicant,
+    /// The host SME's contact (and of its cluster), who answers and signs for the host.
+    Host,
 }
 
 /// Which partnership manages the organisation's profile, once it exists.
@@ -114,7 +119,9 @@ pub fn clusters() -> Vec<DemoOrg> {
             "https://bigscience.dk",
             &TOP_FIVE,
             &["big_science_procurement", "cryogenics", "vacuum_technology"],
-            Owner::Coordinator,
+            // Not the coordinator: the demo host is a member, and whoever decides on an
+            // exchange acts for neither organisation nor their clusters.
+            Owner::Host,
         ),
         cluster(
             ("INEUSTAR", "ES", "Madrid", (40.4378, -3.6795)),
@@ -267,7 +274,7 @@ pub fn members() -> Vec<DemoOrg> {
             &["BigScience.dk"],
             &["mechanical_engineering", "energy"],
             &["cryogenics", "vacuum_technology", "precision_mechanics"],
-            Owner::Coordinator,
+            Owner::Host,
         ),
         member(
             sme(

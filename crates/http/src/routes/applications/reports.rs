@@ -1,12 +1,13 @@
 //! Exports for coordinators: a call's applications as CSV, the partnership report.
 use axum::{Json, extract::State, response::Response};
+use cxc_domain::policy::{self, PartnershipAction};
 use cxc_persistence::repositories::applications::{ParticipantData, PartnershipReport};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use crate::openapi::problems::Forbidden;
 use crate::{
-    error::{ApiError, ApiResult},
+    error::ApiResult,
     export::csv_response,
     extract::{ApiPath, Auth},
     state::AppState,
@@ -28,11 +29,11 @@ async fn call_csv(
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Response> {
     let call = st.store.call(id).await?;
-    if !c.coordinates(call.partnership_id) {
-        return Err(ApiError::Forbidden(
-            "only coordinators of the call's partnership export it".into(),
-        ));
-    }
+    policy::partnership_action(
+        &c.actor,
+        call.partnership_id,
+        PartnershipAction::ManageCalls,
+    )?;
     let (apps, orgs) = st.store.call_export(id).await?;
     let name = |o: Uuid| orgs.get(&o).map(|o| o.name.clone()).unwrap_or_default();
     let mut rows = vec![
@@ -94,10 +95,6 @@ async fn partnership_report(
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<PartnershipReport>> {
     st.store.partnership(id).await?;
-    if !c.works_for(id) {
-        return Err(ApiError::Forbidden(
-            "only coordinators and partners of this partnership see its report".into(),
-        ));
-    }
+    policy::partnership_action(&c.actor, id, PartnershipAction::ReadReport)?;
     Ok(Json(st.store.partnership_report(id).await?))
 }

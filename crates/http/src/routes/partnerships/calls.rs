@@ -3,6 +3,7 @@ use std::collections::BTreeMap;
 
 use axum::{Json, extract::State, response::Response};
 use chrono::{DateTime, Utc};
+use cxc_domain::policy::{self, PartnershipAction};
 use cxc_domain::{countries::ProgrammeCountries, countries::is_iso_country, organisation::Profile};
 use cxc_persistence::{
     Problem,
@@ -241,11 +242,7 @@ async fn create_call(
     ApiJson(body): ApiJson<CallBody>,
 ) -> ApiResult<Response> {
     st.store.partnership(id).await?;
-    if !c.coordinates(id) {
-        return Err(ApiError::Forbidden(
-            "only the partnership's coordinators open calls".into(),
-        ));
-    }
+    policy::partnership_action(&c.actor, id, PartnershipAction::ManageCalls)?;
     let idem = respond::idem_request(
         c.id(),
         key,

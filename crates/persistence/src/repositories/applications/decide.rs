@@ -1,19 +1,20 @@
 //! Review, decisions, withdrawal and cancellation: the transitions that reserve or free a
 //! call's budget and places. The reservation is a conditional update of the call row in
 //! the same transaction as the state change, so the call's totals can never be exceeded.
-use chrono::{Duration, NaiveTime, Utc};
-use cxc_domain::workflow::{Action, HostResponse, Status, next, sources};
+use cxc_domain::{
+    policy::AppAction,
+    workflow::{Action, HostResponse, next},
+};
 use sea_orm::sea_query::ExprTrait;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, prelude::Expr};
 use uuid::Uuid;
 
-use super::{Relation, history, note, submit::lump_sum_for, transition};
+use super::{change::Act, submit::lump_sum_for};
 use crate::{
     RepoError, RepoResult,
-    entities::{applications, calls, organisation_clusters, organisation_contacts, users},
-    repositories::{Store, accounts::Caller, outbox::Envelope},
+    entities::{applications, calls},
+    repositories::{Store, accounts::Caller},
 };
-use cxc_domain::notify::{ApplicationNote, Email, ReportDue};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decision {
@@ -22,90 +23,26 @@ pub enum Decision {
     Waitlist,
 }
 
-/// Kinds of scheduled mail that die with the exchange.
-const SCHEDULED: [&str; 3] = ["reminder_exchange_start", "report_due", "payment_overdue"];
-
 impl Store {
-    /// A VOP coordinator who is not conflicted: not a contact of the visiting
-    /// organisation, nor of a cluster it belongs to. Admins count as coordinators and are
-    /// bound by the same rule (an admin who registered an organisation is its contact).
-    async fn require_vop(
-        &self,
-        caller: &Caller,
-        app: &applications::Model,
-        rel: &Relation,
-    ) -> RepoResult<()> {
-        if !rel.vop_coordinator {
-            return Err(RepoError::Forbidden(
-                "only a coordinator of the visiting organisation's partnership may do this".into(),
-            ));
-        }
-        let mine: Vec<Uuid> = organisation_contacts::Entity::find()
-            .filter(organisation_contacts::Column::UserId.eq(caller.id()))
-            .all(&self.db.conn)
-            .await?
-            .into_iter()
-            .map(|c| c.organisation_id)
-            .collect();
-        if mine.contains(&app.organisation_id) {
-            return Err(RepoError::Forbidden(
-                "conflict of interest: you are a contact of the visiting organisation".into(),
-            ));
-        }
-        let own_cluster = organisation_clusters::Entity::find()
-            .filter(organisation_clusters::Column::OrganisationId.eq(app.organisation_id))
-            .filter(organisation_clusters::Column::ClusterId.is_in(mine))
-            .one(&self.db.conn)
-            .await?;
-        if own_cluster.is_some() {
-            return Err(RepoError::Forbidden(
-                "conflict of interest: the visiting organisation is a member of your cluster"
-                    .into(),
-            ));
-        }
-        Ok(())
-    }
-
-    /// `submitted → under_review`.
+    /// `submitted → under_review`, by an unconflicted VOP coordinator.
     ///
     /// # Errors
-    /// `Forbidden`, `Conflict`.
+    /// `Denied`, `Conflict`.
     pub async fn review_application(
         &self,
         caller: &Caller,
         id: Uuid,
         comment: Option<&str>,
     ) -> RepoResult<applications::Model> {
-        let (app, rel) = self.application_for(caller, id).await?;
-        self.require_vop(caller, &app, &rel).await?;
-        let tx = self.db.write().await?;
-        let updated = transition(
-            &tx.tx,
-            &app,
-            &sources(Action::Review),
-            Status::UnderReview,
-            None,
-            |q| q,
-        )
-        .await?;
-        history::append(
-            &tx.tx,
-            id,
-            Some(app.status.as_str()),
-            "under_review",
-            caller.id(),
-            comment,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(updated)
+        self.acting(caller, id, AppAction::Review).await?;
+        Ok(self.act(caller, id, Act::Review, comment).await?.app)
     }
 
     /// Approve (reserving grant and place), reject or waitlist, at the version the
-    /// coordinator saw.
+    /// coordinator saw, by an unconflicted VOP coordinator.
     ///
     /// # Errors
-    /// `Forbidden`, `Stale` (412), `Conflict` (state, host not accepted, call exhausted).
+    /// `Denied`, `Stale` (412), `Conflict` (state, host not accepted, call exhausted).
     pub async fn decide(
         &self,
         caller: &Caller,
@@ -114,21 +51,19 @@ impl Store {
         decision: Decision,
         comment: Option<&str>,
     ) -> RepoResult<applications::Model> {
-        let (app, rel) = self.application_for(caller, id).await?;
-        self.require_vop(caller, &app, &rel).await?;
+        let (app, _) = self.acting(caller, id, AppAction::Decide).await?;
         if app.version != version {
             return Err(RepoError::Stale {
                 current: app.version,
             });
         }
-        let (action, kind) = match decision {
-            Decision::Approve => (Action::Approve, Email::DecisionApproved as fn(_) -> _),
-            Decision::Reject => (Action::Reject, Email::DecisionRejected as fn(_) -> _),
-            Decision::Waitlist => (Action::Waitlist, Email::DecisionWaitlisted as fn(_) -> _),
+        let action = match decision {
+            Decision::Approve => Action::Approve,
+            Decision::Reject => Action::Reject,
+            Decision::Waitlist => Action::Waitlist,
         };
         let from = app.status;
-        let to = next(from, action)
-            .map_err(|e| RepoError::conflict("invalid_transition", e.to_string()))?;
+        next(from, action).map_err(|e| RepoError::conflict("invalid_transition", e.to_string()))?;
         let call = self.call(app.call_id).await?;
         let grant = if decision == Decision::Approve {
             if app.host_response != HostResponse::Accepted {
@@ -148,178 +83,69 @@ impl Store {
         } else {
             None
         };
-        let tx = self.db.write().await?;
-        let now = Utc::now();
-        let updated = transition(&tx.tx, &app, &sources(action), to, Some(version), |q| {
-            let q = q.col_expr(applications::Column::DecidedAt, Expr::value(now));
-            match grant {
-                Some(g) => q.col_expr(applications::Column::GrantCents, Expr::value(g)),
-                None => q,
-            }
-        })
-        .await?;
-        if let Some(g) = grant {
-            reserve(&tx.tx, &call, g).await?;
-        }
-        history::append(
-            &tx.tx,
-            id,
-            Some(app.status.as_str()),
-            to.as_str(),
-            caller.id(),
-            comment,
-        )
-        .await?;
-        let facts = self.email_ctx(&tx.tx, &updated).await?;
-        if let Some(applicant) = users::Entity::find_by_id(updated.applicant_id)
-            .one(&tx.tx)
-            .await?
-        {
-            self.enqueue(
-                &tx.tx,
-                Envelope::to_user(&applicant, kind(note(&facts, comment))).about(id),
-            )
-            .await?;
-            if decision == Decision::Approve {
-                let start = updated.start_date.and_time(NaiveTime::MIN).and_utc();
-                let end = updated.end_date.and_time(NaiveTime::MIN).and_utc();
-                if start - Duration::days(7) > now {
-                    self.enqueue(
-                        &tx.tx,
-                        Envelope::to_user(&applicant, Email::ReminderExchangeStart(facts.clone()))
-                            .about(id)
-                            .at(start - Duration::days(7)),
-                    )
-                    .await?;
-                }
-                let due = Email::ReportDue(ReportDue {
-                    exchange: facts.clone(),
-                    report_due_date: updated.end_date + Duration::days(30),
-                });
-                self.enqueue(
-                    &tx.tx,
-                    Envelope::to_user(&applicant, due)
-                        .about(id)
-                        .at(end + Duration::days(1)),
-                )
-                .await?;
-            }
-        }
-        tx.commit().await?;
-        Ok(updated)
+        let act = Act::Decide {
+            action,
+            version,
+            call: Box::new(call),
+            grant,
+        };
+        Ok(self.act(caller, id, act, comment).await?.app)
     }
 
     /// The applicant withdraws (any state before `reported`); a reservation is freed.
     ///
     /// # Errors
-    /// `Forbidden`, `Conflict`.
+    /// `Denied`, `Conflict`.
     pub async fn withdraw_application(
         &self,
         caller: &Caller,
         id: Uuid,
         comment: Option<&str>,
     ) -> RepoResult<applications::Model> {
-        let (app, rel) = self.application_for(caller, id).await?;
-        if !rel.is_applicant() {
-            return Err(RepoError::Forbidden(
-                "only the applicant may withdraw".into(),
-            ));
-        }
-        self.end_application(
-            caller,
-            &app,
-            Action::Withdraw,
-            Email::ApplicationWithdrawn,
-            comment,
-        )
-        .await
+        self.end_application(caller, id, Action::Withdraw, comment)
+            .await
     }
 
     /// A VOP coordinator cancels an approved or committed exchange; the reservation is freed.
     ///
     /// # Errors
-    /// `Forbidden`, `Conflict`.
+    /// `Denied`, `Conflict`.
     pub async fn cancel_application(
         &self,
         caller: &Caller,
         id: Uuid,
         comment: Option<&str>,
     ) -> RepoResult<applications::Model> {
-        let (app, rel) = self.application_for(caller, id).await?;
-        if !rel.vop_coordinator {
-            return Err(RepoError::Forbidden(
-                "only a coordinator of the visiting organisation's partnership may cancel".into(),
-            ));
-        }
-        self.end_application(
-            caller,
-            &app,
-            Action::Cancel,
-            Email::ApplicationCancelled,
-            comment,
-        )
-        .await
+        self.end_application(caller, id, Action::Cancel, comment)
+            .await
     }
 
     async fn end_application(
         &self,
         caller: &Caller,
-        app: &applications::Model,
+        id: Uuid,
         action: Action,
-        kind: fn(ApplicationNote) -> Email,
         comment: Option<&str>,
     ) -> RepoResult<applications::Model> {
+        let who = if action == Action::Withdraw {
+            AppAction::Withdraw
+        } else {
+            AppAction::Cancel
+        };
+        let (app, _) = self.acting(caller, id, who).await?;
         let from = app.status;
-        let to = next(from, action)
-            .map_err(|e| RepoError::conflict("invalid_transition", e.to_string()))?;
-        let tx = self.db.write().await?;
-        // Pinning the state we read makes the release exact: a concurrent approval either
-        // happened before (we free what it reserved) or makes this update miss (409).
-        let updated = transition(&tx.tx, app, &[from], to, None, |q| q).await?;
-        if from.holds_reservation() {
-            release(&tx.tx, app.call_id, app.grant_cents.unwrap_or(0)).await?;
-        }
-        self.unschedule(&tx.tx, app.id, &SCHEDULED).await?;
-        history::append(
-            &tx.tx,
-            app.id,
-            Some(app.status.as_str()),
-            to.as_str(),
-            caller.id(),
-            comment,
-        )
-        .await?;
-        let facts = self.email_ctx(&tx.tx, &updated).await?;
-        let mut recipients = Vec::new();
-        if let Some(a) = users::Entity::find_by_id(updated.applicant_id)
-            .one(&tx.tx)
-            .await?
-        {
-            recipients.push(a);
-        }
-        if from != Status::Draft {
-            recipients.extend(
-                self.contacts_of(&tx.tx, updated.host_organisation_id)
-                    .await?,
-            );
-            recipients.extend(self.coordinators_of(&tx.tx, updated.partnership_id).await?);
-        }
-        recipients.sort_by_key(|u| u.id);
-        recipients.dedup_by_key(|u| u.id);
-        for r in recipients {
-            self.enqueue(
-                &tx.tx,
-                Envelope::to_user(&r, kind(note(&facts, comment))).about(app.id),
-            )
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(updated)
+        next(from, action).map_err(|e| RepoError::conflict("invalid_transition", e.to_string()))?;
+        let act = Act::End { action, from };
+        Ok(self.act(caller, id, act, comment).await?.app)
     }
 }
 
 /// Takes `grant` and one place from the call, or fails with 409 when either is exhausted.
-async fn reserve<C: ConnectionTrait>(conn: &C, call: &calls::Model, grant: i64) -> RepoResult<()> {
+pub(super) async fn reserve<C: ConnectionTrait>(
+    conn: &C,
+    call: &calls::Model,
+    grant: i64,
+) -> RepoResult<()> {
     let res = calls::Entity::update_many()
         .col_expr(
             calls::Column::BudgetCommittedCents,
@@ -365,7 +191,11 @@ async fn reserve<C: ConnectionTrait>(conn: &C, call: &calls::Model, grant: i64) 
     }
 }
 
-async fn release<C: ConnectionTrait>(conn: &C, call: Uuid, grant: i64) -> RepoResult<()> {
+pub(super) async fn release<C: ConnectionTrait>(
+    conn: &C,
+    call: Uuid,
+    grant: i64,
+) -> RepoResult<()> {
     calls::Entity::update_many()
         .col_expr(
             calls::Column::BudgetCommittedCents,

@@ -4,19 +4,18 @@ use chrono::{NaiveDate, Utc};
 use cxc_domain::{
     eligibility::{Check, ExchangeFacts, ExchangeReport, Participant, check_exchange},
     organisation::OrganisationFacts,
-    workflow::{HostResponse, Status, host_may_respond},
+    policy::AppAction,
+    workflow::{Status, host_may_respond},
 };
-use sea_orm::sea_query::ExprTrait;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, prelude::Expr};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
-use super::{ParticipantData, history, status_in, transition};
+use super::{ParticipantData, change::Act, status_in};
 use crate::{
-    Backend, Problem, RepoError, RepoResult,
-    entities::{applications, calls, organisations, users},
-    repositories::{Store, accounts::Caller, outbox::Envelope},
+    Problem, RepoError, RepoResult,
+    entities::{applications, calls},
+    repositories::{Store, accounts::Caller},
 };
-use cxc_domain::notify::{Email, HostAnswer};
 
 /// One exchange to judge: organisations (stored or described inline), dates and the call.
 pub struct ExchangeCheck<'a> {
@@ -166,19 +165,17 @@ impl Store {
         Ok(report)
     }
 
-    /// `draft → submitted` after every rule passed; 422 lists every failed rule.
+    /// `draft → submitted` after every rule passed; 422 lists every failed rule. Records
+    /// who acts for each side now, for the conflict-of-interest rules.
     ///
     /// # Errors
-    /// `Forbidden`, `Conflict`, `Invalid` (failed rules).
+    /// `Denied`, `Conflict`, `Invalid` (failed rules).
     pub async fn submit_application(
         &self,
         caller: &Caller,
         id: Uuid,
     ) -> RepoResult<applications::Model> {
-        let (app, rel) = self.application_for(caller, id).await?;
-        if !rel.is_applicant() {
-            return Err(RepoError::Forbidden("only the applicant may submit".into()));
-        }
+        let (app, _) = self.acting(caller, id, AppAction::Submit).await?;
         if app.status != Status::Draft {
             return Err(RepoError::conflict(
                 "invalid_transition",
@@ -199,90 +196,14 @@ impl Store {
         if !failed.is_empty() {
             return Err(RepoError::Invalid(failed));
         }
-        let tx = self.db.write().await?;
-        if self.db.backend() == Backend::Postgres {
-            // Serialises submissions of one visiting organisation so "visits once" holds.
-            organisations::Entity::find_by_id(app.organisation_id)
-                .lock_exclusive()
-                .one(&tx.tx)
-                .await?;
-        }
-        if let Some(other) = previous_visits(&tx.tx, app.organisation_id, Some(app.id))
-            .await?
-            .first()
-        {
-            return Err(RepoError::invalid(
-                "organisation_id",
-                "visit_once",
-                format!(
-                    "This organisation has already taken part as a visiting organisation (exchange {other}). An organisation may visit only once."
-                ),
-            ));
-        }
-        let now = Utc::now();
-        let eligibility = serde_json::to_value(&report).unwrap_or_default();
-        let updated = transition(
-            &tx.tx,
-            &app,
-            &[Status::Draft],
-            Status::Submitted,
-            None,
-            |q| {
-                q.col_expr(applications::Column::SubmittedAt, Expr::value(now))
-                    .col_expr(applications::Column::Eligibility, Expr::value(eligibility))
-                    .col_expr(
-                        applications::Column::WorkingDays,
-                        Expr::value(i32::try_from(report.working_days).unwrap_or(0)),
-                    )
-                    .col_expr(
-                        applications::Column::DistanceKm,
-                        Expr::value(report.distance_km),
-                    )
-                    .col_expr(
-                        applications::Column::GrantCents,
-                        Expr::value(report.grant_cents),
-                    )
-            },
-        )
-        .await?;
-        history::append(&tx.tx, id, Some("draft"), "submitted", caller.id(), None).await?;
-        let ctx = self.email_ctx(&tx.tx, &updated).await?;
-        if let Some(applicant) = users::Entity::find_by_id(updated.applicant_id)
-            .one(&tx.tx)
-            .await?
-        {
-            self.enqueue(
-                &tx.tx,
-                Envelope::to_user(&applicant, Email::ApplicationSubmitted(ctx.clone())).about(id),
-            )
-            .await?;
-        }
-        for c in self.coordinators_of(&tx.tx, updated.partnership_id).await? {
-            self.enqueue(
-                &tx.tx,
-                Envelope::to_user(&c, Email::ApplicationSubmittedCoordinator(ctx.clone()))
-                    .about(id),
-            )
-            .await?;
-        }
-        for h in self
-            .contacts_of(&tx.tx, updated.host_organisation_id)
-            .await?
-        {
-            self.enqueue(
-                &tx.tx,
-                Envelope::to_user(&h, Email::HostResponseRequested(ctx.clone())).about(id),
-            )
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(updated)
+        Ok(self.act(caller, id, Act::Submit(report), None).await?.app)
     }
 
     /// A host contact accepts or declines, once, while the application awaits a decision.
     ///
     /// # Errors
-    /// `Forbidden` (not a host contact), `Conflict` (already answered / wrong state).
+    /// `Denied` (not a host contact, or acting for the visitor), `Conflict` (already
+    /// answered / wrong state).
     pub async fn host_respond(
         &self,
         caller: &Caller,
@@ -290,12 +211,7 @@ impl Store {
         accept: bool,
         comment: Option<&str>,
     ) -> RepoResult<applications::Model> {
-        let (app, rel) = self.application_for(caller, id).await?;
-        if !rel.host_contact {
-            return Err(RepoError::Forbidden(
-                "only a contact of the host organisation may answer".into(),
-            ));
-        }
+        let (app, _) = self.acting(caller, id, AppAction::RespondAsHost).await?;
         let status = app.status;
         let current = app.host_response;
         if !host_may_respond(status, current) {
@@ -307,75 +223,13 @@ impl Store {
                 ),
             ));
         }
-        let answer = if accept {
-            HostResponse::Accepted
-        } else {
-            HostResponse::Declined
-        };
-        let tx = self.db.write().await?;
-        let res = applications::Entity::update_many()
-            .col_expr(
-                applications::Column::HostResponse,
-                Expr::value(answer.as_str()),
-            )
-            .col_expr(
-                applications::Column::Version,
-                Expr::col(applications::Column::Version).add(1),
-            )
-            .col_expr(applications::Column::UpdatedAt, Expr::value(Utc::now()))
-            .filter(applications::Column::Id.eq(id))
-            .filter(applications::Column::HostResponse.eq(HostResponse::Pending.as_str()))
-            .filter(status_in(&[
-                Status::Submitted,
-                Status::UnderReview,
-                Status::Waitlisted,
-            ]))
-            .exec(&tx.tx)
-            .await?;
-        if res.rows_affected == 0 {
-            return Err(RepoError::conflict(
-                "host_response_closed",
-                "the host has already answered or the application moved on",
-            ));
-        }
-        let updated = applications::Entity::find_by_id(id)
-            .one(&tx.tx)
-            .await?
-            .ok_or(RepoError::NotFound)?;
-        let note = format!(
-            "host {}{}",
-            answer.as_str(),
-            comment.map(|c| format!(": {c}")).unwrap_or_default()
-        );
-        history::append(
-            &tx.tx,
-            id,
-            Some(app.status.as_str()),
-            app.status.as_str(),
-            caller.id(),
-            Some(&note),
-        )
-        .await?;
-        let ctx = Email::HostResponse(HostAnswer {
-            exchange: self.email_ctx(&tx.tx, &updated).await?,
-            accepted: accept,
-            comment: comment.map(str::to_owned),
-        });
-        if let Some(applicant) = users::Entity::find_by_id(updated.applicant_id)
-            .one(&tx.tx)
-            .await?
-        {
-            self.enqueue(&tx.tx, Envelope::to_user(&applicant, ctx).about(id))
-                .await?;
-        }
-        tx.commit().await?;
-        Ok(updated)
+        let act = Act::HostRespond { accept };
+        Ok(self.act(caller, id, act, comment).await?.app)
     }
 }
 
-/// Other exchanges of the visiting organisation that count as a visit (R15), leaving out
-/// the application being judged.
-async fn previous_visits<C: ConnectionTrait>(
+/// Other exchanges of the same visiting organisation that count as a visit (R15).
+pub(super) async fn previous_visits<C: ConnectionTrait>(
     conn: &C,
     organisation_id: Uuid,
     except: Option<Uuid>,

@@ -12,9 +12,9 @@ use crate::repositories::{
     Store,
     accounts::Caller,
     group_visits::lifecycle::VISIT_REMINDER,
+    group_visits::lock_visit,
     group_visits::registrations::activity_facts,
     group_visits::registrations::places::{free_place, scope, take_place},
-    group_visits::{lock_visit, manages},
     outbox::Envelope,
 };
 use crate::{
@@ -86,9 +86,7 @@ impl Store {
             .ok_or(RepoError::NotFound)?;
         let tx = self.db.write().await?;
         let visit = lock_visit(&tx.tx, visit_id).await?;
-        if reg.user_id != caller.id() && !manages(Some(caller), &visit) {
-            return Err(RepoError::NotFound);
-        }
+        cxc_domain::policy::cancel_registration(&caller.actor, reg.user_id, visit.partnership_id)?;
         let was_confirmed = reg.status == RegistrationStatus::Confirmed;
         if !self.cancel_one(&tx.tx, &visit, reg_id).await? {
             return Err(RepoError::conflict(

@@ -1,0 +1,169 @@
+//! Who may act: the one access policy. Pure functions over a caller's grants and
+//! relations (role grants per partnership, the organisations they are a contact of,
+//! the clusters those organisations belong to, the parties an application recorded when
+//! it was submitted) answering "allowed" or "denied, by this rule, because …".
+//!
+//! Handlers and repositories gather the facts and ask here; they do not decide
+//! themselves. A denial carries a stable rule id (the problem document's `rule`) and a
+//! reason a person can read, and says how to answer: 403, 404 (the caller may not even
+//! know the record exists) or 409 (the contract lists the case as a state conflict).
+use uuid::Uuid;
+
+mod accounts;
+mod applications;
+mod organisations;
+mod partnerships;
+#[cfg(test)]
+mod tests;
+#[cfg(test)]
+mod tests_applications;
+
+pub use accounts::{AccountAction, Grantee, account_action, grant_role, may_receive};
+pub use applications::{AppAction, Parties, Relation, Signatures, application_action, signatory};
+pub use organisations::{OrgAccess, edit_organisation, organisation_access};
+pub use partnerships::{PartnershipAction, cancel_registration, partnership_action};
+
+/// A role a user can be granted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Partner,
+    Coordinator,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Self; 3] = [Self::Partner, Self::Coordinator, Self::Admin];
+
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Partner => "partner",
+            Self::Coordinator => "coordinator",
+            Self::Admin => "admin",
+        }
+    }
+
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+/// One grant: a role, for one partnership or (`None`) for every partnership.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Grant {
+    pub role: Role,
+    pub partnership: Option<Uuid>,
+}
+
+/// Everything the policy needs to know about the caller.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Actor {
+    pub id: Uuid,
+    /// The account's headline role is `admin`.
+    pub admin: bool,
+    pub grants: Vec<Grant>,
+    /// Organisations (clusters included) the caller is a contact of.
+    pub organisations: Vec<Uuid>,
+}
+
+impl Actor {
+    /// Coordinator of this partnership (admins count as coordinators everywhere).
+    #[must_use]
+    pub fn coordinates(&self, partnership: Uuid) -> bool {
+        self.admin || self.holds(Role::Coordinator, partnership)
+    }
+
+    /// Coordinator of this partnership by an actual grant, not by being an admin: the
+    /// only kind of coordinator who may sign on the partnership's behalf.
+    #[must_use]
+    pub fn holds(&self, role: Role, partnership: Uuid) -> bool {
+        self.grants
+            .iter()
+            .any(|g| g.role == role && g.partnership.is_none_or(|p| p == partnership))
+    }
+
+    /// Partner or coordinator of this partnership.
+    #[must_use]
+    pub fn works_for(&self, partnership: Uuid) -> bool {
+        self.coordinates(partnership) || self.holds(Role::Partner, partnership)
+    }
+
+    /// Partnerships the caller works for; `None` means all (admin or unscoped grant).
+    #[must_use]
+    pub fn partnerships(&self) -> Option<Vec<Uuid>> {
+        if self.admin || self.grants.iter().any(|g| g.partnership.is_none()) {
+            return None;
+        }
+        Some(self.grants.iter().filter_map(|g| g.partnership).collect())
+    }
+
+    /// A contact of this organisation.
+    #[must_use]
+    pub fn contact_of(&self, organisation: Uuid) -> bool {
+        self.organisations.contains(&organisation)
+    }
+}
+
+/// How a denial is answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// 403: the caller knows the record and may not do this.
+    Forbidden,
+    /// 404: the caller may not know the record exists.
+    Hidden,
+    /// 409: the contract treats the case as a conflict with the record's state.
+    Conflict,
+}
+
+/// Why an action is not allowed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{reason}")]
+pub struct Denied {
+    /// Stable snake_case id of the rule that refused.
+    pub rule: &'static str,
+    pub reason: String,
+    pub refusal: Refusal,
+}
+
+impl Denied {
+    #[must_use]
+    pub fn forbidden(rule: &'static str, reason: impl Into<String>) -> Self {
+        Self {
+            rule,
+            reason: reason.into(),
+            refusal: Refusal::Forbidden,
+        }
+    }
+
+    #[must_use]
+    pub fn hidden(rule: &'static str) -> Self {
+        Self {
+            rule,
+            reason: "not found".into(),
+            refusal: Refusal::Hidden,
+        }
+    }
+
+    #[must_use]
+    pub fn conflict(rule: &'static str, reason: impl Into<String>) -> Self {
+        Self {
+            rule,
+            reason: reason.into(),
+            refusal: Refusal::Conflict,
+        }
+    }
+}
+
+/// The answer of every policy function.
+pub type Verdict<T = ()> = Result<T, Denied>;
+
+/// Allowed when `ok`, else denied (403) by `rule` for `reason`.
+fn require(ok: bool, rule: &'static str, reason: &str) -> Verdict {
+    if ok {
+        Ok(())
+    } else {
+        Err(Denied::forbidden(rule, reason))
+    }
+}
