@@ -19,6 +19,7 @@ mod authz;
 mod conditional;
 mod demo_emails;
 mod group_visits;
+mod hostile_input;
 mod notifications;
 mod organisations;
 mod partnerships;

@@ -5,6 +5,7 @@ pub mod agenda;
 pub mod calendar;
 pub mod codes;
 pub mod countries;
+pub mod demo;
 pub mod eligibility;
 pub mod email_address;
 pub mod geo;
@@ -12,6 +13,7 @@ pub mod grant;
 pub mod holidays;
 pub mod notify;
 pub mod organisation;
+pub mod plausible;
 pub mod policy;
 pub mod problem;
 #[cfg(test)]

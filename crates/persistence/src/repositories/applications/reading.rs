@@ -24,6 +24,9 @@ pub struct AppFilter {
     pub sector: Option<String>,
     pub after: Option<Uuid>,
     pub limit: u64,
+    /// Oldest first (the queue's first-come order) instead of newest first. Ids are
+    /// UUIDv7, so the id order is the creation order and the cursor stays the id.
+    pub oldest_first: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Default)]
@@ -116,7 +119,8 @@ impl Store {
     /// `(<scope column>, id)` or `(<scope column>, status, id)` index answers by reading
     /// at most `n` entries; the page is the newest `n` of the branches' ids. So a page
     /// reads at most `n` index entries per branch plus the `n` rows it returns, whatever
-    /// the partnership's size. Same statement on both databases.
+    /// the partnership's size. Same statement on both databases; `oldest_first` turns every
+    /// order (and the cursor) around.
     async fn list_query(
         &self,
         caller: &Caller,
@@ -124,6 +128,11 @@ impl Store {
     ) -> RepoResult<sea_orm::Select<applications::Entity>> {
         use applications::Column as A;
         use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement, UnionType};
+        let order = if f.oldest_first {
+            sea_orm::Order::Asc
+        } else {
+            sea_orm::Order::Desc
+        };
         let mut filters = Condition::all();
         if let Some(s) = &f.status {
             filters = filters.add(A::Status.eq(s.as_str()));
@@ -141,9 +150,13 @@ impl Store {
             filters = filters.add(A::PrimarySector.eq(s.as_str()));
         }
         if let Some(a) = f.after {
-            filters = filters.add(A::Id.lt(a));
+            filters = filters.add(if f.oldest_first {
+                A::Id.gt(a)
+            } else {
+                A::Id.lt(a)
+            });
         }
-        let q = applications::Entity::find().order_by_desc(A::Id);
+        let q = applications::Entity::find().order_by(A::Id, order.clone());
         let Some(scope) = caller.partnerships() else {
             return Ok(q.filter(filters).limit(f.limit));
         };
@@ -162,7 +175,7 @@ impl Store {
                 .from(applications::Entity)
                 .and_where(Expr::col(column).eq(value))
                 .cond_where(filters.clone())
-                .order_by(A::Id, sea_orm::Order::Desc)
+                .order_by(A::Id, order.clone())
                 .limit(f.limit)
                 .to_owned();
             let branch = Query::select()
