@@ -36,16 +36,36 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub(crate) type Probe = (
     &'static str,
     serde_json::Value,
-    fn(&serde_json::Value) -> Vec<String>,
+    Box<dyn Fn(&serde_json::Value) -> Vec<String>>,
 );
+
+/// A probe that parses a body as the handler does and runs `check`, the handler's own
+/// synchronous checks (the ones that need no database).
+#[cfg(test)]
+pub(crate) fn probe_with<T: serde::de::DeserializeOwned + 'static>(
+    name: &'static str,
+    example: serde_json::Value,
+    check: impl Fn(&T) -> crate::error::ApiResult<()> + 'static,
+) -> Probe {
+    (
+        name,
+        example,
+        Box::new(move |v| {
+            failed_fields(
+                crate::extract::parse_json::<T>(v.to_string().as_bytes()).and_then(|b| check(&b)),
+            )
+        }),
+    )
+}
 
 #[cfg(test)]
 pub(crate) fn request_probes() -> Vec<Probe> {
-    vec![
-        partnerships::calls_probe(),
-        partnerships::probe(),
-        group_visits::probe(),
-    ]
+    let mut out = vec![partnerships::calls_probe(), partnerships::probe()];
+    out.extend(group_visits::probes());
+    out.extend(accounts::probes());
+    out.extend(organisations::probes());
+    out.extend(applications::probes());
+    out
 }
 
 /// The fields named in a 422, none for success; any other failure is a test failure.

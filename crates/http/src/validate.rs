@@ -16,6 +16,20 @@ pub fn email(raw: &str, field: &str, smtputf8: bool, out: &mut Vec<Problem>) -> 
     }
 }
 
+/// An [`Email`](crate::fields::Email) field in canonical form; its form is judged only
+/// when its declared size passed (one problem per field).
+pub fn email_field(
+    raw: &crate::fields::Email,
+    field: &str,
+    smtputf8: bool,
+    out: &mut Vec<Problem>,
+) -> String {
+    if out.iter().any(|p| p.field == field) {
+        return raw.raw().trim().to_owned();
+    }
+    email(raw.raw(), field, smtputf8, out)
+}
+
 /// Trimmed text of `min..=max` characters without control characters (except newlines
 /// when `max` > 200, i.e. long text).
 pub fn text(raw: &str, field: &str, min: usize, max: usize, out: &mut Vec<Problem>) -> String {

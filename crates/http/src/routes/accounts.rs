@@ -6,7 +6,7 @@ use axum::{Json, extract::State, http::StatusCode};
 use chrono::{DateTime, Duration, Utc};
 use cxc_domain::email_address::EmailAddress;
 use cxc_domain::policy::{self, AccountAction};
-use cxc_persistence::{Problem, entities::users, repositories::accounts::NewUser};
+use cxc_persistence::{entities::users, repositories::accounts::NewUser};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -17,10 +17,12 @@ use crate::{
     auth,
     error::{ApiError, ApiResult},
     extract::{ApiJson, ApiPath, Auth},
+    fields::{self, Email, Secret, Text},
     state::AppState,
     throttle::{self, Client, PasswordAttempt},
     validate,
 };
+use validator::Validate;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -33,15 +35,33 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(lifecycle::router())
 }
 
-#[derive(Deserialize, ToSchema)]
+/// A new account; the bounds are declared once per field (see `crate::fields`).
+#[derive(Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterRequest {
-    email: String,
-    password: String,
-    full_name: String,
+    #[validate(custom(function = "fields::email"))]
+    email: Email,
+    #[validate(custom(function = "fields::password"))]
+    password: Secret<10, 1024>,
+    #[validate(custom(function = "fields::text"))]
+    full_name: Text<1, 200>,
     /// `en`, `lt`, `da` or `es`.
     #[serde(default = "default_locale")]
     locale: String,
+}
+
+/// Every problem of a registration at once; the address, name and locale otherwise.
+fn check_registration(
+    r: &RegisterRequest,
+    smtputf8: bool,
+) -> ApiResult<(String, String, &'static str)> {
+    let mut problems = fields::problems(r.validate());
+    let email = validate::email_field(&r.email, "email", smtputf8, &mut problems);
+    let locale = validate::locale(&r.locale, &mut problems);
+    if !problems.is_empty() {
+        return Err(ApiError::Unprocessable(problems));
+    }
+    Ok((email, r.full_name.clean(), locale))
 }
 
 fn default_locale() -> String {
@@ -86,22 +106,9 @@ async fn register(
     client: Client,
     ApiJson(r): ApiJson<RegisterRequest>,
 ) -> ApiResult<(StatusCode, Json<UserDto>)> {
-    let mut problems = Vec::new();
-    let email = validate::email(&r.email, "email", st.settings.smtputf8, &mut problems);
-    if r.password.chars().count() < 10 || r.password.len() > 1024 {
-        problems.push(Problem::new(
-            "password",
-            "weak_password",
-            "the password needs 10 to 1024 characters",
-        ));
-    }
-    let full_name = validate::text(&r.full_name, "full_name", 1, 200, &mut problems);
-    let locale = validate::locale(&r.locale, &mut problems);
-    if !problems.is_empty() {
-        return Err(ApiError::Unprocessable(problems));
-    }
+    let (email, full_name, locale) = check_registration(&r, st.settings.smtputf8)?;
     throttle::registration(&st, &client).await?;
-    let password = r.password;
+    let password = r.password.expose();
     let hash = auth::hash_password_bounded(password)
         .await
         .map_err(ApiError::Internal)?;
@@ -118,10 +125,14 @@ async fn register(
     Ok((StatusCode::CREATED, Json(UserDto::new(user, vec![]))))
 }
 
-#[derive(Deserialize, ToSchema)]
+/// Credentials. Only the sizes are checked before the answer (422): any other address
+/// or password is a failed login (401), the same for unknown accounts.
+#[derive(Deserialize, ToSchema, Validate)]
 pub struct LoginRequest {
-    email: String,
-    password: String,
+    #[validate(custom(function = "fields::email"))]
+    email: Email,
+    #[validate(custom(function = "fields::secret"))]
+    password: Secret<1, 1024>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -143,9 +154,10 @@ async fn login(
     client: Client,
     ApiJson(r): ApiJson<LoginRequest>,
 ) -> ApiResult<Json<LoginResponse>> {
-    let canonical = EmailAddress::parse(&r.email, st.settings.smtputf8).ok();
+    fields::check(&r)?;
+    let canonical = EmailAddress::parse(r.email.raw(), st.settings.smtputf8).ok();
     // What the counters are keyed on: the canonical address, or the text as typed.
-    let typed = r.email.trim().to_lowercase();
+    let typed = r.email.raw().trim().to_lowercase();
     let account = canonical
         .as_ref()
         .map_or(typed.as_str(), EmailAddress::as_str);
@@ -158,7 +170,7 @@ async fn login(
         || auth::dummy_hash().to_owned(),
         |u| u.password_hash.clone(),
     );
-    let ok = auth::verify_password_bounded(r.password, hash)
+    let ok = auth::verify_password_bounded(r.password.expose(), hash)
         .await
         .map_err(ApiError::Internal)?;
     let Some(user) = user.filter(|_| ok) else {
@@ -203,6 +215,29 @@ pub struct RoleRequest {
     partnership_id: Option<Uuid>,
 }
 
+/// The role and its partnership agree; the partnership to look up, if any.
+fn check_role(r: &RoleRequest) -> ApiResult<Option<Uuid>> {
+    match (r.role.as_str(), r.partnership_id) {
+        ("admin", None) => Ok(None),
+        ("admin", Some(_)) => Err(ApiError::invalid(
+            "partnership_id",
+            "not_allowed",
+            "admin is not scoped to a partnership",
+        )),
+        ("partner" | "coordinator", Some(p)) => Ok(Some(p)),
+        ("partner" | "coordinator", None) => Err(ApiError::invalid(
+            "partnership_id",
+            "required",
+            "partner and coordinator roles need a partnership_id",
+        )),
+        _ => Err(ApiError::invalid(
+            "role",
+            "unknown_role",
+            "role must be partner, coordinator or admin",
+        )),
+    }
+}
+
 /// Grants a role (admin only) to a verified account (409 `account_unverified` otherwise).
 #[utoipa::path(put, path = "/api/v1/users/{id}/role", tag = "accounts", security(("bearer" = [])),
     params(("id" = Uuid, Path)), request_body = RoleRequest,
@@ -214,38 +249,14 @@ async fn grant_role(
     ApiJson(r): ApiJson<RoleRequest>,
 ) -> ApiResult<Json<UserDto>> {
     policy::account_action(&c.actor, AccountAction::Grant)?;
-    match (r.role.as_str(), r.partnership_id) {
-        ("admin", None) => {}
-        ("admin", Some(_)) => {
-            return Err(ApiError::invalid(
+    if let Some(p) = check_role(&r)? {
+        st.store.partnership(p).await.map_err(|_| {
+            ApiError::invalid(
                 "partnership_id",
-                "not_allowed",
-                "admin is not scoped to a partnership",
-            ));
-        }
-        ("partner" | "coordinator", Some(p)) => {
-            st.store.partnership(p).await.map_err(|_| {
-                ApiError::invalid(
-                    "partnership_id",
-                    "unknown_partnership",
-                    "no partnership with this id",
-                )
-            })?;
-        }
-        ("partner" | "coordinator", None) => {
-            return Err(ApiError::invalid(
-                "partnership_id",
-                "required",
-                "partner and coordinator roles need a partnership_id",
-            ));
-        }
-        _ => {
-            return Err(ApiError::invalid(
-                "role",
-                "unknown_role",
-                "role must be partner, coordinator or admin",
-            ));
-        }
+                "unknown_partnership",
+                "no partnership with this id",
+            )
+        })?;
     }
     let user = st
         .store
@@ -261,6 +272,15 @@ pub struct Preferences {
     locale: String,
     /// Optional reminder emails; transactional mail always goes.
     reminders: bool,
+}
+
+fn check_preferences(p: &Preferences) -> ApiResult<&'static str> {
+    let mut problems = Vec::new();
+    let locale = validate::locale(&p.locale, &mut problems);
+    if !problems.is_empty() {
+        return Err(ApiError::Unprocessable(problems));
+    }
+    Ok(locale)
 }
 
 /// The caller's notification preferences.
@@ -282,11 +302,7 @@ async fn put_preferences(
     Auth(c): Auth,
     ApiJson(p): ApiJson<Preferences>,
 ) -> ApiResult<Json<Preferences>> {
-    let mut problems = Vec::new();
-    let locale = validate::locale(&p.locale, &mut problems);
-    if !problems.is_empty() {
-        return Err(ApiError::Unprocessable(problems));
-    }
+    let locale = check_preferences(&p)?;
     let u = st
         .store
         .set_preferences(c.id(), locale, p.reminders)
@@ -295,4 +311,35 @@ async fn put_preferences(
         locale: u.locale,
         reminders: u.reminders,
     }))
+}
+
+/// Examples and checks of the account bodies for `fields::tests::schemas_and_checks_agree`.
+#[cfg(test)]
+pub(crate) fn probes() -> Vec<crate::routes::Probe> {
+    use crate::routes::probe_with;
+    let mut out = vec![
+        probe_with::<RegisterRequest>(
+            "RegisterRequest",
+            serde_json::json!({"email": "ana@example.eu", "password": "correct horse battery",
+                "full_name": "Ana", "locale": "lt"}),
+            |b| check_registration(b, true).map(|_| ()),
+        ),
+        probe_with::<LoginRequest>(
+            "LoginRequest",
+            serde_json::json!({"email": "ana@example.eu", "password": "x"}),
+            fields::check,
+        ),
+        probe_with::<Preferences>(
+            "Preferences",
+            serde_json::json!({"locale": "da", "reminders": false}),
+            |b| check_preferences(b).map(|_| ()),
+        ),
+        probe_with::<RoleRequest>(
+            "RoleRequest",
+            serde_json::json!({"role": "partner", "partnership_id": Uuid::nil()}),
+            |b| check_role(b).map(|_| ()),
+        ),
+    ];
+    out.extend(lifecycle::probes());
+    out
 }

@@ -23,11 +23,13 @@ use crate::openapi::problems::{Conflict, Forbidden, UnprocessableContent};
 use crate::{
     error::{ApiError, ApiResult},
     extract::{ApiJson, ApiPath, ApiQuery, Auth, IdempotencyKey, IfMatch},
+    fields::{self, Email, Text},
     pagination::{Page, Paged, paged},
     respond::{body_of, created, idem_request, replay, tagged},
     state::AppState,
     validate,
 };
+use validator::Validate;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -37,13 +39,18 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(application_history))
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+/// The representative who travels; the bounds are declared once per field (see
+/// `crate::fields`).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct ParticipantDto {
-    pub full_name: String,
-    pub email: String,
+    #[validate(custom(function = "fields::text"))]
+    pub full_name: Text<1, 200>,
+    #[validate(custom(function = "fields::email"))]
+    pub email: Email,
     #[serde(default)]
-    pub job_title: String,
+    #[validate(custom(function = "fields::text"))]
+    pub job_title: Text<0, 200>,
     /// ISO 3166-1 alpha-2.
     pub nationality: String,
     /// Country where the representative is based (ISO 3166-1 alpha-2).
@@ -55,34 +62,54 @@ pub struct ParticipantDto {
     pub business_started_or_intended: Option<bool>,
 }
 
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
+/// An application as filed; the bounds are declared once per field (see `crate::fields`).
+#[derive(Debug, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct CreateApplication {
     pub organisation_id: Uuid,
+    #[validate(nested)]
     pub participant: ParticipantDto,
     pub host_organisation_id: Uuid,
     pub start_date: NaiveDate,
     pub end_date: NaiveDate,
+    /// Arrival and departure days, at most 10.
     #[serde(default)]
+    #[validate(length(max = 10, code = "out_of_range", message = "at most 10 travel days"))]
+    #[schema(max_items = 10)]
     pub travel_days: Vec<NaiveDate>,
-    pub objectives: String,
+    #[validate(custom(function = "fields::text"))]
+    pub objectives: Text<1, 5000>,
     #[serde(default)]
-    pub activities: Vec<String>,
+    #[validate(length(max = 20, code = "too_many", message = "at most 20 entries"))]
+    #[schema(max_items = 20)]
+    pub activities: Vec<Text<1, 500>>,
+    /// Stored lower-case.
     #[serde(default)]
-    pub sectors: Vec<String>,
+    #[validate(length(max = 20, code = "too_many", message = "at most 20 entries"))]
+    #[schema(max_items = 20)]
+    pub sectors: Vec<Text<1, 80>>,
 }
 
-#[derive(Debug, Default, Deserialize, ToSchema)]
+/// Changes to a draft; absent fields stay. The same bounds as [`CreateApplication`].
+#[derive(Debug, Default, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct PatchApplication {
+    #[validate(nested)]
     pub participant: Option<ParticipantDto>,
     pub host_organisation_id: Option<Uuid>,
     pub start_date: Option<NaiveDate>,
     pub end_date: Option<NaiveDate>,
+    #[validate(length(max = 10, code = "out_of_range", message = "at most 10 travel days"))]
+    #[schema(max_items = 10)]
     pub travel_days: Option<Vec<NaiveDate>>,
-    pub objectives: Option<String>,
-    pub activities: Option<Vec<String>>,
-    pub sectors: Option<Vec<String>>,
+    #[validate(custom(function = "fields::text"))]
+    pub objectives: Option<Text<1, 5000>>,
+    #[validate(length(max = 20, code = "too_many", message = "at most 20 entries"))]
+    #[schema(max_items = 20)]
+    pub activities: Option<Vec<Text<1, 500>>>,
+    #[validate(length(max = 20, code = "too_many", message = "at most 20 entries"))]
+    #[schema(max_items = 20)]
+    pub sectors: Option<Vec<Text<1, 80>>>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -137,9 +164,9 @@ impl From<applications::Model> for ApplicationDto {
             visitor_country: a.visitor_country,
             host_country: a.host_country,
             participant: ParticipantDto {
-                full_name: p.full_name,
-                email: p.email,
-                job_title: p.job_title,
+                full_name: p.full_name.into(),
+                email: p.email.into(),
+                job_title: p.job_title.into(),
                 nationality: p.nationality,
                 base_country: p.base_country,
                 residence_permit_days: p.residence_permit_days,
@@ -173,11 +200,9 @@ pub fn render(m: &applications::Model) -> String {
 }
 
 fn participant(p: &ParticipantDto, out: &mut Vec<Problem>) -> ParticipantData {
-    let full_name = validate::text(&p.full_name, "participant.full_name", 1, 200, out);
     // The participant's address is a record, not an account: no mail is sent to it, so a
     // non-ASCII mailbox name is fine; look-alikes and invisible characters are not.
-    let email = validate::email(&p.email, "participant.email", true, out);
-    let job_title = validate::text(&p.job_title, "participant.job_title", 0, 200, out);
+    let email = validate::email_field(&p.email, "participant.email", true, out);
     for (field, c) in [
         ("participant.nationality", &p.nationality),
         ("participant.base_country", &p.base_country),
@@ -191,9 +216,9 @@ fn participant(p: &ParticipantDto, out: &mut Vec<Problem>) -> ParticipantData {
         }
     }
     ParticipantData {
-        full_name,
+        full_name: p.full_name.clean(),
         email,
-        job_title,
+        job_title: p.job_title.clean(),
         nationality: p.nationality.clone(),
         base_country: p.base_country.clone(),
         residence_permit_days: p.residence_permit_days,
@@ -217,14 +242,16 @@ pub(crate) fn check_dates(
             out.push(Problem::new(f, e.code, e.message));
         }
     }
+    // Their number is declared on the request type; an over-long list was reported.
     if let Some(t) = travel
-        && (t.len() > 10 || t.iter().any(|d| scheme_date(*d).is_err()))
+        && !out.iter().any(|p| p.field == "travel_days")
+        && t.iter().any(|d| scheme_date(*d).is_err())
     {
         out.push(Problem::new(
             "travel_days",
             "out_of_range",
             format!(
-                "at most 10 travel days, between {} and {}",
+                "travel days must lie between {} and {}",
                 years.start(),
                 years.end()
             ),
@@ -232,25 +259,73 @@ pub(crate) fn check_dates(
     }
 }
 
-fn tags(
-    v: &[String],
-    field: &str,
-    max_items: usize,
-    max_len: usize,
-    out: &mut Vec<Problem>,
-) -> Vec<String> {
-    if v.len() > max_items {
-        out.push(Problem::new(
-            field,
-            "too_many",
-            format!("at most {max_items} entries"),
-        ));
-        return Vec::new();
+/// Every problem of a new application at once; the cleaned input otherwise.
+fn check_create(r: &CreateApplication) -> ApiResult<ApplicationInput> {
+    let mut problems = fields::problems(r.validate());
+    let participant = participant(&r.participant, &mut problems);
+    check_dates(
+        Some(r.start_date),
+        Some(r.end_date),
+        Some(&r.travel_days),
+        &mut problems,
+    );
+    let activities = fields::texts(&r.activities, "activities", &mut problems);
+    let sectors = fields::texts(&r.sectors, "sectors", &mut problems)
+        .into_iter()
+        .map(|s| s.to_lowercase())
+        .collect();
+    if !problems.is_empty() {
+        return Err(ApiError::Unprocessable(problems));
     }
-    v.iter()
-        .enumerate()
-        .map(|(i, t)| validate::text(t, &format!("{field}[{i}]"), 1, max_len, out))
-        .collect()
+    Ok(ApplicationInput {
+        organisation_id: r.organisation_id,
+        participant,
+        host_organisation_id: r.host_organisation_id,
+        start_date: r.start_date,
+        end_date: r.end_date,
+        travel_days: r.travel_days.clone(),
+        objectives: r.objectives.clean(),
+        activities,
+        sectors,
+    })
+}
+
+/// Every problem of a draft's changes at once; the cleaned changes otherwise.
+fn check_patch(r: &PatchApplication) -> ApiResult<ApplicationPatch> {
+    let mut problems = fields::problems(r.validate());
+    let participant = r
+        .participant
+        .as_ref()
+        .map(|p| participant(p, &mut problems));
+    check_dates(
+        r.start_date,
+        r.end_date,
+        r.travel_days.as_deref(),
+        &mut problems,
+    );
+    let activities = r
+        .activities
+        .as_deref()
+        .map(|a| fields::texts(a, "activities", &mut problems));
+    let sectors = r.sectors.as_deref().map(|s| {
+        fields::texts(s, "sectors", &mut problems)
+            .into_iter()
+            .map(|s| s.to_lowercase())
+            .collect()
+    });
+    if !problems.is_empty() {
+        return Err(ApiError::Unprocessable(problems));
+    }
+    Ok(ApplicationPatch {
+        participant,
+        host_organisation_id: r.host_organisation_id,
+        start_date: r.start_date,
+        end_date: r.end_date,
+        travel_days: r.travel_days.clone(),
+        objectives: r.objectives.as_ref().map(Text::clean),
+        activities,
+        sectors,
+    })
 }
 
 /// Files a draft application in a call (a contact of the visiting organisation).
@@ -269,34 +344,7 @@ async fn create_application(
     if let Some(res) = replay(&st, idem.as_ref()).await? {
         return Ok(res);
     }
-    let mut problems = Vec::new();
-    let participant = participant(&r.participant, &mut problems);
-    check_dates(
-        Some(r.start_date),
-        Some(r.end_date),
-        Some(&r.travel_days),
-        &mut problems,
-    );
-    let objectives = validate::text(&r.objectives, "objectives", 1, 5000, &mut problems);
-    let activities = tags(&r.activities, "activities", 20, 500, &mut problems);
-    let sectors = tags(&r.sectors, "sectors", 20, 80, &mut problems)
-        .into_iter()
-        .map(|s| s.to_lowercase())
-        .collect();
-    if !problems.is_empty() {
-        return Err(ApiError::Unprocessable(problems));
-    }
-    let input = ApplicationInput {
-        organisation_id: r.organisation_id,
-        participant,
-        host_organisation_id: r.host_organisation_id,
-        start_date: r.start_date,
-        end_date: r.end_date,
-        travel_days: r.travel_days,
-        objectives,
-        activities,
-        sectors,
-    };
+    let input = check_create(&r)?;
     let render_fn: &(dyn Fn(&applications::Model) -> String + Send + Sync) = &render;
     match st
         .store
@@ -340,44 +388,7 @@ async fn patch_application(
     ApiJson(r): ApiJson<PatchApplication>,
 ) -> ApiResult<Response> {
     let version = if_match.required()?;
-    let mut problems = Vec::new();
-    let participant = r
-        .participant
-        .as_ref()
-        .map(|p| participant(p, &mut problems));
-    check_dates(
-        r.start_date,
-        r.end_date,
-        r.travel_days.as_deref(),
-        &mut problems,
-    );
-    let objectives = r
-        .objectives
-        .as_deref()
-        .map(|o| validate::text(o, "objectives", 1, 5000, &mut problems));
-    let activities = r
-        .activities
-        .as_deref()
-        .map(|a| tags(a, "activities", 20, 500, &mut problems));
-    let sectors = r.sectors.as_deref().map(|s| {
-        tags(s, "sectors", 20, 80, &mut problems)
-            .into_iter()
-            .map(|s| s.to_lowercase())
-            .collect()
-    });
-    if !problems.is_empty() {
-        return Err(ApiError::Unprocessable(problems));
-    }
-    let patch = ApplicationPatch {
-        participant,
-        host_organisation_id: r.host_organisation_id,
-        start_date: r.start_date,
-        end_date: r.end_date,
-        travel_days: r.travel_days,
-        objectives,
-        activities,
-        sectors,
-    };
+    let patch = check_patch(&r)?;
     let m = st.store.patch_application(&c, id, version, patch).await?;
     Ok(tagged(m.version, ApplicationDto::from(m)))
 }
@@ -482,4 +493,31 @@ async fn application_history(
             })
             .collect(),
     ))
+}
+
+/// Examples and checks of the application bodies for
+/// `fields::tests::schemas_and_checks_agree`.
+#[cfg(test)]
+pub(crate) fn probes() -> Vec<crate::routes::Probe> {
+    use crate::routes::probe_with;
+    let participant = serde_json::json!({"full_name": "Ana", "email": "ana@example.eu",
+        "job_title": "engineer", "nationality": "LT", "base_country": "LT"});
+    let mut out = vec![
+        probe_with::<CreateApplication>(
+            "CreateApplication",
+            serde_json::json!({"organisation_id": Uuid::nil(), "participant": participant,
+                "host_organisation_id": Uuid::nil(), "start_date": "2027-03-01",
+                "end_date": "2027-03-10", "travel_days": ["2027-03-01"],
+                "objectives": "learn", "activities": ["visit"], "sectors": ["energy"]}),
+            |b| check_create(b).map(|_| ()),
+        ),
+        probe_with::<PatchApplication>(
+            "PatchApplication",
+            serde_json::json!({"participant": participant, "travel_days": ["2027-03-01"],
+                "objectives": "learn", "activities": ["visit"], "sectors": ["energy"]}),
+            |b| check_patch(b).map(|_| ()),
+        ),
+    ];
+    out.extend(actions::probes());
+    out
 }

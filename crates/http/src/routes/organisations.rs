@@ -15,6 +15,15 @@ mod matrix;
 mod suggestions;
 pub mod validation;
 
+/// Examples and checks of the organisation bodies for
+/// `fields::tests::schemas_and_checks_agree`.
+#[cfg(test)]
+pub(crate) fn probes() -> Vec<crate::routes::Probe> {
+    let mut out = vec![contacts::probe(), exchange_check::probe()];
+    out.extend(validation::probes());
+    out
+}
+
 use axum::{
     extract::State,
     http::{HeaderValue, header},

@@ -14,15 +14,11 @@ pub(crate) fn probe() -> crate::routes::Probe {
         "programme": "COSME", "budget_cents": 49_626_100, "target_exchanges": 100,
         "starts_on": "2022-02-01", "ends_on": "2024-01-31",
         "partners": [{"organisation_id": uuid::Uuid::nil(), "role": "coordinator"}]});
-    ("PartnershipBody", example, |v| {
-        crate::routes::failed_fields(
-            crate::extract::parse_json::<PartnershipBody>(v.to_string().as_bytes()).and_then(|b| {
-                match field_problems(&b) {
-                    p if p.is_empty() => Ok(()),
-                    p => Err(ApiError::Unprocessable(p)),
-                }
-            }),
-        )
+    crate::routes::probe_with::<PartnershipBody>("PartnershipBody", example, |b| {
+        match field_problems(b) {
+            p if p.is_empty() => Ok(()),
+            p => Err(ApiError::Unprocessable(p)),
+        }
     })
 }
 

@@ -4,12 +4,14 @@ use cxc_domain::email_address::EmailAddress;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
+use validator::Validate;
 
 use super::UserDto;
 use crate::{
     auth,
     error::{ApiError, ApiResult, ProblemDoc},
     extract::{ApiJson, Auth},
+    fields::{self, Email, Secret},
     state::AppState,
     throttle::{self, Client, PasswordAttempt},
 };
@@ -23,11 +25,12 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(change_password))
 }
 
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct TokenRequest {
     /// The token from the link in the mail.
-    token: String,
+    #[validate(custom(function = "fields::secret"))]
+    token: Secret<1, 512>,
 }
 
 /// Confirms the address with the token from the verification mail (single use, 48 h).
@@ -37,7 +40,8 @@ async fn verify_email(
     State(st): State<AppState>,
     ApiJson(r): ApiJson<TokenRequest>,
 ) -> ApiResult<Json<UserDto>> {
-    let user = st.store.verify_email(r.token.trim()).await?;
+    fields::check(&r)?;
+    let user = st.store.verify_email(r.token.as_str().trim()).await?;
     let orgs = st.store.organisation_ids_of(user.id).await?;
     Ok(Json(UserDto::new(user, orgs)))
 }
@@ -55,10 +59,11 @@ async fn resend_verification(State(st): State<AppState>, Auth(c): Auth) -> ApiRe
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct ResetRequest {
-    email: String,
+    #[validate(custom(function = "fields::email"))]
+    email: Email,
 }
 
 /// Asks for a password-reset link. The answer is 202 whether or not an account has the
@@ -71,8 +76,9 @@ async fn request_reset(
     client: Client,
     ApiJson(r): ApiJson<ResetRequest>,
 ) -> ApiResult<StatusCode> {
-    let canonical = EmailAddress::parse(&r.email, st.settings.smtputf8).ok();
-    let typed = r.email.trim().to_lowercase();
+    fields::check(&r)?;
+    let canonical = EmailAddress::parse(r.email.raw(), st.settings.smtputf8).ok();
+    let typed = r.email.raw().trim().to_lowercase();
     let address = canonical
         .as_ref()
         .map_or(typed.as_str(), EmailAddress::as_str);
@@ -88,12 +94,14 @@ async fn request_reset(
     Ok(StatusCode::ACCEPTED)
 }
 
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct ResetConfirm {
     /// The token from the reset mail (single use, 1 h).
-    token: String,
-    new_password: String,
+    #[validate(custom(function = "fields::secret"))]
+    token: Secret<1, 512>,
+    #[validate(custom(function = "fields::password"))]
+    new_password: Secret<10, 1024>,
 }
 
 /// Sets a new password with the token from the reset mail. Every session of the account
@@ -104,19 +112,22 @@ async fn confirm_reset(
     State(st): State<AppState>,
     ApiJson(r): ApiJson<ResetConfirm>,
 ) -> ApiResult<StatusCode> {
-    check_password(&r.new_password, "new_password")?;
-    let hash = auth::hash_password_bounded(r.new_password)
+    fields::check(&r)?;
+    let token = r.token.as_str().trim().to_owned();
+    let hash = auth::hash_password_bounded(r.new_password.expose())
         .await
         .map_err(ApiError::Internal)?;
-    st.store.reset_password(r.token.trim(), hash).await?;
+    st.store.reset_password(&token, hash).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct PasswordChange {
-    current_password: String,
-    new_password: String,
+    #[validate(custom(function = "fields::secret"))]
+    current_password: Secret<1, 1024>,
+    #[validate(custom(function = "fields::password"))]
+    new_password: Secret<10, 1024>,
 }
 
 /// Changes the caller's password. The current one is checked (and wrong guesses count
@@ -131,34 +142,45 @@ async fn change_password(
     client: Client,
     ApiJson(r): ApiJson<PasswordChange>,
 ) -> ApiResult<StatusCode> {
-    check_password(&r.new_password, "new_password")?;
+    fields::check(&r)?;
     let attempt = PasswordAttempt::begin(&st, &c.user.email, &client).await?;
-    let ok = auth::verify_password_bounded(r.current_password, c.user.password_hash.clone())
-        .await
-        .map_err(ApiError::Internal)?;
+    let ok =
+        auth::verify_password_bounded(r.current_password.expose(), c.user.password_hash.clone())
+            .await
+            .map_err(ApiError::Internal)?;
     if !ok {
         return Err(ApiError::Forbidden("the current password is wrong".into()));
     }
     attempt.succeeded(&st).await?;
-    let hash = auth::hash_password_bounded(r.new_password)
+    let hash = auth::hash_password_bounded(r.new_password.expose())
         .await
         .map_err(ApiError::Internal)?;
     st.store.change_password(c.id(), hash, c.session_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// The password rule of registration (ASVS 2.1.1/2.1.2: at least 10 here, at most 1024
-/// characters; every character allowed, nothing composed or truncated).
-///
-/// # Errors
-/// 422 `weak_password`.
-pub(crate) fn check_password(p: &str, field: &str) -> ApiResult<()> {
-    if p.chars().count() < 10 || p.len() > 1024 {
-        return Err(ApiError::invalid(
-            field,
-            "weak_password",
-            "the password needs 10 to 1024 characters",
-        ));
-    }
-    Ok(())
+/// Examples of the bodies here for `fields::tests::schemas_and_checks_agree`; each
+/// handler runs `fields::check` before anything else.
+#[cfg(test)]
+pub(crate) fn probes() -> Vec<crate::routes::Probe> {
+    use crate::routes::probe_with;
+    use serde_json::json;
+    vec![
+        probe_with::<TokenRequest>("TokenRequest", json!({"token": "abc"}), fields::check),
+        probe_with::<ResetRequest>(
+            "ResetRequest",
+            json!({"email": "ana@example.eu"}),
+            fields::check,
+        ),
+        probe_with::<ResetConfirm>(
+            "ResetConfirm",
+            json!({"token": "abc", "new_password": "correct horse battery"}),
+            fields::check,
+        ),
+        probe_with::<PasswordChange>(
+            "PasswordChange",
+            json!({"current_password": "x", "new_password": "correct horse battery"}),
+            fields::check,
+        ),
+    ]
 }

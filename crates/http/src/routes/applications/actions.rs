@@ -21,10 +21,12 @@ use crate::openapi::problems::{Conflict, Forbidden, UnprocessableContent};
 use crate::{
     error::{ApiError, ApiResult},
     extract::{ApiJson, ApiPath, Auth, IfMatch, OptionalJson},
+    fields::{self, Text},
     respond::tagged,
     state::AppState,
-    validate,
 };
+use cxc_domain::plausible;
+use validator::Validate;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -40,20 +42,22 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(payment))
 }
 
-#[derive(Debug, Default, Deserialize, ToSchema)]
+/// A note for the application's history; the bound is declared on the type (see
+/// `crate::fields`), as on every body below.
+#[derive(Debug, Default, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct CommentBody {
-    pub comment: Option<String>,
+    #[validate(custom(function = "fields::text"))]
+    pub comment: Option<Comment>,
 }
 
-fn comment(c: Option<String>) -> ApiResult<Option<String>> {
-    let mut p = Vec::new();
-    let c = c.map(|c| validate::text(&c, "comment", 0, 5000, &mut p));
-    if p.is_empty() {
-        Ok(c.filter(|c| !c.is_empty()))
-    } else {
-        Err(ApiError::Unprocessable(p))
-    }
+/// A workflow step's note: up to 5,000 characters, line breaks allowed.
+pub type Comment = Text<0, 5000>;
+
+/// The body's declared rules, then the note as stored (an empty one is none).
+fn comment<T: Validate>(body: &T, c: Option<&Comment>) -> ApiResult<Option<String>> {
+    fields::check(body)?;
+    Ok(c.map(Text::clean).filter(|c| !c.is_empty()))
 }
 
 /// What every workflow step answers: the application in its new state, 403 when the step
@@ -99,11 +103,12 @@ pub enum HostAnswer {
     Decline,
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct HostResponseBody {
     pub response: HostAnswer,
-    pub comment: Option<String>,
+    #[validate(custom(function = "fields::text"))]
+    pub comment: Option<Comment>,
 }
 
 /// A contact of the host organisation accepts or declines (once).
@@ -116,7 +121,7 @@ async fn host_response(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(b): ApiJson<HostResponseBody>,
 ) -> ApiResult<Response> {
-    let note = comment(b.comment)?;
+    let note = comment(&b, b.comment.as_ref())?;
     Ok(ok(st
         .store
         .host_respond(
@@ -138,7 +143,7 @@ async fn review(
     ApiPath(id): ApiPath<Uuid>,
     OptionalJson(b): OptionalJson<CommentBody>,
 ) -> ApiResult<Response> {
-    let note = comment(b.comment)?;
+    let note = comment(&b, b.comment.as_ref())?;
     Ok(ok(st
         .store
         .review_application(&c, id, note.as_deref())
@@ -153,11 +158,12 @@ pub enum DecisionKind {
     Waitlist,
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct DecisionBody {
     pub decision: DecisionKind,
-    pub comment: Option<String>,
+    #[validate(custom(function = "fields::text"))]
+    pub comment: Option<Comment>,
 }
 
 /// Approve (computes `grant_cents`, reserves it and a place), reject or waitlist, with `If-Match`.
@@ -172,7 +178,7 @@ async fn decision(
     ApiJson(b): ApiJson<DecisionBody>,
 ) -> ApiResult<Response> {
     let version = if_match.required()?;
-    let note = comment(b.comment)?;
+    let note = comment(&b, b.comment.as_ref())?;
     let d = match b.decision {
         DecisionKind::Approve => Decision::Approve,
         DecisionKind::Reject => Decision::Reject,
@@ -184,13 +190,15 @@ async fn decision(
         .await?))
 }
 
-#[derive(Debug, Default, Deserialize, ToSchema)]
+#[derive(Debug, Default, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct CommitmentBody {
     /// Required from the first signer.
-    pub goals: Option<String>,
+    #[validate(custom(function = "fields::text"))]
+    pub goals: Option<Text<1, 10_000>>,
     /// Required from the first signer.
-    pub agenda: Option<String>,
+    #[validate(custom(function = "fields::text"))]
+    pub agenda: Option<Text<1, 10_000>>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -262,16 +270,9 @@ async fn sign_commitment(
     ApiPath(id): ApiPath<Uuid>,
     OptionalJson(b): OptionalJson<CommitmentBody>,
 ) -> ApiResult<Json<CommitmentDto>> {
-    let mut p = Vec::new();
-    let goals = b
-        .goals
-        .map(|g| validate::text(&g, "goals", 1, 10_000, &mut p));
-    let agenda = b
-        .agenda
-        .map(|a| validate::text(&a, "agenda", 1, 10_000, &mut p));
-    if !p.is_empty() {
-        return Err(ApiError::Unprocessable(p));
-    }
+    fields::check(&b)?;
+    let goals = b.goals.as_ref().map(Text::clean);
+    let agenda = b.agenda.as_ref().map(Text::clean);
     let (app, cm) = st
         .store
         .sign_commitment(&c, id, goals.as_deref(), agenda.as_deref())
@@ -289,7 +290,7 @@ async fn withdraw(
     ApiPath(id): ApiPath<Uuid>,
     OptionalJson(b): OptionalJson<CommentBody>,
 ) -> ApiResult<Response> {
-    let note = comment(b.comment)?;
+    let note = comment(&b, b.comment.as_ref())?;
     Ok(ok(st
         .store
         .withdraw_application(&c, id, note.as_deref())
@@ -306,22 +307,41 @@ async fn cancel(
     ApiPath(id): ApiPath<Uuid>,
     OptionalJson(b): OptionalJson<CommentBody>,
 ) -> ApiResult<Response> {
-    let note = comment(b.comment)?;
+    let note = comment(&b, b.comment.as_ref())?;
     Ok(ok(st
         .store
         .cancel_application(&c, id, note.as_deref())
         .await?))
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct ReportBody {
-    pub summary: String,
-    pub outcomes: String,
+    #[validate(custom(function = "fields::text"))]
+    pub summary: Text<1, 10_000>,
+    #[validate(custom(function = "fields::text"))]
+    pub outcomes: Text<1, 10_000>,
     pub would_recommend: bool,
     /// References to proof that the exchange took place (boarding passes, invoices).
     #[serde(default)]
-    pub evidence: Vec<String>,
+    #[validate(length(max = 50, code = "too_many", message = "at most 50 evidence entries"))]
+    #[schema(max_items = 50)]
+    pub evidence: Vec<Text<1, 1000>>,
+}
+
+/// Every problem of a report at once; the cleaned report otherwise.
+fn check_report(b: &ReportBody) -> ApiResult<ReportInput> {
+    let mut p = fields::problems(b.validate());
+    let evidence = fields::texts(&b.evidence, "evidence", &mut p);
+    if !p.is_empty() {
+        return Err(ApiError::Unprocessable(p));
+    }
+    Ok(ReportInput {
+        summary: b.summary.clean(),
+        outcomes: b.outcomes.clean(),
+        would_recommend: b.would_recommend,
+        evidence,
+    })
 }
 
 /// The closing report, after `end_date`: `committed → reported`.
@@ -334,38 +354,8 @@ async fn report(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(b): ApiJson<ReportBody>,
 ) -> ApiResult<Response> {
-    let mut p = Vec::new();
-    let summary = validate::text(&b.summary, "summary", 1, 10_000, &mut p);
-    let outcomes = validate::text(&b.outcomes, "outcomes", 1, 10_000, &mut p);
-    if b.evidence.len() > 50 {
-        p.push(cxc_persistence::Problem::new(
-            "evidence",
-            "too_many",
-            "at most 50 evidence entries",
-        ));
-    }
-    let evidence: Vec<String> = b
-        .evidence
-        .iter()
-        .enumerate()
-        .map(|(i, e)| validate::text(e, &format!("evidence[{i}]"), 1, 1000, &mut p))
-        .collect();
-    if !p.is_empty() {
-        return Err(ApiError::Unprocessable(p));
-    }
-    Ok(ok(st
-        .store
-        .submit_report(
-            &c,
-            id,
-            ReportInput {
-                summary,
-                outcomes,
-                would_recommend: b.would_recommend,
-                evidence,
-            },
-        )
-        .await?))
+    let input = check_report(&b)?;
+    Ok(ok(st.store.submit_report(&c, id, input).await?))
 }
 
 /// The VOP validates the closing report: `reported → completed`.
@@ -378,17 +368,21 @@ async fn validate_report(
     ApiPath(id): ApiPath<Uuid>,
     OptionalJson(b): OptionalJson<CommentBody>,
 ) -> ApiResult<Response> {
-    let note = comment(b.comment)?;
+    let note = comment(&b, b.comment.as_ref())?;
     Ok(ok(st
         .store
         .validate_report(&c, id, note.as_deref())
         .await?))
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct PaymentBody {
+    /// Between the end of the exchange and today.
     pub paid_on: NaiveDate,
+    /// At least 1 cent and at most the application's grant (checked when recorded).
+    #[validate(range(min = 1, max = plausible::MAX_CENTS, code = "invalid_amount", message = "the payment must be between 1 and the grant"))]
+    #[schema(minimum = 1, maximum = 10_000_000_000_i64)]
     pub amount_cents: i64,
 }
 
@@ -402,8 +396,45 @@ async fn payment(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(b): ApiJson<PaymentBody>,
 ) -> ApiResult<Response> {
+    fields::check(&b)?;
     Ok(ok(st
         .store
         .record_payment(&c, id, b.paid_on, b.amount_cents)
         .await?))
+}
+
+/// Examples and checks of the workflow bodies for `fields::tests::schemas_and_checks_agree`.
+#[cfg(test)]
+pub(crate) fn probes() -> Vec<crate::routes::Probe> {
+    use crate::routes::probe_with;
+    use serde_json::json;
+    vec![
+        probe_with::<CommentBody>("CommentBody", json!({"comment": "fine"}), fields::check),
+        probe_with::<HostResponseBody>(
+            "HostResponseBody",
+            json!({"response": "accept", "comment": "welcome"}),
+            fields::check,
+        ),
+        probe_with::<DecisionBody>(
+            "DecisionBody",
+            json!({"decision": "approve", "comment": "good plan"}),
+            fields::check,
+        ),
+        probe_with::<CommitmentBody>(
+            "CommitmentBody",
+            json!({"goals": "learn", "agenda": "day 1"}),
+            fields::check,
+        ),
+        probe_with::<ReportBody>(
+            "ReportBody",
+            json!({"summary": "went well", "outcomes": "a contract", "would_recommend": true,
+                "evidence": ["invoice 1"]}),
+            |b| check_report(b).map(|_| ()),
+        ),
+        probe_with::<PaymentBody>(
+            "PaymentBody",
+            json!({"paid_on": "2027-04-01", "amount_cents": 50_000}),
+            fields::check,
+        ),
+    ]
 }

@@ -19,10 +19,12 @@ use crate::openapi::problems::{Conflict, Forbidden};
 use crate::{
     error::{ApiError, ApiResult},
     extract::{ApiJson, ApiPath, Auth, IdempotencyKey, IfMatch, MaybeAuth},
+    fields::{self, Text},
     respond::{body_of, created, idem_request, replay, tagged},
     state::AppState,
-    validate,
 };
+use cxc_domain::plausible;
+use validator::Validate;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -31,22 +33,36 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(agenda_versions))
 }
 
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
+/// An optional facility name, as on [`CreateItem`].
+type Facility = Text<0, 200>;
+/// An optional item description, as on [`CreateItem`].
+type Description = Text<0, 5000>;
+
+/// An agenda item as submitted; the bounds are declared once per field (see
+/// `crate::fields`), and [`PatchItem`] shares them.
+#[derive(Debug, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct CreateItem {
     /// `facility_visit`, `workshop`, `seminar`, `conference`, `stakeholder_visit`, `networking` or `transfer`.
     #[schema(example = "facility_visit")]
     kind: String,
-    title: String,
+    #[validate(custom(function = "fields::text"))]
+    title: Text<1, 200>,
     /// Local time in the visit's time zone.
     #[schema(example = "2026-03-02T09:00")]
     starts_at: String,
     #[schema(example = "2026-03-02T10:30")]
     ends_at: String,
-    venue: String,
-    facility: Option<String>,
-    description: Option<String>,
-    /// Places for a separately registered activity; omit when every participant attends.
+    #[validate(custom(function = "fields::text"))]
+    venue: Text<1, 200>,
+    #[validate(custom(function = "fields::text"))]
+    facility: Option<Facility>,
+    #[validate(custom(function = "fields::text"))]
+    description: Option<Description>,
+    /// Places for a separately registered activity, 1 to 10,000; omit when every
+    /// participant attends.
+    #[validate(range(min = 1, max = plausible::MAX_VISIT_CAPACITY, code = "out_of_range", message = "capacity must be between 1 and 10000"))]
+    #[schema(minimum = 1, maximum = 10_000)]
     capacity: Option<i32>,
 }
 
@@ -57,26 +73,31 @@ fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
     Option::<T>::deserialize(d).map(Some)
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct PatchItem {
     kind: Option<String>,
-    title: Option<String>,
+    #[validate(custom(function = "fields::text"))]
+    title: Option<Text<1, 200>>,
     #[schema(example = "2026-03-02T09:30")]
     starts_at: Option<String>,
     ends_at: Option<String>,
-    venue: Option<String>,
+    #[validate(custom(function = "fields::text"))]
+    venue: Option<Text<1, 200>>,
     /// `null` clears it.
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
-    facility: Option<Option<String>>,
+    #[schema(value_type = Option<Facility>)]
+    #[validate(custom(function = "fields::text"))]
+    facility: Option<Option<Facility>>,
     /// `null` clears it.
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
-    description: Option<Option<String>>,
+    #[schema(value_type = Option<Description>)]
+    #[validate(custom(function = "fields::text"))]
+    description: Option<Option<Description>>,
     /// `null` makes the activity open to every participant again.
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<i32>)]
+    #[schema(value_type = Option<i32>, minimum = 1, maximum = 10_000)]
+    #[validate(range(min = 1, max = plausible::MAX_VISIT_CAPACITY, code = "out_of_range", message = "capacity must be between 1 and 10000"))]
     capacity: Option<Option<i32>>,
 }
 
@@ -102,29 +123,51 @@ impl Checks {
         })
     }
 
-    fn optional(&mut self, s: Option<String>, field: &str, max: usize) -> Option<String> {
-        s.map(|t| validate::text(&t, field, 0, max, &mut self.0))
-            .filter(|t| !t.is_empty())
-    }
-
-    fn capacity(&mut self, c: Option<i32>) -> Option<i32> {
-        if c.is_some_and(|c| !(1..=10_000).contains(&c)) {
-            self.0.push(Problem::new(
-                "capacity",
-                "out_of_range",
-                "capacity must be between 1 and 10000",
-            ));
-        }
-        c
-    }
-
     fn done<T>(self, v: T) -> ApiResult<T> {
+        // The declared rules' problems come first in `self.0`.
         if self.0.is_empty() {
             Ok(v)
         } else {
             Err(ApiError::Unprocessable(self.0))
         }
     }
+}
+
+/// Optional text as stored: trimmed, an empty one is none.
+fn optional<const MAX: usize>(t: Option<&Text<0, MAX>>) -> Option<String> {
+    t.map(Text::clean).filter(|t| !t.is_empty())
+}
+
+/// Every problem of a new item at once; the cleaned input otherwise.
+fn check_item(r: &CreateItem) -> ApiResult<ItemInput> {
+    let mut ck = Checks(fields::problems(r.validate()));
+    let input = ItemInput {
+        kind: ck.kind(&r.kind),
+        title: r.title.clean(),
+        starts_local: ck.time(&r.starts_at, "starts_at"),
+        ends_local: ck.time(&r.ends_at, "ends_at"),
+        venue: r.venue.clean(),
+        facility: optional(r.facility.as_ref()),
+        description: optional(r.description.as_ref()),
+        capacity: r.capacity,
+    };
+    ck.done(input)
+}
+
+/// Every problem of an item's changes at once; the cleaned changes otherwise.
+fn check_patch(r: &PatchItem) -> ApiResult<ItemPatch> {
+    let mut ck = Checks(fields::problems(r.validate()));
+    let patch = ItemPatch {
+        kind: r.kind.as_deref().map(|k| ck.kind(k)),
+        title: r.title.as_ref().map(Text::clean),
+        starts_local: r.starts_at.as_deref().map(|t| ck.time(t, "starts_at")),
+        ends_local: r.ends_at.as_deref().map(|t| ck.time(t, "ends_at")),
+        venue: r.venue.as_ref().map(Text::clean),
+        facility: r.facility.as_ref().map(|f| optional(f.as_ref())),
+        description: r.description.as_ref().map(|d| optional(d.as_ref())),
+        capacity: r.capacity,
+    };
+    ck.done(patch)
 }
 
 fn item_response(
@@ -155,18 +198,7 @@ async fn add_item(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(r): ApiJson<CreateItem>,
 ) -> ApiResult<Response> {
-    let mut ck = Checks(Vec::new());
-    let input = ItemInput {
-        kind: ck.kind(&r.kind),
-        title: validate::text(&r.title, "title", 1, 200, &mut ck.0),
-        starts_local: ck.time(&r.starts_at, "starts_at"),
-        ends_local: ck.time(&r.ends_at, "ends_at"),
-        venue: validate::text(&r.venue, "venue", 1, 200, &mut ck.0),
-        facility: ck.optional(r.facility.clone(), "facility", 200),
-        description: ck.optional(r.description.clone(), "description", 5000),
-        capacity: ck.capacity(r.capacity),
-    };
-    let input = ck.done(input)?;
+    let input = check_item(&r)?;
     let path = format!("/api/v1/group-visits/{id}/agenda-items");
     let idem = idem_request(c.id(), key, &path, &r);
     if let Some(res) = replay(&st, idem.as_ref()).await? {
@@ -204,22 +236,7 @@ async fn patch_item(
     ApiPath((id, item_id)): ApiPath<(Uuid, Uuid)>,
     ApiJson(r): ApiJson<PatchItem>,
 ) -> ApiResult<Response> {
-    let mut ck = Checks(Vec::new());
-    let patch = ItemPatch {
-        kind: r.kind.as_deref().map(|k| ck.kind(k)),
-        title: r
-            .title
-            .map(|t| validate::text(&t, "title", 1, 200, &mut ck.0)),
-        starts_local: r.starts_at.as_deref().map(|t| ck.time(t, "starts_at")),
-        ends_local: r.ends_at.as_deref().map(|t| ck.time(t, "ends_at")),
-        venue: r
-            .venue
-            .map(|v| validate::text(&v, "venue", 1, 200, &mut ck.0)),
-        facility: r.facility.map(|f| ck.optional(f, "facility", 200)),
-        description: r.description.map(|d| ck.optional(d, "description", 5000)),
-        capacity: r.capacity.map(|c| ck.capacity(c)),
-    };
-    let patch = ck.done(patch)?;
+    let patch = check_patch(&r)?;
     let change = st
         .store
         .patch_agenda_item(id, item_id, &c, if_match, patch)
@@ -278,4 +295,26 @@ async fn agenda_versions(
             })
             .collect(),
     ))
+}
+
+/// Examples and checks of the agenda bodies for `fields::tests::schemas_and_checks_agree`.
+#[cfg(test)]
+pub(crate) fn probes() -> Vec<crate::routes::Probe> {
+    use crate::routes::probe_with;
+    use serde_json::json;
+    vec![
+        probe_with::<CreateItem>(
+            "CreateItem",
+            json!({"kind": "workshop", "title": "Lab tour", "starts_at": "2027-03-02T09:00",
+                "ends_at": "2027-03-02T10:30", "venue": "Building 40", "facility": "ATLAS",
+                "description": "Safety shoes", "capacity": 12}),
+            |b| check_item(b).map(|_| ()),
+        ),
+        probe_with::<PatchItem>(
+            "PatchItem",
+            json!({"title": "Lab tour", "venue": "Building 40", "facility": "ATLAS",
+                "description": "Safety shoes", "capacity": 12}),
+            |b| check_patch(b).map(|_| ()),
+        ),
+    ]
 }

@@ -12,10 +12,12 @@ use crate::openapi::problems::{Conflict, Forbidden};
 use crate::{
     error::{ApiError, ApiResult},
     extract::{ApiJson, ApiPath, Auth, IfMatch, parse_json},
+    fields::{self, Text},
     respond::tagged,
     state::AppState,
-    validate,
 };
+use cxc_domain::plausible;
+use validator::Validate;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -24,15 +26,43 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(cancel_visit))
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+/// Changes to a visit; the bounds are those of `CreateVisit`, declared per field.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateVisit {
-    title: Option<String>,
-    description: Option<String>,
-    city: Option<String>,
-    /// Not below the confirmed places; more places promote waiting participants.
+    #[validate(custom(function = "fields::text"))]
+    title: Option<Text<1, 200>>,
+    #[validate(custom(function = "fields::text"))]
+    description: Option<Text<0, 10_000>>,
+    #[validate(custom(function = "fields::text"))]
+    city: Option<Text<1, 100>>,
+    /// 1 to 10,000, not below the confirmed places; more places promote waiting
+    /// participants.
+    #[validate(range(min = 1, max = plausible::MAX_VISIT_CAPACITY, code = "out_of_range", message = "capacity must be between 1 and 10000"))]
+    #[schema(minimum = 1, maximum = 10_000)]
     capacity: Option<i32>,
     registration_closes_at: Option<DateTime<Utc>>,
+}
+
+/// Every problem of the changes at once; the cleaned changes otherwise.
+fn check_update(r: &UpdateVisit) -> ApiResult<VisitPatch> {
+    let mut problems = fields::problems(r.validate());
+    if let Some(Err(e)) = r
+        .registration_closes_at
+        .map(|at| plausible::scheme_date(at.date_naive()))
+    {
+        problems.push(Problem::new("registration_closes_at", e.code, e.message));
+    }
+    if !problems.is_empty() {
+        return Err(ApiError::Unprocessable(problems));
+    }
+    Ok(VisitPatch {
+        title: r.title.as_ref().map(Text::clean),
+        description: r.description.as_ref().map(Text::clean),
+        city: r.city.as_ref().map(Text::clean),
+        capacity: r.capacity,
+        registration_closes_at: r.registration_closes_at,
+    })
 }
 
 /// Changes title, description, city, capacity or registration deadline (dates and time
@@ -49,30 +79,7 @@ async fn update_visit(
     ApiJson(r): ApiJson<UpdateVisit>,
 ) -> ApiResult<Response> {
     let version = if_match.required()?;
-    let mut problems = Vec::new();
-    let patch = VisitPatch {
-        title: r
-            .title
-            .map(|t| validate::text(&t, "title", 1, 200, &mut problems)),
-        description: r
-            .description
-            .map(|d| validate::text(&d, "description", 0, 10_000, &mut problems)),
-        city: r
-            .city
-            .map(|t| validate::text(&t, "city", 1, 100, &mut problems)),
-        capacity: r.capacity,
-        registration_closes_at: r.registration_closes_at,
-    };
-    if patch.capacity.is_some_and(|c| !(1..=10_000).contains(&c)) {
-        problems.push(Problem::new(
-            "capacity",
-            "out_of_range",
-            "capacity must be between 1 and 10000",
-        ));
-    }
-    if !problems.is_empty() {
-        return Err(ApiError::Unprocessable(problems));
-    }
+    let patch = check_update(&r)?;
     st.store.update_visit(id, &c, version, patch).await?;
     let view = st.store.visit_view(id, Some(&c)).await?;
     let version = view.visit.version;
@@ -102,11 +109,12 @@ async fn publish_visit(
     ))
 }
 
-#[derive(Debug, Default, Deserialize, ToSchema)]
+#[derive(Debug, Default, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct CancelVisit {
     /// Told to everyone registered.
-    comment: Option<String>,
+    #[validate(custom(function = "fields::text"))]
+    comment: Option<Text<0, 2000>>,
 }
 
 /// Cancels the visit and every registration; everyone registered is told by email.
@@ -126,18 +134,36 @@ async fn cancel_visit(
     } else {
         parse_json(&body)?
     };
-    let mut problems = Vec::new();
+    fields::check(&r)?;
     let comment = r
         .comment
-        .map(|t| validate::text(&t, "comment", 0, 2000, &mut problems))
+        .as_ref()
+        .map(Text::clean)
         .filter(|t| !t.is_empty());
-    if !problems.is_empty() {
-        return Err(ApiError::Unprocessable(problems));
-    }
     let v = st
         .store
         .cancel_visit(id, &c, if_match, comment.as_deref())
         .await?;
     let version = v.version;
     Ok(tagged(version, VisitDto::summary(v, 0)))
+}
+
+/// Examples and checks of [`UpdateVisit`] and [`CancelVisit`] for
+/// `fields::tests::schemas_and_checks_agree`.
+#[cfg(test)]
+pub(crate) fn probes() -> Vec<crate::routes::Probe> {
+    use crate::routes::probe_with;
+    vec![
+        probe_with::<UpdateVisit>(
+            "UpdateVisit",
+            serde_json::json!({"title": "CERN", "description": "Three days", "city": "Geneva",
+                "capacity": 20, "registration_closes_at": "2027-03-20T12:00:00Z"}),
+            |b| check_update(b).map(|_| ()),
+        ),
+        probe_with::<CancelVisit>(
+            "CancelVisit",
+            serde_json::json!({"comment": "the lab is closed"}),
+            fields::check,
+        ),
+    ]
 }

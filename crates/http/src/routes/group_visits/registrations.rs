@@ -158,3 +158,14 @@ async fn my_registrations(
         },
     )))
 }
+
+/// The example of [`VisitRegistrationRequest`] for `fields::tests::schemas_and_checks_agree`:
+/// it declares no bounds (two ids), so the probe only shows the example is accepted.
+#[cfg(test)]
+pub(crate) fn probe() -> crate::routes::Probe {
+    crate::routes::probe_with::<VisitRegistrationRequest>(
+        "VisitRegistrationRequest",
+        serde_json::json!({"organisation_id": uuid::Uuid::nil()}),
+        |_| Ok(()),
+    )
+}

@@ -11,19 +11,32 @@ use crate::openapi::problems::{Conflict, Forbidden};
 use crate::{
     error::{ApiError, ApiResult},
     extract::{ApiJson, ApiPath, Auth},
+    fields::{self, Email},
     state::AppState,
     validate,
 };
+use validator::Validate;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(add_contact, list_contacts))
 }
 
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct ContactRequest {
     /// Email of a registered user with a verified address.
-    email: String,
+    #[validate(custom(function = "fields::email"))]
+    email: Email,
+}
+
+/// The invited address in canonical form; 422 naming every problem.
+fn check_contact(r: &ContactRequest, smtputf8: bool) -> ApiResult<String> {
+    let mut problems = fields::problems(r.validate());
+    let email = validate::email_field(&r.email, "email", smtputf8, &mut problems);
+    if !problems.is_empty() {
+        return Err(ApiError::Unprocessable(problems));
+    }
+    Ok(email)
 }
 
 #[derive(Serialize, ToSchema)]
@@ -68,11 +81,7 @@ async fn add_contact(
     ApiJson(r): ApiJson<ContactRequest>,
 ) -> ApiResult<(StatusCode, Json<InvitationDto>)> {
     editable(&st, &c, id, "add contacts").await?;
-    let mut problems = Vec::new();
-    let email = validate::email(&r.email, "email", st.settings.smtputf8, &mut problems);
-    if !problems.is_empty() {
-        return Err(ApiError::Unprocessable(problems));
-    }
+    let email = check_contact(&r, st.settings.smtputf8)?;
     let invitation = st.store.invite_contact(id, &email, c.id()).await?;
     Ok((StatusCode::ACCEPTED, Json(InvitationDto::from(invitation))))
 }
@@ -88,4 +97,15 @@ async fn list_contacts(
 ) -> ApiResult<Json<ContactsDto>> {
     visible(&st, &c, id).await?;
     Ok(Json(listing(&st, id).await?))
+}
+
+/// The example and the checks of [`ContactRequest`] for
+/// `fields::tests::schemas_and_checks_agree`.
+#[cfg(test)]
+pub(crate) fn probe() -> crate::routes::Probe {
+    crate::routes::probe_with::<ContactRequest>(
+        "ContactRequest",
+        serde_json::json!({"email": "ana@example.eu"}),
+        |b| check_contact(b, true).map(|_| ()),
+    )
 }

@@ -259,16 +259,22 @@ impl From<&RelatedEnterprise> for LinkedEnterpriseBody {
 }
 
 /// An organisation as submitted (POST, the result of merging a PATCH, or an ad-hoc check).
+/// The bounds in `schema` are those `validation::field_checks` and the domain enforce;
+/// `fields::tests::schemas_and_checks_agree` fails if the two part.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrgBody {
+    #[schema(max_length = 200)]
     pub name: String,
     /// ISO 3166-1 alpha-2, e.g. `DK` (the EU spellings `EL` and `UK` are accepted).
     pub country: String,
+    #[schema(min_length = 1, max_length = 200)]
     pub city: String,
     /// Decimal degrees, -90..90.
+    #[schema(minimum = -90.0, maximum = 90.0)]
     pub latitude: f64,
     /// Decimal degrees, -180..180.
+    #[schema(minimum = -180.0, maximum = 180.0)]
     pub longitude: f64,
     #[schema(value_type = ProfileName)]
     pub profile: Profile,
@@ -278,6 +284,7 @@ pub struct OrgBody {
     pub eccp_profile_url: Option<String>,
     /// Cluster organisations this organisation is a member of.
     #[serde(default, deserialize_with = "nullable_vec")]
+    #[schema(max_items = 50)]
     pub cluster_ids: Vec<Uuid>,
     pub managing_partnership_id: Option<Uuid>,
     /// Staff in annual work units.
@@ -285,20 +292,26 @@ pub struct OrgBody {
     pub annual_turnover_cents: Option<i64>,
     pub balance_sheet_total_cents: Option<i64>,
     #[serde(default, deserialize_with = "nullable_vec")]
+    #[schema(max_items = 50)]
     pub partner_enterprises: Vec<PartnerEnterpriseBody>,
     #[serde(default, deserialize_with = "nullable_vec")]
+    #[schema(max_items = 50)]
     pub linked_enterprises: Vec<LinkedEnterpriseBody>,
     pub public_bodies_control_percent: Option<f64>,
     /// Free tags, stored lower-case (`ICT Data` becomes `ict_data`).
     #[serde(default, deserialize_with = "nullable_vec")]
+    #[schema(max_items = 50)]
     pub sectors: Vec<String>,
     #[serde(default, deserialize_with = "nullable_vec")]
+    #[schema(max_items = 50)]
     pub competencies: Vec<String>,
     pub website: Option<String>,
     /// EASME/EISMEA approval reference letting a non-member SME host (rule R05).
+    #[schema(max_length = 200)]
     pub agency_exception_ref: Option<String>,
     /// Further countries where the organisation is registered (rule R10).
     #[serde(default, deserialize_with = "nullable_vec")]
+    #[schema(max_items = 50)]
     pub establishments: Vec<String>,
     /// ISO 3166-2 region of `country` (e.g. `ES-MD`) whose public holidays apply when the
     /// organisation hosts; without it the national holidays apply.

@@ -107,6 +107,12 @@ fn split(body: Value) -> ApiResult<(Extras, OrgBody)> {
     Ok((extras, org))
 }
 
+/// The organisation of an ad-hoc check's body, as the handler reads it.
+#[cfg(test)]
+pub(crate) fn split_for_probe(body: Value) -> ApiResult<OrgBody> {
+    split(body).map(|(_, org)| org)
+}
+
 /// Judges an organisation described in the body, for anyone, without storing anything.
 #[utoipa::path(post, path = "/api/v1/eligibility/check", tag = "organisations",
     request_body = CheckRequest,

@@ -26,8 +26,11 @@ use super::{dto::OrgBody, eligibility::CheckDto, validation, visible};
 use crate::{
     error::{ApiError, ApiResult, ProblemDoc},
     extract::{ApiJson, MaybeAuth},
+    fields,
     state::AppState,
 };
+use cxc_domain::plausible;
+use validator::Validate;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(exchange_check))
@@ -55,21 +58,54 @@ pub struct CalcParticipant {
     pub business_started_or_intended: Option<bool>,
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+/// The bounds of the exchange's own fields are declared here (see `crate::fields`); an
+/// inline organisation is judged as in `POST /organisations`.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct ExchangeCheckRequest {
     pub visitor: OrgRef,
     pub host: OrgRef,
     pub start_date: NaiveDate,
     pub end_date: NaiveDate,
-    /// Arrival and departure days inside the stay; not working days.
+    /// Arrival and departure days inside the stay, at most 10; not working days.
     #[serde(default)]
+    #[validate(length(max = 10, code = "out_of_range", message = "at most 10 travel days"))]
+    #[schema(max_items = 10)]
     pub travel_days: Vec<NaiveDate>,
     pub participant: Option<CalcParticipant>,
     /// A call whose duration limits, lump sums and opening apply.
     pub call_id: Option<Uuid>,
     /// The host-country lump sum to assume (cents); default the call's, else the ceiling.
+    #[validate(range(min = 0, max = plausible::MAX_CENTS, code = "out_of_range", message = "must be between 0 and 10,000,000,000 cents"))]
+    #[schema(minimum = 0, maximum = 10_000_000_000_i64)]
     pub lump_sum_cents: Option<i64>,
+}
+
+/// The problems of the exchange's own fields (the organisations are judged when
+/// resolved).
+fn field_problems(r: &ExchangeCheckRequest) -> Vec<Problem> {
+    let mut p = fields::problems(r.validate());
+    crate::routes::applications::check_dates(
+        Some(r.start_date),
+        Some(r.end_date),
+        Some(&r.travel_days),
+        &mut p,
+    );
+    if let Some(pp) = &r.participant {
+        for (field, c) in [
+            ("participant.nationality", &pp.nationality),
+            ("participant.base_country", &pp.base_country),
+        ] {
+            if !cxc_domain::countries::is_iso_country(c) {
+                p.push(Problem::new(
+                    field,
+                    "invalid_country",
+                    format!("'{c}' is not an ISO 3166-1 alpha-2 country code"),
+                ));
+            }
+        }
+    }
+    p
 }
 
 /// An excluded day and why.
@@ -239,34 +275,7 @@ async fn exchange_check(
     MaybeAuth(caller): MaybeAuth,
     ApiJson(r): ApiJson<ExchangeCheckRequest>,
 ) -> ApiResult<Json<ExchangeCheckReport>> {
-    let mut p = Vec::new();
-    crate::routes::applications::check_dates(
-        Some(r.start_date),
-        Some(r.end_date),
-        Some(&r.travel_days),
-        &mut p,
-    );
-    if r.lump_sum_cents.is_some_and(|c| c < 0) {
-        p.push(Problem::new(
-            "lump_sum_cents",
-            "negative",
-            "must not be negative",
-        ));
-    }
-    if let Some(pp) = &r.participant {
-        for (field, c) in [
-            ("participant.nationality", &pp.nationality),
-            ("participant.base_country", &pp.base_country),
-        ] {
-            if !cxc_domain::countries::is_iso_country(c) {
-                p.push(Problem::new(
-                    field,
-                    "invalid_country",
-                    format!("'{c}' is not an ISO 3166-1 alpha-2 country code"),
-                ));
-            }
-        }
-    }
+    let p = field_problems(&r);
     if !p.is_empty() {
         return Err(ApiError::Unprocessable(p));
     }
@@ -365,4 +374,22 @@ fn to_dto(r: ExchangeReport, source: &str, assumptions: Vec<String>) -> Exchange
         distance: r.distance.into(),
         assumptions,
     }
+}
+
+/// The example and the checks of [`ExchangeCheckRequest`]'s own fields for
+/// `fields::tests::schemas_and_checks_agree` (the inline organisations' are `OrgBody`'s).
+#[cfg(test)]
+pub(crate) fn probe() -> crate::routes::Probe {
+    crate::routes::probe_with::<ExchangeCheckRequest>(
+        "ExchangeCheckRequest",
+        serde_json::json!({"visitor": {"organisation_id": Uuid::nil()},
+            "host": {"organisation_id": Uuid::nil()}, "start_date": "2027-03-01",
+            "end_date": "2027-03-10", "travel_days": ["2027-03-01"],
+            "participant": {"nationality": "LT", "base_country": "LT"},
+            "lump_sum_cents": 60_000}),
+        |b| match field_problems(b) {
+            p if p.is_empty() => Ok(()),
+            p => Err(ApiError::Unprocessable(p)),
+        },
+    )
 }

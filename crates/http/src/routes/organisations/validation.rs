@@ -129,11 +129,14 @@ fn at_most(n: usize, field: &str, max: usize, out: &mut Vec<Problem>) {
     }
 }
 
-/// Validates and cleans `body`; 422 listing every problem.
+/// The checks that need no database, in place: text cleaned, URLs and tags judged, every
+/// list bounded. An over-long list ends the checks at once (422), so no entry of it is
+/// looked at. The bounds are also declared on [`OrgBody`]'s schema;
+/// `fields::tests::schemas_and_checks_agree` holds the two together.
 ///
 /// # Errors
-/// `Unprocessable` with one entry per problem; database failures.
-pub async fn validate(st: &AppState, mut b: OrgBody) -> ApiResult<Validated> {
+/// `Unprocessable` when a list is too long.
+pub fn field_checks(b: &mut OrgBody) -> ApiResult<Vec<Problem>> {
     let mut p = Vec::new();
     // Every list's length first: an over-long list is reported and none of its items is
     // looked at (`tags` bounds its own); the other fields are still judged, so every
@@ -159,10 +162,11 @@ pub async fn validate(st: &AppState, mut b: OrgBody) -> ApiResult<Validated> {
     b.city = line(&b.city, "city", true, &mut p);
     b.agency_exception_ref = b
         .agency_exception_ref
+        .take()
         .map(|r| line(&r, "agency_exception_ref", false, &mut p))
         .filter(|r| !r.is_empty());
-    b.eccp_profile_url = url(b.eccp_profile_url, "eccp_profile_url", &mut p);
-    b.website = url(b.website, "website", &mut p);
+    b.eccp_profile_url = url(b.eccp_profile_url.take(), "eccp_profile_url", &mut p);
+    b.website = url(b.website.take(), "website", &mut p);
     b.sectors = tags(&b.sectors, "sectors", &mut p);
     b.competencies = tags(&b.competencies, "competencies", &mut p);
     if !lists_in_bounds {
@@ -172,8 +176,18 @@ pub async fn validate(st: &AppState, mut b: OrgBody) -> ApiResult<Validated> {
     b.cluster_ids.retain(|id| seen.insert(*id));
     b.region = b
         .region
+        .take()
         .map(|r| r.trim().to_owned())
         .filter(|r| !r.is_empty());
+    Ok(p)
+}
+
+/// Validates and cleans `body`; 422 listing every problem.
+///
+/// # Errors
+/// `Unprocessable` with one entry per problem; database failures.
+pub async fn validate(st: &AppState, mut b: OrgBody) -> ApiResult<Validated> {
+    let mut p = field_checks(&mut b)?;
     if let Some(pid) = b.managing_partnership_id {
         match st.store.partnership(pid).await {
             Ok(_) => {}
@@ -201,6 +215,44 @@ pub async fn validate(st: &AppState, mut b: OrgBody) -> ApiResult<Validated> {
     } else {
         Err(ApiError::Unprocessable(p))
     }
+}
+
+/// The example and the checks of [`OrgBody`] (and of an ad-hoc check's body, which is an
+/// organisation plus `role` and `on`) for `fields::tests::schemas_and_checks_agree`: the
+/// checks without the database, then the domain's shape rules.
+#[cfg(test)]
+pub(crate) fn probes() -> Vec<crate::routes::Probe> {
+    fn check(b: &OrgBody) -> ApiResult<()> {
+        let mut b = b.clone();
+        let mut p = field_checks(&mut b)?;
+        let input = b.into_input();
+        p.extend(validate_organisation_input(&input.facts(vec![])));
+        if p.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::Unprocessable(p))
+        }
+    }
+    let example = serde_json::json!({"name": "Photonics UAB", "country": "LT",
+        "city": "Vilnius", "latitude": 54.9, "longitude": 23.9, "profile": "large_company",
+        "agency_exception_ref": "EISMEA-1", "cluster_ids": [uuid::Uuid::nil()],
+        "establishments": ["LV"], "sectors": ["energy"], "competencies": ["lasers"],
+        "partner_enterprises": [{"stake_percent": 30.0, "headcount": 5.0}],
+        "linked_enterprises": [{"headcount": 5.0}]});
+    let mut with_role = example.clone();
+    with_role["role"] = serde_json::json!("host");
+    vec![
+        crate::routes::probe_with::<OrgBody>("OrgBody", example, check),
+        (
+            "CheckRequest",
+            with_role,
+            Box::new(|v| {
+                crate::routes::failed_fields(
+                    super::eligibility::split_for_probe(v.clone()).and_then(|o| check(&o)),
+                )
+            }),
+        ),
+    ]
 }
 
 #[cfg(test)]

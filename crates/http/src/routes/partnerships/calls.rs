@@ -47,7 +47,7 @@ fn default_max_days() -> i32 {
 /// A call as submitted. Bounds on the fields are declared once: by the field's type
 /// ([`Text`]) or by `validate` with the domain's constants, mirrored in `schema` (the
 /// test `fields::tests::schemas_and_checks_agree` fails if the two differ).
-#[derive(Debug, Serialize, Deserialize, ToSchema, Validate)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct CallBody {
     #[validate(custom(function = "fields::text"))]
@@ -325,14 +325,8 @@ pub(crate) fn probe() -> crate::routes::Probe {
     let example = serde_json::json!({"title": "BIGINN call", "opens_at": "2026-01-01T00:00:00Z",
         "closes_at": "2026-06-01T00:00:00Z", "budget_cents": 3_300_000, "places": 30,
         "min_working_days": 3, "max_days": 31, "lump_sum_default_cents": 60_000});
-    ("CallBody", example, |v| {
-        crate::routes::failed_fields(
-            crate::extract::parse_json::<CallBody>(v.to_string().as_bytes()).and_then(|b| {
-                check(
-                    b,
-                    cxc_domain::eligibility::RuleConfig::default().lump_sum_ceiling_cents,
-                )
-            }),
-        )
+    let cap = cxc_domain::eligibility::RuleConfig::default().lump_sum_ceiling_cents;
+    crate::routes::probe_with::<CallBody>("CallBody", example, move |b| {
+        check(b.clone(), cap).map(|_| ())
     })
 }
