@@ -4,6 +4,7 @@
 //! scenario to its ceiling (see docs/benchmarks.md). `scripts/bench.sh` is the one
 //! command that builds everything and runs it.
 mod ceiling;
+mod lists;
 mod report;
 mod run;
 mod scenarios;

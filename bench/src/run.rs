@@ -6,7 +6,7 @@ use anyhow::Context;
 use cxc_persistence::{
     DatabaseSettings, Db,
     entities::calls,
-    repositories::{Store, accounts::Caller, applications::AppFilter},
+    repositories::Store,
     sea_orm::{ConnectionTrait, Database, EntityTrait},
 };
 use cxc_server::startup::EmailRenderer;
@@ -120,22 +120,6 @@ async fn analyse(store: &Store) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn plan(store: &Store, caller: &Caller, rows: usize) -> anyhow::Result<String> {
-    let f = AppFilter {
-        status: Some("submitted".into()),
-        limit: 51,
-        ..AppFilter::default()
-    };
-    let steps = store
-        .explain_list_applications(caller, &f)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    Ok(format!(
-        "list query plan at {rows} applications: `{}`",
-        steps.join(" / ")
-    ))
-}
-
 /// # Errors
 /// When any step fails (the message says which).
 pub async fn backend(args: &Args, b: Backend) -> anyhow::Result<Report> {
@@ -203,32 +187,18 @@ pub async fn backend(args: &Args, b: Backend) -> anyhow::Result<Report> {
             .notes
             .push("group visits: not in this build of the server (scenarios skipped)".into());
     }
-    let caller = store
-        .authenticate(&cxc_http::auth::token_hash(&w.coordinator_token))
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?
-        .context("the coordinator's session")?;
-    report.notes.push(plan(&store, &caller, args.small).await?);
+    let callers = crate::lists::Callers::of(&store, &w).await?;
     let ids = crate::volume::readable_ids(&store, &w, 2000).await?;
     let (cursor, matching) = crate::volume::deep_cursor(&store, &w, "submitted", 0.8).await?;
     let (create_slots, reg_slots) = w.slots.split_at(args.slots.min(w.slots.len()));
-    let mut list: Vec<Scenario> = vec![
-        scenarios::constant(),
-        scenarios::get_one(&w, &ids),
-        scenarios::list(
-            &w,
-            &format!("first page @{}", args.small),
-            "submitted",
-            None,
-        ),
-        scenarios::list(
-            &w,
-            &format!("deep page @{}", args.small),
-            "submitted",
-            Some(cursor),
-        ),
-        scenarios::eligibility(&w),
-    ];
+    let mut list: Vec<Scenario> = vec![scenarios::constant(), scenarios::get_one(&w, &ids)];
+    for shape in crate::lists::shapes(&w, cursor) {
+        report
+            .notes
+            .push(shape.plan(&store, &callers, args.small).await?);
+        list.push(shape.scenario(&w, args.small));
+    }
+    list.push(scenarios::eligibility(&w));
     if let Some(v) = visit {
         list.push(scenarios::agenda(v));
     }
@@ -279,24 +249,16 @@ pub async fn backend(args: &Args, b: Backend) -> anyhow::Result<Report> {
             "list filter (status=submitted, coordinator's scope) matches {matching} rows at {}",
             args.large
         ));
-        report.notes.push(plan(&store, &caller, args.large).await?);
         // The constant endpoint again, right before: the machine may have drifted.
         let mut base = None;
-        for s in [
-            scenarios::constant_at(args.large),
-            scenarios::list(
-                &w,
-                &format!("first page @{}", args.large),
-                "submitted",
-                None,
-            ),
-            scenarios::list(
-                &w,
-                &format!("deep page @{}", args.large),
-                "submitted",
-                Some(cursor),
-            ),
-        ] {
+        let mut large = vec![scenarios::constant_at(args.large)];
+        for shape in crate::lists::shapes(&w, cursor) {
+            report
+                .notes
+                .push(shape.plan(&store, &callers, args.large).await?);
+            large.push(shape.scenario(&w, args.large));
+        }
+        for s in large {
             if let Some(mut row) = ctx.scenario(&server, &s)? {
                 if s.name.contains("ceiling") {
                     base = Some(row.rps);

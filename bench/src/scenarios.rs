@@ -42,7 +42,7 @@ fn headers(token: Option<&str>, json: bool) -> String {
 }
 
 /// A fixed request: wrk sends it as is, without calling Lua per request.
-fn fixed(method: &str, path: &str, token: Option<&str>, body: Option<&str>) -> String {
+pub fn fixed(method: &str, path: &str, token: Option<&str>, body: Option<&str>) -> String {
     format!(
         "wrk.method = {}\nwrk.path = {}\nwrk.headers = {}\n{}",
         lua_str(method),
@@ -80,20 +80,6 @@ pub fn get_one(w: &World, ids: &[Uuid]) -> Scenario {
     Scenario {
         name: "GET one application (auth)".into(),
         lua,
-        expected: vec![200],
-        per_op: 1,
-        ceiling: Ceiling::Constant,
-    }
-}
-
-pub fn list(w: &World, label: &str, status: &str, cursor: Option<Uuid>) -> Scenario {
-    let mut path = format!("/api/v1/applications?status={status}&limit=50");
-    if let Some(c) = cursor {
-        path.push_str(&format!("&cursor={c}"));
-    }
-    Scenario {
-        name: format!("list {label}"),
-        lua: fixed("GET", &path, Some(&w.coordinator_token), None),
         expected: vec![200],
         per_op: 1,
         ceiling: Ceiling::Constant,

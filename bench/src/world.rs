@@ -40,6 +40,9 @@ pub struct Slot {
 pub struct World {
     pub login_email: String,
     pub coordinator_token: String,
+    /// The contact of the first country's three SMEs (an applicant and host).
+    pub contact_token: String,
+    pub admin_token: String,
     /// Partnership A: the coordinator's; the scenarios' calls are its.
     pub partnership: Uuid,
     pub open_call: Uuid,
@@ -180,6 +183,7 @@ pub async fn build(store: &Store, slots: usize, race_places: i32) -> anyhow::Res
     let countries = countries();
     let mut clusters = Vec::new();
     let mut smes = Vec::new();
+    let mut first_contact = None;
     for (i, c) in countries.iter().enumerate() {
         let cluster = store
             .create_organisation(
@@ -202,6 +206,7 @@ pub async fn build(store: &Store, slots: usize, race_places: i32) -> anyhow::Res
             "applicant",
         )
         .await?;
+        first_contact.get_or_insert(contact.id);
         for k in 0..3 {
             let sme = store
                 .create_organisation(
@@ -284,6 +289,8 @@ pub async fn build(store: &Store, slots: usize, race_places: i32) -> anyhow::Res
     Ok(World {
         login_email,
         coordinator_token: session(store, coordinator.id).await?,
+        contact_token: session(store, first_contact.context("no country")?).await?,
+        admin_token: session(store, admin.id).await?,
         partnership,
         open_call,
         race_call,

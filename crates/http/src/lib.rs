@@ -2,6 +2,7 @@
 //! document generated from the handlers themselves (a route cannot exist undocumented).
 
 pub mod auth;
+pub mod conditional;
 pub mod error;
 pub mod export;
 pub mod extract;

@@ -65,6 +65,7 @@ pub fn wrap(router: Router, state: &AppState) -> Router {
                     state.settings.body_read_timeout_secs,
                 ))),
         )
+        .layer(middleware::from_fn(crate::conditional::not_modified))
         .layer(middleware::from_fn(log_and_measure))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(

@@ -6,6 +6,7 @@
 //! documentation routes themselves.
 mod docs_paths;
 mod flatten;
+mod not_modified;
 pub mod problems;
 mod rules;
 
@@ -69,6 +70,9 @@ pub fn finish(mut api: openapi::OpenApi) -> openapi::OpenApi {
     components.responses.extend(problems::components());
     flatten::merge_all_of(&mut components.schemas);
     for item in api.paths.paths.values_mut() {
+        if let Some(get) = &mut item.get {
+            not_modified::declare(get);
+        }
         for op in [
             &mut item.get,
             &mut item.put,

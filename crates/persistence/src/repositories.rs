@@ -36,6 +36,8 @@ pub struct Store {
     pub unsubscribe_secret: Arc<[u8]>,
     /// Callers authenticated in the last second (shared by clones).
     pub auth_cache: Arc<auth_cache::AuthCache>,
+    /// `agenda.ics` per visit version (shared by clones).
+    pub agenda_cache: Arc<group_visits::calendar::agenda_cache::AgendaCache>,
     /// The rule set every check judges by; see [`Store::rules`].
     rules: Arc<RuleConfig>,
     /// Who publishes the calendars and how long cancelled events stay in them.
@@ -59,6 +61,7 @@ impl Store {
             mail_domain,
             unsubscribe_secret: Arc::from(unsubscribe_secret),
             auth_cache: Arc::default(),
+            agenda_cache: Arc::default(),
             rules: Arc::default(),
             calendar,
         }

@@ -258,3 +258,28 @@ both_with!(
     registrations_and_reset_requests_are_limited_per_client,
     production_limits
 );
+
+/// Limits so high they never bite (what the benchmark sets): only the mechanism is left.
+fn free_tries(s: &mut Settings) {
+    production_limits(s);
+    s.http.throttle.login_account_client.free = 1_000_000;
+    s.http.throttle.login_client.free = 1_000_000;
+}
+
+/// Issue 17: 32 concurrent correct logins of one account from one client, with free tries
+/// far above 32, were refused a few times (429) because each reservation read the counter
+/// and wrote it back with a compare-and-set that gave up after losing too many rounds.
+/// One conditional upsert decides every attempt: none is refused, on two processes.
+async fn concurrent_correct_logins_are_never_refused(app: TestApp) {
+    app.user("busy@x.eu").await;
+    let peer = app.spawn_peer(|_| {}).await;
+    let logins = (0..32).map(|i| {
+        let base = if i % 2 == 0 { &app.base } else { &peer.base };
+        login_from(&app, base, "203.0.113.32", "busy@x.eu", PASSWORD)
+    });
+    let statuses = join_all(logins).await;
+    let refused = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!(refused, 0, "{statuses:?}");
+    assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+}
+both_with!(concurrent_correct_logins_are_never_refused, free_tries);

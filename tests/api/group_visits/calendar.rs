@@ -240,3 +240,57 @@ async fn agenda_ics_round_trips_with_stable_uids_and_sequences(app: TestApp) {
     );
 }
 both!(agenda_ics_round_trips_with_stable_uids_and_sequences);
+
+/// Issue 17: `agenda.ics` is built once per visit version and kept in the process. A
+/// change made through ANOTHER server process on the same database must still show at
+/// once (the visit's version, read on every request, is part of the key), and the
+/// process that changed nothing keeps answering 304 to the old tag only until then.
+async fn a_cached_agenda_follows_changes_made_by_another_process(app: TestApp) {
+    let fx = setup(&app).await;
+    let v = id(&create(&app, &fx, cern(fx.partnership)).await);
+    let first = id(&add_item(
+        &app,
+        &fx,
+        &v,
+        item(
+            "conference",
+            "Forum",
+            "2027-03-29T09:00",
+            "2027-03-29T12:00",
+            "CICG",
+        ),
+    )
+    .await);
+    publish(&app, &fx, &v).await;
+    let path = format!("/api/v1/group-visits/{v}/agenda.ics");
+    let before = app.get(&path, None).await;
+    assert_eq!(before.status, 200);
+    assert_eq!(app.get(&path, None).await.text, before.text, "served again");
+    let tag = before.headers["etag"].to_str().unwrap().to_owned();
+    let peer = app.spawn_peer(|_| {}).await;
+    let added = app
+        .send(
+            app.client
+                .post(format!(
+                    "{}/api/v1/group-visits/{v}/agenda-items",
+                    peer.base
+                ))
+                .bearer_auth(&fx.organiser)
+                .json(&item(
+                    "networking",
+                    "Dinner",
+                    "2027-03-28T19:00",
+                    "2027-03-28T22:00",
+                    "Restaurant 1",
+                )),
+        )
+        .await;
+    assert_eq!(added.status, 201, "{}", added.text);
+    let dinner = id(&added.body);
+    let after = app
+        .req(Method::GET, &path, None, None, &[("if-none-match", &tag)])
+        .await;
+    assert_eq!(after.status, 200, "the old copy is no longer current");
+    assert_eq!(parse(&after.text).uids(), [uid(&dinner), uid(&first)]);
+}
+both!(a_cached_agenda_follows_changes_made_by_another_process);

@@ -365,7 +365,7 @@ async fn create_application(
 /// One application (its applicant, host contacts, coordinators and partners of the VOP or HOP).
 #[utoipa::path(get, path = "/api/v1/applications/{id}", tag = "applications", security(("bearer" = [])),
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = ApplicationDto)))]
+    responses((status = 200, body = ApplicationDto, headers(("ETag" = String)))))]
 async fn get_application(
     State(st): State<AppState>,
     Auth(c): Auth,

@@ -8,7 +8,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub key: String,
     pub count: i32,
-    /// Bumped by every change: the compare-and-set token that makes check-and-count atomic.
+    /// Bumped by every change (a change counter; check-and-count no longer needs it as a token).
     pub version: i32,
     /// The next attempt is allowed from this moment.
     pub next_at: DateTimeUtc,

@@ -37,7 +37,7 @@ async fn agenda_ics(
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Response> {
     let feed = st.store.visit_ics(id, c.as_ref()).await?;
-    Ok(caching::calendar(&headers, feed, "agenda.ics"))
+    Ok(caching::calendar(&headers, &feed, "agenda.ics"))
 }
 
 /// The caller's calendar: the agenda of every group visit they hold a confirmed place
@@ -54,5 +54,5 @@ async fn my_calendar(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let feed = st.store.my_calendar(c.id()).await?;
-    Ok(caching::calendar(&headers, feed, "calendar.ics"))
+    Ok(caching::calendar(&headers, &feed, "calendar.ics"))
 }

@@ -1,11 +1,11 @@
 //! Attempt counters for throttling (issue 12), kept in the database so every server
 //! process on it enforces one limit.
 //!
-//! [`Store::throttle_reserve`] checks and counts in one step: it reads the counter and
-//! writes the incremented one with a compare-and-set on `version`, so of any number of
-//! concurrent attempts exactly one moves the counter from each state, and an attempt that
-//! loses retries against the new state. 100 concurrent guesses against a limit of 5 thus
-//! let at most 5 through, on one process or several.
+//! [`Store::throttle_reserve`] checks and counts in one conditional statement (an upsert
+//! whose update only applies when the attempt is due), so of any number of concurrent
+//! attempts each is decided against the state the previous ones left, and none is refused
+//! for losing a race. 100 concurrent guesses against a limit of 5 thus let at most 5
+//! through, on one process or several.
 //!
 //! The limit is a progressive delay, not a ban: after `free` attempts, the next is
 //! allowed `base · 2^(n − free)` seconds after the previous one (capped at `max`), and a
@@ -45,13 +45,16 @@ impl ThrottleRule {
     }
 }
 
-/// Concurrent attempts that keep losing the compare-and-set are told to wait a second
-/// rather than spin for ever (each round is one read and one conditional write).
-const MAX_CAS_ROUNDS: usize = 64;
-
 impl Store {
     /// Counts one attempt under `key` if it is allowed now; otherwise returns the seconds
-    /// to wait (at least 1). Check and count are one atomic step.
+    /// to wait (at least 1).
+    ///
+    /// Check and count are one statement, `INSERT … ON CONFLICT (key) DO UPDATE SET … WHERE
+    /// allowed`: both databases run it atomically against the row's latest state (SQLite
+    /// has one writer; PostgreSQL locks the conflicting row and re-evaluates the `WHERE`),
+    /// so no attempt can be lost to a concurrent one and none has to retry. The previous
+    /// read-then-compare-and-set gave up after a number of lost rounds and refused correct
+    /// logins under load (issue 17).
     ///
     /// # Errors
     /// Database failures only.
@@ -63,55 +66,78 @@ impl Store {
         if rand::random::<u8>() == 0 {
             self.throttle_sweep(rule).await?;
         }
-        for _ in 0..MAX_CAS_ROUNDS {
+        // A refused attempt reads the row to say how long to wait; if a concurrent clear
+        // or refund changed it meanwhile so that it would now be allowed, try again (a
+        // couple of rounds at most: each round is a fresh, atomic decision).
+        for _ in 0..3 {
             let now = Utc::now();
-            let current = tc::Entity::find_by_id(key.to_owned())
-                .one(&self.db.conn)
-                .await?;
-            let Some(row) = current else {
-                let inserted = tc::Entity::insert(tc::ActiveModel {
-                    key: Set(key.to_owned()),
-                    count: Set(1),
-                    version: Set(1),
-                    next_at: Set(now + rule.delay_after(1)),
-                    updated_at: Set(now),
-                })
-                .on_conflict(OnConflict::column(tc::Column::Key).do_nothing().to_owned())
-                .exec_without_returning(&self.db.conn)
-                .await?;
-                if inserted == 1 {
-                    return Ok(None);
-                }
-                continue;
-            };
-            let forgotten = now - row.updated_at > secs(rule.forget_secs);
-            if !forgotten && row.next_at > now {
-                return Ok(Some(wait_secs(row.next_at, now)));
-            }
-            let count = if forgotten {
-                1
-            } else {
-                row.count.saturating_add(1)
-            };
-            let n = u32::try_from(count).unwrap_or(u32::MAX);
-            let done = tc::Entity::update_many()
-                .col_expr(tc::Column::Count, Expr::value(count))
-                .col_expr(
-                    tc::Column::Version,
-                    Expr::value(row.version.wrapping_add(1)),
-                )
-                .col_expr(tc::Column::NextAt, Expr::value(now + rule.delay_after(n)))
-                .col_expr(tc::Column::UpdatedAt, Expr::value(now))
-                .filter(tc::Column::Key.eq(key))
-                .filter(tc::Column::Version.eq(row.version))
-                .exec(&self.db.conn)
-                .await?;
-            if done.rows_affected == 1 {
+            if self.throttle_count(key, rule, now).await? {
                 return Ok(None);
             }
-            tokio::task::yield_now().await;
+            let row = tc::Entity::find_by_id(key.to_owned())
+                .one(&self.db.conn)
+                .await?;
+            if let Some(row) = row
+                && row.updated_at >= now - secs(rule.forget_secs)
+                && i64::from(row.count) >= i64::from(rule.free)
+                && row.next_at > now
+            {
+                return Ok(Some(wait_secs(row.next_at, now)));
+            }
         }
         Ok(Some(1))
+    }
+
+    /// The atomic step: inserts the counter at 1, or counts one more attempt on it when
+    /// it is due (or forgotten). True when the attempt was counted.
+    async fn throttle_count(
+        &self,
+        key: &str,
+        rule: &ThrottleRule,
+        now: DateTime<Utc>,
+    ) -> RepoResult<bool> {
+        use sea_orm::sea_query::ExprTrait;
+        let col = |c: tc::Column| Expr::col((tc::Entity, c));
+        let forgotten = col(tc::Column::UpdatedAt).lt(now - secs(rule.forget_secs));
+        let next = col(tc::Column::Count).add(1);
+        let update = OnConflict::column(tc::Column::Key)
+            .values([
+                (
+                    tc::Column::Count,
+                    Expr::case(forgotten.clone(), 1)
+                        .finally(next.clone())
+                        .into(),
+                ),
+                (tc::Column::Version, col(tc::Column::Version).add(1)),
+                (
+                    tc::Column::NextAt,
+                    Expr::case(forgotten.clone(), now + rule.delay_after(1))
+                        .finally(next_at_expr(next, rule, now))
+                        .into(),
+                ),
+                (tc::Column::UpdatedAt, Expr::value(now)),
+            ])
+            // Due when forgotten, when the attempts so far were all free (no delay to
+            // meet: deciding this on the count, not on `next_at`, keeps a request whose
+            // clock reading is a moment older than a concurrent one's from being refused),
+            // or when the delay has passed.
+            .action_and_where(
+                forgotten
+                    .or(col(tc::Column::Count).lt(i64::from(rule.free)))
+                    .or(col(tc::Column::NextAt).lte(now)),
+            )
+            .to_owned();
+        let counted = tc::Entity::insert(tc::ActiveModel {
+            key: Set(key.to_owned()),
+            count: Set(1),
+            version: Set(1),
+            next_at: Set(now + rule.delay_after(1)),
+            updated_at: Set(now),
+        })
+        .on_conflict(update)
+        .exec_without_returning(&self.db.conn)
+        .await?;
+        Ok(counted == 1)
     }
 
     /// Gives back one reserved attempt (it succeeded, so it was no guess). The delay
@@ -152,6 +178,25 @@ impl Store {
             .await?;
         Ok(())
     }
+}
+
+/// `next_at` after the `n`th attempt, `n` being an SQL expression: `now + delay_after(n)`
+/// as a `CASE` over the few counts where the delay still changes (it doubles up to the
+/// cap, so at most 41 arms), with every moment computed here and bound as a value. This
+/// keeps date arithmetic, which SQLite and PostgreSQL spell differently, out of the SQL.
+fn next_at_expr(n: Expr, rule: &ThrottleRule, now: DateTime<Utc>) -> Expr {
+    use sea_orm::sea_query::ExprTrait;
+    let cap = rule.delay_after(u32::MAX);
+    let mut case = Expr::case(n.clone().lt(i64::from(rule.free)), now);
+    let mut at = rule.free;
+    while rule.delay_after(at) < cap {
+        case = case.case(n.clone().eq(i64::from(at)), now + rule.delay_after(at));
+        let Some(following) = at.checked_add(1) else {
+            break;
+        };
+        at = following;
+    }
+    case.finally(now + cap).into()
 }
 
 fn secs(s: u64) -> Duration {

@@ -109,54 +109,90 @@ impl Store {
             .collect())
     }
 
+    /// The list as one statement. An administrator's (or a programme-wide grant's) list
+    /// walks the primary key newest first. A scoped caller sees the union of up to five
+    /// kinds of rows (own applications, their organisations' as visitor or host, their
+    /// partnerships' as visitor or host); written as one `OR`, SQLite answered it with a
+    /// multi-index OR and a temporary B-tree, reading and sorting every row of the
+    /// partnership for each page (issue 17). Instead each scope value is its own branch,
+    /// `… WHERE <scope column> = ? AND <filters> ORDER BY id DESC LIMIT n`, which an
+    /// `(<scope column>, id)` or `(<scope column>, status, id)` index answers by reading
+    /// at most `n` entries; the page is the newest `n` of the branches' ids. So a page
+    /// reads at most `n` index entries per branch plus the `n` rows it returns, whatever
+    /// the partnership's size. Same statement on both databases; `oldest_first` turns every
+    /// order (and the cursor) around.
     async fn list_query(
         &self,
         caller: &Caller,
         f: &AppFilter,
     ) -> RepoResult<sea_orm::Select<applications::Entity>> {
-        let mut q = if f.oldest_first {
-            applications::Entity::find().order_by_asc(applications::Column::Id)
+        use applications::Column as A;
+        use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement, UnionType};
+        let order = if f.oldest_first {
+            sea_orm::Order::Asc
         } else {
-            applications::Entity::find().order_by_desc(applications::Column::Id)
+            sea_orm::Order::Desc
         };
-        if let Some(scope) = caller.partnerships() {
-            let orgs = caller.organisations.clone();
-            let mut any = Condition::any().add(applications::Column::ApplicantId.eq(caller.id()));
-            if !orgs.is_empty() {
-                any = any
-                    .add(applications::Column::OrganisationId.is_in(orgs.clone()))
-                    .add(applications::Column::HostOrganisationId.is_in(orgs));
-            }
-            if !scope.is_empty() {
-                any = any
-                    .add(applications::Column::PartnershipId.is_in(scope.clone()))
-                    .add(applications::Column::HostPartnershipId.is_in(scope));
-            }
-            q = q.filter(any);
-        }
+        let mut filters = Condition::all();
         if let Some(s) = &f.status {
-            q = q.filter(applications::Column::Status.eq(s.as_str()));
+            filters = filters.add(A::Status.eq(s.as_str()));
         }
         if let Some(c) = f.call_id {
-            q = q.filter(applications::Column::CallId.eq(c));
+            filters = filters.add(A::CallId.eq(c));
         }
         if let Some(c) = &f.country {
-            q = q.filter(applications::Column::VisitorCountry.eq(c.to_uppercase()));
+            filters = filters.add(A::VisitorCountry.eq(c.to_uppercase()));
         }
         if let Some(c) = &f.host_country {
-            q = q.filter(applications::Column::HostCountry.eq(c.to_uppercase()));
+            filters = filters.add(A::HostCountry.eq(c.to_uppercase()));
         }
         if let Some(s) = &f.sector {
-            q = q.filter(applications::Column::PrimarySector.eq(s.as_str()));
+            filters = filters.add(A::PrimarySector.eq(s.as_str()));
         }
         if let Some(a) = f.after {
-            q = if f.oldest_first {
-                q.filter(applications::Column::Id.gt(a))
+            filters = filters.add(if f.oldest_first {
+                A::Id.gt(a)
             } else {
-                q.filter(applications::Column::Id.lt(a))
-            };
+                A::Id.lt(a)
+            });
         }
-        Ok(q.limit(f.limit))
+        let q = applications::Entity::find().order_by(A::Id, order.clone());
+        let Some(scope) = caller.partnerships() else {
+            return Ok(q.filter(filters).limit(f.limit));
+        };
+        let orgs = &caller.organisations;
+        let branches = std::iter::once((A::ApplicantId, caller.id()))
+            .chain(orgs.iter().map(|o| (A::OrganisationId, *o)))
+            .chain(orgs.iter().map(|o| (A::HostOrganisationId, *o)))
+            .chain(scope.iter().map(|p| (A::PartnershipId, *p)))
+            .chain(scope.iter().map(|p| (A::HostPartnershipId, *p)));
+        let mut union: Option<SelectStatement> = None;
+        for (i, (column, value)) in branches.enumerate() {
+            // SQLite allows no ORDER BY/LIMIT on a member of a compound select, so each
+            // branch is a subquery of its own.
+            let newest = Query::select()
+                .column(A::Id)
+                .from(applications::Entity)
+                .and_where(Expr::col(column).eq(value))
+                .cond_where(filters.clone())
+                .order_by(A::Id, order.clone())
+                .limit(f.limit)
+                .to_owned();
+            let branch = Query::select()
+                .column(A::Id)
+                .from_subquery(newest, Alias::new(format!("b{i}")))
+                .to_owned();
+            match &mut union {
+                None => union = Some(branch),
+                Some(u) => {
+                    u.union(UnionType::All, branch);
+                }
+            }
+        }
+        Ok(match union {
+            Some(u) => q.filter(Expr::col(A::Id).in_subquery(u)).limit(f.limit),
+            None => q.filter(filters).limit(f.limit),
+        })
     }
 
     /// Every application of a call with both organisations, for the CSV export.

@@ -9,6 +9,7 @@
 //! of a cancellation from a `STATUS:CANCELLED` event with a higher SEQUENCE, so removed
 //! items, cancelled visits, cancelled registrations and cancelled exchanges stay in the
 //! feeds, cancelled, for [`CalendarSettings::cancelled_retention`].
+pub mod agenda_cache;
 mod feeds;
 
 use cxc_domain::visit::{RegistrationStatus, VisitStatus};
@@ -202,11 +203,35 @@ impl Store {
         &self,
         id: Uuid,
         caller: Option<&crate::repositories::accounts::Caller>,
-    ) -> RepoResult<Feed> {
+    ) -> RepoResult<std::sync::Arc<Feed>> {
         let visit = self.visit_for(id, caller).await?;
+        let now = Utc::now();
+        let cache = &self.agenda_cache;
+        if let Some(feed) = cache.get(id, visit.version, visit.updated_at, now) {
+            return Ok(feed);
+        }
         let items = all_items(&self.db.conn, id).await?;
-        let timed = events(&visit, items.iter(), self.cancelled_since());
-        Ok(self.feed(&calendar_name(&visit), &timed, &[]))
+        let since = now - self.calendar.cancelled_retention;
+        let timed = events(&visit, items.iter(), since);
+        let feed = std::sync::Arc::new(self.feed(&calendar_name(&visit), &timed, &[]));
+        // Valid until the first cancelled item shown ages out of the feed.
+        let ages_out = items
+            .iter()
+            .filter(|i| i.removed || visit.status == VisitStatus::Cancelled)
+            .map(|i| i.updated_at + self.calendar.cancelled_retention)
+            .filter(|t| *t > now)
+            .min();
+        let valid_until = ages_out.map_or(now + agenda_cache::MAX_AGE, |t| {
+            t.min(now + agenda_cache::MAX_AGE)
+        });
+        cache.put(
+            id,
+            visit.version,
+            visit.updated_at,
+            valid_until,
+            std::sync::Arc::clone(&feed),
+        );
+        Ok(feed)
     }
 
     /// The user's own calendar: the agenda of every visit they hold a confirmed place

@@ -61,7 +61,7 @@ async fn feed_ics(
         .await?
         .ok_or(ApiError::NotFound)?;
     let feed = st.store.my_calendar(user).await?;
-    Ok(caching::calendar(&headers, feed, "calendar.ics"))
+    Ok(caching::calendar(&headers, &feed, "calendar.ics"))
 }
 
 /// Issues a new secret address for the caller's calendar; the previous one stops
