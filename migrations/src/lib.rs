@@ -12,6 +12,7 @@ mod m20261121_000005_create_outbox;
 mod m20261121_000006_add_anonymised_at;
 mod m20261129_accounts_lifecycle;
 mod m20261129_calmail_calendar_feeds;
+mod m20261129_core_idempotency_requests;
 mod m20261129_policy_parties_and_accounts;
 mod m20261129_rules_region;
 mod m20261129_rules_sme_periods;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_rules_sme_periods::Migration),
             Box::new(m20261129_calmail_calendar_feeds::Migration),
             Box::new(m20261129_policy_parties_and_accounts::Migration),
+            Box::new(m20261129_core_idempotency_requests::Migration),
         ]
     }
 }

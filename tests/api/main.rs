@@ -18,6 +18,7 @@ mod applications;
 mod authz;
 mod demo_emails;
 mod group_visits;
+mod idempotency;
 mod notifications;
 mod organisations;
 mod partnerships;

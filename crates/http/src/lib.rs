@@ -5,6 +5,7 @@ pub mod auth;
 pub mod error;
 pub mod export;
 pub mod extract;
+pub mod idempotency;
 pub mod middleware;
 pub mod openapi;
 pub mod pagination;
@@ -20,6 +21,11 @@ pub use state::{AppState, HttpSettings};
 /// The whole application: every route, the docs and the middleware stack.
 pub fn app(state: AppState) -> Router {
     let (router, api) = routes::router().split_for_parts();
+    let idempotency = idempotency::Layer::new(state.clone(), &api);
+    let router = router.route_layer(axum::middleware::from_fn_with_state(
+        idempotency,
+        idempotency::layer,
+    ));
     let api = openapi::finish(api);
     let router = router.merge(openapi::docs_router(api));
     middleware::wrap(router.with_state(state.clone()), &state)

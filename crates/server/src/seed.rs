@@ -131,10 +131,7 @@ async fn organisation(
         .get(&o.owner)
         .copied()
         .context("demo owner account")?;
-    store
-        .create_organisation(&input, owner, None)
-        .await
-        .map_err(repo)
+    store.create_organisation(&input, owner).await.map_err(repo)
 }
 
 async fn partnership(
@@ -165,7 +162,7 @@ async fn partnership(
         ends_on: p.ends_on,
         partners,
     };
-    store.create_partnership(&input, None).await.map_err(repo)
+    store.create_partnership(&input).await.map_err(repo)
 }
 
 /// One call of BIGINN open from a week ago for six months (the demo needs an open call,
@@ -204,7 +201,7 @@ async fn open_call(store: &Store, biginn: Uuid) -> anyhow::Result<()> {
             .map(|s| (*s).to_owned())
             .collect(),
     };
-    store.create_call(biginn, &call, None).await.map_err(repo)?;
+    store.create_call(biginn, &call).await.map_err(repo)?;
     Ok(())
 }
 

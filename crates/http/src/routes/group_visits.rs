@@ -22,9 +22,9 @@ pub mod registrations;
 use crate::openapi::problems::{Forbidden, UnprocessableContent};
 use crate::{
     error::{ApiError, ApiResult},
-    extract::{ApiJson, ApiPath, ApiQuery, Auth, IdempotencyKey, MaybeAuth},
+    extract::{ApiJson, ApiPath, ApiQuery, Auth, MaybeAuth},
     pagination::{Page, Paged, paged},
-    respond::{body_of, created, idem_request, replay, tagged},
+    respond::{created, tagged},
     state::AppState,
     validate,
 };
@@ -125,21 +125,10 @@ fn check_visit(r: &CreateVisit) -> ApiResult<VisitInput> {
 async fn create_visit(
     State(st): State<AppState>,
     Auth(c): Auth,
-    IdempotencyKey(key): IdempotencyKey,
     ApiJson(r): ApiJson<CreateVisit>,
 ) -> ApiResult<Response> {
     let input = check_visit(&r)?;
-    let idem = idem_request(c.id(), key, "/api/v1/group-visits", &r);
-    if let Some(res) = replay(&st, idem.as_ref()).await? {
-        return Ok(res);
-    }
-    let render = |m: &cxc_persistence::entities::group_visits::Model| {
-        body_of(&VisitDto::summary(m.clone(), 0))
-    };
-    let v = st
-        .store
-        .create_visit(&input, &c, idem.as_ref().map(|i| (i, &render as _)))
-        .await?;
+    let v = st.store.create_visit(&input, &c).await?;
     let version = v.version;
     let mut dto = VisitDto::summary(v, 0);
     dto.agenda = Some(vec![]);

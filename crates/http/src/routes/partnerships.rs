@@ -20,7 +20,7 @@ use self::dto::{PartnerDto, PartnershipBody, PartnershipDto, partner_dtos};
 use crate::openapi::problems::{Conflict, Forbidden, UnprocessableContent};
 use crate::{
     error::{ApiError, ApiResult},
-    extract::{ApiJson, ApiPath, ApiQuery, Auth, IdempotencyKey},
+    extract::{ApiJson, ApiPath, ApiQuery, Auth},
     pagination::{Page, Paged, paged},
     respond,
     state::AppState,
@@ -155,8 +155,6 @@ async fn check(
     Ok((input, orgs))
 }
 
-type Render<'a> = dyn Fn(&partnerships::Model) -> String + Send + Sync + 'a;
-
 /// Creates a partnership with its member organisations (admin only).
 #[utoipa::path(post, path = "/api/v1/partnerships", tag = "partnerships", security(("bearer" = [])),
     params(("Idempotency-Key" = Option<String>, Header, description = "Retry key: the same key and body replay the first response")),
@@ -165,14 +163,9 @@ type Render<'a> = dyn Fn(&partnerships::Model) -> String + Send + Sync + 'a;
 async fn create_partnership(
     State(st): State<AppState>,
     Auth(c): Auth,
-    IdempotencyKey(key): IdempotencyKey,
     ApiJson(body): ApiJson<PartnershipBody>,
 ) -> ApiResult<Response> {
     policy::account_action(&c.actor, AccountAction::CreatePartnership)?;
-    let idem = respond::idem_request(c.id(), key, "/api/v1/partnerships", &body);
-    if let Some(r) = respond::replay(&st, idem.as_ref()).await? {
-        return Ok(r);
-    }
     let (input, orgs) = check(&st, &body).await?;
     let members: Vec<partnership_members::Model> = input
         .partners
@@ -184,11 +177,7 @@ async fn create_partnership(
         })
         .collect();
     let partners = partner_dtos(&members, &orgs);
-    let render: &Render<'_> = &|m| respond::body_of(&PartnershipDto::new(m, partners.clone()));
-    let m = st
-        .store
-        .create_partnership(&input, idem.as_ref().map(|r| (r, render)))
-        .await?;
+    let m = st.store.create_partnership(&input).await?;
     Ok(respond::created(
         m.version,
         PartnershipDto::new(&m, partners),

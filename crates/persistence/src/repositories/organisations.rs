@@ -25,7 +25,6 @@ use crate::{
     entities::{
         organisation_clusters, organisation_contacts, organisation_tags, organisations, users,
     },
-    repositories::idempotency::Idem,
 };
 
 /// Figures of a partner (with stake) or linked (without) enterprise, as the contract spells
@@ -264,7 +263,6 @@ impl Store {
         &self,
         input: &OrgInput,
         creator: Uuid,
-        idem: Idem<'_, organisations::Model>,
     ) -> RepoResult<organisations::Model> {
         let tx = self.db.write().await?;
         let now = Utc::now();
@@ -286,9 +284,6 @@ impl Store {
         }
         .insert(&tx.tx)
         .await?;
-        if let Some((req, render)) = idem {
-            self.idem_save(&tx, req, 201, &render(&model)).await?;
-        }
         tx.commit().await?;
         self.auth_cache.invalidate();
         Ok(model)

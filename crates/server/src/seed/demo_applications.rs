@@ -105,7 +105,7 @@ pub async fn every_state(store: &Store, p: &People) -> anyhow::Result<usize> {
         org.managing_partnership_id = Some(p.partnership);
         org.sectors = tags(&["energy", "space"]);
         let visitor = store
-            .create_organisation(&org, p.applicant, None)
+            .create_organisation(&org, p.applicant)
             .await
             .map_err(repo)?;
         let input = ApplicationInput {
@@ -128,7 +128,7 @@ pub async fn every_state(store: &Store, p: &People) -> anyhow::Result<usize> {
             sectors: vec!["energy".into()],
         };
         let app = store
-            .create_application(&applicant, p.call, &input, None)
+            .create_application(&applicant, p.call, &input)
             .await
             .map_err(repo)?;
         walk(store, &applicant, &coordinator, &parties, app.id, target)

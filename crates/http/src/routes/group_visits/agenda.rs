@@ -18,8 +18,8 @@ use super::dto::{AgendaItemDto, items};
 use crate::openapi::problems::{Conflict, Forbidden};
 use crate::{
     error::{ApiError, ApiResult},
-    extract::{ApiJson, ApiPath, Auth, IdempotencyKey, IfMatch, MaybeAuth},
-    respond::{body_of, created, idem_request, replay, tagged},
+    extract::{ApiJson, ApiPath, Auth, IfMatch, MaybeAuth},
+    respond::{created, tagged},
     state::AppState,
     validate,
 };
@@ -151,7 +151,6 @@ async fn add_item(
     State(st): State<AppState>,
     Auth(c): Auth,
     IfMatch(if_match): IfMatch,
-    IdempotencyKey(key): IdempotencyKey,
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(r): ApiJson<CreateItem>,
 ) -> ApiResult<Response> {
@@ -167,24 +166,9 @@ async fn add_item(
         capacity: ck.capacity(r.capacity),
     };
     let input = ck.done(input)?;
-    let path = format!("/api/v1/group-visits/{id}/agenda-items");
-    let idem = idem_request(c.id(), key, &path, &r);
-    if let Some(res) = replay(&st, idem.as_ref()).await? {
-        return Ok(res);
-    }
     let buffer = st.settings.transfer_buffer_minutes;
     let none = std::collections::HashMap::new();
-    let render = |ch: &AgendaChange| body_of(&item_response(ch, &none, buffer));
-    let change = st
-        .store
-        .add_agenda_item(
-            id,
-            &c,
-            if_match,
-            input,
-            idem.as_ref().map(|i| (i, &render as _)),
-        )
-        .await?;
+    let change = st.store.add_agenda_item(id, &c, if_match, input).await?;
     Ok(created(
         change.visit.version,
         item_response(&change, &none, buffer),

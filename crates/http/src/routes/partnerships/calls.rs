@@ -18,7 +18,7 @@ use uuid::Uuid;
 use crate::openapi::problems::{Conflict, Forbidden, UnprocessableContent};
 use crate::{
     error::{ApiError, ApiResult},
-    extract::{ApiJson, ApiPath, ApiQuery, Auth, IdempotencyKey},
+    extract::{ApiJson, ApiPath, ApiQuery, Auth},
     pagination::{Page, Paged, paged},
     respond,
     routes::organisations::validation,
@@ -226,8 +226,6 @@ fn check(b: CallBody, cap: i64) -> ApiResult<CallInput> {
     })
 }
 
-type Render<'a> = dyn Fn(&calls::Model) -> String + Send + Sync + 'a;
-
 /// Opens a call in the partnership (its coordinators and admins).
 #[utoipa::path(post, path = "/api/v1/partnerships/{id}/calls", tag = "partnerships", security(("bearer" = [])),
     params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header, description = "Retry key: the same key and body replay the first response")),
@@ -238,26 +236,12 @@ async fn create_call(
     State(st): State<AppState>,
     Auth(c): Auth,
     ApiPath(id): ApiPath<Uuid>,
-    IdempotencyKey(key): IdempotencyKey,
     ApiJson(body): ApiJson<CallBody>,
 ) -> ApiResult<Response> {
     st.store.partnership(id).await?;
     policy::partnership_action(&c.actor, id, PartnershipAction::ManageCalls)?;
-    let idem = respond::idem_request(
-        c.id(),
-        key,
-        &format!("/api/v1/partnerships/{id}/calls"),
-        &body,
-    );
-    if let Some(r) = respond::replay(&st, idem.as_ref()).await? {
-        return Ok(r);
-    }
     let input = check(body, st.store.rules().lump_sum_ceiling_cents)?;
-    let render: &Render<'_> = &|m| respond::body_of(&CallDto::new(m));
-    let m = st
-        .store
-        .create_call(id, &input, idem.as_ref().map(|r| (r, render)))
-        .await?;
+    let m = st.store.create_call(id, &input).await?;
     Ok(respond::created(m.version, CallDto::new(&m)))
 }
 

@@ -9,7 +9,7 @@ use super::{ParticipantData, history};
 use crate::{
     RepoError, RepoResult,
     entities::{applications, calls, organisations, partnership_members},
-    repositories::{Store, accounts::Caller, idempotency::Idem, new_id},
+    repositories::{Store, accounts::Caller, new_id},
 };
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -108,7 +108,6 @@ impl Store {
         caller: &Caller,
         call_id: Uuid,
         input: &ApplicationInput,
-        idem: Idem<'_, applications::Model>,
     ) -> RepoResult<applications::Model> {
         let call = self.call(call_id).await?;
         if !self.is_contact(input.organisation_id, caller.id()).await? {
@@ -175,9 +174,6 @@ impl Store {
             None,
         )
         .await?;
-        if let Some((req, render)) = idem {
-            self.idem_save(&tx, req, 201, &render(&model)).await?;
-        }
         tx.commit().await?;
         Ok(model)
     }

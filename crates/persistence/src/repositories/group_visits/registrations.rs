@@ -25,7 +25,7 @@ use crate::repositories::{
     accounts::Caller,
     group_visits::calendar::visit_facts,
     group_visits::registrations::places::{position, scope, take_place},
-    group_visits::{Idem, lock_visit, visit_start},
+    group_visits::{lock_visit, visit_start},
     new_id,
     outbox::Envelope,
 };
@@ -56,7 +56,6 @@ impl Store {
         caller: &Caller,
         organisation: Uuid,
         item: Option<Uuid>,
-        idem: Idem<'_, RegistrationView>,
     ) -> RepoResult<RegistrationView> {
         let visit = self.visit_for(visit_id, Some(caller)).await?;
         let org = self.organisation(organisation).await.map_err(|_| {
@@ -185,9 +184,6 @@ impl Store {
                 position: Some(pos),
             }
         };
-        if let Some((req, render)) = idem {
-            self.idem_save(&tx, req, 201, &render(&view)).await?;
-        }
         tx.commit().await?;
         Ok(view)
     }
