@@ -137,15 +137,15 @@ async fn one_click_unsubscribe_works_and_forged_links_are_404(app: TestApp) {
         "the footer links to it too"
     );
 
-    let page = app.client.get(&url).send().await.unwrap();
-    assert_eq!(page.status(), 200);
+    let page = app.send(app.client.get(&url)).await;
+    assert_eq!(page.status, 200);
     assert!(
-        page.headers()["content-type"]
+        page.headers["content-type"]
             .to_str()
             .unwrap()
             .starts_with("text/html")
     );
-    assert!(page.text().await.unwrap().contains("method=\"post\""));
+    assert!(page.text.contains("method=\"post\""));
     let prefs = app
         .get("/api/v1/me/notification-preferences", Some(&token))
         .await;
@@ -155,27 +155,23 @@ async fn one_click_unsubscribe_works_and_forged_links_are_404(app: TestApp) {
     );
 
     let one_click = || {
-        app.client
-            .post(&url)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body("List-Unsubscribe=One-Click")
-            .send()
+        app.send(
+            app.client
+                .post(&url)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body("List-Unsubscribe=One-Click"),
+        )
     };
-    let r = one_click().await.unwrap();
-    assert_eq!(r.status(), 200);
-    let body: serde_json::Value = r.json().await.unwrap();
-    assert_eq!(body["reminders"], false);
+    let r = one_click().await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r["reminders"], false);
     let prefs = app
         .get("/api/v1/me/notification-preferences", Some(&token))
         .await;
     assert_eq!(prefs["reminders"], false);
-    assert_eq!(
-        one_click().await.unwrap().status(),
-        200,
-        "repeating is harmless"
-    );
-    let empty = app.client.post(&url).send().await.unwrap();
-    assert_eq!(empty.status(), 200, "any body, even none");
+    assert_eq!(one_click().await.status, 200, "repeating is harmless");
+    let empty = app.send(app.client.post(&url)).await;
+    assert_eq!(empty.status, 200, "any body, even none");
 
     let tok = path.rsplit('/').next().unwrap();
     let mut forged = tok.to_owned();
@@ -189,20 +185,20 @@ async fn one_click_unsubscribe_works_and_forged_links_are_404(app: TestApp) {
         "%00%01",
     ] {
         let r = app
-            .client
-            .post(format!("{}/api/v1/unsubscribe/{bad}", app.base))
-            .body("List-Unsubscribe=One-Click")
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 404, "forged token {bad:?}");
+            .send(
+                app.client
+                    .post(format!("{}/api/v1/unsubscribe/{bad}", app.base))
+                    .body("List-Unsubscribe=One-Click"),
+            )
+            .await;
+        assert_eq!(r.status, 404, "forged token {bad:?}");
         let r = app
-            .client
-            .get(format!("{}/api/v1/unsubscribe/{bad}", app.base))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 404, "forged token {bad:?}");
+            .send(
+                app.client
+                    .get(format!("{}/api/v1/unsubscribe/{bad}", app.base)),
+            )
+            .await;
+        assert_eq!(r.status, 404, "forged token {bad:?}");
     }
     let (other, _) = app.user("other@x.eu").await;
     let other_user = app.store.user(other.parse().unwrap()).await.unwrap();
@@ -251,9 +247,9 @@ async fn unsubscribe_pages_speak_the_recipients_language(app: TestApp) {
         app.store.unsubscribe_token(user.id)
     );
 
-    let page = app.client.get(&url).send().await.unwrap();
-    assert_eq!(page.status(), 200);
-    let html = page.text().await.unwrap();
+    let page = app.send(app.client.get(&url)).await;
+    assert_eq!(page.status, 200);
+    let html = page.text;
     assert!(html.contains("<html lang=\"lt\">"), "{html}");
     assert!(html.contains("Atsisakyti priminimų"), "{html}");
     assert!(
@@ -263,21 +259,21 @@ async fn unsubscribe_pages_speak_the_recipients_language(app: TestApp) {
 
     // What the browser sends for the form: no Accept header needed for a page back.
     let done = app
-        .client
-        .post(&url)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("List-Unsubscribe=One-Click&from=page")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(done.status(), 200);
+        .send(
+            app.client
+                .post(&url)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body("List-Unsubscribe=One-Click&from=page"),
+        )
+        .await;
+    assert_eq!(done.status, 200);
     assert!(
-        done.headers()["content-type"]
+        done.headers["content-type"]
             .to_str()
             .unwrap()
             .starts_with("text/html")
     );
-    let html = done.text().await.unwrap();
+    let html = done.text;
     assert!(
         html.contains("<html lang=\"lt\">") && html.contains("Priminimų nebegausite."),
         "{html}"
@@ -297,15 +293,7 @@ async fn unsubscribe_pages_speak_the_recipients_language(app: TestApp) {
             app.base,
             app.store.unsubscribe_token(uid)
         );
-        let html = app
-            .client
-            .get(&url)
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = app.send(app.client.get(&url)).await.text;
         assert!(html.contains(words), "{locale}: {html}");
     }
 }

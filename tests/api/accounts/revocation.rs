@@ -93,14 +93,23 @@ async fn a_departed_coordinator_stops_deciding_at_once(app: TestApp) {
 }
 both!(a_departed_coordinator_stops_deciding_at_once);
 
-async fn peer_status(base: &str, m: Method, path: &str, token: &str, body: Option<Value>) -> u16 {
-    let mut rb = reqwest::Client::new()
+/// A request to another server process; its answer is held to the document like any other.
+async fn peer_status(
+    app: &TestApp,
+    base: &str,
+    m: Method,
+    path: &str,
+    token: &str,
+    body: Option<Value>,
+) -> u16 {
+    let mut rb = app
+        .client
         .request(m, format!("{base}{path}"))
         .bearer_auth(token);
     if let Some(b) = body {
         rb = rb.json(&b);
     }
-    rb.send().await.unwrap().status().as_u16()
+    app.send(rb).await.status.as_u16()
 }
 
 async fn a_disabled_account_is_shut_out_on_every_instance(app: TestApp) {
@@ -110,7 +119,7 @@ async fn a_disabled_account_is_shut_out_on_every_instance(app: TestApp) {
     let prefs = json!({"locale": "en", "reminders": true});
     // The peer has just authenticated the user (and caches them for a second).
     assert_eq!(
-        peer_status(&peer.base, Method::GET, "/api/v1/me", &token, None).await,
+        peer_status(&app, &peer.base, Method::GET, "/api/v1/me", &token, None).await,
         200
     );
     let r = app
@@ -124,6 +133,7 @@ async fn a_disabled_account_is_shut_out_on_every_instance(app: TestApp) {
     assert!(r["disabled_at"].as_str().is_some());
     // At once, on the other process too, nothing changes any more.
     let put = peer_status(
+        &app,
         &peer.base,
         Method::PUT,
         "/api/v1/me/notification-preferences",
@@ -167,6 +177,7 @@ async fn a_disabled_account_is_shut_out_on_every_instance(app: TestApp) {
         .await;
     assert_eq!(r.status, 204, "{}", r.text);
     let put = peer_status(
+        &app,
         &peer.base,
         Method::PUT,
         "/api/v1/me/notification-preferences",
