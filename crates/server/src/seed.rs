@@ -9,7 +9,7 @@ mod demo_data;
 use std::collections::HashMap;
 
 use anyhow::Context;
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use cxc_persistence::{
     RepoError,
     entities::{organisations, partnerships, users},
@@ -176,7 +176,7 @@ async fn open_call(store: &Store, biginn: Uuid) -> anyhow::Result<()> {
     if !store.list_calls(&filter).await.map_err(repo)?.is_empty() {
         return Ok(());
     }
-    let now = Utc::now();
+    let now = store.now();
     let sums: serde_json::Map<String, serde_json::Value> = demo_data::LUMP_SUMS
         .iter()
         .map(|(cc, v)| ((*cc).to_owned(), (*v).into()))

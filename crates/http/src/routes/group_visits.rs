@@ -130,7 +130,7 @@ async fn create_visit(
     let input = check_visit(&r)?;
     let v = st.store.create_visit(&input, &c).await?;
     let version = v.version;
-    let mut dto = VisitDto::summary(v, 0);
+    let mut dto = VisitDto::summary(v, 0, st.store.now());
     dto.agenda = Some(vec![]);
     dto.warnings = Some(vec![]);
     Ok(created(version, dto))
@@ -191,7 +191,7 @@ async fn list_visits(
         rows,
         limit,
         |(v, _)| v.id,
-        |(v, n)| VisitDto::summary(v, n),
+        |(v, n)| VisitDto::summary(v, n, st.store.now()),
     )))
 }
 
@@ -207,6 +207,6 @@ async fn get_visit(
     let version = view.visit.version;
     Ok(tagged(
         version,
-        VisitDto::full(view, st.settings.transfer_buffer_minutes),
+        VisitDto::full(view, st.settings.transfer_buffer_minutes, st.store.now()),
     ))
 }

@@ -123,7 +123,7 @@ impl Store {
     /// `Conflict` when the email is taken.
     pub async fn create_user(&self, u: NewUser<'_>) -> RepoResult<users::Model> {
         let tx = self.db.write().await?;
-        let user = self.insert_user(&tx.tx, u, Some(Utc::now())).await?;
+        let user = self.insert_user(&tx.tx, u, Some(self.now())).await?;
         self.enqueue(&tx.tx, Envelope::to_user(&user, Email::Welcome))
             .await?;
         tx.commit().await?;
@@ -146,7 +146,7 @@ impl Store {
             locale: Set(u.locale.to_owned()),
             role: Set(u.role.to_owned()),
             reminders: Set(true),
-            created_at: Set(Utc::now()),
+            created_at: Set(self.now()),
             erased_at: Set(None),
             version: Set(1),
             disabled_at: Set(None),
@@ -204,7 +204,7 @@ impl Store {
             id: Set(new_id()),
             user_id: Set(user_id),
             token_hash: Set(token_hash),
-            created_at: Set(Utc::now()),
+            created_at: Set(self.now()),
             expires_at: Set(expires_at),
             revoked_at: Set(None),
         }
@@ -250,7 +250,7 @@ impl Store {
             .select_also(sessions::Entity)
             .filter(sessions::Column::TokenHash.eq(token_hash))
             .filter(sessions::Column::RevokedAt.is_null())
-            .filter(sessions::Column::ExpiresAt.gt(Utc::now()))
+            .filter(sessions::Column::ExpiresAt.gt(self.now()))
             .filter(users::Column::ErasedAt.is_null())
             .filter(users::Column::DisabledAt.is_null())
             .one(&self.db.conn)
@@ -293,7 +293,7 @@ impl Store {
     pub async fn revoke_session(&self, session_id: Uuid) -> RepoResult<()> {
         let tx = self.db.write().await?;
         sessions::Entity::update_many()
-            .col_expr(sessions::Column::RevokedAt, Expr::value(Utc::now()))
+            .col_expr(sessions::Column::RevokedAt, Expr::value(self.now()))
             .filter(sessions::Column::Id.eq(session_id))
             .exec(&tx.tx)
             .await?;
@@ -367,12 +367,13 @@ impl Store {
                 role: Set(role.to_owned()),
                 partnership_id: Set(partnership),
                 granted_by: Set(by),
-                created_at: Set(Utc::now()),
+                created_at: Set(self.now()),
             }
             .insert(&tx.tx)
             .await?;
             access::audit(
                 &tx.tx,
+                self.now(),
                 access::Audit {
                     actor: by,
                     subject: user_id,

@@ -191,7 +191,7 @@ impl Store {
             PartnershipAction::ManageVisits,
         )?;
         let tx = self.db.write().await?;
-        let now = Utc::now();
+        let now = self.now();
         let model = group_visits::ActiveModel {
             id: Set(new_id()),
             partnership_id: Set(input.partnership_id),

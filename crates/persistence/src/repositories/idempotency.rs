@@ -2,7 +2,7 @@
 //! runs, then completes it with the response or releases it; each step is its own short
 //! transaction, so no lock is held while the handler works (SQLite has one writer).
 //! Storage keeps the response as opaque status, headers and body: it never renders one.
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set, sea_query::Expr};
 use uuid::Uuid;
 
@@ -58,7 +58,7 @@ impl Store {
     pub async fn idem_begin(&self, r: &IdemRequest) -> RepoResult<Begin> {
         // A row released between our insert and our read is gone: try again (bounded).
         for _ in 0..3 {
-            let now = Utc::now();
+            let now = self.now();
             let claim = Uuid::now_v7();
             let tx = self.db.write().await?;
             let inserted =

@@ -265,7 +265,7 @@ impl Store {
         creator: Uuid,
     ) -> RepoResult<organisations::Model> {
         let tx = self.db.write().await?;
-        let now = Utc::now();
+        let now = self.now();
         let id = new_id();
         let model = organisations::ActiveModel {
             id: Set(id),
@@ -334,7 +334,7 @@ impl Store {
         input: &OrgInput,
     ) -> RepoResult<organisations::Model> {
         let tx = self.db.write().await?;
-        let now = Utc::now();
+        let now = self.now();
         let res = organisations::Entity::update_many()
             .set(organisations::ActiveModel {
                 version: Set(version + 1),
@@ -419,7 +419,7 @@ impl Store {
         organisation_contacts::ActiveModel {
             organisation_id: Set(org),
             user_id: Set(user.id),
-            created_at: Set(Utc::now()),
+            created_at: Set(self.now()),
         }
         .insert(&tx.tx)
         .await

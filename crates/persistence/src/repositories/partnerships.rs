@@ -84,7 +84,7 @@ impl Store {
             target_exchanges: Set(p.target_exchanges),
             starts_on: Set(p.starts_on),
             ends_on: Set(p.ends_on),
-            created_at: Set(Utc::now()),
+            created_at: Set(self.now()),
             version: Set(1),
         }
         .insert(&tx.tx)
@@ -185,7 +185,7 @@ impl Store {
             lump_sums_by_host_country: Set(c.lump_sums_by_host_country.clone()),
             eligible_profiles: Set(serde_json::json!(c.eligible_profiles)),
             sectors: Set(serde_json::json!(c.sectors)),
-            created_at: Set(Utc::now()),
+            created_at: Set(self.now()),
             version: Set(1),
         }
         .insert(&tx.tx)

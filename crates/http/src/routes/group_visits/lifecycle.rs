@@ -78,7 +78,7 @@ async fn update_visit(
     let version = view.visit.version;
     Ok(tagged(
         version,
-        VisitDto::full(view, st.settings.transfer_buffer_minutes),
+        VisitDto::full(view, st.settings.transfer_buffer_minutes, st.store.now()),
     ))
 }
 
@@ -98,7 +98,7 @@ async fn publish_visit(
     let version = view.visit.version;
     Ok(tagged(
         version,
-        VisitDto::full(view, st.settings.transfer_buffer_minutes),
+        VisitDto::full(view, st.settings.transfer_buffer_minutes, st.store.now()),
     ))
 }
 
@@ -139,5 +139,5 @@ async fn cancel_visit(
         .cancel_visit(id, &c, if_match, comment.as_deref())
         .await?;
     let version = v.version;
-    Ok(tagged(version, VisitDto::summary(v, 0)))
+    Ok(tagged(version, VisitDto::summary(v, 0, st.store.now())))
 }

@@ -94,8 +94,7 @@ pub struct CallDto {
 }
 
 impl CallDto {
-    fn new(c: &calls::Model) -> Self {
-        let now = Utc::now();
+    fn new(c: &calls::Model, now: DateTime<Utc>) -> Self {
         Self {
             id: c.id,
             partnership_id: c.partnership_id,
@@ -242,7 +241,10 @@ async fn create_call(
     policy::partnership_action(&c.actor, id, PartnershipAction::ManageCalls)?;
     let input = check(body, st.store.rules().lump_sum_ceiling_cents)?;
     let m = st.store.create_call(id, &input).await?;
-    Ok(respond::created(m.version, CallDto::new(&m)))
+    Ok(respond::created(
+        m.version,
+        CallDto::new(&m, st.store.now()),
+    ))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -269,7 +271,7 @@ async fn list_calls(
         cursor: q.cursor,
     };
     let limit = page.limit()?;
-    let now = Utc::now();
+    let now = st.store.now();
     let filter = CallFilter {
         open_at: (q.open == Some(true)).then_some(now),
         closed_at: (q.open == Some(false)).then_some(now),
@@ -278,7 +280,12 @@ async fn list_calls(
         limit: limit + 1,
     };
     let rows = st.store.list_calls(&filter).await?;
-    Ok(Json(paged(rows, limit, |c| c.id, |c| CallDto::new(&c))))
+    Ok(Json(paged(
+        rows,
+        limit,
+        |c| c.id,
+        |c| CallDto::new(&c, now),
+    )))
 }
 
 /// One call with its budget and places taken.
@@ -286,5 +293,5 @@ async fn list_calls(
     responses((status = 200, body = CallDto, headers(("ETag" = String)))))]
 async fn get_call(State(st): State<AppState>, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Response> {
     let c = st.store.call(id).await?;
-    Ok(respond::tagged(c.version, CallDto::new(&c)))
+    Ok(respond::tagged(c.version, CallDto::new(&c, st.store.now())))
 }

@@ -1,6 +1,6 @@
 //! After approval: the Commitment to Quality (four signatures), the closing report, its
 //! validation and the single payment.
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use cxc_domain::{
     policy::{self, AppAction, Signatures},
     workflow::{Signatory, Status},
@@ -66,7 +66,7 @@ impl Store {
                 ),
             ));
         }
-        if Utc::now().date_naive() >= app.start_date {
+        if self.now().date_naive() >= app.start_date {
             return Err(RepoError::conflict(
                 "exchange_started",
                 "the Commitment to Quality must be signed before the exchange starts",
@@ -92,7 +92,7 @@ impl Store {
         r: ReportInput,
     ) -> RepoResult<applications::Model> {
         let (app, _) = self.acting(caller, id, AppAction::Report).await?;
-        if Utc::now().date_naive() <= app.end_date {
+        if self.now().date_naive() <= app.end_date {
             return Err(RepoError::conflict(
                 "report_too_early",
                 format!(

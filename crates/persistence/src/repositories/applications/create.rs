@@ -1,5 +1,5 @@
 //! Creating and editing drafts.
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use cxc_domain::workflow::{HostResponse, Status};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde::{Deserialize, Serialize};
@@ -129,7 +129,7 @@ impl Store {
         let (visitor, host) = self
             .check_parties(&call, input.organisation_id, input.host_organisation_id)
             .await?;
-        let now = Utc::now();
+        let now = self.now();
         let tx = self.db.write().await?;
         let model = applications::ActiveModel {
             id: Set(new_id()),
@@ -172,6 +172,7 @@ impl Store {
             Status::Draft.as_str(),
             caller.id(),
             None,
+            now,
         )
         .await?;
         tx.commit().await?;
@@ -243,7 +244,7 @@ impl Store {
             am.sectors = Set(serde_json::json!(x));
         }
         am.version = Set(version + 1);
-        am.updated_at = Set(Utc::now());
+        am.updated_at = Set(self.now());
         let tx = self.db.write().await?;
         let res = applications::Entity::update_many()
             .set(am)

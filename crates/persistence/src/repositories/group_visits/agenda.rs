@@ -157,7 +157,7 @@ impl Store {
             confirmed_count: 0,
             sequence: 0,
             removed: false,
-            updated_at: Utc::now(),
+            updated_at: self.now(),
         };
         check(&visit, &domain_item(&model), &before)?;
         let item = agenda_items::ActiveModel::from(model)
@@ -199,7 +199,7 @@ impl Store {
         let mut am: group_visits::ActiveModel = visit.clone().into();
         am.agenda_version = Set(number);
         am.version = Set(visit.version + 1);
-        am.updated_at = Set(Utc::now());
+        am.updated_at = Set(self.now());
         let visit = am.update(tx).await?;
         Ok(AgendaChange {
             visit,

@@ -10,7 +10,7 @@ pub mod cancellation;
 pub mod participants;
 pub mod places;
 
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use cxc_domain::eligibility::check_organisation;
 use cxc_domain::notify::{Email, VisitFacts, Waitlisted};
 use cxc_domain::organisation::Role;
@@ -98,7 +98,7 @@ impl Store {
             }
             VisitStatus::Published => {}
         }
-        if Utc::now() >= visit.registration_closes_at {
+        if self.now() >= visit.registration_closes_at {
             return Err(RepoError::conflict(
                 "registration_closed",
                 format!(
@@ -147,7 +147,7 @@ impl Store {
                 RegistrationStatus::Waitlisted
             }),
             queue_seq: Set(queue_seq),
-            created_at: Set(Utc::now()),
+            created_at: Set(self.now()),
             cancelled_at: Set(None),
             active_key: Set(Some(key)),
         }
@@ -246,7 +246,7 @@ impl Store {
         self.enqueue(tx, Envelope::to_user(user, email).about(reg.id))
             .await?;
         let remind_at = visit_start(visit) - Duration::days(3);
-        if activity.is_none() && remind_at > Utc::now() {
+        if activity.is_none() && remind_at > self.now() {
             let email = Email::ReminderVisitStart(visit_facts(visit));
             let env = Envelope::to_user(user, email).about(reg.id).at(remind_at);
             self.enqueue(tx, env).await?;

@@ -1,7 +1,7 @@
 //! Contact invitations (issue 12): naming someone a contact of an organisation sends them
 //! an invitation; they become a contact only when they accept. Nobody acts for an
 //! organisation without having agreed to.
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, prelude::Expr,
 };
@@ -62,7 +62,7 @@ impl Store {
                 "this user is already a contact",
             ));
         }
-        let now = Utc::now();
+        let now = self.now();
         let expires_at = now + Duration::days(INVITATION_TTL_DAYS);
         let existing = inv::Entity::find()
             .filter(inv::Column::OrganisationId.eq(org))
@@ -134,7 +134,7 @@ impl Store {
         let rows = inv::Entity::find()
             .filter(inv::Column::UserId.eq(user.id))
             .filter(inv::Column::Status.eq("pending"))
-            .filter(inv::Column::ExpiresAt.gt(Utc::now()))
+            .filter(inv::Column::ExpiresAt.gt(self.now()))
             .order_by_desc(inv::Column::CreatedAt)
             .all(&self.db.conn)
             .await?;
@@ -173,7 +173,7 @@ impl Store {
             .one(&tx.tx)
             .await?
             .ok_or(RepoError::NotFound)?;
-        let now = Utc::now();
+        let now = self.now();
         if row.status != "pending" {
             return Err(RepoError::conflict(
                 "already_answered",
