@@ -155,7 +155,8 @@ fn call_input(title: &str, places: i32) -> CallInput {
         title: title.into(),
         opens_at: Utc::now() - Duration::days(7),
         closes_at: Utc::now() + Duration::days(180),
-        budget_cents: 1_000_000_000_000,
+        // A tenth of the partnership's budget: calls must fit in it together.
+        budget_cents: 100_000_000_000,
         places,
         min_working_days: 3,
         max_days: 31,

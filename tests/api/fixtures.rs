@@ -158,7 +158,8 @@ impl World {
                 name: "BIGINN".into(),
                 grant_agreement: "101037928".into(),
                 programme: "COSME".into(),
-                budget_cents: 49_626_100,
+                // A call's budget must fit in its partnership's.
+                budget_cents: budget_cents.max(49_626_100),
                 target_exchanges: Some(100),
                 starts_on: NaiveDate::from_ymd_opt(2022, 2, 1).unwrap(),
                 ends_on: NaiveDate::from_ymd_opt(2030, 1, 31).unwrap(),

@@ -18,6 +18,7 @@ mod applications;
 mod authz;
 mod demo_emails;
 mod group_visits;
+mod hostile_input;
 mod idempotency;
 mod notifications;
 mod organisations;

@@ -12,6 +12,7 @@ pub mod grant;
 pub mod holidays;
 pub mod notify;
 pub mod organisation;
+pub mod plausible;
 pub mod policy;
 pub mod problem;
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! Passwords (argon2id), bearer tokens (random, stored only as a SHA-256 hash).
 use argon2::{
-    Argon2, PasswordHash, PasswordHasher, PasswordVerifier,
+    Argon2, PasswordHash, PasswordVerifier,
     password_hash::{SaltString, rand_core::OsRng},
 };
 use base64::Engine;
@@ -8,14 +8,48 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError, mpsc};
 
+/// An argon2id hash (the crate's defaults: OWASP's m=19 MiB, t=2, p=1) as a PHC string,
+/// computed in the thread's reusable memory (see [`BLOCKS`]).
+///
 /// # Errors
 /// Only if the hasher itself fails (never for ordinary input).
 pub fn hash_password(password: &str) -> Result<String, String> {
     let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| e.to_string())
+    let params = argon2::Params::default();
+    let mut salt_buf = [0u8; 64];
+    let salt_bytes = salt
+        .as_salt()
+        .decode_b64(&mut salt_buf)
+        .map_err(|e| e.to_string())?;
+    let mut out = [0u8; argon2::Params::DEFAULT_OUTPUT_LEN];
+    in_thread_memory(argon2::Version::V0x13, &params, |hasher, blocks| {
+        hasher.hash_password_into_with_memory(password.as_bytes(), salt_bytes, &mut out, blocks)
+    })
+    .map_err(|e| e.to_string())?;
+    let phc = PasswordHash {
+        algorithm: argon2::ARGON2ID_IDENT,
+        version: Some(argon2::Version::V0x13.into()),
+        params: argon2::password_hash::ParamsString::try_from(&params)
+            .map_err(|e| e.to_string())?,
+        salt: Some(salt.as_salt()),
+        hash: Some(argon2::password_hash::Output::new(&out).map_err(|e| e.to_string())?),
+    };
+    Ok(phc.to_string())
+}
+
+/// Runs `f` with an argon2id hasher for `params` and the thread's working memory.
+fn in_thread_memory<T>(
+    version: argon2::Version,
+    params: &argon2::Params,
+    f: impl FnOnce(&Argon2<'_>, &mut [argon2::Block]) -> T,
+) -> T {
+    let hasher = Argon2::new(argon2::Algorithm::Argon2id, version, params.clone());
+    BLOCKS.with_borrow_mut(|blocks| {
+        if blocks.len() < params.block_count() {
+            blocks.resize(params.block_count(), argon2::Block::default());
+        }
+        f(&hasher, &mut blocks[..params.block_count()])
+    })
 }
 
 #[must_use]
@@ -33,8 +67,9 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
 
 thread_local! {
     /// Argon2's working memory (19 MiB with the default parameters), kept per hashing
-    /// thread: allocating and freeing it per login made glibc raise its mmap threshold
-    /// and keep every freed block, 200+ MiB under a login burst.
+    /// thread for hashing and verifying alike: allocating and freeing it per call made
+    /// glibc raise its mmap threshold and keep the freed blocks, fragmented among small
+    /// allocations (1,000 registrations left 430 MiB resident; see docs/reliability.md).
     static BLOCKS: std::cell::RefCell<Vec<argon2::Block>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
@@ -53,17 +88,8 @@ fn verify_argon2id_reusing_memory(password: &str, h: &PasswordHash<'_>) -> Optio
     let mut salt_buf = [0u8; 64];
     let salt = salt.decode_b64(&mut salt_buf).ok()?;
     let mut out = vec![0u8; expected.len()];
-    let hasher = Argon2::new(argon2::Algorithm::Argon2id, version, params.clone());
-    let done = BLOCKS.with_borrow_mut(|blocks| {
-        if blocks.len() < params.block_count() {
-            blocks.resize(params.block_count(), argon2::Block::default());
-        }
-        hasher.hash_password_into_with_memory(
-            password.as_bytes(),
-            salt,
-            &mut out,
-            &mut blocks[..params.block_count()],
-        )
+    let done = in_thread_memory(version, &params, |hasher, blocks| {
+        hasher.hash_password_into_with_memory(password.as_bytes(), salt, &mut out, blocks)
     });
     // `Output` compares in constant time.
     Some(done.is_ok() && argon2::password_hash::Output::new(&out).is_ok_and(|o| o == expected))
@@ -151,6 +177,7 @@ pub fn token_hash(token: &str) -> String {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use argon2::PasswordHasher;
 
     #[test]
     fn a_password_verifies_against_its_own_hash_only() {
@@ -158,6 +185,16 @@ mod tests {
         assert!(verify_password("correct horse", &h));
         assert!(!verify_password("wrong horse", &h));
         assert!(!verify_password("x", "not a hash"));
+    }
+
+    #[test]
+    fn hashes_made_in_reused_memory_are_standard_argon2id() {
+        let h = hash_password("correct horse").unwrap_or_default();
+        assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{h}");
+        let parsed = PasswordHash::new(&h).unwrap();
+        let stock = Argon2::default();
+        assert!(stock.verify_password(b"correct horse", &parsed).is_ok());
+        assert!(stock.verify_password(b"wrong horse", &parsed).is_err());
     }
 
     #[test]

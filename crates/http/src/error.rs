@@ -24,8 +24,21 @@ pub struct ProblemDoc {
     /// `conflict_host_side`, `one_signature_per_person`); `detail` says why.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rule: Option<String>,
+    /// At most [`MAX_PROBLEM_ENTRIES`]; the rest are counted in `errors_omitted`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<Problem>,
+    /// How many further problems were found but not listed.
+    #[serde(skip_serializing_if = "is_zero")]
+    #[schema(minimum = 1)]
+    pub errors_omitted: usize,
+}
+
+/// A problem document lists at most this many entries: a body with 150,000 bad tags
+/// gets a small answer, not one entry per tag.
+pub const MAX_PROBLEM_ENTRIES: usize = 100;
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -176,9 +189,12 @@ impl IntoResponse for ApiError {
             self.to_string()
         };
         let code = self.code();
-        let errors = match &self {
-            Self::Unprocessable(p) => p.clone(),
-            _ => vec![],
+        let (errors, errors_omitted) = match &self {
+            Self::Unprocessable(p) => (
+                p.iter().take(MAX_PROBLEM_ENTRIES).cloned().collect(),
+                p.len().saturating_sub(MAX_PROBLEM_ENTRIES),
+            ),
+            _ => (vec![], 0),
         };
         let rule = match &self {
             Self::Denied(d) if d.refusal != Refusal::Hidden => Some(d.rule.to_owned()),
@@ -192,6 +208,7 @@ impl IntoResponse for ApiError {
             code,
             rule,
             errors,
+            errors_omitted,
         };
         let mut res = (status, Json(doc)).into_response();
         res.headers_mut().insert(

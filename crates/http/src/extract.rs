@@ -17,7 +17,7 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 /// missing field, unknown enum value) is 422 naming the field.
 pub struct ApiJson<T>(pub T);
 
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+impl<T: DeserializeOwned + Send + 'static, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
@@ -36,8 +36,24 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             ));
         }
         let bytes = Bytes::from_request(req, state).await.map_err(body_error)?;
-        parse_json(&bytes).map(ApiJson)
+        parse_json_off_workers(bytes).await.map(ApiJson)
     }
+}
+
+/// Bodies above this size are parsed on the blocking pool: a megabyte of JSON is tens of
+/// milliseconds of CPU (more in debug builds) that would otherwise hold an async worker,
+/// and with it every request queued on that worker (`/health` included).
+const PARSE_INLINE_MAX: usize = 64 * 1024;
+
+async fn parse_json_off_workers<T: DeserializeOwned + Send + 'static>(
+    bytes: Bytes,
+) -> Result<T, ApiError> {
+    if bytes.len() <= PARSE_INLINE_MAX {
+        return parse_json(&bytes);
+    }
+    tokio::task::spawn_blocking(move || parse_json(&bytes))
+        .await
+        .map_err(|e| ApiError::Internal(format!("JSON parsing task failed: {e}")))?
 }
 
 /// Too large is 413; a body that stops arriving is 408; anything else is 400.
@@ -61,11 +77,22 @@ fn body_error(e: BytesRejection) -> ApiError {
     }
 }
 
-/// Parses a JSON document with the error classification of [`ApiJson`].
+/// Parses a JSON document with the error classification of [`ApiJson`], strictly: a
+/// duplicate key or a NUL character is 422 and trailing data after the document is 400
+/// (see [`crate::strict_json`]).
 ///
 /// # Errors
-/// 400 for syntax errors, 422 for shape errors.
+/// 400 for syntax errors and trailing data, 422 for shape errors.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    match crate::strict_json::check(bytes) {
+        Ok(Some(problem)) => return Err(ApiError::Unprocessable(vec![problem])),
+        Ok(None) => {}
+        Err(e) if e.is_syntax() || e.is_eof() => {
+            return Err(ApiError::BadRequest(format!("malformed JSON: {e}")));
+        }
+        // Anything else (e.g. nesting too deep) is reported by the typed pass below.
+        Err(_) => {}
+    }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
@@ -91,6 +118,14 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
         let q = parts.uri.query().unwrap_or_default();
+        // PostgreSQL cannot store U+0000; refused here so both databases answer alike.
+        if let Some((k, _)) = form_urlencoded::parse(q.as_bytes())
+            .find(|(k, v)| crate::strict_json::unstorable(k) || crate::strict_json::unstorable(v))
+        {
+            return Err(ApiError::Unprocessable(vec![
+                crate::strict_json::unstorable_problem(k.into_owned()),
+            ]));
+        }
         let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(q.as_bytes()));
         serde_path_to_error::deserialize(de)
             .map(ApiQuery)
@@ -104,13 +139,21 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     }
 }
 
-/// Path parameters; an id that is not a UUID names nothing that exists, so 404.
+/// Path parameters; an id that is not a UUID names nothing that exists, so 404. A value
+/// with U+0000 names nothing either (nothing stored can hold it), and is refused here so
+/// that PostgreSQL never sees it: 404 on both databases, the answer every route with a
+/// path parameter declares.
 pub struct ApiPath<T>(pub T);
 
 impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        if let Ok(raw) = axum::extract::RawPathParams::from_request_parts(parts, state).await
+            && raw.iter().any(|(_, v)| crate::strict_json::unstorable(v))
+        {
+            return Err(ApiError::NotFound);
+        }
         axum::extract::Path::<T>::from_request_parts(parts, state)
             .await
             .map(|p| ApiPath(p.0))
@@ -176,7 +219,15 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
             return Ok(IfMatch(None));
         };
         let s = v.to_str().unwrap_or_default().trim();
-        let s = s.strip_prefix("W/").unwrap_or(s).trim_matches('"');
+        // If-Match compares strongly (RFC 9110 §13.1.1): a weak validator never matches,
+        // so the precondition is false: 412, as for a stale version.
+        if s.starts_with("W/") {
+            return Err(ApiError::PreconditionFailed(
+                "If-Match needs a strong ETag like \"3\"; a weak one (W/\"3\") never matches"
+                    .into(),
+            ));
+        }
+        let s = s.trim_matches('"');
         s.parse::<i32>().map(|n| IfMatch(Some(n))).map_err(|_| {
             ApiError::PreconditionFailed(format!("If-Match must be an ETag like \"3\", got {s:?}"))
         })
@@ -217,7 +268,9 @@ impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
 /// A JSON body that may be absent (empty body means `T::default()`).
 pub struct OptionalJson<T>(pub T);
 
-impl<T: DeserializeOwned + Default, S: Send + Sync> FromRequest<S> for OptionalJson<T> {
+impl<T: DeserializeOwned + Default + Send + 'static, S: Send + Sync> FromRequest<S>
+    for OptionalJson<T>
+{
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
@@ -225,6 +278,6 @@ impl<T: DeserializeOwned + Default, S: Send + Sync> FromRequest<S> for OptionalJ
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(OptionalJson(T::default()));
         }
-        parse_json(&bytes).map(OptionalJson)
+        parse_json_off_workers(bytes).await.map(OptionalJson)
     }
 }

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod error;
 pub mod export;
 pub mod extract;
+pub mod fields;
 pub mod idempotency;
 pub mod middleware;
 pub mod openapi;
@@ -12,6 +13,7 @@ pub mod pagination;
 pub mod respond;
 pub mod routes;
 pub mod state;
+pub mod strict_json;
 pub mod throttle;
 pub mod validate;
 

@@ -84,11 +84,33 @@ pub fn wrap(router: Router, state: &AppState) -> Router {
         )
 }
 
+/// The metrics label of a method: the standard ones by name, every other name one
+/// series (`OTHER`), so a client inventing method names cannot grow `/metrics`. Unknown
+/// paths are likewise one route, `unmatched`.
+fn method_label(m: &axum::http::Method) -> &'static str {
+    use axum::http::Method;
+    const KNOWN: [(Method, &str); 9] = [
+        (Method::GET, "GET"),
+        (Method::HEAD, "HEAD"),
+        (Method::POST, "POST"),
+        (Method::PUT, "PUT"),
+        (Method::PATCH, "PATCH"),
+        (Method::DELETE, "DELETE"),
+        (Method::OPTIONS, "OPTIONS"),
+        (Method::TRACE, "TRACE"),
+        (Method::CONNECT, "CONNECT"),
+    ];
+    KNOWN
+        .iter()
+        .find(|(k, _)| k == m)
+        .map_or("OTHER", |(_, name)| name)
+}
+
 /// Logs each response once (5xx at error with the cause, 4xx at debug) and records
 /// request count and latency per route.
 async fn log_and_measure(req: Request, next: Next) -> Response {
     let start = Instant::now();
-    let method = req.method().clone();
+    let method = method_label(req.method());
     let route = req
         .extensions()
         .get::<MatchedPath>()
@@ -152,7 +174,7 @@ async fn log_and_measure(req: Request, next: Next) -> Response {
         );
     }
     let labels = [
-        ("method", method.to_string()),
+        ("method", method.to_owned()),
         ("route", route),
         ("status", status.as_u16().to_string()),
     ];

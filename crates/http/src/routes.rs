@@ -29,3 +29,31 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(unsubscribe::router())
         .merge(group_visits::router())
 }
+
+/// A request type's schema name, a valid example body, and the fields the server refuses
+/// in a body (for `fields::tests::schemas_and_checks_agree`).
+#[cfg(test)]
+pub(crate) type Probe = (
+    &'static str,
+    serde_json::Value,
+    fn(&serde_json::Value) -> Vec<String>,
+);
+
+#[cfg(test)]
+pub(crate) fn request_probes() -> Vec<Probe> {
+    vec![
+        partnerships::calls_probe(),
+        partnerships::probe(),
+        group_visits::probe(),
+    ]
+}
+
+/// The fields named in a 422, none for success; any other failure is a test failure.
+#[cfg(test)]
+pub(crate) fn failed_fields<T>(r: crate::error::ApiResult<T>) -> Vec<String> {
+    match r {
+        Ok(_) => vec![],
+        Err(crate::error::ApiError::Unprocessable(p)) => p.into_iter().map(|p| p.field).collect(),
+        Err(e) => vec![format!("unexpected: {e}")],
+    }
+}

@@ -201,25 +201,24 @@ pub(crate) fn check_dates(
     travel: Option<&[NaiveDate]>,
     out: &mut Vec<Problem>,
 ) {
-    let years = cxc_domain::holidays::HolidayCalendars::covered_years();
-    let (first, last) = (*years.start(), *years.end());
-    let sane = |d: NaiveDate| years.contains(&chrono::Datelike::year(&d));
+    use cxc_domain::plausible::{scheme_date, scheme_years};
+    let years = scheme_years();
     for (f, d) in [("start_date", start), ("end_date", end)] {
-        if d.is_some_and(|d| !sane(d)) {
-            out.push(Problem::new(
-                f,
-                "out_of_range",
-                format!("dates must lie between {first} and {last}, the years the public-holiday calendars cover"),
-            ));
+        if let Some(Err(e)) = d.map(scheme_date) {
+            out.push(Problem::new(f, e.code, e.message));
         }
     }
     if let Some(t) = travel
-        && (t.len() > 10 || t.iter().any(|d| !sane(*d)))
+        && (t.len() > 10 || t.iter().any(|d| scheme_date(*d).is_err()))
     {
         out.push(Problem::new(
             "travel_days",
             "out_of_range",
-            format!("at most 10 travel days, between {first} and {last}"),
+            format!(
+                "at most 10 travel days, between {} and {}",
+                years.start(),
+                years.end()
+            ),
         ));
     }
 }
@@ -237,6 +236,7 @@ fn tags(
             "too_many",
             format!("at most {max_items} entries"),
         ));
+        return Vec::new();
     }
     v.iter()
         .enumerate()

@@ -3,7 +3,7 @@
 use axum::{extract::State, response::Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use cxc_domain::visit::VisitStatus;
-use cxc_domain::{agenda::parse_tz, countries};
+use cxc_domain::{agenda::parse_tz, countries, plausible};
 use cxc_persistence::{
     Problem,
     repositories::{group_visits::VisitInput, group_visits::list::VisitFilter},
@@ -23,12 +23,13 @@ use crate::openapi::problems::{Forbidden, UnprocessableContent};
 use crate::{
     error::{ApiError, ApiResult},
     extract::{ApiJson, ApiPath, ApiQuery, Auth, MaybeAuth},
+    fields::{self, Text},
     pagination::{Page, Paged, paged},
     respond::{created, tagged},
     state::AppState,
-    validate,
 };
 use dto::VisitDto;
+use validator::Validate;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -40,30 +41,35 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(calendar::router())
 }
 
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
+/// A group visit as submitted; the bounds are declared once per field (see
+/// `crate::fields`).
+#[derive(Debug, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct CreateVisit {
     partnership_id: Uuid,
-    title: String,
+    #[validate(custom(function = "fields::text"))]
+    title: Text<1, 200>,
     #[serde(default)]
-    description: String,
+    #[validate(custom(function = "fields::text"))]
+    description: Text<0, 10_000>,
     /// ISO 3166-1 alpha-2, e.g. `CH`.
     host_country: String,
-    city: String,
+    #[validate(custom(function = "fields::text"))]
+    city: Text<1, 100>,
     /// IANA time zone of the agenda's local times, e.g. `Europe/Zurich`.
     timezone: String,
     starts_on: NaiveDate,
     ends_on: NaiveDate,
-    /// Places for participants (at least 1).
+    /// Places for participants, 1 to 10,000.
+    #[validate(range(min = 1, max = plausible::MAX_VISIT_CAPACITY, code = "out_of_range", message = "capacity must be between 1 and 10000"))]
+    #[schema(minimum = 1, maximum = 10_000)]
     capacity: i32,
     registration_closes_at: DateTime<Utc>,
 }
 
 fn check_visit(r: &CreateVisit) -> ApiResult<VisitInput> {
-    let mut problems = Vec::new();
-    let title = validate::text(&r.title, "title", 1, 200, &mut problems);
-    let description = validate::text(&r.description, "description", 0, 10_000, &mut problems);
-    let city = validate::text(&r.city, "city", 1, 100, &mut problems);
+    let mut problems = fields::problems(r.validate());
+    let (title, description, city) = (r.title.clean(), r.description.clean(), r.city.clean());
     let host_country = countries::ProgrammeCountries::normalise(&r.host_country);
     if !countries::is_iso_country(&host_country) {
         problems.push(Problem::new(
@@ -79,19 +85,11 @@ fn check_visit(r: &CreateVisit) -> ApiResult<VisitInput> {
             String::new()
         }
     };
-    if r.ends_on < r.starts_on {
-        problems.push(Problem::new(
-            "ends_on",
-            "ends_before_starts",
-            "the visit must end on or after the day it starts",
-        ));
+    for (field, e) in plausible::visit_days(r.starts_on, r.ends_on) {
+        problems.push(Problem::new(field, e.code, e.message));
     }
-    if !(1..=10_000).contains(&r.capacity) {
-        problems.push(Problem::new(
-            "capacity",
-            "out_of_range",
-            "capacity must be between 1 and 10000",
-        ));
+    if let Err(e) = plausible::scheme_date(r.registration_closes_at.date_naive()) {
+        problems.push(Problem::new("registration_closes_at", e.code, e.message));
     }
     if r.registration_closes_at.date_naive() > r.ends_on {
         problems.push(Problem::new(
@@ -209,4 +207,19 @@ async fn get_visit(
         version,
         VisitDto::full(view, st.settings.transfer_buffer_minutes, st.store.now()),
     ))
+}
+
+/// The example and the checks of [`CreateVisit`] for `fields::tests::schemas_and_checks_agree`.
+#[cfg(test)]
+pub(crate) fn probe() -> crate::routes::Probe {
+    let example = serde_json::json!({"partnership_id": Uuid::nil(), "title": "CERN",
+        "description": "Three days", "host_country": "CH", "city": "Geneva",
+        "timezone": "Europe/Zurich", "starts_on": "2027-03-27", "ends_on": "2027-03-29",
+        "capacity": 20, "registration_closes_at": "2027-03-20T12:00:00Z"});
+    ("CreateVisit", example, |v| {
+        crate::routes::failed_fields(
+            crate::extract::parse_json::<CreateVisit>(v.to_string().as_bytes())
+                .and_then(|b| check_visit(&b)),
+        )
+    })
 }

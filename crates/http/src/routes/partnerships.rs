@@ -3,9 +3,33 @@
 mod calls;
 pub mod dto;
 
+#[cfg(test)]
+pub(crate) use calls::probe as calls_probe;
+
+/// The example and the checks of [`PartnershipBody`] for
+/// `fields::tests::schemas_and_checks_agree`.
+#[cfg(test)]
+pub(crate) fn probe() -> crate::routes::Probe {
+    let example = serde_json::json!({"name": "BIGINN", "grant_agreement": "101037928",
+        "programme": "COSME", "budget_cents": 49_626_100, "target_exchanges": 100,
+        "starts_on": "2022-02-01", "ends_on": "2024-01-31",
+        "partners": [{"organisation_id": uuid::Uuid::nil(), "role": "coordinator"}]});
+    ("PartnershipBody", example, |v| {
+        crate::routes::failed_fields(
+            crate::extract::parse_json::<PartnershipBody>(v.to_string().as_bytes()).and_then(|b| {
+                match field_problems(&b) {
+                    p if p.is_empty() => Ok(()),
+                    p => Err(ApiError::Unprocessable(p)),
+                }
+            }),
+        )
+    })
+}
+
 use std::collections::{HashMap, HashSet};
 
 use axum::{Json, extract::State, response::Response};
+use cxc_domain::plausible;
 use cxc_domain::policy::{self, AccountAction};
 use cxc_persistence::{
     Problem,
@@ -21,11 +45,12 @@ use crate::openapi::problems::{Conflict, Forbidden, UnprocessableContent};
 use crate::{
     error::{ApiError, ApiResult},
     extract::{ApiJson, ApiPath, ApiQuery, Auth},
+    fields,
     pagination::{Page, Paged, paged},
     respond,
     state::AppState,
-    validate,
 };
+use validator::Validate;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -66,28 +91,14 @@ async fn with_partners(
         .collect())
 }
 
-/// Validates the body; returns the cleaned input and the partner organisations by id.
-async fn check(
-    st: &AppState,
-    b: &PartnershipBody,
-) -> ApiResult<(PartnershipInput, HashMap<Uuid, organisations::Model>)> {
-    let mut p = Vec::new();
-    let name = validate::text(&b.name, "name", 1, 200, &mut p);
-    let grant_agreement = validate::text(&b.grant_agreement, "grant_agreement", 1, 100, &mut p);
-    let programme = validate::text(&b.programme, "programme", 1, 100, &mut p);
-    if b.budget_cents < 0 {
-        p.push(Problem::new(
-            "budget_cents",
-            "negative",
-            "the budget must not be negative",
-        ));
-    }
-    if b.target_exchanges.is_some_and(|t| t < 0) {
-        p.push(Problem::new(
-            "target_exchanges",
-            "negative",
-            "the target must not be negative",
-        ));
+/// The problems of the body's own fields (no lookups): its declared rules, then the
+/// plausibility of its dates.
+fn field_problems(b: &PartnershipBody) -> Vec<Problem> {
+    let mut p = fields::problems(b.validate());
+    for (field, d) in [("starts_on", b.starts_on), ("ends_on", b.ends_on)] {
+        if let Err(e) = plausible::scheme_date(d) {
+            p.push(Problem::new(field, e.code, e.message));
+        }
     }
     if b.ends_on < b.starts_on {
         p.push(Problem::new(
@@ -96,15 +107,20 @@ async fn check(
             "ends_on must not be before starts_on",
         ));
     }
-    if b.partners.is_empty() {
-        p.push(Problem::new(
-            "partners",
-            "required",
-            "a partnership needs at least one partner organisation",
-        ));
-    } else if b.partners.len() > 100 {
-        p.push(Problem::new("partners", "too_many", "at most 100 partners"));
-    }
+    p
+}
+
+/// Validates the body; returns the cleaned input and the partner organisations by id.
+async fn check(
+    st: &AppState,
+    b: &PartnershipBody,
+) -> ApiResult<(PartnershipInput, HashMap<Uuid, organisations::Model>)> {
+    let mut p = field_problems(b);
+    let (name, grant_agreement, programme) = (
+        b.name.clean(),
+        b.grant_agreement.clean(),
+        b.programme.clean(),
+    );
     let ids: Vec<Uuid> = b
         .partners
         .iter()

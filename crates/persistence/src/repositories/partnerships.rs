@@ -168,6 +168,23 @@ impl Store {
     pub async fn create_call(&self, partnership: Uuid, c: &CallInput) -> RepoResult<calls::Model> {
         self.partnership(partnership).await?;
         let tx = self.db.write().await?;
+        // The partnership's row is locked (PostgreSQL; SQLite writes one at a time) so two
+        // calls created at once cannot both take the same remaining budget.
+        let owner = partnerships::Entity::find_by_id(partnership)
+            .lock_exclusive()
+            .one(&tx.tx)
+            .await?
+            .ok_or(RepoError::NotFound)?;
+        let others: Vec<i64> = calls::Entity::find()
+            .select_only()
+            .column(calls::Column::BudgetCents)
+            .filter(calls::Column::PartnershipId.eq(partnership))
+            .into_tuple()
+            .all(&tx.tx)
+            .await?;
+        let others = others.iter().fold(0i64, |a, b| a.saturating_add(*b));
+        cxc_domain::plausible::call_budget(c.budget_cents, owner.budget_cents, others)
+            .map_err(|e| RepoError::invalid("budget_cents", e.code, e.message))?;
         let model = calls::ActiveModel {
             id: Set(new_id()),
             partnership_id: Set(partnership),

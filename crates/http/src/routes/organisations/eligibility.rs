@@ -115,7 +115,11 @@ async fn check_eligibility(
     State(st): State<AppState>,
     ApiJson(body): ApiJson<Value>,
 ) -> ApiResult<Json<ReportDto>> {
-    let (extras, org) = split(body)?;
+    // Re-reading the body as an organisation is linear but, for a body near the size
+    // limit, long enough to keep off the async workers.
+    let (extras, org) = tokio::task::spawn_blocking(move || split(body))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))??;
     let v = validation::validate(&st, org).await?;
     let role = extras.role.unwrap_or(Role::Visitor);
     let on = extras.on.unwrap_or_else(|| st.store.now().date_naive());

@@ -4,7 +4,9 @@ use std::collections::BTreeMap;
 use axum::{Json, extract::State, response::Response};
 use chrono::{DateTime, Utc};
 use cxc_domain::policy::{self, PartnershipAction};
-use cxc_domain::{countries::ProgrammeCountries, countries::is_iso_country, organisation::Profile};
+use cxc_domain::{
+    countries::ProgrammeCountries, countries::is_iso_country, organisation::Profile, plausible,
+};
 use cxc_persistence::{
     Problem,
     entities::calls,
@@ -19,12 +21,13 @@ use crate::openapi::problems::{Conflict, Forbidden, UnprocessableContent};
 use crate::{
     error::{ApiError, ApiResult},
     extract::{ApiJson, ApiPath, ApiQuery, Auth},
+    fields::{self, Text},
     pagination::{Page, Paged, paged},
     respond,
     routes::organisations::validation,
     state::AppState,
-    validate,
 };
+use validator::Validate;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -34,26 +37,36 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 }
 
 fn default_min_working_days() -> i32 {
-    3
+    plausible::MIN_WORKING_DAYS
 }
 
 fn default_max_days() -> i32 {
-    31
+    plausible::MAX_DAYS
 }
 
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
+/// A call as submitted. Bounds on the fields are declared once: by the field's type
+/// ([`Text`]) or by `validate` with the domain's constants, mirrored in `schema` (the
+/// test `fields::tests::schemas_and_checks_agree` fails if the two differ).
+#[derive(Debug, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct CallBody {
-    title: String,
+    #[validate(custom(function = "fields::text"))]
+    title: Text<1, 200>,
     opens_at: DateTime<Utc>,
     closes_at: DateTime<Utc>,
+    #[validate(range(min = 0, max = plausible::MAX_CENTS, code = "out_of_range", message = "the budget must be between 0 and 10,000,000,000 cents"))]
+    #[schema(minimum = 0, maximum = 10_000_000_000_i64)]
     budget_cents: i64,
+    /// 1 to 10,000 (`plausible::MAX_PLACES`).
+    #[schema(minimum = 1, maximum = 10_000)]
     places: i32,
-    /// Default 3.
+    /// Working days at the host, 3 (the scheme's minimum) to 23; default 3.
     #[serde(default = "default_min_working_days")]
+    #[schema(minimum = 3, maximum = 23)]
     min_working_days: i32,
-    /// Calendar days, default 31 (one month).
+    /// Calendar days, from `min_working_days` to 31 (one month); default 31.
     #[serde(default = "default_max_days")]
+    #[schema(minimum = 3, maximum = 31)]
     max_days: i32,
     /// Lump sum for host countries without their own amount; 0..=110000.
     lump_sum_default_cents: i64,
@@ -123,6 +136,9 @@ impl CallDto {
     }
 }
 
+/// ISO 3166-1 has 249 alpha-2 codes; a map with more keys cannot be valid.
+const MAX_COUNTRIES: usize = 249;
+
 fn lump_sum(v: i64, field: String, cap: i64, p: &mut Vec<Problem>) {
     if !(0..=cap).contains(&v) {
         p.push(Problem::new(
@@ -136,8 +152,8 @@ fn lump_sum(v: i64, field: String, cap: i64, p: &mut Vec<Problem>) {
 /// Every problem of the body at once; the cleaned input otherwise.
 /// `cap` is the lump-sum ceiling of the store's rule set.
 fn check(b: CallBody, cap: i64) -> ApiResult<CallInput> {
-    let mut p = Vec::new();
-    let title = validate::text(&b.title, "title", 1, 200, &mut p);
+    let mut p = fields::problems(b.validate());
+    let title = b.title.clean();
     if b.closes_at <= b.opens_at {
         p.push(Problem::new(
             "closes_at",
@@ -145,33 +161,31 @@ fn check(b: CallBody, cap: i64) -> ApiResult<CallInput> {
             "closes_at must be after opens_at",
         ));
     }
-    if b.budget_cents < 0 {
+    for (field, at) in [("opens_at", b.opens_at), ("closes_at", b.closes_at)] {
+        if let Err(e) = plausible::scheme_date(at.date_naive()) {
+            p.push(Problem::new(field, e.code, e.message));
+        }
+    }
+    for (field, e) in plausible::call_limits(b.places, b.min_working_days, b.max_days) {
+        p.push(Problem::new(field, e.code, e.message));
+    }
+    // Lists are bounded before any entry is looked at.
+    if b.lump_sums_by_host_country.len() > MAX_COUNTRIES {
         p.push(Problem::new(
-            "budget_cents",
-            "negative",
-            "the budget must not be negative",
+            "lump_sums_by_host_country",
+            "too_many",
+            format!("at most {MAX_COUNTRIES} countries"),
         ));
     }
-    if b.places < 1 {
+    if b.eligible_profiles.len() > Profile::ALL.len() {
         p.push(Problem::new(
-            "places",
-            "out_of_range",
-            "a call needs at least one place",
+            "eligible_profiles",
+            "too_many",
+            format!("at most {} profiles", Profile::ALL.len()),
         ));
     }
-    if b.min_working_days < 1 {
-        p.push(Problem::new(
-            "min_working_days",
-            "out_of_range",
-            "min_working_days must be at least 1",
-        ));
-    }
-    if b.max_days < b.min_working_days {
-        p.push(Problem::new(
-            "max_days",
-            "out_of_range",
-            "max_days must not be less than min_working_days",
-        ));
+    if p.iter().any(|x| x.code == "too_many") {
+        return Err(ApiError::Unprocessable(p));
     }
     lump_sum(
         b.lump_sum_default_cents,
@@ -294,4 +308,22 @@ async fn list_calls(
 async fn get_call(State(st): State<AppState>, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Response> {
     let c = st.store.call(id).await?;
     Ok(respond::tagged(c.version, CallDto::new(&c, st.store.now())))
+}
+
+/// The example and the checks of [`CallBody`] for `fields::tests::schemas_and_checks_agree`.
+#[cfg(test)]
+pub(crate) fn probe() -> crate::routes::Probe {
+    let example = serde_json::json!({"title": "BIGINN call", "opens_at": "2026-01-01T00:00:00Z",
+        "closes_at": "2026-06-01T00:00:00Z", "budget_cents": 3_300_000, "places": 30,
+        "min_working_days": 3, "max_days": 31, "lump_sum_default_cents": 60_000});
+    ("CallBody", example, |v| {
+        crate::routes::failed_fields(
+            crate::extract::parse_json::<CallBody>(v.to_string().as_bytes()).and_then(|b| {
+                check(
+                    b,
+                    cxc_domain::eligibility::RuleConfig::default().lump_sum_ceiling_cents,
+                )
+            }),
+        )
+    })
 }

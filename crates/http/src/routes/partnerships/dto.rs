@@ -6,6 +6,10 @@ use cxc_persistence::entities::{organisations, partnership_members, partnerships
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
+use validator::Validate;
+
+use crate::fields::{self, Text};
+use cxc_domain::plausible;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -30,18 +34,34 @@ pub struct PartnerBody {
     pub role: PartnerRole,
 }
 
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
+/// A partnership as submitted; the bounds are declared once per field (see
+/// `crate::fields`).
+#[derive(Debug, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct PartnershipBody {
-    pub name: String,
+    #[validate(custom(function = "fields::text"))]
+    pub name: Text<1, 200>,
     /// Grant agreement number, e.g. `101037928`.
-    pub grant_agreement: String,
+    #[validate(custom(function = "fields::text"))]
+    pub grant_agreement: Text<1, 100>,
     /// Funding programme, e.g. `COSME`.
-    pub programme: String,
+    #[validate(custom(function = "fields::text"))]
+    pub programme: Text<1, 100>,
+    #[validate(range(min = 0, max = plausible::MAX_CENTS, code = "out_of_range", message = "the budget must be between 0 and 10,000,000,000 cents"))]
+    #[schema(minimum = 0, maximum = 10_000_000_000_i64)]
     pub budget_cents: i64,
+    #[validate(range(min = 0, max = plausible::MAX_PLACES, code = "out_of_range", message = "the target must be between 0 and 10,000"))]
+    #[schema(minimum = 0, maximum = 10_000)]
     pub target_exchanges: Option<i32>,
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
+    #[validate(length(
+        min = 1,
+        max = 100,
+        code = "invalid_count",
+        message = "a partnership has 1 to 100 partner organisations"
+    ))]
+    #[schema(min_items = 1, max_items = 100)]
     pub partners: Vec<PartnerBody>,
 }
 

@@ -152,6 +152,8 @@ impl Store {
                 format!("the payment must be between 1 and the grant of {grant} cents"),
             ));
         }
+        cxc_domain::plausible::payment_date(paid_on, app.end_date, self.today())
+            .map_err(|e| RepoError::invalid("paid_on", e.code, e.message))?;
         let act = Act::Pay {
             paid_on,
             amount_cents,
