@@ -16,6 +16,7 @@ mod smtp;
 mod accounts;
 mod applications;
 mod authz;
+mod constraints;
 mod demo_emails;
 mod group_visits;
 mod hostile_input;

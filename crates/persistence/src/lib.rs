@@ -3,6 +3,7 @@
 //! same migrations.
 
 pub mod clock;
+pub mod constraints;
 pub mod db;
 pub mod entities;
 pub mod error;

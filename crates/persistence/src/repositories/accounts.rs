@@ -15,7 +15,6 @@ use super::{Store, access, new_id, outbox::Envelope};
 use crate::{
     RepoError, RepoResult,
     entities::{organisation_contacts, role_grants, sessions, users},
-    error::is_unique_violation,
 };
 use cxc_domain::notify::Email;
 
@@ -152,14 +151,8 @@ impl Store {
             disabled_at: Set(None),
             email_verified_at: Set(verified_at),
         };
-        match model.insert(conn).await {
-            Ok(u) => Ok(u),
-            Err(e) if is_unique_violation(&e) => Err(RepoError::conflict(
-                "email_taken",
-                "an account with this email already exists",
-            )),
-            Err(e) => Err(e.into()),
-        }
+        // A taken address is `email_taken` (`constraints::UNIQUE`).
+        Ok(model.insert(conn).await?)
     }
 
     /// # Errors

@@ -422,13 +422,7 @@ impl Store {
             created_at: Set(self.now()),
         }
         .insert(&tx.tx)
-        .await
-        .map_err(|e| match RepoError::from(e) {
-            RepoError::Conflict { .. } => {
-                RepoError::conflict("already_contact", "this user is already a contact")
-            }
-            other => other,
-        })?;
+        .await?; // an existing contact is `already_contact` (`constraints::UNIQUE`)
         tx.commit().await?;
         self.auth_cache.invalidate();
         Ok(user)

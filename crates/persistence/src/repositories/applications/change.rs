@@ -33,7 +33,6 @@ use super::{ReportInput, history, note, parties, status_in, transition_with};
 use crate::{
     Backend, Problem, RepoError, RepoResult,
     entities::{applications, calls, closing_reports, commitments, organisations, payments, users},
-    error::is_unique_violation,
     repositories::{Store, accounts::Caller, outbox::Envelope},
 };
 
@@ -372,7 +371,8 @@ impl Store {
                 paid_on,
                 amount_cents,
             } => {
-                let inserted = payments::ActiveModel {
+                // A second payment is `already_paid` (`constraints::UNIQUE`).
+                payments::ActiveModel {
                     application_id: Set(read.id),
                     paid_on: Set(paid_on),
                     amount_cents: Set(amount_cents),
@@ -380,17 +380,7 @@ impl Store {
                     created_at: Set(self.now()),
                 }
                 .insert(conn)
-                .await;
-                match inserted {
-                    Ok(_) => {}
-                    Err(e) if is_unique_violation(&e) => {
-                        return Err(RepoError::conflict(
-                            "already_paid",
-                            "only one payment is allowed",
-                        ));
-                    }
-                    Err(e) => return Err(e.into()),
-                }
+                .await?;
                 calls::Entity::update_many()
                     .col_expr(
                         calls::Column::BudgetPaidCents,

@@ -152,11 +152,7 @@ impl Store {
             active_key: Set(Some(key)),
         }
         .insert(&tx.tx)
-        .await
-        .map_err(|e| match RepoError::from(e) {
-            RepoError::Conflict { .. } => already_registered(),
-            other => other,
-        })?;
+        .await?; // a second active registration is `already_registered` (`constraints::UNIQUE`)
         let view = if confirmed {
             self.tell_confirmed(
                 &tx.tx,

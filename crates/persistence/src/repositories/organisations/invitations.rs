@@ -11,7 +11,6 @@ use crate::repositories::{Store, new_id, outbox::Envelope};
 use crate::{
     RepoError, RepoResult,
     entities::{organisation_contacts, organisation_invitations as inv, organisations, users},
-    error::is_unique_violation,
 };
 use cxc_domain::notify::{ContactInvitation, Email};
 
@@ -86,28 +85,21 @@ impl Store {
                 am.answered_at = Set(None);
                 am.update(&tx.tx).await?
             }
-            None => match (inv::ActiveModel {
-                id: Set(new_id()),
-                organisation_id: Set(org),
-                user_id: Set(user.id),
-                invited_by: Set(by),
-                status: Set("pending".into()),
-                created_at: Set(now),
-                expires_at: Set(expires_at),
-                answered_at: Set(None),
-            })
-            .insert(&tx.tx)
-            .await
-            {
-                Ok(r) => r,
-                Err(e) if is_unique_violation(&e) => {
-                    return Err(RepoError::conflict(
-                        "already_invited",
-                        "this person already has a pending invitation",
-                    ));
+            // A racing twin invitation is `already_invited` (`constraints::UNIQUE`).
+            None => {
+                inv::ActiveModel {
+                    id: Set(new_id()),
+                    organisation_id: Set(org),
+                    user_id: Set(user.id),
+                    invited_by: Set(by),
+                    status: Set("pending".into()),
+                    created_at: Set(now),
+                    expires_at: Set(expires_at),
+                    answered_at: Set(None),
                 }
-                Err(e) => return Err(e.into()),
-            },
+                .insert(&tx.tx)
+                .await?
+            }
         };
         let inviter = users::Entity::find_by_id(by).one(&tx.tx).await?;
         let email = Email::ContactInvitation(ContactInvitation {
