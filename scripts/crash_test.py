@@ -211,7 +211,7 @@ def setup(base, admin_email, places, n_apps, tag=""):
     coord = login(base, f"coordinator{tag}@crash.test")
     now = datetime.now(timezone.utc)
     c = create(base, f"/api/v1/partnerships/{p}/calls", {"title": "Crash call", "opens_at": (now - timedelta(days=1)).isoformat(), "closes_at": (now + timedelta(days=30)).isoformat(),
-               "budget_cents": 100000000, "places": places, "min_working_days": 3, "max_days": 31, "lump_sum_default_cents": 80000,
+               "budget_cents": 40000000, "places": places, "min_working_days": 3, "max_days": 31, "lump_sum_default_cents": 80000,
                "lump_sums_by_host_country": {"DK": 110000}}, coord)["id"]
     host_org = create(base, "/api/v1/organisations", org("Host DK", "DK", 56.16, 10.20, "sme", [dk]), host)["id"]
     start = date.today() + timedelta(days=42)

@@ -72,6 +72,9 @@ def main():
         "APP__EMAIL__FILE_DIR": f"{work}/mail",
         "APP__SERVER__PORT": str(port),
         "APP__TELEMETRY__FILTER": "warn",
+        # The burst comes from one client: lift the per-client registration limit, or
+        # 990 of the 1,000 would be 429s and the burst would hash ten passwords.
+        "APP__HTTP__THROTTLE__REGISTER_CLIENT__FREE": "1000000",
     })
     server = subprocess.Popen([a.binary, "serve"], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -97,6 +100,9 @@ def main():
         print(f"registrations: {a.count} in {took:.1f} s, statuses {counts}")
         print(f"RSS MB: before {before:.0f}, peak {peak:.0f}, after {after:.0f}, "
               f"after {a.rest:.0f} s rest {rest:.0f} (limit {a.limit_mb:.0f})")
+        if counts != {201: a.count}:
+            print("FAIL: every registration of the burst must be created (201)")
+            return 1
         return 0 if rest <= a.limit_mb else 1
     finally:
         server.terminate()

@@ -562,6 +562,37 @@ async fn lists_are_scoped_filtered_and_paginated(app: TestApp) {
         .await;
     assert_eq!(p2["items"].as_array().unwrap().len(), 2);
     assert!(p2["next_cursor"].is_null());
+    // Oldest first: the same six in the reverse order, the cursor following that order.
+    let ids = |v: &[&serde_json::Value]| -> Vec<String> {
+        v.iter()
+            .flat_map(|p| p["items"].as_array().unwrap().iter())
+            .map(|a| a["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let newest = ids(&[&p1.body, &p2.body]);
+    let o1 = app
+        .get(
+            "/api/v1/applications?limit=4&sort=oldest",
+            Some(&w.coordinator),
+        )
+        .await;
+    assert_eq!(o1.status, 200, "{}", o1.text);
+    let cursor = o1["next_cursor"].as_str().unwrap();
+    let o2 = app
+        .get(
+            &format!("/api/v1/applications?limit=4&sort=oldest&cursor={cursor}"),
+            Some(&w.coordinator),
+        )
+        .await;
+    assert!(o2["next_cursor"].is_null());
+    let mut oldest = ids(&[&o1.body, &o2.body]);
+    oldest.reverse();
+    assert_eq!(oldest, newest);
+    let bad = app
+        .get("/api/v1/applications?sort=sideways", Some(&w.coordinator))
+        .await;
+    assert_eq!(bad.status, 422);
+    assert_eq!(bad["errors"][0]["field"], "sort", "{}", bad.text);
     let host_view = app.get("/api/v1/applications", Some(&w.host_contact)).await;
     assert_eq!(
         host_view["items"].as_array().unwrap().len(),

@@ -5,6 +5,7 @@ pub mod agenda;
 pub mod calendar;
 pub mod codes;
 pub mod countries;
+pub mod demo;
 pub mod eligibility;
 pub mod email_address;
 pub mod geo;

@@ -22,6 +22,13 @@ pub use state::{AppState, HttpSettings};
 
 /// The whole application: every route, the docs and the middleware stack.
 pub fn app(state: AppState) -> Router {
+    app_with_pages(state, |_, _| Router::new())
+}
+
+/// The application with pages served beside the API (the `cxc-web` crate). `pages` gets
+/// the API's router, state applied and without the outer middleware, so pages can call
+/// the API's handlers in-process; the pages share the middleware stack with the API.
+pub fn app_with_pages(state: AppState, pages: impl FnOnce(Router, &AppState) -> Router) -> Router {
     let (router, api) = routes::router().split_for_parts();
     let idempotency = idempotency::Layer::new(state.clone(), &api);
     let router = router.route_layer(axum::middleware::from_fn_with_state(
@@ -29,8 +36,10 @@ pub fn app(state: AppState) -> Router {
         idempotency::layer,
     ));
     let api = openapi::finish(api);
-    let router = router.merge(openapi::docs_router(api));
-    middleware::wrap(router.with_state(state.clone()), &state)
+    let api_router = router.with_state(state.clone());
+    let docs = openapi::docs_router(api).with_state(state.clone());
+    let pages = pages(api_router.clone(), &state);
+    middleware::wrap(api_router.merge(docs).merge(pages), &state)
 }
 
 /// The OpenAPI document alone (for `cxc openapi` and tests).

@@ -23,45 +23,7 @@ use uuid::Uuid;
 
 use self::demo_data::{DemoOrg, Managed, Owner};
 
-const DEFAULT_PASSWORD: &str = "demo-password-123";
-const ACCOUNTS: [(Owner, &str, &str, &str); 6] = [
-    (
-        Owner::Admin,
-        "admin@clusterxchange-demo.example",
-        "Demo Admin",
-        "admin",
-    ),
-    (
-        Owner::Coordinator,
-        "coordinator@clusterxchange-demo.example",
-        "Demo Coordinator (BIGINN)",
-        "applicant",
-    ),
-    (
-        Owner::HostCoordinator,
-        "host-coordinator@clusterxchange-demo.example",
-        "Demo Coordinator 2 (BIGINN)",
-        "applicant",
-    ),
-    (
-        Owner::Host,
-        "host@clusterxchange-demo.example",
-        "Demo Host (Nordic Cryo Engineering)",
-        "applicant",
-    ),
-    (
-        Owner::Partner,
-        "partner@clusterxchange-demo.example",
-        "Demo Partner (LITEK)",
-        "applicant",
-    ),
-    (
-        Owner::Applicant,
-        "applicant@clusterxchange-demo.example",
-        "Demo Applicant (Vilnius Photonics)",
-        "applicant",
-    ),
-];
+use cxc_domain::demo::{ACCOUNTS, DEFAULT_PASSWORD};
 
 fn repo(e: RepoError) -> anyhow::Error {
     match e {

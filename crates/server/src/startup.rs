@@ -135,7 +135,7 @@ impl Application {
             self.settings.retention.clone(),
             stop_rx.clone(),
         ));
-        let app = cxc_http::app(self.state);
+        let app = cxc_http::app_with_pages(self.state, cxc_web::router);
         let grace = Duration::from_secs(self.settings.server.shutdown_grace_secs);
         let header_timeout = Duration::from_secs(self.settings.server.header_read_timeout_secs);
         crate::serve::serve(self.listener, app, header_timeout, grace, shutdown).await;

@@ -364,6 +364,8 @@ pub struct ListQuery {
     host_country: Option<String>,
     /// The application's first sector.
     sector: Option<String>,
+    /// `newest` (default) or `oldest` first, by creation; the cursor follows the order.
+    sort: Option<String>,
     limit: Option<i64>,
     cursor: Option<String>,
 }
@@ -391,7 +393,19 @@ async fn list_applications(
             format!("'{s}' is not an application state"),
         ));
     }
+    let oldest_first = match q.sort.as_deref().map(str::trim) {
+        None | Some("" | "newest") => false,
+        Some("oldest") => true,
+        Some(other) => {
+            return Err(ApiError::invalid(
+                "sort",
+                "unknown_sort",
+                format!("sort must be newest or oldest, not '{other}'"),
+            ));
+        }
+    };
     let f = AppFilter {
+        oldest_first,
         status: q.status,
         call_id: q.call_id,
         country: q.country,

@@ -17,19 +17,9 @@ pub const TOP_FIVE: [&str; 5] = [
     "space",
 ];
 
-/// Who creates (and so becomes the first contact of) an organisation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Owner {
-    Admin,
-    Coordinator,
-    /// The second BIGINN coordinator: signs for the host's partnership (BIGINN is both
-    /// the visitors' and the host's), as each signature comes from a different person.
-    HostCoordinator,
-    Partner,
-    Applicant,
-    /// The host SME's contact (and of its cluster), who answers and signs for the host.
-    Host,
-}
+/// Who creates (and so becomes the first contact of) an organisation: one of the demo
+/// accounts (listed in `cxc_domain::demo`, which the sign-in page reads too).
+pub use cxc_domain::demo::DemoRole as Owner;
 
 /// Which partnership manages the organisation's profile, once it exists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -24,6 +24,9 @@ pub struct AppFilter {
     pub sector: Option<String>,
     pub after: Option<Uuid>,
     pub limit: u64,
+    /// Oldest first (the queue's first-come order) instead of newest first. Ids are
+    /// UUIDv7, so the id order is the creation order and the cursor stays the id.
+    pub oldest_first: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Default)]
@@ -111,7 +114,11 @@ impl Store {
         caller: &Caller,
         f: &AppFilter,
     ) -> RepoResult<sea_orm::Select<applications::Entity>> {
-        let mut q = applications::Entity::find().order_by_desc(applications::Column::Id);
+        let mut q = if f.oldest_first {
+            applications::Entity::find().order_by_asc(applications::Column::Id)
+        } else {
+            applications::Entity::find().order_by_desc(applications::Column::Id)
+        };
         if let Some(scope) = caller.partnerships() {
             let orgs = caller.organisations.clone();
             let mut any = Condition::any().add(applications::Column::ApplicantId.eq(caller.id()));
@@ -143,7 +150,11 @@ impl Store {
             q = q.filter(applications::Column::PrimarySector.eq(s.as_str()));
         }
         if let Some(a) = f.after {
-            q = q.filter(applications::Column::Id.lt(a));
+            q = if f.oldest_first {
+                q.filter(applications::Column::Id.gt(a))
+            } else {
+                q.filter(applications::Column::Id.lt(a))
+            };
         }
         Ok(q.limit(f.limit))
     }
