@@ -195,7 +195,6 @@ pub async fn build(store: &Store, slots: usize, race_places: i32) -> anyhow::Res
                     vec![],
                 ),
                 admin.id,
-                None,
             )
             .await
             .map_err(repo)?;
@@ -218,7 +217,6 @@ pub async fn build(store: &Store, slots: usize, race_places: i32) -> anyhow::Res
                         vec![cluster.id],
                     ),
                     contact.id,
-                    None,
                 )
                 .await
                 .map_err(repo)?;
@@ -245,19 +243,16 @@ pub async fn build(store: &Store, slots: usize, race_places: i32) -> anyhow::Res
             })
             .collect();
         let m = store
-            .create_partnership(
-                &PartnershipInput {
-                    name: format!("Bench partnership {p}"),
-                    grant_agreement: format!("10100{p}"),
-                    programme: "COSME".into(),
-                    budget_cents: 1_000_000_000_000,
-                    target_exchanges: Some(1000),
-                    starts_on: NaiveDate::from_ymd_opt(2022, 1, 1).context("date")?,
-                    ends_on: NaiveDate::from_ymd_opt(2035, 12, 31).context("date")?,
-                    partners: members,
-                },
-                None,
-            )
+            .create_partnership(&PartnershipInput {
+                name: format!("Bench partnership {p}"),
+                grant_agreement: format!("10100{p}"),
+                programme: "COSME".into(),
+                budget_cents: 1_000_000_000_000,
+                target_exchanges: Some(1000),
+                starts_on: NaiveDate::from_ymd_opt(2022, 1, 1).context("date")?,
+                ends_on: NaiveDate::from_ymd_opt(2035, 12, 31).context("date")?,
+                partners: members,
+            })
             .await
             .map_err(repo)?;
         partnerships.push(m.id);
@@ -270,18 +265,18 @@ pub async fn build(store: &Store, slots: usize, race_places: i32) -> anyhow::Res
     let mut background_calls = Vec::new();
     for p in &partnerships {
         let c = store
-            .create_call(*p, &call_input("Background call", 1_000_000), None)
+            .create_call(*p, &call_input("Background call", 1_000_000))
             .await
             .map_err(repo)?;
         background_calls.push((c.id, *p));
     }
     let open_call = store
-        .create_call(partnership, &call_input("Open call", 1_000_000), None)
+        .create_call(partnership, &call_input("Open call", 1_000_000))
         .await
         .map_err(repo)?
         .id;
     let race_call = store
-        .create_call(partnership, &call_input("Last places", race_places), None)
+        .create_call(partnership, &call_input("Last places", race_places))
         .await
         .map_err(repo)?
         .id;
@@ -322,7 +317,6 @@ async fn make_slots(
                 vec![clusters[0]],
             ),
             first_user.id,
-            None,
         )
         .await
         .map_err(repo)?;

@@ -12,6 +12,7 @@ mod m20261121_000005_create_outbox;
 mod m20261121_000006_add_anonymised_at;
 mod m20261129_accounts_lifecycle;
 mod m20261129_calmail_calendar_feeds;
+mod m20261129_core_idempotency_requests;
 mod m20261129_perf_list_indexes;
 mod m20261129_policy_parties_and_accounts;
 mod m20261129_rules_region;
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_calmail_calendar_feeds::Migration),
             Box::new(m20261129_policy_parties_and_accounts::Migration),
             Box::new(m20261129_perf_list_indexes::Migration),
+            Box::new(m20261129_core_idempotency_requests::Migration),
         ]
     }
 }

@@ -104,7 +104,6 @@ impl World {
                     vec![],
                 ),
                 admin_id,
-                None,
             )
             .await
             .unwrap()
@@ -120,7 +119,6 @@ impl World {
                     vec![],
                 ),
                 admin_id,
-                None,
             )
             .await
             .unwrap()
@@ -136,7 +134,6 @@ impl World {
                     vec![lt_cluster],
                 ),
                 applicant_id,
-                None,
             )
             .await
             .unwrap()
@@ -152,29 +149,25 @@ impl World {
                     vec![dk_cluster],
                 ),
                 host_id,
-                None,
             )
             .await
             .unwrap()
             .id;
         let partnership = s
-            .create_partnership(
-                &PartnershipInput {
-                    name: "BIGINN".into(),
-                    grant_agreement: "101037928".into(),
-                    programme: "COSME".into(),
-                    // A call's budget must fit in its partnership's.
-                    budget_cents: budget_cents.max(49_626_100),
-                    target_exchanges: Some(100),
-                    starts_on: NaiveDate::from_ymd_opt(2022, 2, 1).unwrap(),
-                    ends_on: NaiveDate::from_ymd_opt(2030, 1, 31).unwrap(),
-                    partners: vec![
-                        (lt_cluster, "coordinator".into()),
-                        (dk_cluster, "partner".into()),
-                    ],
-                },
-                None,
-            )
+            .create_partnership(&PartnershipInput {
+                name: "BIGINN".into(),
+                grant_agreement: "101037928".into(),
+                programme: "COSME".into(),
+                // A call's budget must fit in its partnership's.
+                budget_cents: budget_cents.max(49_626_100),
+                target_exchanges: Some(100),
+                starts_on: NaiveDate::from_ymd_opt(2022, 2, 1).unwrap(),
+                ends_on: NaiveDate::from_ymd_opt(2030, 1, 31).unwrap(),
+                partners: vec![
+                    (lt_cluster, "coordinator".into()),
+                    (dk_cluster, "partner".into()),
+                ],
+            })
             .await
             .unwrap()
             .id;
@@ -194,7 +187,6 @@ impl World {
                     eligible_profiles: vec![],
                     sectors: vec![],
                 },
-                None,
             )
             .await
             .unwrap()
@@ -259,7 +251,6 @@ impl World {
                     vec![self.lt_cluster],
                 ),
                 uid.parse().unwrap(),
-                None,
             )
             .await
             .unwrap()

@@ -49,6 +49,8 @@ pub struct TestApp {
     pub smtp: SmtpServer,
     pub db_url: String,
     pub settings: Settings,
+    /// What the server takes for "now"; tests move it instead of sleeping.
+    pub clock: std::sync::Arc<cxc_persistence::SettableClock>,
     _tmp: tempfile::TempDir,
     _stop: oneshot::Sender<()>,
 }
@@ -119,7 +121,9 @@ pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Settings)) -> 
     let smtp = SmtpServer::start().await;
     let mut settings = test_settings(&db_url, &smtp);
     tweak(&mut settings);
-    let app = Application::build(settings.clone())
+    // The server's clock: the system's, until a test moves it (`app.clock.advance`).
+    let clock = std::sync::Arc::new(cxc_persistence::SettableClock::default());
+    let app = Application::build_with_clock(settings.clone(), clock.clone())
         .await
         .expect("build app");
     let base = format!("http://{}", app.addr());
@@ -140,6 +144,7 @@ pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Settings)) -> 
         smtp,
         db_url,
         settings,
+        clock,
         _tmp: tmp,
         _stop: tx,
     })

@@ -7,6 +7,7 @@ pub mod error;
 pub mod export;
 pub mod extract;
 pub mod fields;
+pub mod idempotency;
 pub mod middleware;
 pub mod openapi;
 pub mod pagination;
@@ -30,6 +31,11 @@ pub fn app(state: AppState) -> Router {
 /// the API's handlers in-process; the pages share the middleware stack with the API.
 pub fn app_with_pages(state: AppState, pages: impl FnOnce(Router, &AppState) -> Router) -> Router {
     let (router, api) = routes::router().split_for_parts();
+    let idempotency = idempotency::Layer::new(state.clone(), &api);
+    let router = router.route_layer(axum::middleware::from_fn_with_state(
+        idempotency,
+        idempotency::layer,
+    ));
     let api = openapi::finish(api);
     let api_router = router.with_state(state.clone());
     let docs = openapi::docs_router(api).with_state(state.clone());

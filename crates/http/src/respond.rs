@@ -1,15 +1,10 @@
-//! Response helpers: ETags from versions, `201 Created`, and `Idempotency-Key` handling.
+//! Response helpers: ETags from versions and `201 Created`.
 use axum::{
     Json,
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
-use cxc_persistence::repositories::idempotency::IdemRequest;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
-use uuid::Uuid;
-
-use crate::{error::ApiResult, state::AppState};
 
 /// `200` with `ETag: "<version>"`.
 pub fn tagged<T: Serialize>(version: i32, body: T) -> Response {
@@ -27,53 +22,4 @@ fn with_etag<T: Serialize>(status: StatusCode, version: i32, body: T) -> Respons
         res.headers_mut().insert(header::ETAG, v);
     }
     res
-}
-
-/// The keyed request, when the client sent an `Idempotency-Key`.
-pub fn idem_request<B: Serialize>(
-    caller: Uuid,
-    key: Option<String>,
-    path: &str,
-    body: &B,
-) -> Option<IdemRequest> {
-    let key = key?;
-    let hash = hex::encode(Sha256::digest(serde_json::to_vec(body).unwrap_or_default()));
-    Some(IdemRequest {
-        user_id: caller,
-        key,
-        path: path.to_owned(),
-        hash,
-    })
-}
-
-/// The stored response of an earlier request with the same key, if any.
-///
-/// # Errors
-/// 422 when the key was used for a different request.
-pub async fn replay(st: &AppState, req: Option<&IdemRequest>) -> ApiResult<Option<Response>> {
-    let Some(req) = req else { return Ok(None) };
-    let Some(r) = st.store.idem_lookup(req).await? else {
-        return Ok(None);
-    };
-    let status = StatusCode::from_u16(r.status).unwrap_or(StatusCode::OK);
-    // A replay carries the same ETag the original response had.
-    let version = serde_json::from_str::<serde_json::Value>(&r.body)
-        .ok()
-        .and_then(|b| b.get("version").and_then(serde_json::Value::as_i64));
-    let mut res = (status, r.body).into_response();
-    if let Some(v) = version.and_then(|v| HeaderValue::from_str(&format!("\"{v}\"")).ok()) {
-        res.headers_mut().insert(header::ETAG, v);
-    }
-    res.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    res.headers_mut()
-        .insert("idempotent-replayed", HeaderValue::from_static("true"));
-    Ok(Some(res))
-}
-
-/// The JSON body stored for a replay.
-pub fn body_of<T: Serialize>(dto: &T) -> String {
-    serde_json::to_string(dto).unwrap_or_default()
 }

@@ -11,7 +11,7 @@ pub mod calls;
 pub mod closing_reports;
 pub mod commitments;
 pub mod group_visits;
-pub mod idempotency_keys;
+pub mod idempotency_requests;
 pub mod organisation_clusters;
 pub mod organisation_contacts;
 pub mod organisation_invitations;

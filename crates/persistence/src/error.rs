@@ -47,11 +47,11 @@ impl RepoError {
 
 impl From<DbErr> for RepoError {
     fn from(e: DbErr) -> Self {
-        match e.sql_err() {
-            Some(SqlErr::UniqueConstraintViolation(_)) => {
-                Self::conflict("duplicate", "a record with these values already exists")
-            }
-            _ => match e {
+        // A unique violation is the conflict its constraint means (`constraints::UNIQUE`).
+        match crate::constraints::unique_violation(&e) {
+            Some(Some(u)) => Self::conflict(u.code, u.message),
+            Some(None) => Self::conflict("duplicate", "a record with these values already exists"),
+            None => match e {
                 DbErr::RecordNotFound(_) => Self::NotFound,
                 other => Self::Db(other),
             },

@@ -2,11 +2,14 @@
 //! touches the database. SQLite (embedded, WAL) and PostgreSQL run the same code and the
 //! same migrations.
 
+pub mod clock;
+pub mod constraints;
 pub mod db;
 pub mod entities;
 pub mod error;
 pub mod repositories;
 
+pub use clock::{Clock, SettableClock, SystemClock};
 pub use db::{Backend, DatabaseSettings, Db, WriteTx};
 pub use error::{Problem, RepoError, RepoResult};
 pub use sea_orm;

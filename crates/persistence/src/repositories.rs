@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 use cxc_domain::{eligibility::RuleConfig, notify::Renderer};
 
-use crate::Db;
+use crate::{Clock, Db, SystemClock};
 
 /// The storage façade handed to the HTTP layer.
 #[derive(Clone)]
@@ -42,6 +42,8 @@ pub struct Store {
     rules: Arc<RuleConfig>,
     /// Who publishes the calendars and how long cancelled events stay in them.
     pub calendar: group_visits::calendar::CalendarSettings,
+    /// Where "now" comes from; see [`Store::now`].
+    clock: Arc<dyn Clock>,
 }
 
 impl Store {
@@ -64,7 +66,27 @@ impl Store {
             agenda_cache: Arc::default(),
             rules: Arc::default(),
             calendar,
+            clock: Arc::new(SystemClock),
         }
+    }
+
+    /// Reads the time from `clock` instead of the system clock (tests move it forward).
+    #[must_use]
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The time every use case judges by (and stamps records with).
+    #[must_use]
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
+    /// Today's date in UTC by [`Store::now`].
+    #[must_use]
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.now().date_naive()
     }
 
     /// Judges by `rules` (the built-in tables with the operator's `[rules]` settings

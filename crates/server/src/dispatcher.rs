@@ -11,7 +11,6 @@ use std::{
     time::{Duration, Instant},
 };
 
-use chrono::Utc;
 use cxc_email::{Attachment, EmailSettings, Mailer, OutgoingEmail, SendError};
 use cxc_persistence::{entities::outbox, repositories::Store};
 use futures::StreamExt;
@@ -167,7 +166,7 @@ impl Dispatcher {
             }
             Outcome::Retry(e) => {
                 metrics::counter!("cxc_email_retried_total").increment(1);
-                let next = Utc::now() + self.backoff(m.attempts);
+                let next = self.store.now() + self.backoff(m.attempts);
                 tracing::info!(message.id = %m.id, kind = %m.kind, attempts = m.attempts, error.message = %redact(&e), "email deferred");
                 self.store.mark_retry(m.id, &self.worker, &e, next).await
             }

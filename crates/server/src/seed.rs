@@ -9,7 +9,7 @@ mod demo_data;
 use std::collections::HashMap;
 
 use anyhow::Context;
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use cxc_persistence::{
     RepoError,
     entities::{organisations, partnerships, users},
@@ -93,10 +93,7 @@ async fn organisation(
         .get(&o.owner)
         .copied()
         .context("demo owner account")?;
-    store
-        .create_organisation(&input, owner, None)
-        .await
-        .map_err(repo)
+    store.create_organisation(&input, owner).await.map_err(repo)
 }
 
 async fn partnership(
@@ -127,7 +124,7 @@ async fn partnership(
         ends_on: p.ends_on,
         partners,
     };
-    store.create_partnership(&input, None).await.map_err(repo)
+    store.create_partnership(&input).await.map_err(repo)
 }
 
 /// One call of BIGINN open from a week ago for six months (the demo needs an open call,
@@ -141,7 +138,7 @@ async fn open_call(store: &Store, biginn: Uuid) -> anyhow::Result<()> {
     if !store.list_calls(&filter).await.map_err(repo)?.is_empty() {
         return Ok(());
     }
-    let now = Utc::now();
+    let now = store.now();
     let sums: serde_json::Map<String, serde_json::Value> = demo_data::LUMP_SUMS
         .iter()
         .map(|(cc, v)| ((*cc).to_owned(), (*v).into()))
@@ -166,7 +163,7 @@ async fn open_call(store: &Store, biginn: Uuid) -> anyhow::Result<()> {
             .map(|s| (*s).to_owned())
             .collect(),
     };
-    store.create_call(biginn, &call, None).await.map_err(repo)?;
+    store.create_call(biginn, &call).await.map_err(repo)?;
     Ok(())
 }
 

@@ -186,10 +186,7 @@ pub async fn visits(store: &Store, partnership_id: Uuid, organiser: Uuid) -> any
                 .parse::<DateTime<Utc>>()
                 .context("demo deadline")?,
         };
-        let visit = store
-            .create_visit(&input, &caller, None)
-            .await
-            .map_err(err)?;
+        let visit = store.create_visit(&input, &caller).await.map_err(err)?;
         for &(kind, title, start, end, venue, facility, capacity) in demo.agenda {
             let item = ItemInput {
                 kind,
@@ -202,7 +199,7 @@ pub async fn visits(store: &Store, partnership_id: Uuid, organiser: Uuid) -> any
                 capacity,
             };
             store
-                .add_agenda_item(visit.id, &caller, None, item, None)
+                .add_agenda_item(visit.id, &caller, None, item)
                 .await
                 .map_err(err)
                 .with_context(|| format!("agenda item {title:?}"))?;

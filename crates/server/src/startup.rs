@@ -70,7 +70,20 @@ impl Application {
     /// # Errors
     /// When the database or the port cannot be opened.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        let store = open_store(&settings).await?;
+        Self::build_with_clock(settings, Arc::new(cxc_persistence::SystemClock)).await
+    }
+
+    /// [`Application::build`] reading the time from `clock`: the tests' hook to move
+    /// time forward (a `SettableClock`) instead of sleeping. Production uses the system
+    /// clock.
+    ///
+    /// # Errors
+    /// As [`Application::build`].
+    pub async fn build_with_clock(
+        settings: Settings,
+        clock: Arc<dyn cxc_persistence::Clock>,
+    ) -> anyhow::Result<Self> {
+        let store = open_store(&settings).await?.with_clock(clock);
         let mut http = settings.http.clone();
         http.smtputf8 = settings.email.smtputf8;
         let state = AppState::new(store, http, metrics_handle());

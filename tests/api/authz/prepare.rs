@@ -99,7 +99,7 @@ impl Cx {
         let id = self
             .app
             .store
-            .create_organisation(&o, owner, None)
+            .create_organisation(&o, owner)
             .await
             .unwrap()
             .id;
@@ -132,7 +132,7 @@ impl Cx {
         );
         self.app
             .store
-            .create_organisation(&o, self.w.applicant_id, None)
+            .create_organisation(&o, self.w.applicant_id)
             .await
             .unwrap()
             .id

@@ -137,25 +137,21 @@ impl Cx {
                 &es("Cluster ES", Profile::ClusterOrganisation, vec![]),
                 // Nobody in the table acts for the cluster (as in `World`).
                 Uuid::now_v7(),
-                None,
             )
             .await
             .unwrap()
             .id;
         let p2 = s
-            .create_partnership(
-                &PartnershipInput {
-                    name: "Other partnership".into(),
-                    grant_agreement: "101000002".into(),
-                    programme: "COSME".into(),
-                    budget_cents: 10_000_000,
-                    target_exchanges: None,
-                    starts_on: "2022-01-01".parse().unwrap(),
-                    ends_on: "2030-12-31".parse().unwrap(),
-                    partners: vec![(es_cluster, "coordinator".into())],
-                },
-                None,
-            )
+            .create_partnership(&PartnershipInput {
+                name: "Other partnership".into(),
+                grant_agreement: "101000002".into(),
+                programme: "COSME".into(),
+                budget_cents: 10_000_000,
+                target_exchanges: None,
+                starts_on: "2022-01-01".parse().unwrap(),
+                ends_on: "2030-12-31".parse().unwrap(),
+                partners: vec![(es_cluster, "coordinator".into())],
+            })
             .await
             .unwrap()
             .id;
@@ -164,7 +160,6 @@ impl Cx {
             .create_organisation(
                 &es("Madrid Robotics SL", Profile::Sme, vec![es_cluster]),
                 other_id,
-                None,
             )
             .await
             .unwrap()
@@ -179,7 +174,7 @@ impl Cx {
             vec![w.dk_cluster],
         );
         h2.managing_partnership_id = Some(p2);
-        let h2 = s.create_organisation(&h2, h2_id, None).await.unwrap().id;
+        let h2 = s.create_organisation(&h2, h2_id).await.unwrap().id;
         let (partner_id, partner) = quick_user(&app, "partner@cluster.dk").await;
         s.grant_role(partner_id, "partner", Some(w.partnership), admin_id)
             .await

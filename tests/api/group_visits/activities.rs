@@ -187,7 +187,6 @@ async fn registration_needs_an_open_visit_and_an_eligible_organisation(app: Test
         .create_organisation(
             &org_input("Big Cryo Corp", "LT", Profile::LargeCompany),
             uid,
-            None,
         )
         .await
         .unwrap();
@@ -212,11 +211,7 @@ async fn registration_needs_an_open_visit_and_an_eligible_organisation(app: Test
     );
     let mut sme = org_input("Lone SME", "LT", Profile::Sme);
     sme.headcount = Some(300.0);
-    let sme = app
-        .store
-        .create_organisation(&sme, uid, None)
-        .await
-        .unwrap();
+    let sme = app.store.create_organisation(&sme, uid).await.unwrap();
     let r = register(&app, &v, &token, sme.id, None).await;
     assert_eq!(r.status, 422);
     let rules: Vec<&str> = r["errors"]

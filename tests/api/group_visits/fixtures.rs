@@ -85,25 +85,21 @@ pub async fn setup(app: &TestApp) -> Fx {
         .create_organisation(
             &org_input("LITEK", "LT", Profile::ClusterOrganisation),
             organiser_id,
-            None,
         )
         .await
         .expect("org");
     let p = app
         .store
-        .create_partnership(
-            &PartnershipInput {
-                name: "BIGINN".into(),
-                grant_agreement: "COS-CLUSTER-2020-3-03".into(),
-                programme: "COSME".into(),
-                budget_cents: 50_000_000,
-                target_exchanges: Some(60),
-                starts_on: "2022-02-01".parse().unwrap(),
-                ends_on: "2028-01-31".parse().unwrap(),
-                partners: vec![(litek.id, "coordinator".into())],
-            },
-            None,
-        )
+        .create_partnership(&PartnershipInput {
+            name: "BIGINN".into(),
+            grant_agreement: "COS-CLUSTER-2020-3-03".into(),
+            programme: "COSME".into(),
+            budget_cents: 50_000_000,
+            target_exchanges: Some(60),
+            starts_on: "2022-02-01".parse().unwrap(),
+            ends_on: "2028-01-31".parse().unwrap(),
+            partners: vec![(litek.id, "coordinator".into())],
+        })
         .await
         .expect("partnership");
     app.grant(
@@ -130,11 +126,7 @@ pub async fn participant(app: &TestApp, email: &str) -> (Uuid, String, Uuid) {
     );
     let org = app
         .store
-        .create_organisation(
-            &org_input(&name, "LT", Profile::ClusterOrganisation),
-            id,
-            None,
-        )
+        .create_organisation(&org_input(&name, "LT", Profile::ClusterOrganisation), id)
         .await
         .expect("org");
     (id, token, org.id)

@@ -176,7 +176,6 @@ async fn my_calendar_has_my_items_and_exchanges(app: TestApp) {
                 cxc_domain::organisation::Profile::ClusterOrganisation,
             ),
             me,
-            None,
         )
         .await
         .unwrap();

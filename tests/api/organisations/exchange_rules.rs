@@ -84,7 +84,6 @@ async fn call_paying_780_in_spain(app: &TestApp, w: &World) -> Uuid {
                 eligible_profiles: vec![],
                 sectors: vec![],
             },
-            None,
         )
         .await
         .unwrap()
@@ -103,7 +102,7 @@ async fn host_in(app: &TestApp, w: &World, cc: &str, region: Option<&str>) -> Uu
     );
     o.region = region.map(str::to_owned);
     app.store
-        .create_organisation(&o, Uuid::now_v7(), None)
+        .create_organisation(&o, Uuid::now_v7())
         .await
         .unwrap()
         .id

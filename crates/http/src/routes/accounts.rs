@@ -178,7 +178,7 @@ async fn login(
     };
     attempt.succeeded(&st).await?;
     let token = auth::new_token();
-    let expires_at = Utc::now() + Duration::hours(st.settings.token_ttl_hours);
+    let expires_at = st.store.now() + Duration::hours(st.settings.token_ttl_hours);
     st.store
         .create_session(user.id, auth::token_hash(&token), expires_at)
         .await?;

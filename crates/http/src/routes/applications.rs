@@ -2,15 +2,11 @@
 pub mod actions;
 pub mod reports;
 
-use axum::{
-    Json,
-    extract::{OriginalUri, State},
-    response::Response,
-};
+use axum::{Json, extract::State, response::Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use cxc_domain::countries::is_iso_country;
 use cxc_persistence::{
-    Problem, RepoError,
+    Problem,
     entities::applications,
     repositories::applications::{AppFilter, ApplicationInput, ApplicationPatch, ParticipantData},
 };
@@ -22,10 +18,10 @@ use uuid::Uuid;
 use crate::openapi::problems::{Conflict, Forbidden, UnprocessableContent};
 use crate::{
     error::{ApiError, ApiResult},
-    extract::{ApiJson, ApiPath, ApiQuery, Auth, IdempotencyKey, IfMatch},
+    extract::{ApiJson, ApiPath, ApiQuery, Auth, IfMatch},
     fields::{self, Email, Text},
     pagination::{Page, Paged, paged},
-    respond::{body_of, created, idem_request, replay, tagged},
+    respond::{created, tagged},
     state::AppState,
     validate,
 };
@@ -194,11 +190,6 @@ impl From<applications::Model> for ApplicationDto {
     }
 }
 
-/// Rendered as stored for `Idempotency-Key` replays.
-pub fn render(m: &applications::Model) -> String {
-    body_of(&ApplicationDto::from(m.clone()))
-}
-
 fn participant(p: &ParticipantDto, out: &mut Vec<Problem>) -> ParticipantData {
     // The participant's address is a record, not an account: no mail is sent to it, so a
     // non-ASCII mailbox name is fine; look-alikes and invisible characters are not.
@@ -336,30 +327,11 @@ async fn create_application(
     State(st): State<AppState>,
     Auth(c): Auth,
     ApiPath(call_id): ApiPath<Uuid>,
-    IdempotencyKey(key): IdempotencyKey,
-    OriginalUri(uri): OriginalUri,
     ApiJson(r): ApiJson<CreateApplication>,
 ) -> ApiResult<Response> {
-    let idem = idem_request(c.id(), key, uri.path(), &r);
-    if let Some(res) = replay(&st, idem.as_ref()).await? {
-        return Ok(res);
-    }
     let input = check_create(&r)?;
-    let render_fn: &(dyn Fn(&applications::Model) -> String + Send + Sync) = &render;
-    match st
-        .store
-        .create_application(&c, call_id, &input, idem.as_ref().map(|i| (i, render_fn)))
-        .await
-    {
-        Ok(m) => Ok(created(m.version, ApplicationDto::from(m))),
-        Err(RepoError::Conflict {
-            code: "idempotency_race",
-            ..
-        }) => replay(&st, idem.as_ref())
-            .await?
-            .ok_or(ApiError::conflict("idempotency_race", "retry the request")),
-        Err(e) => Err(e.into()),
-    }
+    let m = st.store.create_application(&c, call_id, &input).await?;
+    Ok(created(m.version, ApplicationDto::from(m)))
 }
 
 /// One application (its applicant, host contacts, coordinators and partners of the VOP or HOP).

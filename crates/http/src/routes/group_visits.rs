@@ -22,10 +22,10 @@ pub mod registrations;
 use crate::openapi::problems::{Forbidden, UnprocessableContent};
 use crate::{
     error::{ApiError, ApiResult},
-    extract::{ApiJson, ApiPath, ApiQuery, Auth, IdempotencyKey, MaybeAuth},
+    extract::{ApiJson, ApiPath, ApiQuery, Auth, MaybeAuth},
     fields::{self, Text},
     pagination::{Page, Paged, paged},
-    respond::{body_of, created, idem_request, replay, tagged},
+    respond::{created, tagged},
     state::AppState,
 };
 use dto::VisitDto;
@@ -123,23 +123,12 @@ fn check_visit(r: &CreateVisit) -> ApiResult<VisitInput> {
 async fn create_visit(
     State(st): State<AppState>,
     Auth(c): Auth,
-    IdempotencyKey(key): IdempotencyKey,
     ApiJson(r): ApiJson<CreateVisit>,
 ) -> ApiResult<Response> {
     let input = check_visit(&r)?;
-    let idem = idem_request(c.id(), key, "/api/v1/group-visits", &r);
-    if let Some(res) = replay(&st, idem.as_ref()).await? {
-        return Ok(res);
-    }
-    let render = |m: &cxc_persistence::entities::group_visits::Model| {
-        body_of(&VisitDto::summary(m.clone(), 0))
-    };
-    let v = st
-        .store
-        .create_visit(&input, &c, idem.as_ref().map(|i| (i, &render as _)))
-        .await?;
+    let v = st.store.create_visit(&input, &c).await?;
     let version = v.version;
-    let mut dto = VisitDto::summary(v, 0);
+    let mut dto = VisitDto::summary(v, 0, st.store.now());
     dto.agenda = Some(vec![]);
     dto.warnings = Some(vec![]);
     Ok(created(version, dto))
@@ -200,7 +189,7 @@ async fn list_visits(
         rows,
         limit,
         |(v, _)| v.id,
-        |(v, n)| VisitDto::summary(v, n),
+        |(v, n)| VisitDto::summary(v, n, st.store.now()),
     )))
 }
 
@@ -216,7 +205,7 @@ async fn get_visit(
     let version = view.visit.version;
     Ok(tagged(
         version,
-        VisitDto::full(view, st.settings.transfer_buffer_minutes),
+        VisitDto::full(view, st.settings.transfer_buffer_minutes, st.store.now()),
     ))
 }
 

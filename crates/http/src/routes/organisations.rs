@@ -45,7 +45,7 @@ use self::dto::{OrgBody, OrgDto, OrgSummary, ProfileName};
 use crate::openapi::problems::{Conflict, Forbidden, UnprocessableContent};
 use crate::{
     error::{ApiError, ApiResult},
-    extract::{ApiJson, ApiPath, ApiQuery, Auth, IdempotencyKey, IfMatch, parse_json},
+    extract::{ApiJson, ApiPath, ApiQuery, Auth, IfMatch, parse_json},
     pagination::{Page, Paged, paged},
     respond,
     state::AppState,
@@ -97,8 +97,6 @@ fn with_location(mut res: Response, id: Uuid) -> Response {
     res
 }
 
-type Render<'a> = dyn Fn(&organisations::Model) -> String + Send + Sync + 'a;
-
 /// Registers an organisation; the caller (with a verified address) becomes its first contact.
 #[utoipa::path(post, path = "/api/v1/organisations", tag = "organisations", security(("bearer" = [])),
     params(("Idempotency-Key" = Option<String>, Header, description = "Retry key: the same key and body replay the first response")),
@@ -107,7 +105,6 @@ type Render<'a> = dyn Fn(&organisations::Model) -> String + Send + Sync + 'a;
 async fn create_organisation(
     State(st): State<AppState>,
     Auth(c): Auth,
-    IdempotencyKey(key): IdempotencyKey,
     ApiJson(body): ApiJson<OrgBody>,
 ) -> ApiResult<Response> {
     if !c.is_verified() {
@@ -115,16 +112,8 @@ async fn create_organisation(
             "confirm your email address before registering an organisation".into(),
         ));
     }
-    let idem = respond::idem_request(c.id(), key, "/api/v1/organisations", &body);
-    if let Some(r) = respond::replay(&st, idem.as_ref()).await? {
-        return Ok(r);
-    }
     let v = validation::validate(&st, body).await?;
-    let render: &Render<'_> = &|m| respond::body_of(&OrgDto::from_model(m));
-    let m = st
-        .store
-        .create_organisation(&v.input, c.id(), idem.as_ref().map(|r| (r, render)))
-        .await?;
+    let m = st.store.create_organisation(&v.input, c.id()).await?;
     Ok(with_location(
         respond::created(m.version, OrgDto::from_model(&m)),
         m.id,

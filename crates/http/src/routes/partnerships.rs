@@ -40,7 +40,7 @@ use self::dto::{PartnerDto, PartnershipBody, PartnershipDto, partner_dtos};
 use crate::openapi::problems::{Conflict, Forbidden, UnprocessableContent};
 use crate::{
     error::{ApiError, ApiResult},
-    extract::{ApiJson, ApiPath, ApiQuery, Auth, IdempotencyKey},
+    extract::{ApiJson, ApiPath, ApiQuery, Auth},
     fields,
     pagination::{Page, Paged, paged},
     respond,
@@ -167,8 +167,6 @@ async fn check(
     Ok((input, orgs))
 }
 
-type Render<'a> = dyn Fn(&partnerships::Model) -> String + Send + Sync + 'a;
-
 /// Creates a partnership with its member organisations (admin only).
 #[utoipa::path(post, path = "/api/v1/partnerships", tag = "partnerships", security(("bearer" = [])),
     params(("Idempotency-Key" = Option<String>, Header, description = "Retry key: the same key and body replay the first response")),
@@ -177,14 +175,9 @@ type Render<'a> = dyn Fn(&partnerships::Model) -> String + Send + Sync + 'a;
 async fn create_partnership(
     State(st): State<AppState>,
     Auth(c): Auth,
-    IdempotencyKey(key): IdempotencyKey,
     ApiJson(body): ApiJson<PartnershipBody>,
 ) -> ApiResult<Response> {
     policy::account_action(&c.actor, AccountAction::CreatePartnership)?;
-    let idem = respond::idem_request(c.id(), key, "/api/v1/partnerships", &body);
-    if let Some(r) = respond::replay(&st, idem.as_ref()).await? {
-        return Ok(r);
-    }
     let (input, orgs) = check(&st, &body).await?;
     let members: Vec<partnership_members::Model> = input
         .partners
@@ -196,11 +189,7 @@ async fn create_partnership(
         })
         .collect();
     let partners = partner_dtos(&members, &orgs);
-    let render: &Render<'_> = &|m| respond::body_of(&PartnershipDto::new(m, partners.clone()));
-    let m = st
-        .store
-        .create_partnership(&input, idem.as_ref().map(|r| (r, render)))
-        .await?;
+    let m = st.store.create_partnership(&input).await?;
     Ok(respond::created(
         m.version,
         PartnershipDto::new(&m, partners),

@@ -88,7 +88,7 @@ async fn metrics(State(st): State<AppState>, MaybeAuth(caller): MaybeAuth) -> Ap
     // How long the longest-waiting due message has waited for a dispatcher (0 = none):
     // dispatcher lag, the number to alert on. Scheduled messages count from their time.
     let oldest = stats.oldest_due.map_or(0.0, |t| {
-        (chrono::Utc::now() - t).num_milliseconds().max(0) as f64 / 1000.0
+        (st.store.now() - t).num_milliseconds().max(0) as f64 / 1000.0
     });
     metrics::gauge!("cxc_outbox_oldest_pending_seconds").set(oldest);
     let body = st

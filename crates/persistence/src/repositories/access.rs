@@ -7,7 +7,7 @@
 //! disabled flag and the session in the database, and every state-changing request
 //! authenticates from the database (the one-second cache serves only reads, see
 //! `accounts::authenticate`).
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use cxc_domain::policy::{self, AccountAction, Role};
 use sea_orm::sea_query::ExprTrait;
 use sea_orm::{
@@ -55,10 +55,14 @@ pub(crate) struct Audit<'a> {
     pub detail: Option<String>,
 }
 
-pub(crate) async fn audit<C: ConnectionTrait>(conn: &C, a: Audit<'_>) -> RepoResult<()> {
+pub(crate) async fn audit<C: ConnectionTrait>(
+    conn: &C,
+    at: DateTime<Utc>,
+    a: Audit<'_>,
+) -> RepoResult<()> {
     access_audit::ActiveModel {
         id: Set(new_id()),
-        at: Set(Utc::now()),
+        at: Set(at),
         actor_id: Set(a.actor),
         subject_id: Set(a.subject),
         action: Set(a.action.to_owned()),
@@ -72,9 +76,13 @@ pub(crate) async fn audit<C: ConnectionTrait>(conn: &C, a: Audit<'_>) -> RepoRes
 }
 
 /// Ends every live session of `user`.
-pub(crate) async fn end_sessions_of<C: ConnectionTrait>(conn: &C, user: Uuid) -> RepoResult<u64> {
+pub(crate) async fn end_sessions_of<C: ConnectionTrait>(
+    conn: &C,
+    user: Uuid,
+    at: DateTime<Utc>,
+) -> RepoResult<u64> {
     Ok(sessions::Entity::update_many()
-        .col_expr(sessions::Column::RevokedAt, Expr::value(Utc::now()))
+        .col_expr(sessions::Column::RevokedAt, Expr::value(at))
         .filter(sessions::Column::UserId.eq(user))
         .filter(sessions::Column::RevokedAt.is_null())
         .exec(conn)
@@ -212,6 +220,7 @@ impl Store {
         }
         audit(
             &tx.tx,
+            self.now(),
             Audit {
                 actor: caller.id(),
                 subject: user_id,
@@ -250,16 +259,17 @@ impl Store {
         let changed = now.user.disabled_at.is_some() != disabled;
         if changed {
             let mut am: users::ActiveModel = now.user.clone().into();
-            am.disabled_at = Set(disabled.then(Utc::now));
+            am.disabled_at = Set(disabled.then(|| self.now()));
             am.version = Set(now.user.version + 1);
             am.update(&tx.tx).await?;
         }
         if disabled {
-            end_sessions_of(&tx.tx, user_id).await?;
+            end_sessions_of(&tx.tx, user_id, self.now()).await?;
         }
         if changed {
             audit(
                 &tx.tx,
+                self.now(),
                 Audit {
                     actor: caller.id(),
                     subject: user_id,
@@ -288,9 +298,10 @@ impl Store {
         )?;
         let tx = self.db.write().await?;
         self.with_grants(&tx.tx, user_id).await?;
-        let n = end_sessions_of(&tx.tx, user_id).await?;
+        let n = end_sessions_of(&tx.tx, user_id, self.now()).await?;
         audit(
             &tx.tx,
+            self.now(),
             Audit {
                 actor: caller.id(),
                 subject: user_id,

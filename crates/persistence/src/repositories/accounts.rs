@@ -15,7 +15,6 @@ use super::{Store, access, new_id, outbox::Envelope};
 use crate::{
     RepoError, RepoResult,
     entities::{organisation_contacts, role_grants, sessions, users},
-    error::is_unique_violation,
 };
 use cxc_domain::notify::Email;
 
@@ -123,7 +122,7 @@ impl Store {
     /// `Conflict` when the email is taken.
     pub async fn create_user(&self, u: NewUser<'_>) -> RepoResult<users::Model> {
         let tx = self.db.write().await?;
-        let user = self.insert_user(&tx.tx, u, Some(Utc::now())).await?;
+        let user = self.insert_user(&tx.tx, u, Some(self.now())).await?;
         self.enqueue(&tx.tx, Envelope::to_user(&user, Email::Welcome))
             .await?;
         tx.commit().await?;
@@ -146,20 +145,14 @@ impl Store {
             locale: Set(u.locale.to_owned()),
             role: Set(u.role.to_owned()),
             reminders: Set(true),
-            created_at: Set(Utc::now()),
+            created_at: Set(self.now()),
             erased_at: Set(None),
             version: Set(1),
             disabled_at: Set(None),
             email_verified_at: Set(verified_at),
         };
-        match model.insert(conn).await {
-            Ok(u) => Ok(u),
-            Err(e) if is_unique_violation(&e) => Err(RepoError::conflict(
-                "email_taken",
-                "an account with this email already exists",
-            )),
-            Err(e) => Err(e.into()),
-        }
+        // A taken address is `email_taken` (`constraints::UNIQUE`).
+        Ok(model.insert(conn).await?)
     }
 
     /// # Errors
@@ -204,7 +197,7 @@ impl Store {
             id: Set(new_id()),
             user_id: Set(user_id),
             token_hash: Set(token_hash),
-            created_at: Set(Utc::now()),
+            created_at: Set(self.now()),
             expires_at: Set(expires_at),
             revoked_at: Set(None),
         }
@@ -250,7 +243,7 @@ impl Store {
             .select_also(sessions::Entity)
             .filter(sessions::Column::TokenHash.eq(token_hash))
             .filter(sessions::Column::RevokedAt.is_null())
-            .filter(sessions::Column::ExpiresAt.gt(Utc::now()))
+            .filter(sessions::Column::ExpiresAt.gt(self.now()))
             .filter(users::Column::ErasedAt.is_null())
             .filter(users::Column::DisabledAt.is_null())
             .one(&self.db.conn)
@@ -293,7 +286,7 @@ impl Store {
     pub async fn revoke_session(&self, session_id: Uuid) -> RepoResult<()> {
         let tx = self.db.write().await?;
         sessions::Entity::update_many()
-            .col_expr(sessions::Column::RevokedAt, Expr::value(Utc::now()))
+            .col_expr(sessions::Column::RevokedAt, Expr::value(self.now()))
             .filter(sessions::Column::Id.eq(session_id))
             .exec(&tx.tx)
             .await?;
@@ -367,12 +360,13 @@ impl Store {
                 role: Set(role.to_owned()),
                 partnership_id: Set(partnership),
                 granted_by: Set(by),
-                created_at: Set(Utc::now()),
+                created_at: Set(self.now()),
             }
             .insert(&tx.tx)
             .await?;
             access::audit(
                 &tx.tx,
+                self.now(),
                 access::Audit {
                     actor: by,
                     subject: user_id,

@@ -173,8 +173,8 @@ pub(crate) async fn transition_with<C: ConnectionTrait>(
     to: Status,
     version: Option<i32>,
     set: Vec<(applications::Column, SimpleExpr)>,
+    now: DateTime<Utc>,
 ) -> RepoResult<applications::Model> {
-    let now: DateTime<Utc> = Utc::now();
     let mut q = applications::Entity::update_many()
         .col_expr(applications::Column::Status, Expr::value(to.as_str()))
         .col_expr(

@@ -30,11 +30,7 @@ use super::{Store, accounts::Caller, new_id};
 use crate::{
     RepoError, RepoResult,
     entities::{agenda_items, group_visits, registrations as registration_rows},
-    repositories::idempotency::IdemRequest,
 };
-
-/// An `Idempotency-Key` request and how to render the stored response from the result.
-pub type Idem<'a, T> = Option<(&'a IdemRequest, &'a (dyn Fn(&T) -> String + Send + Sync))>;
 
 /// A new visit, already shape-checked by the caller.
 #[derive(Debug, Clone)]
@@ -181,7 +177,6 @@ impl Store {
         &self,
         input: &VisitInput,
         caller: &Caller,
-        idem: Idem<'_, group_visits::Model>,
     ) -> RepoResult<group_visits::Model> {
         if self.partnership(input.partnership_id).await.is_err() {
             return Err(RepoError::invalid(
@@ -196,7 +191,7 @@ impl Store {
             PartnershipAction::ManageVisits,
         )?;
         let tx = self.db.write().await?;
-        let now = Utc::now();
+        let now = self.now();
         let model = group_visits::ActiveModel {
             id: Set(new_id()),
             partnership_id: Set(input.partnership_id),
@@ -219,9 +214,6 @@ impl Store {
         }
         .insert(&tx.tx)
         .await?;
-        if let Some((req, render)) = idem {
-            self.idem_save(&tx, req, 201, &render(&model)).await?;
-        }
         tx.commit().await?;
         Ok(model)
     }

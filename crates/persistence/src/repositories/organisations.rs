@@ -25,7 +25,6 @@ use crate::{
     entities::{
         organisation_clusters, organisation_contacts, organisation_tags, organisations, users,
     },
-    repositories::idempotency::Idem,
 };
 
 /// Figures of a partner (with stake) or linked (without) enterprise, as the contract spells
@@ -264,10 +263,9 @@ impl Store {
         &self,
         input: &OrgInput,
         creator: Uuid,
-        idem: Idem<'_, organisations::Model>,
     ) -> RepoResult<organisations::Model> {
         let tx = self.db.write().await?;
-        let now = Utc::now();
+        let now = self.now();
         let id = new_id();
         let model = organisations::ActiveModel {
             id: Set(id),
@@ -286,9 +284,6 @@ impl Store {
         }
         .insert(&tx.tx)
         .await?;
-        if let Some((req, render)) = idem {
-            self.idem_save(&tx, req, 201, &render(&model)).await?;
-        }
         tx.commit().await?;
         self.auth_cache.invalidate();
         Ok(model)
@@ -339,7 +334,7 @@ impl Store {
         input: &OrgInput,
     ) -> RepoResult<organisations::Model> {
         let tx = self.db.write().await?;
-        let now = Utc::now();
+        let now = self.now();
         let res = organisations::Entity::update_many()
             .set(organisations::ActiveModel {
                 version: Set(version + 1),
@@ -424,16 +419,10 @@ impl Store {
         organisation_contacts::ActiveModel {
             organisation_id: Set(org),
             user_id: Set(user.id),
-            created_at: Set(Utc::now()),
+            created_at: Set(self.now()),
         }
         .insert(&tx.tx)
-        .await
-        .map_err(|e| match RepoError::from(e) {
-            RepoError::Conflict { .. } => {
-                RepoError::conflict("already_contact", "this user is already a contact")
-            }
-            other => other,
-        })?;
+        .await?; // an existing contact is `already_contact` (`constraints::UNIQUE`)
         tx.commit().await?;
         self.auth_cache.invalidate();
         Ok(user)

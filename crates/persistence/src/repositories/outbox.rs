@@ -89,7 +89,7 @@ impl Store {
         if optional && !env.reminders_wanted {
             return Ok(());
         }
-        let now = Utc::now();
+        let now = self.now();
         // A reminder of something that has already begun is noise, not a reminder.
         if optional && env.not_before.is_some_and(|at| at <= now) {
             return Ok(());
@@ -155,7 +155,7 @@ impl Store {
             .filter(outbox::Column::SubjectId.eq(subject))
             .filter(outbox::Column::Kind.is_in(kinds.iter().copied()))
             .filter(outbox::Column::Status.eq("pending"))
-            .filter(outbox::Column::NotBefore.gt(Utc::now()))
+            .filter(outbox::Column::NotBefore.gt(self.now()))
             .exec(conn)
             .await?;
         Ok(())
@@ -179,7 +179,7 @@ impl Store {
             .filter(outbox::Column::SubjectId.eq(subject))
             .filter(outbox::Column::Kind.is_in(kinds.iter().copied()))
             .filter(outbox::Column::Status.eq("pending"))
-            .filter(outbox::Column::NotBefore.gt(Utc::now()))
+            .filter(outbox::Column::NotBefore.gt(self.now()))
             .exec(conn)
             .await?;
         Ok(res.rows_affected)

@@ -10,7 +10,6 @@ use super::{Store, new_id};
 use crate::{
     RepoError, RepoResult,
     entities::{calls, partnership_members, partnerships},
-    repositories::idempotency::Idem,
 };
 
 pub struct PartnershipInput {
@@ -56,7 +55,6 @@ impl Store {
     pub async fn create_partnership(
         &self,
         p: &PartnershipInput,
-        idem: Idem<'_, partnerships::Model>,
     ) -> RepoResult<partnerships::Model> {
         let ids: Vec<Uuid> = p.partners.iter().map(|x| x.0).collect();
         let found = self.organisations(&ids).await?;
@@ -86,7 +84,7 @@ impl Store {
             target_exchanges: Set(p.target_exchanges),
             starts_on: Set(p.starts_on),
             ends_on: Set(p.ends_on),
-            created_at: Set(Utc::now()),
+            created_at: Set(self.now()),
             version: Set(1),
         }
         .insert(&tx.tx)
@@ -99,9 +97,6 @@ impl Store {
             }
             .insert(&tx.tx)
             .await?;
-        }
-        if let Some((req, render)) = idem {
-            self.idem_save(&tx, req, 201, &render(&model)).await?;
         }
         tx.commit().await?;
         Ok(model)
@@ -170,12 +165,7 @@ impl Store {
 
     /// # Errors
     /// `NotFound` for an unknown partnership.
-    pub async fn create_call(
-        &self,
-        partnership: Uuid,
-        c: &CallInput,
-        idem: Idem<'_, calls::Model>,
-    ) -> RepoResult<calls::Model> {
+    pub async fn create_call(&self, partnership: Uuid, c: &CallInput) -> RepoResult<calls::Model> {
         self.partnership(partnership).await?;
         let tx = self.db.write().await?;
         // The partnership's row is locked (PostgreSQL; SQLite writes one at a time) so two
@@ -212,14 +202,11 @@ impl Store {
             lump_sums_by_host_country: Set(c.lump_sums_by_host_country.clone()),
             eligible_profiles: Set(serde_json::json!(c.eligible_profiles)),
             sectors: Set(serde_json::json!(c.sectors)),
-            created_at: Set(Utc::now()),
+            created_at: Set(self.now()),
             version: Set(1),
         }
         .insert(&tx.tx)
         .await?;
-        if let Some((req, render)) = idem {
-            self.idem_save(&tx, req, 201, &render(&model)).await?;
-        }
         tx.commit().await?;
         Ok(model)
     }

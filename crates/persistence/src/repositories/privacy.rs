@@ -1,6 +1,6 @@
 //! Data protection: a user's own data export, erasure (anonymisation that keeps financial
 //! and audit records), the retention job, and consistent SQLite backups.
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use sea_orm::sea_query::ExprTrait;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, prelude::Expr};
 use serde_json::{Value, json};
@@ -54,7 +54,7 @@ impl Store {
             .all(c)
             .await?;
         Ok(json!({
-            "exported_at": Utc::now(),
+            "exported_at": self.now(),
             "account": {"id": u.id, "email": u.email, "full_name": u.full_name, "locale": u.locale, "role": u.role, "reminders": u.reminders, "created_at": u.created_at},
             "role_grants": grants.iter().map(|g| json!({"role": g.role, "partnership_id": g.partnership_id, "granted_at": g.created_at})).collect::<Vec<_>>(),
             "organisation_ids": orgs,
@@ -73,7 +73,7 @@ impl Store {
     /// Database failures only.
     pub async fn erase_user(&self, user: Uuid) -> RepoResult<()> {
         let tx = self.db.write().await?;
-        let now = Utc::now();
+        let now = self.now();
         users::Entity::update_many()
             .col_expr(
                 users::Column::Email,
@@ -127,7 +127,7 @@ impl Store {
     /// Database failures only.
     pub async fn apply_retention(&self, days: i64) -> RepoResult<u64> {
         use cxc_domain::workflow::Status;
-        let cutoff = Utc::now() - Duration::days(days);
+        let cutoff = self.now() - Duration::days(days);
         let closed = [
             Status::Paid,
             Status::Rejected,
@@ -142,7 +142,7 @@ impl Store {
             )
             .filter(status_in_public(&closed))
             .filter(applications::Column::UpdatedAt.lt(cutoff))
-            .col_expr(applications::Column::AnonymisedAt, Expr::value(Utc::now()))
+            .col_expr(applications::Column::AnonymisedAt, Expr::value(self.now()))
             .filter(applications::Column::AnonymisedAt.is_null())
             .exec(&tx.tx)
             .await?;
@@ -216,7 +216,7 @@ impl Store {
         }
         let mails = self.outbox_about(id).await?;
         Ok(json!({
-            "generated_at": Utc::now(),
+            "generated_at": self.now(),
             "application": app,
             "history": history,
             "history_intact": intact,

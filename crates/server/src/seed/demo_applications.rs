@@ -1,7 +1,7 @@
 //! One demo exchange application in every workflow state, walked there through the same
 //! repository calls the API makes (so history, emails and call totals are real).
 use anyhow::Context;
-use chrono::{Datelike, Duration, NaiveDate, Utc, Weekday};
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use cxc_domain::{organisation::Profile, workflow::Status};
 use cxc_persistence::{
     RepoError,
@@ -48,7 +48,7 @@ async fn took_place(store: &Store, id: Uuid) -> anyhow::Result<()> {
         .one(&store.db().conn)
         .await?
         .context("application")?;
-    let shift = m.end_date - Utc::now().date_naive() + Duration::days(20);
+    let shift = m.end_date - store.today() + Duration::days(20);
     let mut am: applications::ActiveModel = m.clone().into();
     am.start_date = Set(m.start_date - shift);
     am.end_date = Set(m.end_date - shift);
@@ -88,7 +88,7 @@ pub async fn every_state(store: &Store, p: &People) -> anyhow::Result<usize> {
         )
         .await?,
     };
-    let start = next_monday(Utc::now().date_naive() + Duration::days(45));
+    let start = next_monday(store.today() + Duration::days(45));
     let mut n = 0;
     for (i, target) in Status::ALL.into_iter().enumerate() {
         let mut org = base(
@@ -105,7 +105,7 @@ pub async fn every_state(store: &Store, p: &People) -> anyhow::Result<usize> {
         org.managing_partnership_id = Some(p.partnership);
         org.sectors = tags(&["energy", "space"]);
         let visitor = store
-            .create_organisation(&org, p.applicant, None)
+            .create_organisation(&org, p.applicant)
             .await
             .map_err(repo)?;
         let input = ApplicationInput {
@@ -128,7 +128,7 @@ pub async fn every_state(store: &Store, p: &People) -> anyhow::Result<usize> {
             sectors: vec!["energy".into()],
         };
         let app = store
-            .create_application(&applicant, p.call, &input, None)
+            .create_application(&applicant, p.call, &input)
             .await
             .map_err(repo)?;
         walk(store, &applicant, &coordinator, &parties, app.id, target)
@@ -240,12 +240,7 @@ async fn walk(
         return Ok(());
     }
     store
-        .record_payment(
-            coord,
-            id,
-            Utc::now().date_naive(),
-            app.grant_cents.unwrap_or(0),
-        )
+        .record_payment(coord, id, store.today(), app.grant_cents.unwrap_or(0))
         .await
         .map_err(repo)?;
     Ok(())

@@ -18,9 +18,9 @@ use super::dto::{AgendaItemDto, items};
 use crate::openapi::problems::{Conflict, Forbidden};
 use crate::{
     error::{ApiError, ApiResult},
-    extract::{ApiJson, ApiPath, Auth, IdempotencyKey, IfMatch, MaybeAuth},
+    extract::{ApiJson, ApiPath, Auth, IfMatch, MaybeAuth},
     fields::{self, Text},
-    respond::{body_of, created, idem_request, replay, tagged},
+    respond::{created, tagged},
     state::AppState,
 };
 use cxc_domain::plausible;
@@ -194,29 +194,13 @@ async fn add_item(
     State(st): State<AppState>,
     Auth(c): Auth,
     IfMatch(if_match): IfMatch,
-    IdempotencyKey(key): IdempotencyKey,
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(r): ApiJson<CreateItem>,
 ) -> ApiResult<Response> {
     let input = check_item(&r)?;
-    let path = format!("/api/v1/group-visits/{id}/agenda-items");
-    let idem = idem_request(c.id(), key, &path, &r);
-    if let Some(res) = replay(&st, idem.as_ref()).await? {
-        return Ok(res);
-    }
     let buffer = st.settings.transfer_buffer_minutes;
     let none = std::collections::HashMap::new();
-    let render = |ch: &AgendaChange| body_of(&item_response(ch, &none, buffer));
-    let change = st
-        .store
-        .add_agenda_item(
-            id,
-            &c,
-            if_match,
-            input,
-            idem.as_ref().map(|i| (i, &render as _)),
-        )
-        .await?;
+    let change = st.store.add_agenda_item(id, &c, if_match, input).await?;
     Ok(created(
         change.visit.version,
         item_response(&change, &none, buffer),

@@ -111,9 +111,9 @@ pub struct VisitDto {
 impl VisitDto {
     /// The visit without its agenda (lists, state changes).
     #[must_use]
-    pub fn summary(v: group_visits::Model, waitlisted: i64) -> Self {
+    pub fn summary(v: group_visits::Model, waitlisted: i64, now: DateTime<Utc>) -> Self {
         let registration_open =
-            v.status == VisitStatus::Published && Utc::now() < v.registration_closes_at;
+            v.status == VisitStatus::Published && now < v.registration_closes_at;
         // The same links as the visit's emails carry.
         let links = visit_facts(&v).add_to_calendar;
         Self {
@@ -149,11 +149,11 @@ impl VisitDto {
 
     /// The visit with its agenda and the agenda's warnings.
     #[must_use]
-    pub fn full(view: VisitView, buffer_minutes: i64) -> Self {
+    pub fn full(view: VisitView, buffer_minutes: i64, now: DateTime<Utc>) -> Self {
         let waitlisted = view.waitlisted.get(&None).copied().unwrap_or(0);
         let agenda = items(&view.items, &view.waitlisted, buffer_minutes);
         let warnings = warnings(&view.items, buffer_minutes);
-        let mut dto = Self::summary(view.visit, waitlisted);
+        let mut dto = Self::summary(view.visit, waitlisted, now);
         dto.agenda = Some(agenda);
         dto.warnings = Some(warnings.into_iter().map(WarningDto::from).collect());
         dto

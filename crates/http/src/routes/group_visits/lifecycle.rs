@@ -85,7 +85,7 @@ async fn update_visit(
     let version = view.visit.version;
     Ok(tagged(
         version,
-        VisitDto::full(view, st.settings.transfer_buffer_minutes),
+        VisitDto::full(view, st.settings.transfer_buffer_minutes, st.store.now()),
     ))
 }
 
@@ -105,7 +105,7 @@ async fn publish_visit(
     let version = view.visit.version;
     Ok(tagged(
         version,
-        VisitDto::full(view, st.settings.transfer_buffer_minutes),
+        VisitDto::full(view, st.settings.transfer_buffer_minutes, st.store.now()),
     ))
 }
 
@@ -145,7 +145,7 @@ async fn cancel_visit(
         .cancel_visit(id, &c, if_match, comment.as_deref())
         .await?;
     let version = v.version;
-    Ok(tagged(version, VisitDto::summary(v, 0)))
+    Ok(tagged(version, VisitDto::summary(v, 0, st.store.now())))
 }
 
 /// Examples and checks of [`UpdateVisit`] and [`CancelVisit`] for

@@ -1,6 +1,5 @@
 //! Registering for a group visit or one of its limited activities, and cancelling.
 use axum::{Json, extract::State, http::StatusCode, response::IntoResponse, response::Response};
-use cxc_persistence::repositories::group_visits::registrations::RegistrationView;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -10,9 +9,8 @@ use super::dto::RegistrationDto;
 use crate::openapi::problems::{Conflict, Forbidden};
 use crate::{
     error::{ApiResult, ProblemDoc},
-    extract::{ApiJson, ApiPath, ApiQuery, Auth, IdempotencyKey},
+    extract::{ApiJson, ApiPath, ApiQuery, Auth},
     pagination::{Page, Paged, paged},
-    respond::{body_of, idem_request, replay},
     state::AppState,
 };
 
@@ -43,25 +41,12 @@ pub struct VisitRegistrationRequest {
 async fn register(
     State(st): State<AppState>,
     Auth(c): Auth,
-    IdempotencyKey(key): IdempotencyKey,
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(r): ApiJson<VisitRegistrationRequest>,
 ) -> ApiResult<Response> {
-    let path = format!("/api/v1/group-visits/{id}/registrations");
-    let idem = idem_request(c.id(), key, &path, &r);
-    if let Some(res) = replay(&st, idem.as_ref()).await? {
-        return Ok(res);
-    }
-    let render = |v: &RegistrationView| body_of(&RegistrationDto::new(v));
     let view = st
         .store
-        .register_for_visit(
-            id,
-            &c,
-            r.organisation_id,
-            r.item_id,
-            idem.as_ref().map(|i| (i, &render as _)),
-        )
+        .register_for_visit(id, &c, r.organisation_id, r.item_id)
         .await?;
     Ok((StatusCode::CREATED, Json(RegistrationDto::new(&view))).into_response())
 }

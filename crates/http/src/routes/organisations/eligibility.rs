@@ -1,6 +1,6 @@
 //! Eligibility reports: for a stored organisation (both roles) and ad hoc (stores nothing).
 use axum::{Json, extract::State};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use cxc_domain::{
     eligibility::{EligibilityReport, check_organisation},
     organisation::{Profile, Role},
@@ -56,7 +56,7 @@ async fn organisation_eligibility(
     ApiQuery(q): ApiQuery<OnQuery>,
 ) -> ApiResult<Json<OrgEligibility>> {
     let (m, _) = visible(&st, &c, id).await?;
-    let on = q.on.unwrap_or_else(|| Utc::now().date_naive());
+    let on = q.on.unwrap_or_else(|| st.store.now().date_naive());
     let facts = st.store.organisation_facts(&m).await?;
     Ok(Json(OrgEligibility {
         organisation_id: id,
@@ -128,7 +128,7 @@ async fn check_eligibility(
         .map_err(|e| ApiError::Internal(e.to_string()))??;
     let v = validation::validate(&st, org).await?;
     let role = extras.role.unwrap_or(Role::Visitor);
-    let on = extras.on.unwrap_or_else(|| Utc::now().date_naive());
+    let on = extras.on.unwrap_or_else(|| st.store.now().date_naive());
     Ok(Json(
         check_organisation(&v.facts, role, on, st.store.rules()).into(),
     ))

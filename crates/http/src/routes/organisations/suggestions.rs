@@ -1,6 +1,6 @@
 //! Host suggestions: eligible hosts abroad, ranked by shared sectors and competencies.
 use axum::{Json, extract::State};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use cxc_persistence::repositories::organisations::HostSuggestion;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -87,7 +87,7 @@ async fn host_suggestions(
             ));
         }
     };
-    let on = q.on.unwrap_or_else(|| Utc::now().date_naive());
+    let on = q.on.unwrap_or_else(|| st.store.now().date_naive());
     let found = st
         .store
         .host_suggestions(&m, on, st.store.rules(), limit)

@@ -20,7 +20,7 @@ use uuid::Uuid;
 use crate::openapi::problems::{Conflict, Forbidden, UnprocessableContent};
 use crate::{
     error::{ApiError, ApiResult},
-    extract::{ApiJson, ApiPath, ApiQuery, Auth, IdempotencyKey},
+    extract::{ApiJson, ApiPath, ApiQuery, Auth},
     fields::{self, Text},
     pagination::{Page, Paged, paged},
     respond,
@@ -107,8 +107,7 @@ pub struct CallDto {
 }
 
 impl CallDto {
-    fn new(c: &calls::Model) -> Self {
-        let now = Utc::now();
+    fn new(c: &calls::Model, now: DateTime<Utc>) -> Self {
         Self {
             id: c.id,
             partnership_id: c.partnership_id,
@@ -240,8 +239,6 @@ fn check(b: CallBody, cap: i64) -> ApiResult<CallInput> {
     })
 }
 
-type Render<'a> = dyn Fn(&calls::Model) -> String + Send + Sync + 'a;
-
 /// Opens a call in the partnership (its coordinators and admins).
 #[utoipa::path(post, path = "/api/v1/partnerships/{id}/calls", tag = "partnerships", security(("bearer" = [])),
     params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header, description = "Retry key: the same key and body replay the first response")),
@@ -252,27 +249,16 @@ async fn create_call(
     State(st): State<AppState>,
     Auth(c): Auth,
     ApiPath(id): ApiPath<Uuid>,
-    IdempotencyKey(key): IdempotencyKey,
     ApiJson(body): ApiJson<CallBody>,
 ) -> ApiResult<Response> {
     st.store.partnership(id).await?;
     policy::partnership_action(&c.actor, id, PartnershipAction::ManageCalls)?;
-    let idem = respond::idem_request(
-        c.id(),
-        key,
-        &format!("/api/v1/partnerships/{id}/calls"),
-        &body,
-    );
-    if let Some(r) = respond::replay(&st, idem.as_ref()).await? {
-        return Ok(r);
-    }
     let input = check(body, st.store.rules().lump_sum_ceiling_cents)?;
-    let render: &Render<'_> = &|m| respond::body_of(&CallDto::new(m));
-    let m = st
-        .store
-        .create_call(id, &input, idem.as_ref().map(|r| (r, render)))
-        .await?;
-    Ok(respond::created(m.version, CallDto::new(&m)))
+    let m = st.store.create_call(id, &input).await?;
+    Ok(respond::created(
+        m.version,
+        CallDto::new(&m, st.store.now()),
+    ))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -299,7 +285,7 @@ async fn list_calls(
         cursor: q.cursor,
     };
     let limit = page.limit()?;
-    let now = Utc::now();
+    let now = st.store.now();
     let filter = CallFilter {
         open_at: (q.open == Some(true)).then_some(now),
         closed_at: (q.open == Some(false)).then_some(now),
@@ -308,7 +294,12 @@ async fn list_calls(
         limit: limit + 1,
     };
     let rows = st.store.list_calls(&filter).await?;
-    Ok(Json(paged(rows, limit, |c| c.id, |c| CallDto::new(&c))))
+    Ok(Json(paged(
+        rows,
+        limit,
+        |c| c.id,
+        |c| CallDto::new(&c, now),
+    )))
 }
 
 /// One call with its budget and places taken.
@@ -316,7 +307,7 @@ async fn list_calls(
     responses((status = 200, body = CallDto, headers(("ETag" = String)))))]
 async fn get_call(State(st): State<AppState>, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Response> {
     let c = st.store.call(id).await?;
-    Ok(respond::tagged(c.version, CallDto::new(&c)))
+    Ok(respond::tagged(c.version, CallDto::new(&c, st.store.now())))
 }
 
 /// The example and the checks of [`CallBody`] for `fields::tests::schemas_and_checks_agree`.

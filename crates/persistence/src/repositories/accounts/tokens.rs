@@ -7,7 +7,7 @@
 //! no reset token. A token is single-use (consumed by one conditional `UPDATE`, so two
 //! concurrent uses cannot both succeed), expires, and issuing a new one voids the older
 //! unused ones of the same purpose.
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use hmac::{Hmac, KeyInit, Mac};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, prelude::Expr,
@@ -72,7 +72,7 @@ impl Store {
         user_id: Uuid,
         purpose: TokenPurpose,
     ) -> RepoResult<String> {
-        let now = Utc::now();
+        let now = self.now();
         account_tokens::Entity::update_many()
             .col_expr(account_tokens::Column::UsedAt, Expr::value(now))
             .filter(account_tokens::Column::UserId.eq(user_id))
@@ -108,7 +108,7 @@ impl Store {
             return Err(invalid());
         }
         let hash = self.account_token_hash(purpose, token);
-        let now = Utc::now();
+        let now = self.now();
         let done = account_tokens::Entity::update_many()
             .col_expr(account_tokens::Column::UsedAt, Expr::value(now))
             .filter(account_tokens::Column::TokenHash.eq(&hash))
@@ -203,7 +203,7 @@ impl Store {
             return Ok(user);
         }
         let mut am: users::ActiveModel = user.clone().into();
-        am.email_verified_at = Set(Some(Utc::now()));
+        am.email_verified_at = Set(Some(self.now()));
         am.version = Set(user.version + 1);
         let user = am.update(conn).await?;
         self.enqueue(conn, Envelope::to_user(&user, Email::Welcome))
@@ -283,7 +283,7 @@ impl Store {
         hash: String,
         keep_session: Option<Uuid>,
     ) -> RepoResult<users::Model> {
-        let now = Utc::now();
+        let now = self.now();
         let mut am: users::ActiveModel = user.clone().into();
         am.password_hash = Set(hash);
         am.version = Set(user.version + 1);

@@ -33,7 +33,6 @@ use super::{ReportInput, history, note, parties, status_in, transition_with};
 use crate::{
     Backend, Problem, RepoError, RepoResult,
     entities::{applications, calls, closing_reports, commitments, organisations, payments, users},
-    error::is_unique_violation,
     repositories::{Store, accounts::Caller, outbox::Envelope},
 };
 
@@ -184,7 +183,7 @@ impl Store {
             self.before_submit(&tx.tx, &read).await?;
         }
         // 2. The conditional update locks the row; the policy then reads under it.
-        let locked = update(&tx.tx, &read, &act).await?;
+        let locked = update(&tx.tx, &read, &act, self.now()).await?;
         let (_, parties) = parties::check(&tx.tx, caller, &read, act.policy()).await?;
         let done = self
             .apply(&tx.tx, caller, &read, locked, &parties, act, comment)
@@ -206,6 +205,7 @@ impl Store {
             app.status.as_str(),
             caller.id(),
             note.as_deref().or(comment),
+            self.now(),
         )
         .await?;
         self.send(&tx.tx, caller, &app, sends).await?;
@@ -262,7 +262,7 @@ impl Store {
         };
         match act {
             Act::Submit(_) => {
-                parties::record(conn, &done.app).await?;
+                parties::record(conn, &done.app, self.now()).await?;
                 done.sends = vec![
                     Send::new(&[Applicant], |f| Email::ApplicationSubmitted(f.clone())),
                     Send::new(&[VopCoordinators], |f| {
@@ -303,7 +303,7 @@ impl Store {
                 };
                 done.sends = vec![Send::noted(&[Applicant], kind, comment)];
                 if action == Action::Approve {
-                    done.sends.extend(approval_schedule(&done.app));
+                    done.sends.extend(approval_schedule(&done.app, self.now()));
                 }
             }
             Act::End { action, from } => {
@@ -336,7 +336,7 @@ impl Store {
                     outcomes: Set(r.outcomes),
                     would_recommend: Set(r.would_recommend),
                     evidence: Set(serde_json::json!(r.evidence)),
-                    submitted_at: Set(Utc::now()),
+                    submitted_at: Set(self.now()),
                     validated_by: Set(None),
                     validated_at: Set(None),
                 }
@@ -346,7 +346,7 @@ impl Store {
                 done.unschedule = &["report_due", "reminder_exchange_start"];
             }
             Act::Validate => {
-                let now = Utc::now();
+                let now = self.now();
                 closing_reports::Entity::update_many()
                     .col_expr(
                         closing_reports::Column::ValidatedBy,
@@ -371,25 +371,16 @@ impl Store {
                 paid_on,
                 amount_cents,
             } => {
-                let inserted = payments::ActiveModel {
+                // A second payment is `already_paid` (`constraints::UNIQUE`).
+                payments::ActiveModel {
                     application_id: Set(read.id),
                     paid_on: Set(paid_on),
                     amount_cents: Set(amount_cents),
                     recorded_by: Set(caller.id()),
-                    created_at: Set(Utc::now()),
+                    created_at: Set(self.now()),
                 }
                 .insert(conn)
-                .await;
-                match inserted {
-                    Ok(_) => {}
-                    Err(e) if is_unique_violation(&e) => {
-                        return Err(RepoError::conflict(
-                            "already_paid",
-                            "only one payment is allowed",
-                        ));
-                    }
-                    Err(e) => return Err(e.into()),
-                }
+                .await?;
                 calls::Entity::update_many()
                     .col_expr(
                         calls::Column::BudgetPaidCents,
@@ -430,7 +421,7 @@ impl Store {
             Some(c) => c,
             None => first_commitment(conn, app.id, goals, agenda).await?,
         };
-        let now = Utc::now();
+        let now = self.now();
         let me = Set(Some(caller.id()));
         let mut am: commitments::ActiveModel = c.clone().into();
         match party {
@@ -457,6 +448,7 @@ impl Store {
                 Status::Committed,
                 None,
                 Vec::new(),
+                self.now(),
             )
             .await?
         } else {
@@ -555,8 +547,8 @@ async fn update<C: ConnectionTrait>(
     conn: &C,
     app: &applications::Model,
     act: &Act,
+    now: DateTime<Utc>,
 ) -> RepoResult<applications::Model> {
-    let now = Utc::now();
     let v = |x: sea_orm::Value| Expr::value(x);
     let (action, pin, version, set): (Action, Option<Status>, Option<i32>, Vec<_>) = match act {
         Act::Submit(report) => (
@@ -583,8 +575,8 @@ async fn update<C: ConnectionTrait>(
                 ),
             ],
         ),
-        Act::HostRespond { accept } => return host_update(conn, app, *accept).await,
-        Act::Sign { .. } => return lock_approved(conn, app).await,
+        Act::HostRespond { accept } => return host_update(conn, app, *accept, now).await,
+        Act::Sign { .. } => return lock_approved(conn, app, now).await,
         Act::Review => (Action::Review, None, None, vec![]),
         Act::Decide {
             action,
@@ -615,7 +607,7 @@ async fn update<C: ConnectionTrait>(
         Ok(to) => to,
         Err(e) => return Err(RepoError::conflict("invalid_transition", e.to_string())),
     };
-    transition_with(conn, app, &from, to, version, set).await
+    transition_with(conn, app, &from, to, version, set, now).await
 }
 
 /// The host's answer: once, while the application awaits a decision.
@@ -623,6 +615,7 @@ async fn host_update<C: ConnectionTrait>(
     conn: &C,
     app: &applications::Model,
     accept: bool,
+    now: DateTime<Utc>,
 ) -> RepoResult<applications::Model> {
     let answer = if accept {
         HostResponse::Accepted
@@ -638,7 +631,7 @@ async fn host_update<C: ConnectionTrait>(
             applications::Column::Version,
             Expr::col(applications::Column::Version).add(1),
         )
-        .col_expr(applications::Column::UpdatedAt, Expr::value(Utc::now()))
+        .col_expr(applications::Column::UpdatedAt, Expr::value(now))
         .filter(applications::Column::Id.eq(app.id))
         .filter(applications::Column::HostResponse.eq(HostResponse::Pending.as_str()))
         .filter(status_in(&[
@@ -661,9 +654,10 @@ async fn host_update<C: ConnectionTrait>(
 async fn lock_approved<C: ConnectionTrait>(
     conn: &C,
     app: &applications::Model,
+    now: DateTime<Utc>,
 ) -> RepoResult<applications::Model> {
     let touched = applications::Entity::update_many()
-        .col_expr(applications::Column::UpdatedAt, Expr::value(Utc::now()))
+        .col_expr(applications::Column::UpdatedAt, Expr::value(now))
         .filter(applications::Column::Id.eq(app.id))
         .filter(applications::Column::Status.eq(Status::Approved))
         .exec(conn)
@@ -727,8 +721,7 @@ async fn first_commitment<C: ConnectionTrait>(
 }
 
 /// The reminder before an approved exchange starts and the report reminder after it ends.
-fn approval_schedule(app: &applications::Model) -> Vec<Send> {
-    let now = Utc::now();
+fn approval_schedule(app: &applications::Model, now: DateTime<Utc>) -> Vec<Send> {
     let start = app.start_date.and_time(NaiveTime::MIN).and_utc();
     let end = app.end_date.and_time(NaiveTime::MIN).and_utc();
     let mut out = Vec::new();

@@ -1,6 +1,6 @@
 //! After approval: the Commitment to Quality (four signatures), the closing report, its
 //! validation and the single payment.
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use cxc_domain::{
     policy::{self, AppAction, Signatures},
     workflow::{Signatory, Status},
@@ -66,7 +66,7 @@ impl Store {
                 ),
             ));
         }
-        if Utc::now().date_naive() >= app.start_date {
+        if self.now().date_naive() >= app.start_date {
             return Err(RepoError::conflict(
                 "exchange_started",
                 "the Commitment to Quality must be signed before the exchange starts",
@@ -92,7 +92,7 @@ impl Store {
         r: ReportInput,
     ) -> RepoResult<applications::Model> {
         let (app, _) = self.acting(caller, id, AppAction::Report).await?;
-        if Utc::now().date_naive() <= app.end_date {
+        if self.now().date_naive() <= app.end_date {
             return Err(RepoError::conflict(
                 "report_too_early",
                 format!(
@@ -152,7 +152,7 @@ impl Store {
                 format!("the payment must be between 1 and the grant of {grant} cents"),
             ));
         }
-        cxc_domain::plausible::payment_date(paid_on, app.end_date, Utc::now().date_naive())
+        cxc_domain::plausible::payment_date(paid_on, app.end_date, self.today())
             .map_err(|e| RepoError::invalid("paid_on", e.code, e.message))?;
         let act = Act::Pay {
             paid_on,

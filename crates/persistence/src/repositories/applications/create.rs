@@ -1,5 +1,5 @@
 //! Creating and editing drafts.
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use cxc_domain::workflow::{HostResponse, Status};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde::{Deserialize, Serialize};
@@ -9,7 +9,7 @@ use super::{ParticipantData, history};
 use crate::{
     RepoError, RepoResult,
     entities::{applications, calls, organisations, partnership_members},
-    repositories::{Store, accounts::Caller, idempotency::Idem, new_id},
+    repositories::{Store, accounts::Caller, new_id},
 };
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -108,7 +108,6 @@ impl Store {
         caller: &Caller,
         call_id: Uuid,
         input: &ApplicationInput,
-        idem: Idem<'_, applications::Model>,
     ) -> RepoResult<applications::Model> {
         let call = self.call(call_id).await?;
         if !self.is_contact(input.organisation_id, caller.id()).await? {
@@ -130,7 +129,7 @@ impl Store {
         let (visitor, host) = self
             .check_parties(&call, input.organisation_id, input.host_organisation_id)
             .await?;
-        let now = Utc::now();
+        let now = self.now();
         let tx = self.db.write().await?;
         let model = applications::ActiveModel {
             id: Set(new_id()),
@@ -173,11 +172,9 @@ impl Store {
             Status::Draft.as_str(),
             caller.id(),
             None,
+            now,
         )
         .await?;
-        if let Some((req, render)) = idem {
-            self.idem_save(&tx, req, 201, &render(&model)).await?;
-        }
         tx.commit().await?;
         Ok(model)
     }
@@ -247,7 +244,7 @@ impl Store {
             am.sectors = Set(serde_json::json!(x));
         }
         am.version = Set(version + 1);
-        am.updated_at = Set(Utc::now());
+        am.updated_at = Set(self.now());
         let tx = self.db.write().await?;
         let res = applications::Entity::update_many()
             .set(am)

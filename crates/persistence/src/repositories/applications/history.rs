@@ -1,5 +1,5 @@
 //! The append-only, hash-chained history of an application.
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
@@ -42,6 +42,7 @@ pub(crate) async fn append<C: ConnectionTrait>(
     to: &str,
     by: Uuid,
     comment: Option<&str>,
+    at: DateTime<Utc>,
 ) -> RepoResult<()> {
     let last = history::Entity::find()
         .filter(history::Column::ApplicationId.eq(application))
@@ -50,7 +51,6 @@ pub(crate) async fn append<C: ConnectionTrait>(
         .await?;
     let (seq, prev_hash) = last.map_or((1, GENESIS.to_owned()), |l| (l.seq + 1, l.hash));
     // Microsecond precision survives both databases' timestamp types unchanged.
-    let at = Utc::now();
     let at = at - chrono::Duration::nanoseconds(i64::from(at.timestamp_subsec_nanos() % 1000));
     let mut entry = history::Model {
         id: new_id(),

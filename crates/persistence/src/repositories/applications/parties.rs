@@ -2,7 +2,6 @@
 //! of both organisations and who acted for each side at submission (recorded then, in
 //! `application_parties`). Current and recorded relations are merged, so the stricter
 //! of the two decides (a cluster removed after submission still counts).
-use chrono::Utc;
 use cxc_domain::policy::{self, AppAction, Denied, Parties, Refusal, Relation};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
@@ -79,6 +78,7 @@ pub(crate) async fn parties<C: ConnectionTrait>(
 pub(crate) async fn record<C: ConnectionTrait>(
     conn: &C,
     app: &applications::Model,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> RepoResult<()> {
     let (visitor_clusters, host_clusters) = clusters_now(conn, app).await?;
     let visitor_orgs = merge(vec![app.organisation_id], visitor_clusters.clone());
@@ -102,7 +102,7 @@ pub(crate) async fn record<C: ConnectionTrait>(
     let json = |v: Vec<Uuid>| serde_json::json!(v);
     let row = application_parties::ActiveModel {
         application_id: Set(app.id),
-        recorded_at: Set(Utc::now()),
+        recorded_at: Set(now),
         visitor_clusters: Set(json(visitor_clusters)),
         host_clusters: Set(json(host_clusters)),
         visitor_side: Set(json(visitor_side)),

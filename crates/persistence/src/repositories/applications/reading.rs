@@ -271,7 +271,7 @@ impl Store {
             target_exchanges: p.target_exchanges,
             ..Default::default()
         };
-        let now = Utc::now();
+        let now = self.now();
         for (id, status, vc, hc, sector, org, validated, grant) in &rows {
             r.total += 1;
             *r.by_status.entry(status.clone()).or_default() += 1;

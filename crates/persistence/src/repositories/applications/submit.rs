@@ -1,6 +1,6 @@
 //! Submission (the full eligibility engine) and the host's answer.
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use cxc_domain::{
     eligibility::{Check, ExchangeFacts, ExchangeReport, Participant, check_exchange},
     organisation::OrganisationFacts,
@@ -111,7 +111,7 @@ impl Store {
             Some(org) => previous_visits(&self.db.conn, org, x.application_id).await?,
             None => Vec::new(),
         };
-        let now = Utc::now();
+        let now = self.now();
         let mut cfg = self.rules().clone();
         if let Some(call) = x.call {
             cfg.min_working_days =

@@ -15,7 +15,7 @@ use crate::repositories::{
     Store,
     accounts::Caller,
     group_visits::versions::describe,
-    group_visits::{Idem, domain_item, ensure_manager, live_items, lock_visit, visit_tz},
+    group_visits::{domain_item, ensure_manager, live_items, lock_visit, visit_tz},
     new_id,
 };
 use crate::{
@@ -136,7 +136,6 @@ impl Store {
         caller: &Caller,
         if_match: Option<i32>,
         input: ItemInput,
-        idem: Idem<'_, AgendaChange>,
     ) -> RepoResult<AgendaChange> {
         let tx = self.db.write().await?;
         let visit = editable(&tx.tx, visit_id, caller, if_match).await?;
@@ -158,7 +157,7 @@ impl Store {
             confirmed_count: 0,
             sequence: 0,
             removed: false,
-            updated_at: Utc::now(),
+            updated_at: self.now(),
         };
         check(&visit, &domain_item(&model), &before)?;
         let item = agenda_items::ActiveModel::from(model)
@@ -167,9 +166,6 @@ impl Store {
         let change = self
             .after_agenda_change(&tx.tx, visit, &before, item, caller.id())
             .await?;
-        if let Some((req, render)) = idem {
-            self.idem_save(&tx, req, 201, &render(&change)).await?;
-        }
         tx.commit().await?;
         Ok(change)
     }
@@ -203,7 +199,7 @@ impl Store {
         let mut am: group_visits::ActiveModel = visit.clone().into();
         am.agenda_version = Set(number);
         am.version = Set(visit.version + 1);
-        am.updated_at = Set(Utc::now());
+        am.updated_at = Set(self.now());
         let visit = am.update(tx).await?;
         Ok(AgendaChange {
             visit,

@@ -1,5 +1,4 @@
 //! Changing and removing agenda items (see `agenda` for the rules).
-use chrono::Utc;
 use cxc_domain::agenda::diff;
 use cxc_domain::visit::{RegistrationStatus, VisitStatus};
 use sea_orm::{
@@ -91,7 +90,7 @@ impl Store {
         if effective && visit.status == VisitStatus::Published {
             new.sequence += 1;
         }
-        new.updated_at = Utc::now();
+        new.updated_at = self.now();
         let item = agenda_items::ActiveModel::from(new)
             .reset_all()
             .update(&tx.tx)
@@ -147,7 +146,7 @@ impl Store {
             let mut am: agenda_items::ActiveModel = old.clone().into();
             am.removed = Set(true);
             am.sequence = Set(old.sequence + 1);
-            am.updated_at = Set(Utc::now());
+            am.updated_at = Set(self.now());
             am.update(&tx.tx).await?
         };
         // Participants are told first, while their places on the item still count.
@@ -187,7 +186,7 @@ impl Store {
                 registrations::Column::ActiveKey,
                 Expr::value(Option::<String>::None),
             )
-            .col_expr(registrations::Column::CancelledAt, Expr::value(Utc::now()))
+            .col_expr(registrations::Column::CancelledAt, Expr::value(self.now()))
             .filter(registrations::Column::ItemId.eq(item))
             .filter(registrations::Column::Status.is_in([
                 RegistrationStatus::Confirmed,

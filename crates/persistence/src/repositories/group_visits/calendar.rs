@@ -149,7 +149,7 @@ pub fn visit_facts(v: &group_visits::Model) -> VisitFacts {
 impl Store {
     /// Start of the window in which cancelled events are still shown.
     fn cancelled_since(&self) -> DateTime<Utc> {
-        Utc::now() - self.calendar.cancelled_retention
+        self.now() - self.calendar.cancelled_retention
     }
 
     /// The object-level facts of a calendar created at `created`.
@@ -191,7 +191,7 @@ impl Store {
             items.iter().filter(|i| attends(i)),
             self.cancelled_since(),
         );
-        let publication = self.publication(Method::Publish, None, Utc::now());
+        let publication = self.publication(Method::Publish, None, self.now());
         render_calendar(&publication, &calendar_name(visit), &mine, &[])
     }
 
@@ -375,7 +375,7 @@ impl Store {
             return Ok(None);
         }
         let attendee = Some((user.full_name.clone(), user.email.clone()));
-        let publication = self.publication(Method::Cancel, attendee, Utc::now());
+        let publication = self.publication(Method::Cancel, attendee, self.now());
         Ok(Some(render_calendar(
             &publication,
             &calendar_name(visit),

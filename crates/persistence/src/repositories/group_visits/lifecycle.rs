@@ -110,7 +110,7 @@ impl Store {
             am.registration_closes_at = Set(t);
         }
         am.version = Set(visit.version + 1);
-        am.updated_at = Set(Utc::now());
+        am.updated_at = Set(self.now());
         let updated = am.update(&tx.tx).await?;
         if grew && updated.status == VisitStatus::Published {
             self.promote_waiting(&tx.tx, &updated, None).await?;
@@ -147,7 +147,7 @@ impl Store {
         am.status = Set(VisitStatus::Published);
         am.agenda_version = Set(1);
         am.version = Set(visit.version + 1);
-        am.updated_at = Set(Utc::now());
+        am.updated_at = Set(self.now());
         let visit = am.update(&tx.tx).await?;
         tx.commit().await?;
         Ok(visit)
@@ -183,7 +183,7 @@ impl Store {
             ]))
             .all(&tx.tx)
             .await?;
-        let now = Utc::now();
+        let now = self.now();
         registrations::Entity::update_many()
             .col_expr(
                 registrations::Column::Status,

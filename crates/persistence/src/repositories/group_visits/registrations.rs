@@ -10,7 +10,7 @@ pub mod cancellation;
 pub mod participants;
 pub mod places;
 
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use cxc_domain::eligibility::check_organisation;
 use cxc_domain::notify::{Email, VisitFacts, Waitlisted};
 use cxc_domain::organisation::Role;
@@ -25,7 +25,7 @@ use crate::repositories::{
     accounts::Caller,
     group_visits::calendar::visit_facts,
     group_visits::registrations::places::{position, scope, take_place},
-    group_visits::{Idem, lock_visit, visit_start},
+    group_visits::{lock_visit, visit_start},
     new_id,
     outbox::Envelope,
 };
@@ -56,7 +56,6 @@ impl Store {
         caller: &Caller,
         organisation: Uuid,
         item: Option<Uuid>,
-        idem: Idem<'_, RegistrationView>,
     ) -> RepoResult<RegistrationView> {
         let visit = self.visit_for(visit_id, Some(caller)).await?;
         let org = self.organisation(organisation).await.map_err(|_| {
@@ -99,7 +98,7 @@ impl Store {
             }
             VisitStatus::Published => {}
         }
-        if Utc::now() >= visit.registration_closes_at {
+        if self.now() >= visit.registration_closes_at {
             return Err(RepoError::conflict(
                 "registration_closed",
                 format!(
@@ -148,16 +147,12 @@ impl Store {
                 RegistrationStatus::Waitlisted
             }),
             queue_seq: Set(queue_seq),
-            created_at: Set(Utc::now()),
+            created_at: Set(self.now()),
             cancelled_at: Set(None),
             active_key: Set(Some(key)),
         }
         .insert(&tx.tx)
-        .await
-        .map_err(|e| match RepoError::from(e) {
-            RepoError::Conflict { .. } => already_registered(),
-            other => other,
-        })?;
+        .await?; // a second active registration is `already_registered` (`constraints::UNIQUE`)
         let view = if confirmed {
             self.tell_confirmed(
                 &tx.tx,
@@ -185,9 +180,6 @@ impl Store {
                 position: Some(pos),
             }
         };
-        if let Some((req, render)) = idem {
-            self.idem_save(&tx, req, 201, &render(&view)).await?;
-        }
         tx.commit().await?;
         Ok(view)
     }
@@ -250,7 +242,7 @@ impl Store {
         self.enqueue(tx, Envelope::to_user(user, email).about(reg.id))
             .await?;
         let remind_at = visit_start(visit) - Duration::days(3);
-        if activity.is_none() && remind_at > Utc::now() {
+        if activity.is_none() && remind_at > self.now() {
             let email = Email::ReminderVisitStart(visit_facts(visit));
             let env = Envelope::to_user(user, email).about(reg.id).at(remind_at);
             self.enqueue(tx, env).await?;

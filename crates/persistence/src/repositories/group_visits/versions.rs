@@ -132,7 +132,7 @@ impl Store {
             items: Set(serde_json::to_value(items).unwrap_or_default()),
             changelog: Set(serde_json::to_value(changelog).unwrap_or_default()),
             published_by: Set(by),
-            published_at: Set(Utc::now()),
+            published_at: Set(self.now()),
         }
         .insert(tx)
         .await?;

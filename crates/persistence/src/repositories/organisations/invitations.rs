@@ -1,7 +1,7 @@
 //! Contact invitations (issue 12): naming someone a contact of an organisation sends them
 //! an invitation; they become a contact only when they accept. Nobody acts for an
 //! organisation without having agreed to.
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, prelude::Expr,
 };
@@ -11,7 +11,6 @@ use crate::repositories::{Store, new_id, outbox::Envelope};
 use crate::{
     RepoError, RepoResult,
     entities::{organisation_contacts, organisation_invitations as inv, organisations, users},
-    error::is_unique_violation,
 };
 use cxc_domain::notify::{ContactInvitation, Email};
 
@@ -62,7 +61,7 @@ impl Store {
                 "this user is already a contact",
             ));
         }
-        let now = Utc::now();
+        let now = self.now();
         let expires_at = now + Duration::days(INVITATION_TTL_DAYS);
         let existing = inv::Entity::find()
             .filter(inv::Column::OrganisationId.eq(org))
@@ -86,28 +85,21 @@ impl Store {
                 am.answered_at = Set(None);
                 am.update(&tx.tx).await?
             }
-            None => match (inv::ActiveModel {
-                id: Set(new_id()),
-                organisation_id: Set(org),
-                user_id: Set(user.id),
-                invited_by: Set(by),
-                status: Set("pending".into()),
-                created_at: Set(now),
-                expires_at: Set(expires_at),
-                answered_at: Set(None),
-            })
-            .insert(&tx.tx)
-            .await
-            {
-                Ok(r) => r,
-                Err(e) if is_unique_violation(&e) => {
-                    return Err(RepoError::conflict(
-                        "already_invited",
-                        "this person already has a pending invitation",
-                    ));
+            // A racing twin invitation is `already_invited` (`constraints::UNIQUE`).
+            None => {
+                inv::ActiveModel {
+                    id: Set(new_id()),
+                    organisation_id: Set(org),
+                    user_id: Set(user.id),
+                    invited_by: Set(by),
+                    status: Set("pending".into()),
+                    created_at: Set(now),
+                    expires_at: Set(expires_at),
+                    answered_at: Set(None),
                 }
-                Err(e) => return Err(e.into()),
-            },
+                .insert(&tx.tx)
+                .await?
+            }
         };
         let inviter = users::Entity::find_by_id(by).one(&tx.tx).await?;
         let email = Email::ContactInvitation(ContactInvitation {
@@ -134,7 +126,7 @@ impl Store {
         let rows = inv::Entity::find()
             .filter(inv::Column::UserId.eq(user.id))
             .filter(inv::Column::Status.eq("pending"))
-            .filter(inv::Column::ExpiresAt.gt(Utc::now()))
+            .filter(inv::Column::ExpiresAt.gt(self.now()))
             .order_by_desc(inv::Column::CreatedAt)
             .all(&self.db.conn)
             .await?;
@@ -173,7 +165,7 @@ impl Store {
             .one(&tx.tx)
             .await?
             .ok_or(RepoError::NotFound)?;
-        let now = Utc::now();
+        let now = self.now();
         if row.status != "pending" {
             return Err(RepoError::conflict(
                 "already_answered",

@@ -58,7 +58,7 @@ impl Store {
         limit: u64,
         lease: Duration,
     ) -> RepoResult<Vec<outbox::Model>> {
-        let now = Utc::now();
+        let now = self.now();
         let until = now + lease;
         let (sql, db_backend) = match self.db.backend() {
             Backend::Postgres => (CLAIM_PG, DbBackend::Postgres),
@@ -86,7 +86,7 @@ impl Store {
             worker,
             &[
                 (outbox::Column::Status, Expr::value("sent")),
-                (outbox::Column::SentAt, Expr::value(Utc::now())),
+                (outbox::Column::SentAt, Expr::value(self.now())),
             ],
         )
         .await

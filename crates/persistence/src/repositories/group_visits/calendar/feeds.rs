@@ -2,7 +2,6 @@
 //! bearer token, so the feed's address is its credential: a random token in the path,
 //! of which only the hash is stored. One per user; rotating replaces it (the old address
 //! stops working at once), revoking deletes it.
-use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
@@ -25,7 +24,7 @@ impl Store {
         calendar_feeds::ActiveModel {
             user_id: Set(user),
             token_hash: Set(token_hash),
-            created_at: Set(Utc::now()),
+            created_at: Set(self.now()),
         }
         .insert(&tx.tx)
         .await?;

@@ -1,5 +1,4 @@
 //! Cancelling registrations and refilling places from the waiting list.
-use chrono::Utc;
 use cxc_domain::notify::Email;
 use cxc_domain::visit::{RegistrationStatus, VisitStatus};
 use sea_orm::{
@@ -164,7 +163,7 @@ impl Store {
                 registrations::Column::ActiveKey,
                 Expr::value(Option::<String>::None),
             )
-            .col_expr(registrations::Column::CancelledAt, Expr::value(Utc::now()))
+            .col_expr(registrations::Column::CancelledAt, Expr::value(self.now()))
             .filter(registrations::Column::Id.eq(id))
             .filter(registrations::Column::Status.is_in([
                 RegistrationStatus::Confirmed,
