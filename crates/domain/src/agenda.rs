@@ -19,57 +19,18 @@ pub(crate) use local_time::first_change_by;
 pub use local_time::{LocalTimeError, format_local, parse_local, parse_tz, resolve_local};
 pub use warnings::{AgendaWarning, transfer_warnings};
 
-/// What kind of programme item this is; the API spells these in snake_case.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(
-    feature = "sea-orm",
-    derive(sea_orm::DeriveValueType),
-    sea_orm(
-        value_type = "String",
-        from_str = "crate::codes::Code::from_code",
-        to_str = "crate::codes::Code::code"
-    )
-)]
-pub enum ItemKind {
-    FacilityVisit,
-    Workshop,
-    Seminar,
-    Conference,
-    StakeholderVisit,
-    Networking,
-    Transfer,
-}
-
-impl ItemKind {
-    pub const ALL: [ItemKind; 7] = [
-        Self::FacilityVisit,
-        Self::Workshop,
-        Self::Seminar,
-        Self::Conference,
-        Self::StakeholderVisit,
-        Self::Networking,
-        Self::Transfer,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::FacilityVisit => "facility_visit",
-            Self::Workshop => "workshop",
-            Self::Seminar => "seminar",
-            Self::Conference => "conference",
-            Self::StakeholderVisit => "stakeholder_visit",
-            Self::Networking => "networking",
-            Self::Transfer => "transfer",
-        }
-    }
-
-    /// Exact, case-sensitive match on the API spelling.
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
+crate::code_enum! {
+    /// What kind of programme item this is; the API spells these in snake_case.
+    pub enum ItemKind: "agenda item kind" {
+        FacilityVisit = "facility_visit",
+        Workshop = "workshop",
+        Seminar = "seminar",
+        Conference = "conference",
+        StakeholderVisit = "stakeholder_visit",
+        Networking = "networking",
+        Transfer = "transfer",
     }
 }
-crate::impl_code!(ItemKind, "agenda item kind");
 
 /// One programme item with its local times (as entered) and resolved UTC instants.
 #[derive(Debug, Clone)]

@@ -66,3 +66,53 @@ macro_rules! impl_code {
         }
     };
 }
+
+/// Declares a closed set stored as text: the enum with its serde spelling and (with the
+/// `sea-orm` feature) its column type, `ALL` in declaration order, `as_str`, `parse`, and
+/// [`Code`]/`Display`/`FromStr` through [`impl_code!`]. Each value names its code once, so
+/// the API, the database and the emails cannot spell it differently.
+#[macro_export]
+macro_rules! code_enum {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident: $what:literal {
+            $( $(#[$vmeta:meta])* $variant:ident = $code:literal ),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[cfg_attr(
+            feature = "sea-orm",
+            derive(sea_orm::DeriveValueType),
+            sea_orm(
+                value_type = "String",
+                from_str = "crate::codes::Code::from_code",
+                to_str = "crate::codes::Code::code"
+            )
+        )]
+        $vis enum $name {
+            $( $(#[$vmeta])* #[serde(rename = $code)] $variant, )+
+        }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: [Self; [$($code),+].len()] = [$(Self::$variant),+];
+
+            /// The value's code.
+            #[must_use]
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $( Self::$variant => $code, )+
+                }
+            }
+
+            /// The value whose code is `s`, if any.
+            #[must_use]
+            pub fn parse(s: &str) -> Option<Self> {
+                Self::ALL.into_iter().find(|v| v.as_str() == s)
+            }
+        }
+
+        $crate::impl_code!($name, $what);
+    };
+}

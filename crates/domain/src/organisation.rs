@@ -8,52 +8,19 @@ use serde::{Deserialize, Serialize};
 
 use crate::{countries::is_iso_country, problem::Problem};
 
-/// ECCP profile of an organisation (domain-rules §3.1/§3.2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(
-    feature = "sea-orm",
-    derive(sea_orm::DeriveValueType),
-    sea_orm(
-        value_type = "String",
-        from_str = "crate::codes::Code::from_code",
-        to_str = "crate::codes::Code::code"
-    )
-)]
-pub enum Profile {
-    ClusterOrganisation,
-    ScaleUpSupport,
-    Sme,
-    TrainingProvider,
-    LargeCompany,
-    PublicAuthority,
+crate::code_enum! {
+    /// ECCP profile of an organisation (domain-rules §3.1/§3.2).
+    pub enum Profile: "organisation profile" {
+        ClusterOrganisation = "cluster_organisation",
+        ScaleUpSupport = "scale_up_support",
+        Sme = "sme",
+        TrainingProvider = "training_provider",
+        LargeCompany = "large_company",
+        PublicAuthority = "public_authority",
+    }
 }
 
 impl Profile {
-    pub const ALL: [Profile; 6] = [
-        Profile::ClusterOrganisation,
-        Profile::ScaleUpSupport,
-        Profile::Sme,
-        Profile::TrainingProvider,
-        Profile::LargeCompany,
-        Profile::PublicAuthority,
-    ];
-
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Profile::ClusterOrganisation => "cluster_organisation",
-            Profile::ScaleUpSupport => "scale_up_support",
-            Profile::Sme => "sme",
-            Profile::TrainingProvider => "training_provider",
-            Profile::LargeCompany => "large_company",
-            Profile::PublicAuthority => "public_authority",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|p| p.as_str() == s)
-    }
-
     /// Only the three ECCP profiles of §3.1 may visit; the others are host-only (§3.2, DERIVED).
     pub fn can_visit(&self) -> bool {
         matches!(
@@ -82,61 +49,20 @@ impl Profile {
         }
     }
 }
-crate::impl_code!(Profile, "organisation profile");
 
-/// Kind of scaling-up support organisation (only meaningful for `Profile::ScaleUpSupport`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(
-    feature = "sea-orm",
-    derive(sea_orm::DeriveValueType),
-    sea_orm(
-        value_type = "String",
-        from_str = "crate::codes::Code::from_code",
-        to_str = "crate::codes::Code::code"
-    )
-)]
-pub enum SupportType {
-    TechnologyCentre,
-    ResearchInstitute,
-    FabLab,
-    ResourceEfficiencyProvider,
-    DigitalInnovationHub,
-    CreativeHub,
-    Incubator,
-    Accelerator,
-}
-
-impl SupportType {
-    pub const ALL: [SupportType; 8] = [
-        SupportType::TechnologyCentre,
-        SupportType::ResearchInstitute,
-        SupportType::FabLab,
-        SupportType::ResourceEfficiencyProvider,
-        SupportType::DigitalInnovationHub,
-        SupportType::CreativeHub,
-        SupportType::Incubator,
-        SupportType::Accelerator,
-    ];
-
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            SupportType::TechnologyCentre => "technology_centre",
-            SupportType::ResearchInstitute => "research_institute",
-            SupportType::FabLab => "fab_lab",
-            SupportType::ResourceEfficiencyProvider => "resource_efficiency_provider",
-            SupportType::DigitalInnovationHub => "digital_innovation_hub",
-            SupportType::CreativeHub => "creative_hub",
-            SupportType::Incubator => "incubator",
-            SupportType::Accelerator => "accelerator",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|t| t.as_str() == s)
+crate::code_enum! {
+    /// Kind of scaling-up support organisation (only meaningful for `Profile::ScaleUpSupport`).
+    pub enum SupportType: "support type" {
+        TechnologyCentre = "technology_centre",
+        ResearchInstitute = "research_institute",
+        FabLab = "fab_lab",
+        ResourceEfficiencyProvider = "resource_efficiency_provider",
+        DigitalInnovationHub = "digital_innovation_hub",
+        CreativeHub = "creative_hub",
+        Incubator = "incubator",
+        Accelerator = "accelerator",
     }
 }
-crate::impl_code!(SupportType, "support type");
 
 /// The side an organisation takes in an exchange.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

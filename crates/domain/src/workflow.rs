@@ -1,71 +1,24 @@
 //! The exchange-application state machine of the contract, and nothing else: every
 //! transition not listed here is a conflict.
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(
-    feature = "sea-orm",
-    derive(sea_orm::DeriveValueType),
-    sea_orm(
-        value_type = "String",
-        from_str = "crate::codes::Code::from_code",
-        to_str = "crate::codes::Code::code"
-    )
-)]
-pub enum Status {
-    Draft,
-    Submitted,
-    UnderReview,
-    Approved,
-    Rejected,
-    Waitlisted,
-    Committed,
-    Reported,
-    Completed,
-    Paid,
-    Withdrawn,
-    Cancelled,
+crate::code_enum! {
+    pub enum Status: "application status" {
+        Draft = "draft",
+        Submitted = "submitted",
+        UnderReview = "under_review",
+        Approved = "approved",
+        Rejected = "rejected",
+        Waitlisted = "waitlisted",
+        Committed = "committed",
+        Reported = "reported",
+        Completed = "completed",
+        Paid = "paid",
+        Withdrawn = "withdrawn",
+        Cancelled = "cancelled",
+    }
 }
 
 impl Status {
-    pub const ALL: [Self; 12] = [
-        Self::Draft,
-        Self::Submitted,
-        Self::UnderReview,
-        Self::Approved,
-        Self::Rejected,
-        Self::Waitlisted,
-        Self::Committed,
-        Self::Reported,
-        Self::Completed,
-        Self::Paid,
-        Self::Withdrawn,
-        Self::Cancelled,
-    ];
-
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Draft => "draft",
-            Self::Submitted => "submitted",
-            Self::UnderReview => "under_review",
-            Self::Approved => "approved",
-            Self::Rejected => "rejected",
-            Self::Waitlisted => "waitlisted",
-            Self::Committed => "committed",
-            Self::Reported => "reported",
-            Self::Completed => "completed",
-            Self::Paid => "paid",
-            Self::Withdrawn => "withdrawn",
-            Self::Cancelled => "cancelled",
-        }
-    }
-
-    #[must_use]
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|x| x.as_str() == s)
-    }
-
     /// States in which the call's budget and a place are reserved for the application.
     #[must_use]
     pub fn holds_reservation(self) -> bool {
@@ -84,7 +37,6 @@ impl Status {
         )
     }
 }
-crate::impl_code!(Status, "application status");
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -169,41 +121,13 @@ pub fn sources(action: Action) -> Vec<Status> {
         .collect()
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(
-    feature = "sea-orm",
-    derive(sea_orm::DeriveValueType),
-    sea_orm(
-        value_type = "String",
-        from_str = "crate::codes::Code::from_code",
-        to_str = "crate::codes::Code::code"
-    )
-)]
-pub enum HostResponse {
-    Pending,
-    Accepted,
-    Declined,
-}
-
-impl HostResponse {
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Accepted => "accepted",
-            Self::Declined => "declined",
-        }
-    }
-
-    pub const ALL: [Self; 3] = [Self::Pending, Self::Accepted, Self::Declined];
-
-    #[must_use]
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|x| x.as_str() == s)
+crate::code_enum! {
+    pub enum HostResponse: "host response" {
+        Pending = "pending",
+        Accepted = "accepted",
+        Declined = "declined",
     }
 }
-crate::impl_code!(HostResponse, "host response");
 
 /// The host may answer once, while the application is waiting for a decision.
 #[must_use]
