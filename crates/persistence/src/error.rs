@@ -1,6 +1,6 @@
 //! The one error type of the storage layer; `cxc-http` maps each variant to a status.
 pub use cxc_domain::problem::Problem;
-use sea_orm::{DbErr, SqlErr};
+use sea_orm::DbErr;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RepoError {
@@ -57,10 +57,4 @@ impl From<DbErr> for RepoError {
             },
         }
     }
-}
-
-/// True when the error is a unique-constraint violation (on either database).
-#[must_use]
-pub fn is_unique_violation(e: &DbErr) -> bool {
-    matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
 }

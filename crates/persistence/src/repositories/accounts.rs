@@ -230,7 +230,7 @@ impl Store {
         token_hash: &str,
         cached: bool,
     ) -> RepoResult<Option<Caller>> {
-        if cached && let Some(c) = self.auth_cache.get(token_hash) {
+        if cached && let Some(c) = self.auth_cache.get(token_hash, self.now()) {
             return Ok(Some(c));
         }
         let generation = self.auth_cache.generation();

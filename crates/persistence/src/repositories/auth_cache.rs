@@ -42,11 +42,10 @@ impl AuthCache {
         self.generation.load(Ordering::Acquire)
     }
 
-    pub(crate) fn get(&self, token_hash: &str) -> Option<Caller> {
+    pub(crate) fn get(&self, token_hash: &str, now: DateTime<Utc>) -> Option<Caller> {
         let entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
         let e = entries.get(token_hash)?;
-        let fresh =
-            e.at.elapsed() < TTL && e.generation == self.generation() && e.expires_at > Utc::now();
+        let fresh = e.at.elapsed() < TTL && e.generation == self.generation() && e.expires_at > now;
         fresh.then(|| e.caller.clone())
     }
 

@@ -70,7 +70,7 @@ impl Store {
         // or refund changed it meanwhile so that it would now be allowed, try again (a
         // couple of rounds at most: each round is a fresh, atomic decision).
         for _ in 0..3 {
-            let now = Utc::now();
+            let now = self.now();
             if self.throttle_count(key, rule, now).await? {
                 return Ok(None);
             }
@@ -173,7 +173,7 @@ impl Store {
     async fn throttle_sweep(&self, rule: &ThrottleRule) -> RepoResult<()> {
         let keep = secs(rule.forget_secs.max(rule.max_secs).max(86_400));
         tc::Entity::delete_many()
-            .filter(tc::Column::UpdatedAt.lt(Utc::now() - keep))
+            .filter(tc::Column::UpdatedAt.lt(self.now() - keep))
             .exec(&self.db.conn)
             .await?;
         Ok(())

@@ -205,7 +205,7 @@ impl Store {
         caller: Option<&crate::repositories::accounts::Caller>,
     ) -> RepoResult<std::sync::Arc<Feed>> {
         let visit = self.visit_for(id, caller).await?;
-        let now = Utc::now();
+        let now = self.now();
         let cache = &self.agenda_cache;
         if let Some(feed) = cache.get(id, visit.version, visit.updated_at, now) {
             return Ok(feed);
