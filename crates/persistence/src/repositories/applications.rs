@@ -125,7 +125,7 @@ impl Store {
             .one(conn)
             .await?;
         let participant: ParticipantData =
-            serde_json::from_value(app.participant.clone()).unwrap_or_default();
+            crate::error::stored_json(&app.participant, "participant")?;
         Ok(ExchangeFacts {
             application_id: app.id,
             call_title: call.map(|c| c.title).unwrap_or_default(),

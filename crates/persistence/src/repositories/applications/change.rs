@@ -559,11 +559,16 @@ async fn update<C: ConnectionTrait>(
                 (applications::Column::SubmittedAt, v(now.into())),
                 (
                     applications::Column::Eligibility,
-                    v(serde_json::to_value(report).unwrap_or_default().into()),
+                    v(serde_json::to_value(report)
+                        .map_err(|e| RepoError::Db(sea_orm::DbErr::Json(e.to_string())))?
+                        .into()),
                 ),
                 (
                     applications::Column::WorkingDays,
-                    v(i32::try_from(report.working_days).unwrap_or(0).into()),
+                    // Bounded by the exchange's length (at most a few dozen days).
+                    v(i32::try_from(report.working_days)
+                        .unwrap_or(i32::MAX)
+                        .into()),
                 ),
                 (
                     applications::Column::DistanceKm,

@@ -12,8 +12,8 @@ use crate::{
     repositories::accounts::Caller,
 };
 
-fn ids(v: &serde_json::Value) -> Vec<Uuid> {
-    serde_json::from_value(v.clone()).unwrap_or_default()
+fn ids(v: &serde_json::Value) -> RepoResult<Vec<Uuid>> {
+    crate::error::stored_json(v, "application_parties")
 }
 
 fn merge(mut a: Vec<Uuid>, b: Vec<Uuid>) -> Vec<Uuid> {
@@ -55,10 +55,10 @@ pub(crate) async fn parties<C: ConnectionTrait>(
         .one(conn)
         .await?
     {
-        visitor_clusters = merge(visitor_clusters, ids(&rec.visitor_clusters));
-        host_clusters = merge(host_clusters, ids(&rec.host_clusters));
-        visitor_side = ids(&rec.visitor_side);
-        host_side = ids(&rec.host_side);
+        visitor_clusters = merge(visitor_clusters, ids(&rec.visitor_clusters)?);
+        host_clusters = merge(host_clusters, ids(&rec.host_clusters)?);
+        visitor_side = ids(&rec.visitor_side)?;
+        host_side = ids(&rec.host_side)?;
     }
     Ok(Parties {
         applicant: app.applicant_id,
@@ -134,7 +134,7 @@ pub(crate) async fn record<C: ConnectionTrait>(
                 (&mut am.host_side, &row.host_side, &old.host_side),
             ] {
                 if let sea_orm::ActiveValue::Set(n) = new {
-                    *col = Set(json(merge(ids(n), ids(before))));
+                    *col = Set(json(merge(ids(n)?, ids(before)?)));
                 }
             }
             am.update(conn).await?;

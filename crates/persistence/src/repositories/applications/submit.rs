@@ -75,8 +75,7 @@ impl Store {
             self.organisation_facts(&visitor).await?,
             self.organisation_facts(&host).await?,
         );
-        let p: ParticipantData =
-            serde_json::from_value(app.participant.clone()).unwrap_or_default();
+        let p: ParticipantData = crate::error::stored_json(&app.participant, "participant")?;
         let participant = Participant {
             full_name: p.full_name,
             nationality: p.nationality,
@@ -84,8 +83,7 @@ impl Store {
             residence_permit_days: p.residence_permit_days,
             business_started_or_intended: p.business_started_or_intended,
         };
-        let travel: Vec<NaiveDate> =
-            serde_json::from_value(app.travel_days.clone()).unwrap_or_default();
+        let travel: Vec<NaiveDate> = crate::error::stored_json(&app.travel_days, "travel_days")?;
         self.judge_exchange(&ExchangeCheck {
             visitor: &vf,
             host: &hf,
@@ -145,7 +143,7 @@ impl Store {
             return Ok(report);
         };
         let allowed: Vec<String> =
-            serde_json::from_value(call.eligible_profiles.clone()).unwrap_or_default();
+            crate::error::stored_json(&call.eligible_profiles, "eligible_profiles")?;
         if !allowed.is_empty() {
             let ok = allowed.iter().any(|p| p == x.visitor.profile.as_str());
             report.checks.push(Check::new(
