@@ -93,8 +93,8 @@ pub(crate) async fn end_sessions_of<C: ConnectionTrait>(
 /// The headline role after grants changed: the strongest remaining grant, else
 /// `applicant`. An admin made on the command line holds no admin grant row and stays
 /// admin unless it is their admin role being taken away.
-fn headline(admin_without_grant: bool, grants: &[role_grants::Model]) -> &'static str {
-    let has = |r: Role| grants.iter().any(|g| g.role == r.as_str());
+pub(crate) fn headline(admin_without_grant: bool, grants: &[role_grants::Model]) -> &'static str {
+    let has = |r: Role| grants.iter().any(|g| g.role == r);
     if has(Role::Admin) || admin_without_grant {
         "admin"
     } else if has(Role::Coordinator) {
@@ -199,7 +199,7 @@ impl Store {
             .one(&tx.tx)
             .await?
             .ok_or(RepoError::NotFound)?;
-        let role = Role::parse(&grant.role).unwrap_or(Role::Partner);
+        let role = grant.role;
         policy::account_action(
             &caller.actor,
             AccountAction::Revoke {
@@ -225,7 +225,7 @@ impl Store {
                 actor: caller.id(),
                 subject: user_id,
                 action: "revoke",
-                role: Some(&grant.role),
+                role: Some(grant.role.as_str()),
                 partnership: grant.partnership_id,
                 detail: None,
             },

@@ -345,7 +345,7 @@ impl Store {
         policy::may_receive(&grantee, granted)?;
         let exists = role_grants::Entity::find()
             .filter(role_grants::Column::UserId.eq(user_id))
-            .filter(role_grants::Column::Role.eq(role))
+            .filter(role_grants::Column::Role.eq(granted))
             .filter(match partnership {
                 Some(p) => role_grants::Column::PartnershipId.eq(p),
                 None => role_grants::Column::PartnershipId.is_null(),
@@ -357,7 +357,7 @@ impl Store {
             role_grants::ActiveModel {
                 id: Set(new_id()),
                 user_id: Set(user_id),
-                role: Set(role.to_owned()),
+                role: Set(granted),
                 partnership_id: Set(partnership),
                 granted_by: Set(by),
                 created_at: Set(self.now()),
@@ -378,11 +378,18 @@ impl Store {
             )
             .await?;
         }
-        let user = if user.role == "admin" {
+        // The headline role is the highest one held, worked out as a revocation does
+        // (granting "partner" to a coordinator must not demote them).
+        let grants = role_grants::Entity::find()
+            .filter(role_grants::Column::UserId.eq(user_id))
+            .all(&tx.tx)
+            .await?;
+        let headline = access::headline(user.role == Role::Admin.as_str(), &grants);
+        let user = if headline == user.role {
             user
         } else {
             let mut am: users::ActiveModel = user.clone().into();
-            am.role = Set(role.to_owned());
+            am.role = Set(headline.to_owned());
             am.version = Set(user.version + 1);
             am.update(&tx.tx).await?
         };

@@ -91,7 +91,7 @@ impl Store {
         partnership: Uuid,
     ) -> RepoResult<Vec<users::Model>> {
         let grants = role_grants::Entity::find()
-            .filter(role_grants::Column::Role.eq("coordinator"))
+            .filter(role_grants::Column::Role.eq(cxc_domain::policy::Role::Coordinator))
             .filter(role_grants::Column::PartnershipId.eq(partnership))
             .all(conn)
             .await?;
