@@ -317,7 +317,7 @@ impl Store {
     pub async fn grant_role(
         &self,
         user_id: Uuid,
-        role: &str,
+        granted: Role,
         partnership: Option<Uuid>,
         by: Uuid,
     ) -> RepoResult<users::Model> {
@@ -335,13 +335,6 @@ impl Store {
             verified: user.email_verified_at.is_some(),
             disabled: user.disabled_at.is_some(),
         };
-        let granted = Role::parse(role).ok_or_else(|| {
-            RepoError::invalid(
-                "role",
-                "unknown_role",
-                "role must be partner, coordinator or admin",
-            )
-        })?;
         policy::may_receive(&grantee, granted)?;
         let exists = role_grants::Entity::find()
             .filter(role_grants::Column::UserId.eq(user_id))
@@ -371,7 +364,7 @@ impl Store {
                     actor: by,
                     subject: user_id,
                     action: "grant",
-                    role: Some(role),
+                    role: Some(granted.as_str()),
                     partnership,
                     detail: None,
                 },
