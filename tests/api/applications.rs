@@ -1,5 +1,6 @@
 pub mod clock;
 pub mod race;
+pub mod round_trips;
 
 use chrono::{Duration, Utc};
 use cxc_persistence::{

@@ -100,7 +100,8 @@ impl Db {
                 .foreign_keys(true)
                 .create_if_missing(true)
         });
-        let conn = Database::connect(opt).await?;
+        let mut conn = Database::connect(opt).await?;
+        conn.set_metric_callback(crate::statements::observe);
         let write_lock = (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(())));
         Ok(Self { conn, write_lock })
     }

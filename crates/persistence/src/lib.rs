@@ -8,6 +8,7 @@ pub mod db;
 pub mod entities;
 pub mod error;
 pub mod repositories;
+pub mod statements;
 
 pub use clock::{Clock, SettableClock, SystemClock};
 pub use db::{Backend, DatabaseSettings, Db, WriteTx};

@@ -9,6 +9,7 @@ mod decide;
 mod history;
 mod parties;
 mod reading;
+mod recipients;
 mod submit;
 
 use chrono::{DateTime, Utc};
@@ -33,7 +34,7 @@ pub use submit::ExchangeCheck;
 use super::{Store, accounts::Caller};
 use crate::{
     RepoError, RepoResult,
-    entities::{applications, organisations, role_grants, users},
+    entities::{applications, organisations},
 };
 
 /// The travelling representative, as stored.
@@ -93,25 +94,6 @@ impl Store {
             .ok_or(RepoError::NotFound)?;
         let (rel, parties) = parties::check(&self.db.conn, caller, &app, action).await?;
         Ok((app, rel, parties))
-    }
-
-    /// Coordinators of a partnership (users holding the grant, or an unscoped one).
-    pub(crate) async fn coordinators_of<C: ConnectionTrait>(
-        &self,
-        conn: &C,
-        partnership: Uuid,
-    ) -> RepoResult<Vec<users::Model>> {
-        let grants = role_grants::Entity::find()
-            .filter(role_grants::Column::Role.eq(cxc_domain::policy::Role::Coordinator))
-            .filter(role_grants::Column::PartnershipId.eq(partnership))
-            .all(conn)
-            .await?;
-        let ids: Vec<Uuid> = grants.into_iter().map(|g| g.user_id).collect();
-        Ok(users::Entity::find()
-            .filter(users::Column::Id.is_in(ids))
-            .filter(users::Column::ErasedAt.is_null())
-            .all(conn)
-            .await?)
     }
 
     /// Context shared by every email about an application.
@@ -201,27 +183,28 @@ pub(crate) async fn transition_with<C: ConnectionTrait>(
     for (col, value) in set {
         q = q.col_expr(col, value);
     }
-    let res = q.exec(conn).await?;
+    // `RETURNING` gives the row as updated in the same round trip (SQLite ≥ 3.35 and
+    // PostgreSQL); the row is read again only to explain a miss.
+    if let Some(current) = q.exec_with_returning(conn).await?.into_iter().next() {
+        return Ok(current);
+    }
     let current = applications::Entity::find_by_id(app.id)
         .one(conn)
         .await?
         .ok_or(RepoError::NotFound)?;
-    if res.rows_affected == 0 {
-        if let Some(v) = version
-            && current.version != v
-        {
-            return Err(RepoError::Stale {
-                current: current.version,
-            });
-        }
-        return Err(RepoError::conflict(
-            "invalid_transition",
-            format!(
-                "the application is {}; it cannot become {}",
-                current.status,
-                to.as_str()
-            ),
-        ));
+    if let Some(v) = version
+        && current.version != v
+    {
+        return Err(RepoError::Stale {
+            current: current.version,
+        });
     }
-    Ok(current)
+    Err(RepoError::conflict(
+        "invalid_transition",
+        format!(
+            "the application is {}; it cannot become {}",
+            current.status,
+            to.as_str()
+        ),
+    ))
 }

@@ -323,6 +323,37 @@ impl Store {
         Ok(input.facts(catalogue::valid_clusters(&input.cluster_ids, &by_id)))
     }
 
+    /// [`Store::organisation_facts`] of several organisations, with the clusters of all of
+    /// them read in one query (submission judges the visitor and the host together).
+    ///
+    /// # Errors
+    /// Database failures only.
+    pub async fn organisations_facts(
+        &self,
+        models: &[&organisations::Model],
+    ) -> RepoResult<Vec<OrganisationFacts>> {
+        let inputs: Vec<OrgInput> = models.iter().map(|m| OrgInput::from_model(m)).collect();
+        let mut ids: Vec<Uuid> = inputs
+            .iter()
+            .flat_map(|i| i.cluster_ids.iter().copied())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let rows = if ids.is_empty() {
+            Vec::new()
+        } else {
+            self.organisations(&ids).await?
+        };
+        let by_id: HashMap<Uuid, &organisations::Model> = rows.iter().map(|r| (r.id, r)).collect();
+        Ok(inputs
+            .into_iter()
+            .map(|input| {
+                let valid = catalogue::valid_clusters(&input.cluster_ids, &by_id);
+                input.facts(valid)
+            })
+            .collect())
+    }
+
     /// Replaces the organisation's description when `version` is current.
     ///
     /// # Errors

@@ -32,7 +32,7 @@ use uuid::Uuid;
 use super::{ReportInput, history, note, parties, status_in, transition_with};
 use crate::{
     Backend, Problem, RepoError, RepoResult,
-    entities::{applications, calls, closing_reports, commitments, organisations, payments, users},
+    entities::{applications, calls, closing_reports, commitments, organisations, payments},
     repositories::{Store, accounts::Caller, outbox::Envelope},
 };
 
@@ -184,7 +184,11 @@ impl Store {
         }
         // 2. The conditional update locks the row; the policy then reads under it.
         let locked = update(&tx.tx, &read, &act, self.now()).await?;
-        let (_, parties) = parties::check(&tx.tx, caller, &read, act.policy()).await?;
+        let (_, parties, stored) = parties::check_read(&tx.tx, caller, &read, act.policy()).await?;
+        if let Act::Submit(_) = act {
+            // Who acts for each side now, from what the policy check just read.
+            parties::record(&tx.tx, &locked, self.now(), stored).await?;
+        }
         let done = self
             .apply(&tx.tx, caller, &read, locked, &parties, act, comment)
             .await?;
@@ -262,7 +266,6 @@ impl Store {
         };
         match act {
             Act::Submit(_) => {
-                parties::record(conn, &done.app, self.now()).await?;
                 done.sends = vec![
                     Send::new(&[Applicant], |f| Email::ApplicationSubmitted(f.clone())),
                     Send::new(&[VopCoordinators], |f| {
@@ -501,44 +504,34 @@ impl Store {
             return Ok(());
         }
         let ctx = self.email_ctx(conn, app).await?;
-        for s in sends {
-            let mut people: Vec<users::Model> = Vec::new();
-            for to in &s.to {
-                people.extend(self.recipients(conn, app, *to).await?);
+        // Every kind of recipient of every message in one query, every message in one
+        // multi-row insert (issue 17: these were eleven statements for a submission).
+        let mut kinds: Vec<To> = Vec::new();
+        for to in sends.iter().flat_map(|s| s.to.iter()) {
+            if !kinds.contains(to) {
+                kinds.push(*to);
             }
+        }
+        let people = super::recipients::recipients(conn, app, &kinds).await?;
+        let mut envelopes = Vec::new();
+        for s in sends {
             let mut seen = Vec::new();
             let email = (s.compose)(&ctx);
-            for p in people {
-                if seen.contains(&p.id) || (s.skip_actor && p.id == caller.id()) {
-                    continue;
+            for to in &s.to {
+                for (_, p) in people.iter().filter(|(kind, _)| kind == to) {
+                    if seen.contains(&p.id) || (s.skip_actor && p.id == caller.id()) {
+                        continue;
+                    }
+                    seen.push(p.id);
+                    let mut env = Envelope::to_user(p, email.clone()).about(app.id);
+                    if let Some(at) = s.at {
+                        env = env.at(at);
+                    }
+                    envelopes.push(env);
                 }
-                seen.push(p.id);
-                let mut env = Envelope::to_user(&p, email.clone()).about(app.id);
-                if let Some(at) = s.at {
-                    env = env.at(at);
-                }
-                self.enqueue(conn, env).await?;
             }
         }
-        Ok(())
-    }
-
-    async fn recipients<C: ConnectionTrait>(
-        &self,
-        conn: &C,
-        app: &applications::Model,
-        to: To,
-    ) -> RepoResult<Vec<users::Model>> {
-        match to {
-            To::Applicant => Ok(users::Entity::find_by_id(app.applicant_id)
-                .one(conn)
-                .await?
-                .into_iter()
-                .collect()),
-            To::HostContacts => self.contacts_of(conn, app.host_organisation_id).await,
-            To::VopCoordinators => self.coordinators_of(conn, app.partnership_id).await,
-            To::HopCoordinators => self.coordinators_of(conn, app.host_partnership_id).await,
-        }
+        self.enqueue_many(conn, envelopes).await
     }
 }
 

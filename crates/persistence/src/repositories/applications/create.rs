@@ -48,12 +48,10 @@ impl Store {
         host: Uuid,
     ) -> RepoResult<(organisations::Model, organisations::Model)> {
         let mut problems = Vec::new();
-        let v = organisations::Entity::find_by_id(visitor)
-            .one(&self.db.conn)
-            .await?;
-        let h = organisations::Entity::find_by_id(host)
-            .one(&self.db.conn)
-            .await?;
+        // Both organisations in one query.
+        let orgs = self.organisations(&[visitor, host]).await?;
+        let find = |id: Uuid| orgs.iter().find(|o| o.id == id).cloned();
+        let (v, h) = (find(visitor), find(host));
         if v.is_none() {
             problems.push(crate::Problem::new(
                 "organisation_id",
@@ -165,16 +163,7 @@ impl Store {
         }
         .insert(&tx.tx)
         .await?;
-        history::append(
-            &tx.tx,
-            model.id,
-            None,
-            Status::Draft.as_str(),
-            caller.id(),
-            None,
-            now,
-        )
-        .await?;
+        history::append_first(&tx.tx, model.id, Status::Draft.as_str(), caller.id(), now).await?;
         tx.commit().await?;
         Ok(model)
     }

@@ -50,6 +50,44 @@ pub(crate) async fn append<C: ConnectionTrait>(
         .one(conn)
         .await?;
     let (seq, prev_hash) = last.map_or((1, GENESIS.to_owned()), |l| (l.seq + 1, l.hash));
+    write(conn, application, seq, prev_hash, from, to, by, comment, at).await
+}
+
+/// The first entry of an application created in the same transaction: there is no
+/// earlier entry to read (one round trip less on every create).
+pub(crate) async fn append_first<C: ConnectionTrait>(
+    conn: &C,
+    application: Uuid,
+    to: &str,
+    by: Uuid,
+    at: DateTime<Utc>,
+) -> RepoResult<()> {
+    write(
+        conn,
+        application,
+        1,
+        GENESIS.to_owned(),
+        None,
+        to,
+        by,
+        None,
+        at,
+    )
+    .await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn write<C: ConnectionTrait>(
+    conn: &C,
+    application: Uuid,
+    seq: i32,
+    prev_hash: String,
+    from: Option<&str>,
+    to: &str,
+    by: Uuid,
+    comment: Option<&str>,
+    at: DateTime<Utc>,
+) -> RepoResult<()> {
     // Microsecond precision survives both databases' timestamp types unchanged.
     let at = at - chrono::Duration::nanoseconds(i64::from(at.timestamp_subsec_nanos() % 1000));
     let mut entry = history::Model {

@@ -44,17 +44,28 @@ async fn clusters_now<C: ConnectionTrait>(
     Ok((of(app.organisation_id), of(app.host_organisation_id)))
 }
 
+/// What the database holds about an application's parties: the clusters of both
+/// organisations now and the row recorded at submission. Read once per change; the policy
+/// ([`check_read`]) and the record at submission ([`record`]) both use it.
+pub(crate) struct Stored {
+    clusters_now: (Vec<Uuid>, Vec<Uuid>),
+    recorded: Option<application_parties::Model>,
+}
+
+async fn read<C: ConnectionTrait>(conn: &C, app: &applications::Model) -> RepoResult<Stored> {
+    Ok(Stored {
+        clusters_now: clusters_now(conn, app).await?,
+        recorded: application_parties::Entity::find_by_id(app.id)
+            .one(conn)
+            .await?,
+    })
+}
+
 /// The parties of `app` with current and recorded relations merged.
-pub(crate) async fn parties<C: ConnectionTrait>(
-    conn: &C,
-    app: &applications::Model,
-) -> RepoResult<Parties> {
-    let (mut visitor_clusters, mut host_clusters) = clusters_now(conn, app).await?;
+fn merged(app: &applications::Model, stored: &Stored) -> RepoResult<Parties> {
+    let (mut visitor_clusters, mut host_clusters) = stored.clusters_now.clone();
     let (mut visitor_side, mut host_side) = (Vec::new(), Vec::new());
-    if let Some(rec) = application_parties::Entity::find_by_id(app.id)
-        .one(conn)
-        .await?
-    {
+    if let Some(rec) = &stored.recorded {
         visitor_clusters = merge(visitor_clusters, ids(&rec.visitor_clusters)?);
         host_clusters = merge(host_clusters, ids(&rec.host_clusters)?);
         visitor_side = ids(&rec.visitor_side)?;
@@ -74,13 +85,15 @@ pub(crate) async fn parties<C: ConnectionTrait>(
 }
 
 /// Records who acts for each side now (at submission): the contacts of each
-/// organisation and of its clusters, the applicant on the visiting side.
+/// organisation and of its clusters, the applicant on the visiting side. `stored` is what
+/// the policy check read in the same transaction.
 pub(crate) async fn record<C: ConnectionTrait>(
     conn: &C,
     app: &applications::Model,
     now: chrono::DateTime<chrono::Utc>,
+    stored: Stored,
 ) -> RepoResult<()> {
-    let (visitor_clusters, host_clusters) = clusters_now(conn, app).await?;
+    let (visitor_clusters, host_clusters) = stored.clusters_now;
     let visitor_orgs = merge(vec![app.organisation_id], visitor_clusters.clone());
     let host_orgs = merge(vec![app.host_organisation_id], host_clusters.clone());
     let contacts = organisation_contacts::Entity::find()
@@ -110,10 +123,7 @@ pub(crate) async fn record<C: ConnectionTrait>(
     };
     // A draft is submitted once; should a row exist (a resubmission after a manual
     // repair), the newer relations are added to the older ones, never replace them.
-    match application_parties::Entity::find_by_id(app.id)
-        .one(conn)
-        .await?
-    {
+    match stored.recorded {
         None => {
             row.insert(conn).await?;
         }
@@ -153,9 +163,24 @@ pub(crate) async fn check<C: ConnectionTrait>(
     app: &applications::Model,
     action: AppAction,
 ) -> RepoResult<(Relation, Parties)> {
-    let p = parties(conn, app).await?;
-    let rel = policy::application_action(&caller.actor, &p, action).map_err(RepoError::from)?;
+    let (rel, p, _) = check_read(conn, caller, app, action).await?;
     Ok((rel, p))
+}
+
+/// [`check`], also returning what it read (for [`record`] in the same transaction).
+///
+/// # Errors
+/// The policy's denial (404 when hidden).
+pub(crate) async fn check_read<C: ConnectionTrait>(
+    conn: &C,
+    caller: &Caller,
+    app: &applications::Model,
+    action: AppAction,
+) -> RepoResult<(Relation, Parties, Stored)> {
+    let stored = read(conn, app).await?;
+    let p = merged(app, &stored)?;
+    let rel = policy::application_action(&caller.actor, &p, action).map_err(RepoError::from)?;
+    Ok((rel, p, stored))
 }
 
 impl From<Denied> for RepoError {

@@ -69,12 +69,19 @@ impl Store {
         app: &applications::Model,
         call: &calls::Model,
     ) -> RepoResult<ExchangeReport> {
-        let visitor = self.organisation(app.organisation_id).await?;
-        let host = self.organisation(app.host_organisation_id).await?;
-        let (vf, hf) = (
-            self.organisation_facts(&visitor).await?,
-            self.organisation_facts(&host).await?,
-        );
+        // Both organisations in one query, then the clusters of both in one more.
+        let orgs = self
+            .organisations(&[app.organisation_id, app.host_organisation_id])
+            .await?;
+        let find = |id: Uuid| orgs.iter().find(|o| o.id == id).ok_or(RepoError::NotFound);
+        let (visitor, host) = (find(app.organisation_id)?, find(app.host_organisation_id)?);
+        let mut facts = self
+            .organisations_facts(&[visitor, host])
+            .await?
+            .into_iter();
+        let (Some(vf), Some(hf)) = (facts.next(), facts.next()) else {
+            return Err(RepoError::NotFound);
+        };
         let p: ParticipantData = crate::error::stored_json(&app.participant, "participant")?;
         let participant = Participant {
             full_name: p.full_name,
