@@ -1,6 +1,7 @@
 pub mod clock;
 pub mod race;
 pub mod round_trips;
+pub mod summary;
 
 use chrono::{Duration, Utc};
 use cxc_persistence::{

@@ -1,8 +1,13 @@
 //! Exchange applications: create, read, edit drafts, list, history.
 pub mod actions;
 pub mod reports;
+pub mod summary;
 
-use axum::{Json, extract::State, response::Response};
+use axum::{
+    Json,
+    extract::State,
+    response::{IntoResponse, Response},
+};
 use chrono::{DateTime, NaiveDate, Utc};
 use cxc_domain::countries::is_iso_country;
 use cxc_persistence::{
@@ -379,17 +384,22 @@ pub struct ListQuery {
     sort: Option<String>,
     limit: Option<i64>,
     cursor: Option<String>,
+    /// `full` (default): every field of each application; `summary`: the fields a list
+    /// shows (no participant contact details, objectives, activities, sectors, travel days
+    /// or eligibility report). The full record is `GET /api/v1/applications/{id}`.
+    view: Option<String>,
 }
 
 /// Applications the caller may see: applicants and hosts their own, coordinators and
 /// partners their partnerships'.
 #[utoipa::path(get, path = "/api/v1/applications", tag = "applications", security(("bearer" = [])), params(ListQuery),
-    responses((status = 200, body = Paged<ApplicationDto>), UnprocessableContent))]
+    responses((status = 200, body = Paged<summary::ApplicationListItem>), UnprocessableContent))]
 async fn list_applications(
     State(st): State<AppState>,
     Auth(c): Auth,
     ApiQuery(q): ApiQuery<ListQuery>,
-) -> ApiResult<Json<Paged<ApplicationDto>>> {
+) -> ApiResult<Response> {
+    let view = summary::View::parse(q.view.as_deref())?;
     let page = Page {
         limit: q.limit,
         cursor: q.cursor,
@@ -425,8 +435,17 @@ async fn list_applications(
         after: page.after()?,
         limit: limit + 1,
     };
-    let rows = st.store.list_applications(&c, &f).await?;
-    Ok(Json(paged(rows, limit, |a| a.id, ApplicationDto::from)))
+    Ok(match view {
+        summary::View::Full => {
+            let rows = st.store.list_applications(&c, &f).await?;
+            Json(paged(rows, limit, |a| a.id, ApplicationDto::from)).into_response()
+        }
+        summary::View::Summary => {
+            let rows = st.store.list_application_summaries(&c, &f).await?;
+            let page = paged(rows, limit, |a| a.id, summary::ApplicationSummaryDto::from);
+            Json(page).into_response()
+        }
+    })
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -11,6 +11,7 @@ mod parties;
 mod reading;
 mod recipients;
 mod submit;
+mod summary;
 
 use chrono::{DateTime, Utc};
 use cxc_domain::notify::{ApplicationNote, ExchangeFacts};
@@ -30,6 +31,7 @@ pub use decide::Decision;
 pub use history::{BrokenLink, GENESIS, entry_hash};
 pub use reading::{AppFilter, PartnershipReport};
 pub use submit::ExchangeCheck;
+pub use summary::ApplicationSummary;
 
 use super::{Store, accounts::Caller};
 use crate::{

@@ -500,7 +500,11 @@ pub async fn list(ctx: Ctx) -> Response {
         .as_ref()
         .map(|u| str_of(u, "id"))
         .unwrap_or_default();
-    let items = ctx.get("/api/v1/applications?limit=200").await.items();
+    // Summary rows carry every field this page shows (applicant, name, country, dates, state).
+    let items = ctx
+        .get("/api/v1/applications?limit=200&view=summary")
+        .await
+        .items();
     let (mine, hosting): (Vec<&Value>, Vec<&Value>) =
         items.iter().partition(|a| str_of(a, "applicant_id") == me);
     let table = |rows: &[&Value], caption: String| {

@@ -121,7 +121,7 @@ impl Store {
     /// reads at most `n` index entries per branch plus the `n` rows it returns, whatever
     /// the partnership's size. Same statement on both databases; `oldest_first` turns every
     /// order (and the cursor) around.
-    async fn list_query(
+    pub(super) async fn list_query(
         &self,
         caller: &Caller,
         f: &AppFilter,

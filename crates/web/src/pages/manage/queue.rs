@@ -60,10 +60,12 @@ impl Filters {
         q.finish()
     }
 
-    /// The API's list of applications for these filters, one page from `cursor`.
+    /// The API's list of applications for these filters, one page from `cursor`, as
+    /// summary rows: the queue and the bulk decision show only summary fields (name,
+    /// countries, dates, submission, state, lump sum, id and version).
     #[must_use]
     pub fn api_path(&self, limit: usize, cursor: &str) -> String {
-        let mut path = format!("/api/v1/applications?limit={limit}");
+        let mut path = format!("/api/v1/applications?limit={limit}&view=summary");
         let q = self.query();
         if !q.is_empty() {
             path.push('&');
