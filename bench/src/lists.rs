@@ -60,11 +60,36 @@ impl Shape {
         f
     }
 
-    pub fn scenario(&self, w: &World, rows: usize) -> Scenario {
+    fn path(&self) -> String {
         let mut path = "/api/v1/applications?limit=50".to_owned();
         for (k, v) in &self.params {
             path.push_str(&format!("&{k}={v}"));
         }
+        path
+    }
+
+    /// The size of one page of this shape as the server sends it, as one note.
+    pub async fn page_size(&self, base: &str, w: &World, rows: usize) -> anyhow::Result<String> {
+        let body = reqwest::Client::new()
+            .get(format!("{base}{}", self.path()))
+            .bearer_auth(self.token(w))
+            .send()
+            .await?
+            .error_for_status()?
+            .bytes()
+            .await?;
+        let items = serde_json::from_slice::<serde_json::Value>(&body)?["items"]
+            .as_array()
+            .map_or(0, Vec::len);
+        Ok(format!(
+            "page size of list {} @{rows}: {} bytes for {items} rows",
+            self.label,
+            body.len()
+        ))
+    }
+
+    pub fn scenario(&self, w: &World, rows: usize) -> Scenario {
+        let path = self.path();
         Scenario {
             name: format!("list {} @{rows}", self.label),
             lua: crate::scenarios::fixed("GET", &path, Some(self.token(w)), None),
@@ -128,6 +153,12 @@ pub fn shapes(w: &World, cursor: Uuid) -> Vec<Shape> {
     let country = |i: usize| w.countries.get(i).cloned().unwrap_or_default();
     vec![
         Shape::new(Who::Coordinator, "coordinator, no filter", vec![]),
+        // The same page as summary rows (`?view=summary`): what the queue page asks for.
+        Shape::new(
+            Who::Coordinator,
+            "coordinator, no filter, summary",
+            vec![("view", "summary".to_owned())],
+        ),
         Shape::new(Who::Coordinator, "coordinator, status", vec![submitted()]),
         Shape::new(
             Who::Coordinator,

@@ -196,6 +196,9 @@ pub async fn backend(args: &Args, b: Backend) -> anyhow::Result<Report> {
         report
             .notes
             .push(shape.plan(&store, &callers, args.small).await?);
+        report
+            .notes
+            .push(shape.page_size(&server.base, &w, args.small).await?);
         list.push(shape.scenario(&w, args.small));
     }
     list.push(scenarios::eligibility(&w));
@@ -256,6 +259,9 @@ pub async fn backend(args: &Args, b: Backend) -> anyhow::Result<Report> {
             report
                 .notes
                 .push(shape.plan(&store, &callers, args.large).await?);
+            report
+                .notes
+                .push(shape.page_size(&server.base, &w, args.large).await?);
             large.push(shape.scenario(&w, args.large));
         }
         for s in large {
