@@ -75,24 +75,7 @@ pub async fn submitted(
     visitor: uuid::Uuid,
     token: &str,
 ) -> String {
-    let r = app
-        .post(
-            &format!("/api/v1/calls/{}/applications", w.call),
-            Some(token),
-            w.body(visitor),
-        )
-        .await;
-    assert_eq!(r.status, 201, "{}", r.text);
-    let id = r["id"].as_str().unwrap_or_default().to_owned();
-    let r = app
-        .post(
-            &format!("/api/v1/applications/{id}/submit"),
-            Some(token),
-            serde_json::json!({}),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
-    id
+    w.submitted(app, visitor, token).await
 }
 
 fn attr_after(html: &str, marker: &str) -> Option<String> {

@@ -69,10 +69,6 @@ fn status(cal: &Parsed, id: &str) -> String {
     cal.prop(&uid(id), "STATUS").unwrap()
 }
 
-async fn get_with(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> crate::helpers::Resp {
-    app.req(Method::GET, path, None, None, headers).await
-}
-
 async fn subscribed_feed_follows_publish_change_and_cancellations(app: TestApp) {
     let fx = setup(&app).await;
     let (_, token, org) = participant(&app, "ana@litek.lt").await;
@@ -132,7 +128,7 @@ async fn subscribed_feed_follows_publish_change_and_cancellations(app: TestApp) 
     assert_eq!(bearer, text, "the bearer-token calendar is the same feed");
 
     // Conditional GET: ETag and Last-Modified give 304 without a body.
-    let r = get_with(&app, &path, &[]).await;
+    let r = app.get_with(&path, None, &[]).await;
     let etag = r.headers["etag"].to_str().unwrap().to_owned();
     let modified = r.headers["last-modified"].to_str().unwrap().to_owned();
     assert!(
@@ -141,30 +137,36 @@ async fn subscribed_feed_follows_publish_change_and_cancellations(app: TestApp) 
             .unwrap()
             .contains("no-cache")
     );
-    let r = get_with(&app, &path, &[("if-none-match", &etag)]).await;
+    let r = app.get_with(&path, None, &[("if-none-match", &etag)]).await;
     assert_eq!(r.status, 304);
     assert!(r.text.is_empty());
     assert_eq!(r.headers["etag"].to_str().unwrap(), etag);
-    let r = get_with(&app, &path, &[("if-modified-since", &modified)]).await;
+    let r = app
+        .get_with(&path, None, &[("if-modified-since", &modified)])
+        .await;
     assert_eq!(r.status, 304);
-    let r = get_with(
-        &app,
-        &path,
-        &[
-            ("if-none-match", "\"stale\""),
-            ("if-modified-since", &modified),
-        ],
-    )
-    .await;
+    let r = app
+        .get_with(
+            &path,
+            None,
+            &[
+                ("if-none-match", "\"stale\""),
+                ("if-modified-since", &modified),
+            ],
+        )
+        .await;
     assert_eq!(r.status, 200, "If-None-Match wins over If-Modified-Since");
-    let r = get_with(
-        &app,
-        &path,
-        &[("if-modified-since", "Sat, 01 Jan 2000 00:00:00 GMT")],
-    )
-    .await;
+    let r = app
+        .get_with(
+            &path,
+            None,
+            &[("if-modified-since", "Sat, 01 Jan 2000 00:00:00 GMT")],
+        )
+        .await;
     assert_eq!(r.status, 200);
-    let r = get_with(&app, &path, &[("if-modified-since", "not a date")]).await;
+    let r = app
+        .get_with(&path, None, &[("if-modified-since", "not a date")])
+        .await;
     assert_eq!(r.status, 200, "an invalid date is ignored");
 
     // Change: the item moves; its SEQUENCE rises and the ETag changes.
@@ -182,7 +184,7 @@ async fn subscribed_feed_follows_publish_change_and_cancellations(app: TestApp) 
     assert!(seq(&cal, &tour) > tour0);
     assert_eq!(cal.prop(&uid(&tour), "DTSTART").unwrap(), "20270327T140000");
     assert_eq!(
-        get_with(&app, &path, &[("if-none-match", &etag)])
+        app.get_with(&path, None, &[("if-none-match", &etag)])
             .await
             .status,
         200
