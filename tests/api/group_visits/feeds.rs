@@ -73,28 +73,7 @@ async fn subscribed_feed_follows_publish_change_and_cancellations(app: TestApp) 
     let fx = setup(&app).await;
     let (_, token, org) = participant(&app, "ana@litek.lt").await;
     let v = id(&create(&app, &fx, cern(fx.partnership)).await);
-    let tour = id(&add_item(
-        &app,
-        &fx,
-        &v,
-        item(
-            "facility_visit",
-            "Tour",
-            "2027-03-27T09:00",
-            "2027-03-27T11:00",
-            "CERN Globe",
-        ),
-    )
-    .await);
-    let mut ws = item(
-        "workshop",
-        "Procurement",
-        "2027-03-28T09:00",
-        "2027-03-28T11:00",
-        "Council Chamber",
-    );
-    ws["capacity"] = json!(10);
-    let ws = id(&add_item(&app, &fx, &v, ws).await);
+    let (tour, ws) = tour_and_workshop(&app, &fx, &v).await;
     let dinner = id(&add_item(
         &app,
         &fx,
@@ -170,16 +149,8 @@ async fn subscribed_feed_follows_publish_change_and_cancellations(app: TestApp) 
     assert_eq!(r.status, 200, "an invalid date is ignored");
 
     // Change: the item moves; its SEQUENCE rises and the ETag changes.
-    let r = app
-        .req(
-            Method::PATCH,
-            &format!("/api/v1/group-visits/{v}/agenda-items/{tour}"),
-            Some(&fx.organiser),
-            Some(json!({"starts_at": "2027-03-27T14:00", "ends_at": "2027-03-27T16:00"})),
-            &[],
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+    let moved = json!({"starts_at": "2027-03-27T14:00", "ends_at": "2027-03-27T16:00"});
+    move_item(&app, &fx, &v, &tour, moved).await;
     let (cal, _) = feed(&app, &path).await;
     assert!(seq(&cal, &tour) > tour0);
     assert_eq!(cal.prop(&uid(&tour), "DTSTART").unwrap(), "20270327T140000");
