@@ -53,12 +53,18 @@ async fn committed_and_ended(app: &TestApp, w: &World) -> (String, String) {
     (id, token)
 }
 
+/// Whether the browser journey is asked for; checked before any server or database is
+/// started, so a plain `cargo test` spends nothing on it.
+fn wanted() -> bool {
+    let on = std::env::var("CXC_BROWSER_TESTS").as_deref() == Ok("1");
+    if !on {
+        eprintln!("WARNING: browser journey skipped (set CXC_BROWSER_TESTS=1; see docs/web.md)");
+    }
+    on
+}
+
 async fn journey(app: TestApp) {
     let dir = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/browser"));
-    if std::env::var("CXC_BROWSER_TESTS").as_deref() != Ok("1") {
-        eprintln!("WARNING: browser journey skipped (set CXC_BROWSER_TESTS=1; see docs/web.md)");
-        return;
-    }
     assert!(
         tools_present(&dir),
         "CXC_BROWSER_TESTS=1 needs /usr/bin/chromium, node and `npm ci` in tests/browser"
@@ -159,6 +165,9 @@ fn verification_link(data: &str) -> Option<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn browser_journey_sqlite() {
+    if !wanted() {
+        return;
+    }
     if let Some(app) = spawn_app(Backend::Sqlite).await {
         journey(app).await;
     }
@@ -166,6 +175,9 @@ async fn browser_journey_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn browser_journey_postgres() {
+    if !wanted() {
+        return;
+    }
     if let Some(app) = spawn_app(Backend::Postgres).await {
         journey(app).await;
     }
