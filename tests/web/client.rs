@@ -78,6 +78,27 @@ pub async fn submitted(
     w.submitted(app, visitor, token).await
 }
 
+/// Sets the account's language of `token` to `lang` and opens each page with its session:
+/// each answers 200, in `lang` (the account's language wins over the browser's), with one
+/// `<h1>`.
+pub async fn assert_pages_in(app: &TestApp, token: &str, lang: &str, pages: &[String]) {
+    app.req(
+        reqwest::Method::PUT,
+        "/api/v1/me/notification-preferences",
+        Some(token),
+        Some(serde_json::json!({"locale": lang, "reminders": true})),
+        &[],
+    )
+    .await;
+    let mut b = Browser::with_session(app, token);
+    for p in pages {
+        let page = b.get(p).await;
+        assert_eq!(page.status, StatusCode::OK, "{lang} {p}: {}", page.html);
+        assert_eq!(page.lang(), lang, "{p}");
+        assert_eq!(page.html.matches("<h1").count(), 1, "one h1 on {p}");
+    }
+}
+
 fn attr_after(html: &str, marker: &str) -> Option<String> {
     let start = html.find(marker)? + marker.len();
     let end = html[start..].find('"')?;

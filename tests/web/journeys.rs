@@ -6,7 +6,7 @@ use serde_json::json;
 
 use crate::{
     both,
-    client::Browser,
+    client::{Browser, assert_pages_in},
     fixtures::World,
     helpers::TestApp,
     visit_fixtures::{add_item, cern, create, item, participant, publish, setup},
@@ -430,22 +430,7 @@ async fn every_page_in_every_language(app: TestApp) {
         "/visits".to_owned(),
     ];
     for lang in ["en", "lt", "da", "es"] {
-        let mut b = Browser::with_session(&app, &w.applicant);
-        b.cookies.insert("cxc_lang".into(), lang.into());
-        app.req(
-            reqwest::Method::PUT,
-            "/api/v1/me/notification-preferences",
-            Some(&w.applicant),
-            Some(json!({"locale": lang, "reminders": true})),
-            &[],
-        )
-        .await;
-        for p in &pages {
-            let page = b.get(p).await;
-            assert_eq!(page.status, StatusCode::OK, "{lang} {p}: {}", page.html);
-            assert_eq!(page.lang(), lang, "{p}");
-            assert_eq!(page.html.matches("<h1").count(), 1, "one h1 on {p}");
-        }
+        assert_pages_in(&app, &w.applicant, lang, &pages).await;
     }
     for p in [
         "/sign-in",
