@@ -245,17 +245,7 @@ async fn wrong_transitions_are_409_and_change_nothing(app: TestApp) {
         .status,
         409
     );
-    assert_eq!(
-        app.post_if(
-            &format!("/api/v1/applications/{id}/decision"),
-            &w.coordinator,
-            Some(&etag),
-            json!({"decision": "approve"})
-        )
-        .await
-        .status,
-        409
-    );
+    assert_eq!(w.try_approve(&app, &id, &etag).await.status, 409);
     assert_eq!(
         app.post(
             &format!("/api/v1/applications/{id}/cancel"),
@@ -307,14 +297,7 @@ async fn approval_needs_the_hosts_acceptance(app: TestApp) {
     let w = World::new(&app, 10, 10_000_000).await;
     let id = w.submitted(&app, w.visitor, &w.applicant).await;
     let etag = w.review(&app, &id).await;
-    let r = app
-        .post_if(
-            &format!("/api/v1/applications/{id}/decision"),
-            &w.coordinator,
-            Some(&etag),
-            json!({"decision": "approve"}),
-        )
-        .await;
+    let r = w.try_approve(&app, &id, &etag).await;
     assert_eq!(r.status, 409);
     assert_eq!(r["code"], "host_not_accepted");
     assert_eq!(

@@ -318,16 +318,20 @@ impl World {
         r.etag()
     }
 
+    /// The coordinator asks to approve an application at `etag`; the answer, whatever it is.
+    pub async fn try_approve(&self, app: &TestApp, id: &str, etag: &str) -> Resp {
+        app.post_if(
+            &format!("/api/v1/applications/{id}/decision"),
+            &self.coordinator,
+            Some(etag),
+            json!({"decision": "approve"}),
+        )
+        .await
+    }
+
     /// A coordinator approves an application under review at `etag`; its new ETag.
     pub async fn approve(&self, app: &TestApp, id: &str, etag: &str) -> String {
-        let r = app
-            .post_if(
-                &format!("/api/v1/applications/{id}/decision"),
-                &self.coordinator,
-                Some(etag),
-                json!({"decision": "approve"}),
-            )
-            .await;
+        let r = self.try_approve(app, id, etag).await;
         assert_eq!(r.status, 200, "approve: {}", r.text);
         r.etag()
     }

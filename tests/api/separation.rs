@@ -73,14 +73,7 @@ async fn one_person_cannot_play_three_parties(app: TestApp) {
             .unwrap()
             .contains("conflict of interest")
     );
-    let r = app
-        .post_if(
-            &format!("{base}/decision"),
-            &w.coordinator,
-            Some(&etag),
-            approve,
-        )
-        .await;
+    let r = w.try_approve(&app, &id, &etag).await;
     assert_eq!(r.status, 200, "{}", r.text);
 
     let sign = |token: String, body: Value| {

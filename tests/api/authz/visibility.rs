@@ -87,15 +87,7 @@ async fn coordinators_of_the_visitors_cluster_neither_review_nor_decide(app: Tes
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
     let etag = r.etag();
-    let approve = json!({"decision": "approve"});
-    let r = app
-        .post_if(
-            &format!("{base}/decision"),
-            &w.coordinator,
-            Some(&etag),
-            approve,
-        )
-        .await;
+    let r = w.try_approve(&app, &id, &etag).await;
     conflicted(&r, "member of your cluster");
     let now = app.get(&base, Some(&w.coordinator)).await;
     assert_eq!(now["status"], "under_review", "nothing changed");
