@@ -226,13 +226,7 @@ both!(submission_lists_every_failed_rule);
 
 async fn wrong_transitions_are_409_and_change_nothing(app: TestApp) {
     let w = World::new(&app, 10, 10_000_000).await;
-    let r = app
-        .post(
-            &format!("/api/v1/calls/{}/applications", w.call),
-            Some(&w.applicant),
-            w.body(w.visitor),
-        )
-        .await;
+    let r = w.file(&app, w.visitor, &w.applicant).await;
     let id = r["id"].as_str().unwrap().to_owned();
     let etag = r.etag();
     assert_eq!(
@@ -334,13 +328,7 @@ both!(approval_needs_the_hosts_acceptance);
 
 async fn patch_needs_a_current_if_match(app: TestApp) {
     let w = World::new(&app, 10, 10_000_000).await;
-    let r = app
-        .post(
-            &format!("/api/v1/calls/{}/applications", w.call),
-            Some(&w.applicant),
-            w.body(w.visitor),
-        )
-        .await;
+    let r = w.file(&app, w.visitor, &w.applicant).await;
     let (id, etag) = (r["id"].as_str().unwrap().to_owned(), r.etag());
     let path = format!("/api/v1/applications/{id}");
     let change = json!({"objectives": "New objectives"});
@@ -467,19 +455,7 @@ async fn lists_are_scoped_filtered_and_paginated(app: TestApp) {
             .await;
         assert_eq!(r.status, 201);
     }
-    let r = app
-        .post(
-            &format!("/api/v1/calls/{}/applications", w.call),
-            Some(&w.applicant),
-            w.body(w.visitor),
-        )
-        .await;
-    app.post(
-        &format!("/api/v1/applications/{}/submit", r["id"].as_str().unwrap()),
-        Some(&w.applicant),
-        json!({}),
-    )
-    .await;
+    w.submitted(&app, w.visitor, &w.applicant).await;
     let mine = app.get("/api/v1/applications", Some(&w.applicant)).await;
     assert_eq!(mine["items"].as_array().unwrap().len(), 1);
     let p1 = app
@@ -665,20 +641,7 @@ async fn coordinators_cannot_decide_their_own_organisations(app: TestApp) {
     if r.status != 201 && r.status != 200 {
         app.store.add_contact(w.visitor, &email).await.unwrap();
     }
-    let r = app
-        .post(
-            &format!("/api/v1/calls/{}/applications", w.call),
-            Some(&w.applicant),
-            w.body(w.visitor),
-        )
-        .await;
-    let id = r["id"].as_str().unwrap().to_owned();
-    app.post(
-        &format!("/api/v1/applications/{id}/submit"),
-        Some(&w.applicant),
-        json!({}),
-    )
-    .await;
+    let id = w.submitted(&app, w.visitor, &w.applicant).await;
     let r = app
         .post(
             &format!("/api/v1/applications/{id}/review"),

@@ -176,14 +176,7 @@ async fn removing_the_cluster_before_deciding_does_not_help(app: TestApp) {
     // A contact of the visitor at submission who left it is still conflicted.
     let id2 = {
         let (v2, t2) = w.another_visitor(&app, 2).await;
-        let r = app
-            .post(
-                &format!("/api/v1/calls/{}/applications", w.call),
-                Some(&t2),
-                w.body(v2),
-            )
-            .await;
-        let id2 = r["id"].as_str().unwrap().to_owned();
+        let id2 = w.draft(&app, v2, &t2).await;
         let (_, c3) = w.second_coordinator(&app).await;
         let c3_id: Uuid = app.get("/api/v1/me", Some(&c3)).await["id"]
             .as_str()

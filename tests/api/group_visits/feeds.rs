@@ -162,16 +162,7 @@ async fn subscribed_feed_follows_publish_change_and_cancellations(app: TestApp) 
     );
 
     // Cancel an item: it stays, cancelled, with a higher SEQUENCE.
-    let r = app
-        .req(
-            Method::DELETE,
-            &format!("/api/v1/group-visits/{v}/agenda-items/{dinner}"),
-            Some(&fx.organiser),
-            None,
-            &[],
-        )
-        .await;
-    assert_eq!(r.status, 204);
+    cancel_item(&app, &fx, &v, &dinner).await;
     let (cal, _) = feed(&app, &path).await;
     assert_eq!(status(&cal, &dinner), "CANCELLED");
     assert!(seq(&cal, &dinner) > dinner0);

@@ -204,6 +204,20 @@ pub async fn move_item(app: &TestApp, fx: &Fx, visit: &str, item: &str, changes:
     r.body
 }
 
+/// The organiser cancels an agenda item (DELETE; it stays, cancelled), which must succeed.
+pub async fn cancel_item(app: &TestApp, fx: &Fx, visit: &str, item: &str) {
+    let r = app
+        .req(
+            Method::DELETE,
+            &format!("/api/v1/group-visits/{visit}/agenda-items/{item}"),
+            Some(&fx.organiser),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, 204, "{}", r.text);
+}
+
 /// A facility tour on 27 March 2027 (09:00–11:00) and a workshop for ten the next morning
 /// added to `visit`: their ids.
 pub async fn tour_and_workshop(app: &TestApp, fx: &Fx, visit: &str) -> (String, String) {
