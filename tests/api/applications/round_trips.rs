@@ -18,7 +18,7 @@ use crate::{both, fixtures::World, helpers::TestApp};
 const CREATE_BUDGET: usize = 6;
 /// Statements of `submit_application` (the policy's reads, the eligibility facts, the
 /// transaction's checks, update, parties, history and the three emails).
-const SUBMIT_BUDGET: usize = 21;
+const SUBMIT_BUDGET: usize = 19;
 
 async fn create_and_submit_stay_within_their_round_trips(app: TestApp) {
     let w = World::new(&app, 10, 10_000_000).await;

@@ -38,30 +38,9 @@ async fn summary_rows_are_the_full_rows_cut_down(app: TestApp) {
     let w = World::new(&app, 10, 10_000_000).await;
     for n in 0..3 {
         let (v, t) = w.another_visitor(&app, n).await;
-        let r = app
-            .post(
-                &format!("/api/v1/calls/{}/applications", w.call),
-                Some(&t),
-                w.body(v),
-            )
-            .await;
-        assert_eq!(r.status, 201, "{}", r.text);
+        w.draft(&app, v, &t).await;
     }
-    let r = app
-        .post(
-            &format!("/api/v1/calls/{}/applications", w.call),
-            Some(&w.applicant),
-            w.body(w.visitor),
-        )
-        .await;
-    let submitted = app
-        .post(
-            &format!("/api/v1/applications/{}/submit", r["id"].as_str().unwrap()),
-            Some(&w.applicant),
-            json!({}),
-        )
-        .await;
-    assert_eq!(submitted.status, 200, "{}", submitted.text);
+    w.submitted(&app, w.visitor, &w.applicant).await;
 
     for token in [&w.coordinator, &w.applicant, &w.host_contact] {
         for filter in ["limit=2", "limit=2&status=submitted", "limit=3&sort=oldest"] {

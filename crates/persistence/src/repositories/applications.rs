@@ -110,34 +110,42 @@ impl Store {
             )
             .all(conn)
             .await?;
-        let name = |id: Uuid| {
-            orgs.iter()
-                .find(|o| o.id == id)
-                .map(|o| o.name.clone())
-                .unwrap_or_default()
-        };
         let call = crate::entities::calls::Entity::find_by_id(app.call_id)
             .one(conn)
             .await?;
-        let participant: ParticipantData =
-            crate::error::stored_json(&app.participant, "participant")?;
-        Ok(ExchangeFacts {
-            application_id: app.id,
-            call_title: call.map(|c| c.title).unwrap_or_default(),
-            participant_name: participant.full_name,
-            visitor_org: name(app.organisation_id),
-            host_org: name(app.host_organisation_id),
-            city: orgs
-                .iter()
-                .find(|o| o.id == app.host_organisation_id)
-                .map(|o| o.city.clone())
-                .unwrap_or_default(),
-            start_date: app.start_date,
-            end_date: app.end_date,
-            grant_cents: app.grant_cents,
-            objectives: app.objectives.clone(),
-        })
+        email_facts(app, &orgs, call.map(|c| c.title).unwrap_or_default())
     }
+}
+
+/// [`Store::email_ctx`] from organisations and a call title already read.
+pub(crate) fn email_facts(
+    app: &applications::Model,
+    orgs: &[organisations::Model],
+    call_title: String,
+) -> RepoResult<ExchangeFacts> {
+    let name = |id: Uuid| {
+        orgs.iter()
+            .find(|o| o.id == id)
+            .map(|o| o.name.clone())
+            .unwrap_or_default()
+    };
+    let participant: ParticipantData = crate::error::stored_json(&app.participant, "participant")?;
+    Ok(ExchangeFacts {
+        application_id: app.id,
+        call_title,
+        participant_name: participant.full_name,
+        visitor_org: name(app.organisation_id),
+        host_org: name(app.host_organisation_id),
+        city: orgs
+            .iter()
+            .find(|o| o.id == app.host_organisation_id)
+            .map(|o| o.city.clone())
+            .unwrap_or_default(),
+        start_date: app.start_date,
+        end_date: app.end_date,
+        grant_cents: app.grant_cents,
+        objectives: app.objectives.clone(),
+    })
 }
 
 /// An exchange email with the actor's optional comment.

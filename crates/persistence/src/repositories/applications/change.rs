@@ -36,13 +36,21 @@ use crate::{
     repositories::{Store, accounts::Caller, outbox::Envelope},
 };
 
+/// A submission: the eligibility results and what the evaluation read that the emails
+/// name (both organisations, the call's title).
+pub(crate) struct Submission {
+    pub report: ExchangeReport,
+    pub orgs: Vec<organisations::Model>,
+    pub call_title: String,
+}
+
 /// Scheduled mail that dies with the exchange.
 const SCHEDULED: [&str; 3] = ["reminder_exchange_start", "report_due", "payment_overdue"];
 
 /// A state change and what it needs.
 pub(crate) enum Act {
     /// `draft → submitted` with the eligibility results; records the parties.
-    Submit(ExchangeReport),
+    Submit(Box<Submission>),
     /// The host's one answer.
     HostRespond {
         accept: bool,
@@ -174,6 +182,15 @@ impl Store {
         act: Act,
         comment: Option<&str>,
     ) -> RepoResult<Outcome> {
+        let mut act = act;
+        // What a submission's evaluation already read for the emails.
+        let known = match &mut act {
+            Act::Submit(s) => Some((
+                std::mem::take(&mut s.orgs),
+                std::mem::take(&mut s.call_title),
+            )),
+            _ => None,
+        };
         let tx = self.db.write().await?;
         let read = applications::Entity::find_by_id(id)
             .one(&tx.tx)
@@ -212,7 +229,7 @@ impl Store {
             self.now(),
         )
         .await?;
-        self.send(&tx.tx, caller, &app, sends).await?;
+        self.send(&tx.tx, caller, &app, sends, known).await?;
         tx.commit().await?;
         Ok(Outcome { app, commitment })
     }
@@ -492,18 +509,23 @@ impl Store {
         })
     }
 
-    /// 5. Queues every message of the change.
+    /// 5. Queues every message of the change. `known`: the organisations and the call's
+    /// title when the caller has read them already (submission), else they are read.
     async fn send<C: ConnectionTrait>(
         &self,
         conn: &C,
         caller: &Caller,
         app: &applications::Model,
         sends: Vec<Send>,
+        known: Option<(Vec<organisations::Model>, String)>,
     ) -> RepoResult<()> {
         if sends.is_empty() {
             return Ok(());
         }
-        let ctx = self.email_ctx(conn, app).await?;
+        let ctx = match known {
+            Some((orgs, call_title)) => super::email_facts(app, &orgs, call_title)?,
+            None => self.email_ctx(conn, app).await?,
+        };
         // Every kind of recipient of every message in one query, every message in one
         // multi-row insert (issue 17: these were eleven statements for a submission).
         let mut kinds: Vec<To> = Vec::new();
@@ -544,35 +566,38 @@ async fn update<C: ConnectionTrait>(
 ) -> RepoResult<applications::Model> {
     let v = |x: sea_orm::Value| Expr::value(x);
     let (action, pin, version, set): (Action, Option<Status>, Option<i32>, Vec<_>) = match act {
-        Act::Submit(report) => (
-            Action::Submit,
-            None,
-            None,
-            vec![
-                (applications::Column::SubmittedAt, v(now.into())),
-                (
-                    applications::Column::Eligibility,
-                    v(serde_json::to_value(report)
-                        .map_err(|e| RepoError::Db(sea_orm::DbErr::Json(e.to_string())))?
-                        .into()),
-                ),
-                (
-                    applications::Column::WorkingDays,
-                    // Bounded by the exchange's length (at most a few dozen days).
-                    v(i32::try_from(report.working_days)
-                        .unwrap_or(i32::MAX)
-                        .into()),
-                ),
-                (
-                    applications::Column::DistanceKm,
-                    v(report.distance_km.into()),
-                ),
-                (
-                    applications::Column::GrantCents,
-                    v(report.grant_cents.into()),
-                ),
-            ],
-        ),
+        Act::Submit(submission) => {
+            let report = &submission.report;
+            (
+                Action::Submit,
+                None,
+                None,
+                vec![
+                    (applications::Column::SubmittedAt, v(now.into())),
+                    (
+                        applications::Column::Eligibility,
+                        v(serde_json::to_value(report)
+                            .map_err(|e| RepoError::Db(sea_orm::DbErr::Json(e.to_string())))?
+                            .into()),
+                    ),
+                    (
+                        applications::Column::WorkingDays,
+                        // Bounded by the exchange's length (at most a few dozen days).
+                        v(i32::try_from(report.working_days)
+                            .unwrap_or(i32::MAX)
+                            .into()),
+                    ),
+                    (
+                        applications::Column::DistanceKm,
+                        v(report.distance_km.into()),
+                    ),
+                    (
+                        applications::Column::GrantCents,
+                        v(report.grant_cents.into()),
+                    ),
+                ],
+            )
+        }
         Act::HostRespond { accept } => return host_update(conn, app, *accept, now).await,
         Act::Sign { .. } => return lock_approved(conn, app, now).await,
         Act::Review => (Action::Review, None, None, vec![]),

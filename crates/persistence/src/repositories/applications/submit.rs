@@ -10,10 +10,14 @@ use cxc_domain::{
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
-use super::{ParticipantData, change::Act, status_in};
+use super::{
+    ParticipantData,
+    change::{Act, Submission},
+    status_in,
+};
 use crate::{
     Problem, RepoError, RepoResult,
-    entities::{applications, calls},
+    entities::{applications, calls, organisations},
     repositories::{Store, accounts::Caller},
 };
 
@@ -69,10 +73,20 @@ impl Store {
         app: &applications::Model,
         call: &calls::Model,
     ) -> RepoResult<ExchangeReport> {
-        // Both organisations in one query, then the clusters of both in one more.
         let orgs = self
             .organisations(&[app.organisation_id, app.host_organisation_id])
             .await?;
+        self.evaluate_with(app, call, &orgs).await
+    }
+
+    /// [`Store::evaluate`] with both organisations already read (in one query); their
+    /// clusters are read in one more.
+    async fn evaluate_with(
+        &self,
+        app: &applications::Model,
+        call: &calls::Model,
+        orgs: &[organisations::Model],
+    ) -> RepoResult<ExchangeReport> {
         let find = |id: Uuid| orgs.iter().find(|o| o.id == id).ok_or(RepoError::NotFound);
         let (visitor, host) = (find(app.organisation_id)?, find(app.host_organisation_id)?);
         let mut facts = self
@@ -191,7 +205,10 @@ impl Store {
             ));
         }
         let call = self.call(app.call_id).await?;
-        let report = self.evaluate(&app, &call).await?;
+        let orgs = self
+            .organisations(&[app.organisation_id, app.host_organisation_id])
+            .await?;
+        let report = self.evaluate_with(&app, &call, &orgs).await?;
         let failed: Vec<Problem> = report
             .checks
             .iter()
@@ -201,7 +218,17 @@ impl Store {
         if !failed.is_empty() {
             return Err(RepoError::Invalid(failed));
         }
-        Ok(self.act(caller, id, Act::Submit(report), None).await?.app)
+        // The emails name the organisations and the call just read (no second read
+        // under the write lock).
+        let submission = Submission {
+            report,
+            orgs,
+            call_title: call.title,
+        };
+        Ok(self
+            .act(caller, id, Act::Submit(Box::new(submission)), None)
+            .await?
+            .app)
     }
 
     /// A host contact accepts or declines, once, while the application awaits a decision.
