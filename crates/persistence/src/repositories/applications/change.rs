@@ -509,8 +509,9 @@ impl Store {
         })
     }
 
-    /// 5. Queues every message of the change. `known`: the organisations and the call's
-    /// title when the caller has read them already (submission), else they are read.
+    /// Step 5: queues every message of the change. `known` holds the organisations and
+    /// the call's title when the caller has read them already (submission); otherwise
+    /// they are read here.
     async fn send<C: ConnectionTrait>(
         &self,
         conn: &C,
