@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 mod accounts;
 mod applications;
+mod group_visits;
 mod organisations;
 mod partnerships;
 #[cfg(test)]
@@ -20,8 +21,9 @@ mod tests_applications;
 
 pub use accounts::{AccountAction, Grantee, account_action, grant_role, may_receive};
 pub use applications::{AppAction, Parties, Relation, Signatures, application_action, signatory};
+pub use group_visits::{cancel_registration, manage_visit, register_for_visit};
 pub use organisations::{OrgAccess, edit_organisation, organisation_access};
-pub use partnerships::{PartnershipAction, cancel_registration, partnership_action};
+pub use partnerships::{PartnershipAction, partnership_action};
 
 crate::code_enum! {
     /// A role a user can be granted.
