@@ -2,6 +2,7 @@
 //! and the demo seed.
 
 pub mod activities;
+pub mod activity_removal;
 pub mod agenda;
 pub mod agenda_rules;
 pub mod calendar;
