@@ -1,4 +1,5 @@
 pub mod clock;
+pub mod not_found_first;
 pub mod race;
 
 use chrono::{Duration, Utc};

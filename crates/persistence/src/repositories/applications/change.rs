@@ -1,10 +1,13 @@
 //! One path for every state change of an application. [`Store::act`] takes the action
 //! (with what it needs), the actor and the comment, and in one write transaction:
 //!
-//! 1. reads the application and its parties and asks the access policy (inside the
-//!    transaction, after the row is locked, so two requests of one person cannot both
-//!    pass a check that the first one's change would have failed);
-//! 2. makes the conditional update (`WHERE status IN (…) [AND version = ?]`);
+//! 1. reads the application under its row lock (`FOR UPDATE` on PostgreSQL; SQLite's
+//!    writer lock) with its parties and asks the access policy at once: an application
+//!    that does not exist or that the caller may not see is 404 before any other answer,
+//!    and two requests of one person cannot both pass a check that the first one's change
+//!    would have failed;
+//! 2. makes the one conditional update (`WHERE status IN (…) [AND version = ?]`), judged
+//!    from the state read under the lock;
 //! 3. applies the action's own writes (reservation, report, payment, signature, the
 //!    parties snapshot at submission);
 //! 4. appends the hash-chained history entry;
@@ -20,7 +23,7 @@ use cxc_domain::{
         Commitment, Email, ExchangeFacts, HostAnswer, PaymentOverdue, PaymentRecorded, ReportDue,
     },
     policy::{self, AppAction, Signatures},
-    workflow::{Action, HostResponse, Signatory, Status, next, sources},
+    workflow::{Action, HostResponse, Signatory, Status, host_may_respond, next, sources},
 };
 use sea_orm::sea_query::ExprTrait;
 use sea_orm::{
@@ -55,10 +58,9 @@ pub(crate) enum Act {
         call: Box<calls::Model>,
         grant: Option<i64>,
     },
-    /// Withdraw or cancel from the state read; frees a reservation.
+    /// Withdraw or cancel from the state read under the lock; frees a reservation.
     End {
         action: Action,
-        from: Status,
     },
     /// One Commitment-to-Quality signature; the first brings goals and agenda.
     Sign {
@@ -175,16 +177,18 @@ impl Store {
         comment: Option<&str>,
     ) -> RepoResult<Outcome> {
         let tx = self.db.write().await?;
+        // 1. Read under the lock, then the policy: nothing is judged or written before it.
         let read = applications::Entity::find_by_id(id)
+            .lock_exclusive()
             .one(&tx.tx)
             .await?
             .ok_or(RepoError::NotFound)?;
+        let (_, parties) = parties::check(&tx.tx, caller, &read, act.policy()).await?;
         if let Act::Submit(_) = act {
             self.before_submit(&tx.tx, &read).await?;
         }
-        // 2. The conditional update locks the row; the policy then reads under it.
+        // 2. The one conditional update, from the state read.
         let locked = update(&tx.tx, &read, &act, self.now()).await?;
-        let (_, parties) = parties::check(&tx.tx, caller, &read, act.policy()).await?;
         let done = self
             .apply(&tx.tx, caller, &read, locked, &parties, act, comment)
             .await?;
@@ -306,7 +310,8 @@ impl Store {
                     done.sends.extend(approval_schedule(&done.app, self.now()));
                 }
             }
-            Act::End { action, from } => {
+            Act::End { action } => {
+                let from = read.status;
                 if from.holds_reservation() {
                     super::decide::release(conn, read.call_id, read.grant_cents.unwrap_or(0))
                         .await?;
@@ -580,7 +585,18 @@ async fn update<C: ConnectionTrait>(
                 ),
             ],
         ),
-        Act::HostRespond { accept } => return host_update(conn, app, *accept, now).await,
+        Act::HostRespond { accept } => {
+            if !host_may_respond(app.status, app.host_response) {
+                return Err(RepoError::conflict(
+                    "host_response_closed",
+                    format!(
+                        "the host can answer once while the application awaits a decision (status {}, host response {})",
+                        app.status, app.host_response
+                    ),
+                ));
+            }
+            return host_update(conn, app, *accept, now).await;
+        }
         Act::Sign { .. } => return lock_approved(conn, app, now).await,
         Act::Review => (Action::Review, None, None, vec![]),
         Act::Decide {
@@ -597,7 +613,7 @@ async fn update<C: ConnectionTrait>(
         }
         // Pinning the state read makes the release exact: a concurrent approval either
         // happened before (we free what it reserved) or makes this update miss (409).
-        Act::End { action, from } => (*action, Some(*from), None, vec![]),
+        Act::End { action } => (*action, Some(app.status), None, vec![]),
         Act::Report(_) => (Action::Report, None, None, vec![]),
         Act::Validate => (
             Action::Validate,

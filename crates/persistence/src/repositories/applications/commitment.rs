@@ -117,7 +117,6 @@ impl Store {
         id: Uuid,
         comment: Option<&str>,
     ) -> RepoResult<applications::Model> {
-        self.acting(caller, id, AppAction::ValidateReport).await?;
         Ok(self.act(caller, id, Act::Validate, comment).await?.app)
     }
 

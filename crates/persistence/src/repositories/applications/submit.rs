@@ -5,7 +5,7 @@ use cxc_domain::{
     eligibility::{Check, ExchangeFacts, ExchangeReport, Participant, check_exchange},
     organisation::OrganisationFacts,
     policy::AppAction,
-    workflow::{Status, host_may_respond},
+    workflow::Status,
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
@@ -209,18 +209,7 @@ impl Store {
         accept: bool,
         comment: Option<&str>,
     ) -> RepoResult<applications::Model> {
-        let (app, _) = self.acting(caller, id, AppAction::RespondAsHost).await?;
-        let status = app.status;
-        let current = app.host_response;
-        if !host_may_respond(status, current) {
-            return Err(RepoError::conflict(
-                "host_response_closed",
-                format!(
-                    "the host can answer once while the application awaits a decision (status {}, host response {})",
-                    app.status, app.host_response
-                ),
-            ));
-        }
+        // The policy, then `host_may_respond`, are asked under the row lock (`Store::act`).
         let act = Act::HostRespond { accept };
         Ok(self.act(caller, id, act, comment).await?.app)
     }
