@@ -11,15 +11,7 @@ use crate::{both, group_visits::fixtures::*, helpers::TestApp};
 async fn limited_activities_have_their_own_waiting_list(app: TestApp) {
     let fx = setup(&app).await;
     let v = id(&create(&app, &fx, cern(fx.partnership)).await);
-    let mut ws = item(
-        "workshop",
-        "Procurement at CERN",
-        "2027-03-28T09:00",
-        "2027-03-28T12:00",
-        "Council Chamber",
-    );
-    ws["capacity"] = json!(2);
-    let ws = id(&add_item(&app, &fx, &v, ws).await);
+    let ws = limited_workshop(&app, &fx, &v, 2).await;
     let open = id(&add_item(
         &app,
         &fx,

@@ -13,15 +13,7 @@ use crate::{both, group_visits::fixtures::*, helpers::TestApp};
 async fn removing_an_activity_ends_its_registrations_even_while_they_cancel(app: TestApp) {
     let fx = setup(&app).await;
     let v = id(&create(&app, &fx, cern(fx.partnership)).await);
-    let mut ws = item(
-        "workshop",
-        "Procurement at CERN",
-        "2027-03-28T09:00",
-        "2027-03-28T12:00",
-        "Council Chamber",
-    );
-    ws["capacity"] = serde_json::json!(2);
-    let ws = id(&add_item(&app, &fx, &v, ws).await);
+    let ws = limited_workshop(&app, &fx, &v, 2).await;
     publish(&app, &fx, &v).await;
     let mut people = Vec::new();
     for n in 0..5 {

@@ -218,6 +218,20 @@ pub async fn cancel_item(app: &TestApp, fx: &Fx, visit: &str, item: &str) {
     assert_eq!(r.status, 204, "{}", r.text);
 }
 
+/// The procurement workshop on 28 March 2027 (09:00–12:00) with `capacity` places of its
+/// own, added to `visit`: its id.
+pub async fn limited_workshop(app: &TestApp, fx: &Fx, visit: &str, capacity: i32) -> String {
+    let mut ws = item(
+        "workshop",
+        "Procurement at CERN",
+        "2027-03-28T09:00",
+        "2027-03-28T12:00",
+        "Council Chamber",
+    );
+    ws["capacity"] = json!(capacity);
+    id(&add_item(app, fx, visit, ws).await)
+}
+
 /// A facility tour on 27 March 2027 (09:00–11:00) and a workshop for ten the next morning
 /// added to `visit`: their ids.
 pub async fn tour_and_workshop(app: &TestApp, fx: &Fx, visit: &str) -> (String, String) {

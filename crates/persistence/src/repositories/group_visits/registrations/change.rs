@@ -311,7 +311,7 @@ impl Store {
         if reg.status.holds_place() && freed == Freed::Refill {
             free_place(tx, visit.id, reg.item_id).await?;
             if visit.status == VisitStatus::Published {
-                Box::pin(self.promote(tx, visit, reg.item_id)).await?;
+                self.promote(tx, visit, reg.item_id).await?;
             }
         }
         Ok(done)
