@@ -387,6 +387,27 @@ async fn a_payment_is_dated_between_the_exchange_and_today(app: TestApp) {
         assert_eq!(fields(&r), ["paid_on"]);
         assert_eq!(codes(&r), [code]);
     }
+    // Above the grant is refused (judged under the row lock), as is a second payment.
+    let grant = app
+        .get(&format!("/api/v1/applications/{id}"), Some(&vop))
+        .await["grant_cents"]
+        .as_i64()
+        .unwrap();
+    let r = app
+        .post(
+            &path,
+            Some(&vop),
+            json!({"paid_on": end, "amount_cents": grant + 1}),
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    assert_eq!(
+        (fields(&r), codes(&r)),
+        (
+            vec!["amount_cents".to_owned()],
+            vec!["invalid_amount".to_owned()]
+        )
+    );
     let r = app
         .post(
             &path,
@@ -395,5 +416,16 @@ async fn a_payment_is_dated_between_the_exchange_and_today(app: TestApp) {
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
+    let r = app
+        .post(
+            &path,
+            Some(&vop),
+            json!({"paid_on": end, "amount_cents": 50_000}),
+        )
+        .await;
+    assert_eq!(
+        (r.status.as_u16(), r["code"].as_str()),
+        (409, Some("already_paid"))
+    );
 }
 both!(a_payment_is_dated_between_the_exchange_and_today);

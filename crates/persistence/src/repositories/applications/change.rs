@@ -6,16 +6,21 @@
 //!    that does not exist or that the caller may not see is 404 before any other answer,
 //!    and two requests of one person cannot both pass a check that the first one's change
 //!    would have failed;
-//! 2. makes the one conditional update (`WHERE status IN (…) [AND version = ?]`), judged
-//!    from the state read under the lock;
+//! 2. judges the action's own checks and makes the one conditional update
+//!    (`WHERE status IN (…) [AND version = ?]`), both from the row read under the lock;
 //! 3. applies the action's own writes (reservation, report, payment, signature, the
 //!    parties snapshot at submission);
 //! 4. appends the hash-chained history entry;
 //! 5. queues the emails (transactional outbox) and drops scheduled ones that died;
 //! 6. commits.
 //!
-//! The public methods (`decide`, `submit_application`, …) only run the checks that
-//! need no transaction (eligibility, the grant) and describe the change.
+//! The public methods (`review_application`, `withdraw_application`, `submit_report`,
+//! `record_payment`, …) describe the change; its own checks of the row (a report too
+//! early, a second payment, an amount above the grant) are judged under the lock
+//! (`Store::judge`). Those that need more than the row before the transaction (the
+//! eligibility of `decide` and `submit_application`, which reads the call and the
+//! organisations; `sign_commitment`'s first answer of who may sign) read it once more
+//! with `acting()`, which answers 404 first as well.
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use cxc_domain::{
     eligibility::ExchangeReport,
@@ -187,6 +192,7 @@ impl Store {
         if let Act::Submit(_) = act {
             self.before_submit(&tx.tx, &read).await?;
         }
+        self.judge(&read, &act)?;
         // 2. The one conditional update, from the state read.
         let locked = update(&tx.tx, &read, &act, self.now()).await?;
         let done = self
@@ -215,6 +221,42 @@ impl Store {
         self.send(&tx.tx, caller, &app, sends).await?;
         tx.commit().await?;
         Ok(Outcome { app, commitment })
+    }
+
+    /// The action's own checks of the application as read under the lock, before its
+    /// state is: the report after the exchange, one payment within the grant.
+    fn judge(&self, read: &applications::Model, act: &Act) -> RepoResult<()> {
+        match act {
+            Act::Report(_) if self.today() <= read.end_date => Err(RepoError::conflict(
+                "report_too_early",
+                format!(
+                    "the closing report is due after the exchange ends ({})",
+                    read.end_date
+                ),
+            )),
+            Act::Pay {
+                paid_on,
+                amount_cents,
+            } => {
+                if read.status == Status::Paid {
+                    return Err(RepoError::conflict(
+                        "already_paid",
+                        "this exchange has already been paid; only one payment is allowed",
+                    ));
+                }
+                let grant = read.grant_cents.unwrap_or(0);
+                if *amount_cents <= 0 || *amount_cents > grant {
+                    return Err(RepoError::invalid(
+                        "amount_cents",
+                        "invalid_amount",
+                        format!("the payment must be between 1 and the grant of {grant} cents"),
+                    ));
+                }
+                cxc_domain::plausible::payment_date(*paid_on, read.end_date, self.today())
+                    .map_err(|e| RepoError::invalid("paid_on", e.code, e.message))
+            }
+            _ => Ok(()),
+        }
     }
 
     /// Submission is serialised per visiting organisation so "visits once" holds.
