@@ -9,7 +9,7 @@ use crate::{
     ctx::Ctx,
     format,
     pages::{
-        manage::{Managed, calls_of, calls_table, managed, statuses},
+        manage::{Managed, calls_of, calls_table, statuses, with_reports},
         util::str_of,
     },
 };
@@ -113,7 +113,7 @@ pub async fn dashboard(ctx: Ctx) -> Response {
     if let Some(r) = ctx.sign_in_first() {
         return r;
     }
-    let all = managed(&ctx).await;
+    let all = with_reports(&ctx).await;
     let mut sections = Vec::new();
     for m in &all {
         sections.push(partnership_section(&ctx, m).await);

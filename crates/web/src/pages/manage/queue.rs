@@ -87,7 +87,7 @@ async fn filter_form(ctx: &Ctx, f: &Filters, errors: &Errors) -> Markup {
     );
     let mut call_options = vec![(String::new(), ctx.t("queue-any"))];
     for m in managed(ctx).await {
-        for c in calls_of(ctx, &str_of(&m.partnership, "id")).await {
+        for c in calls_of(ctx, &str_of(&m, "id")).await {
             call_options.push((str_of(&c, "id"), str_of(&c, "title")));
         }
     }

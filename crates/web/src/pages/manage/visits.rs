@@ -61,7 +61,7 @@ async fn list_page(ctx: &Ctx, f: &Form, errors: &Errors, status: StatusCode) -> 
     let all = managed(ctx).await;
     let mut visits = Vec::new();
     for m in &all {
-        let id = str_of(&m.partnership, "id");
+        let id = str_of(m, "id");
         visits.extend(
             ctx.get(&format!(
                 "/api/v1/group-visits?partnership_id={id}&limit=200"
@@ -72,7 +72,7 @@ async fn list_page(ctx: &Ctx, f: &Form, errors: &Errors, status: StatusCode) -> 
     }
     let options: Vec<(String, String)> = all
         .iter()
-        .map(|m| (str_of(&m.partnership, "id"), str_of(&m.partnership, "name")))
+        .map(|m| (str_of(m, "id"), str_of(m, "name")))
         .collect();
     let mut country_options = vec![(String::new(), ctx.t("choose"))];
     country_options.extend(countries());
