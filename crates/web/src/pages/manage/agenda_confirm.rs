@@ -10,6 +10,7 @@ use maud::{Markup, html};
 use serde_json::Value;
 
 use crate::{
+    api::Reply,
     ctx::Ctx,
     form::Form,
     layout::csrf_field,
@@ -21,7 +22,7 @@ const MAX_PAGES: usize = 100;
 
 /// How many people the API will email about a change to `item`: confirmed on the whole
 /// visit and, when the item has its own places before and after, confirmed for it.
-async fn told(ctx: &Ctx, visit: &str, item: &str, limited: bool) -> Option<usize> {
+async fn told(ctx: &Ctx, visit: &str, item: &str, limited: bool) -> Result<usize, Reply> {
     let mut regs = Vec::new();
     let mut cursor = String::new();
     for _ in 0..MAX_PAGES {
@@ -31,7 +32,7 @@ async fn told(ctx: &Ctx, visit: &str, item: &str, limited: bool) -> Option<usize
             ))
             .await;
         if !r.ok() {
-            return None;
+            return Err(r);
         }
         regs.extend(r.items());
         match r.body["next_cursor"].as_str() {
@@ -47,7 +48,7 @@ async fn told(ctx: &Ctx, visit: &str, item: &str, limited: bool) -> Option<usize
         .map(|g| str_of(g, "user_id"))
         .collect();
     if !limited {
-        return Some(whole.len());
+        return Ok(whole.len());
     }
     let of_item: HashSet<String> = regs
         .iter()
@@ -56,30 +57,38 @@ async fn told(ctx: &Ctx, visit: &str, item: &str, limited: bool) -> Option<usize
         .map(|g| str_of(g, "user_id"))
         .filter(|u| whole.contains(u))
         .collect();
-    Some(of_item.len())
+    Ok(of_item.len())
 }
 
-/// The confirmation page for a change to an item of a published visit, or `None` when the
-/// visit is not published (a draft's change tells nobody) or the item is not on it (the
-/// API then answers).
+/// The confirmation page for a change to an item of a published visit; `Ok(None)` only
+/// when the visit is not published (a draft's change tells nobody, so it is made at once).
+/// A read that fails is shown as the failure (`Err`): the change is never made unconfirmed
+/// because the page could not tell who it would email.
 pub async fn before_change(
     ctx: &Ctx,
     visit: &str,
     item_id: &str,
     f: &Form,
     version: &str,
-) -> Option<Response> {
+) -> Result<Option<Response>, Response> {
     let r = ctx.get(&format!("/api/v1/group-visits/{visit}")).await;
-    if !r.ok() || str_of(&r.body, "status") != "published" {
-        return None;
+    if !r.ok() {
+        return Err(ctx.failed(&r));
     }
-    let item = r.body["agenda"]
-        .as_array()?
-        .iter()
-        .find(|i| str_of(i, "id") == item_id)?
-        .clone();
+    if str_of(&r.body, "status") != "published" {
+        return Ok(None);
+    }
+    let Some(item) = r.body["agenda"]
+        .as_array()
+        .and_then(|a| a.iter().find(|i| str_of(i, "id") == item_id))
+        .cloned()
+    else {
+        return Err(ctx.not_found());
+    };
     let limited = item["capacity"].is_i64() && !f.get("capacity").trim().is_empty();
-    let count = told(ctx, visit, item_id, limited).await?;
+    let count = told(ctx, visit, item_id, limited)
+        .await
+        .map_err(|r| ctx.failed(&r))?;
     let day = |s: &str| {
         chrono::NaiveDate::parse_from_str(s.split('T').next().unwrap_or_default(), "%Y-%m-%d")
             .map_or_else(|_| s.to_owned(), |d| crate::format::date(ctx.lang(), d))
@@ -146,7 +155,7 @@ pub async fn before_change(
         "change-confirm-title",
         &[("title", str_of(&item, "title").into())],
     );
-    Some(ctx.page(&title, body))
+    Ok(Some(ctx.page(&title, body)))
 }
 
 /// The item now and as proposed, a row a field; changed rows say so.

@@ -136,10 +136,11 @@ pub async fn update(ctx: Ctx, Path((id, item)): Path<(String, String)>, f: Form)
         };
         return edit_page(&ctx, &id, &item, shown).await;
     }
-    if f.get("confirm") != "yes"
-        && let Some(page) = agenda_confirm::before_change(&ctx, &id, &item, &f, &version).await
-    {
-        return page;
+    if f.get("confirm") != "yes" {
+        match agenda_confirm::before_change(&ctx, &id, &item, &f, &version).await {
+            Ok(Some(page)) | Err(page) => return page,
+            Ok(None) => {}
+        }
     }
     let extra: Vec<(&str, String)> = if version.is_empty() {
         Vec::new()
