@@ -1,13 +1,9 @@
 //! Before a change to the agenda of a published visit is made (issue 16): what will change
 //! (the item now beside the item proposed) and how many registered people will be emailed,
-//! counted from the visit's registrations the way the API chooses whom to tell — everyone
-//! with a confirmed place on the visit, or for an activity with its own places only those
-//! confirmed for it. Only "Apply" sends the change.
-use std::collections::HashSet;
-
+//! as the API counts them (`GET .../agenda-items/{item_id}/audience`, the rule the email
+//! itself follows). Only "Apply" sends the change.
 use axum::response::Response;
 use maud::{Markup, html};
-use serde_json::Value;
 
 use crate::{
     api::Reply,
@@ -17,47 +13,20 @@ use crate::{
     pages::{manage::visits::local_time, util::str_of},
 };
 
-/// Most registration pages read for the count (200 each: more than any visit holds).
-const MAX_PAGES: usize = 100;
-
-/// How many people the API will email about a change to `item`: confirmed on the whole
-/// visit and, when the item has its own places before and after, confirmed for it.
-async fn told(ctx: &Ctx, visit: &str, item: &str, limited: bool) -> Result<usize, Reply> {
-    let mut regs = Vec::new();
-    let mut cursor = String::new();
-    for _ in 0..MAX_PAGES {
-        let r = ctx
-            .get(&format!(
-                "/api/v1/group-visits/{visit}/registrations?limit=200{cursor}"
-            ))
-            .await;
-        if !r.ok() {
-            return Err(r);
-        }
-        regs.extend(r.items());
-        match r.body["next_cursor"].as_str() {
-            Some(c) => cursor = format!("&cursor={c}"),
-            None => break,
-        }
+/// How many people the API will email about a change to `item` (its own count, by the
+/// rule the email follows): those the item is on the agenda of, or everyone confirmed on
+/// the visit when the change drops the item's own places.
+async fn told(ctx: &Ctx, visit: &str, item: &str, opens: bool) -> Result<u64, Reply> {
+    let r = ctx
+        .get(&format!(
+            "/api/v1/group-visits/{visit}/agenda-items/{item}/audience"
+        ))
+        .await;
+    if !r.ok() {
+        return Err(r);
     }
-    let confirmed = |g: &&Value| str_of(g, "status") == "confirmed";
-    let whole: HashSet<String> = regs
-        .iter()
-        .filter(confirmed)
-        .filter(|g| g["item_id"].is_null())
-        .map(|g| str_of(g, "user_id"))
-        .collect();
-    if !limited {
-        return Ok(whole.len());
-    }
-    let of_item: HashSet<String> = regs
-        .iter()
-        .filter(confirmed)
-        .filter(|g| str_of(g, "item_id") == item)
-        .map(|g| str_of(g, "user_id"))
-        .filter(|u| whole.contains(u))
-        .collect();
-    Ok(of_item.len())
+    let key = if opens { "whole_visit" } else { "count" };
+    Ok(r.body[key].as_u64().unwrap_or(0))
 }
 
 /// The confirmation page for a change to an item of a published visit; `Ok(None)` only
@@ -85,8 +54,8 @@ pub async fn before_change(
     else {
         return Err(ctx.not_found());
     };
-    let limited = item["capacity"].is_i64() && !f.get("capacity").trim().is_empty();
-    let count = told(ctx, visit, item_id, limited)
+    let opens = item["capacity"].is_i64() && f.get("capacity").trim().is_empty();
+    let count = told(ctx, visit, item_id, opens)
         .await
         .map_err(|r| ctx.failed(&r))?;
     let day = |s: &str| {
