@@ -292,8 +292,10 @@ async fn builder_page(
         .get(&format!("/api/v1/group-visits/{id}/agenda-versions"))
         .await;
     let versions = versions.body.as_array().cloned().unwrap_or_default();
-    let told =
-        v["confirmed_count"].as_i64().unwrap_or(0) + v["waitlisted_count"].as_i64().unwrap_or(0);
+    // Adding an item emails the confirmed participants; cancelling the visit emails the
+    // waiting list too.
+    let confirmed = v["confirmed_count"].as_i64().unwrap_or(0);
+    let told = confirmed + v["waitlisted_count"].as_i64().unwrap_or(0);
     let body = html! {
         (error_summary(ctx, errors, &ITEM_FIELDS))
         dl.summary {
@@ -310,7 +312,7 @@ async fn builder_page(
         }
         @if editable {
             h2 id="add-item" { (ctx.t("item-add-title")) }
-            @if st == "published" { p.warning role="note" { (ctx.tr.ta("item-add-published", &[("count", told.into())])) } }
+            @if st == "published" { p.warning role="note" { (ctx.tr.ta("item-add-published", &[("count", confirmed.into())])) } }
             form method="post" action=(format!("/manage/visits/{id}/items")) novalidate {
                 (csrf_field(ctx))
                 input type="hidden" name="version" value=(version);
