@@ -7,6 +7,7 @@ use axum::{
     response::Response,
 };
 use chrono::{DateTime, NaiveDate, Utc};
+use cxc_domain::workflow::{self, Action, Status};
 use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -536,6 +537,13 @@ struct Roles {
     host: bool,
 }
 
+/// Whether the workflow lets `action` follow an application in `status` (the API's own
+/// rule: a page shows a form only where the API would take it).
+#[must_use]
+pub fn allows(status: &str, action: Action) -> bool {
+    Status::parse(status).is_some_and(|s| workflow::next(s, action).is_ok())
+}
+
 pub async fn application_page(
     ctx: &Ctx,
     id: &str,
@@ -571,6 +579,7 @@ pub async fn application_page(
         history.items()
     };
     let st = str_of(a, "status");
+    let may = |action: Action| allows(&st, action);
     let commitment = if matches!(
         st.as_str(),
         "approved" | "committed" | "reported" | "completed" | "paid"
@@ -688,7 +697,7 @@ pub async fn application_page(
                 }
             }
         }
-        @if roles.applicant && !matches!(st.as_str(), "reported" | "completed" | "paid" | "withdrawn" | "rejected" | "cancelled") {
+        @if roles.applicant && may(Action::Withdraw) {
             form.no-print method="post" action=(format!("/applications/{id}/withdraw")) {
                 (csrf_field(ctx))
                 button.warning type="submit" { (ctx.t("withdraw")) }

@@ -23,7 +23,11 @@ use crate::{
 /// Most applications one bulk action takes (bounded work per request); more must be
 /// narrowed with the filters first.
 pub const BULK_MAX: usize = 500;
-const DECISIONS: [&str; 3] = ["approve", "reject", "waitlist"];
+
+/// The decisions a bulk action may take: the workflow's own.
+fn decisions() -> impl Iterator<Item = &'static str> {
+    cxc_domain::workflow::DECISIONS.iter().map(|a| a.as_str())
+}
 
 #[derive(Deserialize, Default)]
 pub struct BulkQuery {
@@ -71,7 +75,7 @@ pub async fn confirm(ctx: Ctx, Query(q): Query<BulkQuery>) -> Response {
     };
     let n = items.len();
     let query = q.filters.query();
-    let decision = DECISIONS.iter().find(|d| **d == q.decision).copied();
+    let decision = decisions().find(|d| *d == q.decision);
     let body = html! {
         p { (ctx.tr.ta("bulk-count", &[("count", n.into())])) }
         @if n == 0 {
@@ -92,7 +96,7 @@ pub async fn confirm(ctx: Ctx, Query(q): Query<BulkQuery>) -> Response {
         } @else {
             p { (ctx.t("bulk-choose")) }
             ul.actions {
-                @for d in DECISIONS {
+                @for d in decisions() {
                     li { a.button.secondary href=(format!("/manage/bulk?{query}&decision={d}")) { (ctx.tr.ta(&format!("bulk-button-{d}"), &[("count", n.into())])) } }
                 }
             }
@@ -119,7 +123,7 @@ pub async fn apply(ctx: Ctx, f: Form) -> Response {
     if let Some(r) = ctx.sign_in_first() {
         return r;
     }
-    let Some(decision) = DECISIONS.iter().find(|d| **d == f.get("decision")).copied() else {
+    let Some(decision) = decisions().find(|d| *d == f.get("decision")) else {
         let mut errors = Errors::default();
         errors.add("", ctx.t("bulk-choose"));
         return ctx.page_status(

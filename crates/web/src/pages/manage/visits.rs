@@ -26,15 +26,6 @@ use crate::{
 
 /// Most days the builder lays out (a visit is a few days; the API bounds it too).
 const MAX_DAYS: i64 = 31;
-pub(super) const KINDS: [&str; 7] = [
-    "facility_visit",
-    "workshop",
-    "seminar",
-    "conference",
-    "stakeholder_visit",
-    "networking",
-    "transfer",
-];
 const VISIT_FIELDS: [&str; 10] = [
     "partnership_id",
     "title",
@@ -216,9 +207,12 @@ pub(super) fn item_fields(ctx: &Ctx, f: &Form, errors: &Errors, days: &[NaiveDat
         .iter()
         .map(|d| (d.to_string(), crate::format::date(ctx.lang(), *d)))
         .collect();
-    let kind_options: Vec<(String, String)> = KINDS
+    let kind_options: Vec<(String, String)> = cxc_domain::agenda::ItemKind::ALL
         .iter()
-        .map(|k| ((*k).to_owned(), ctx.t(&format!("item-kind-{k}"))))
+        .map(|k| {
+            let k = k.as_str();
+            (k.to_owned(), ctx.t(&format!("item-kind-{k}")))
+        })
         .collect();
     html! {
         (select("kind", &ctx.t("item-kind"), f.get("kind"), &kind_options, errors))
