@@ -17,7 +17,10 @@ use crate::{
     ctx::Ctx,
     form::{Errors, Form},
     layout::{csrf_field, error_summary, textarea},
-    pages::{manage::queue::Filters, util::str_of},
+    pages::{
+        manage::queue::{Filters, PAGE},
+        util::str_of,
+    },
 };
 
 /// Most applications one bulk action takes (bounded work per request); more must be
@@ -42,7 +45,9 @@ async fn selection(ctx: &Ctx, f: &Filters) -> Result<Option<Vec<Value>>, Respons
     let mut all = Vec::new();
     let mut cursor = String::new();
     loop {
-        let r = ctx.get(&f.api_path(200, &cursor)).await;
+        // The queue's own page size: a selection the queue shows over pages is read over
+        // the same pages (and a test of a few dozen rows crosses them).
+        let r = ctx.get(&f.api_path(PAGE, &cursor)).await;
         if !r.ok() {
             return Err(ctx.failed(&r));
         }
@@ -140,7 +145,12 @@ pub async fn apply(ctx: Ctx, f: Form) -> Response {
     let comment = f.opt("comment");
     let mut results: Vec<(String, Outcome)> = Vec::new();
     for item in &items {
+        // A form this page did not write (edited, truncated) is reported, not skipped.
         let Some((id, version)) = item.split_once(':') else {
+            results.push((
+                item.clone(),
+                Outcome::Refused(ctx.t("bulk-item-unreadable")),
+            ));
             continue;
         };
         let r = ctx
