@@ -90,6 +90,53 @@ async fn list_filters_and_pages(app: TestApp) {
 }
 both!(list_filters_and_pages);
 
+fn ids_of(r: &Resp) -> Vec<String> {
+    r["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// `mine=true` lists the organisations the caller is a contact of, and no other.
+async fn list_mine(app: TestApp) {
+    let (_, ana) = app.user("ana@photonics.lt").await;
+    let (_, eve) = app.user("eve@elsewhere.eu").await;
+    let (_, zed) = app.user("zed@nowhere.eu").await;
+    let first = create(&app, &ana, body("Vilnius Photonics", "LT", VNO, "sme")).await;
+    let theirs = create(&app, &eve, body("Madrid Vacuum", "ES", MAD, "sme")).await;
+    let second = create(&app, &ana, body("Paris Optics", "FR", PARIS, "sme")).await;
+    assert_eq!(
+        ids_of(&list(&app, &ana, "?mine=true").await),
+        [second.clone(), first.clone()]
+    );
+    assert_eq!(
+        ids_of(&list(&app, &eve, "?mine=true").await),
+        std::slice::from_ref(&theirs)
+    );
+    assert!(ids_of(&list(&app, &zed, "?mine=true").await).is_empty());
+    assert_eq!(
+        ids_of(&list(&app, &ana, "?mine=true&country=FR").await),
+        std::slice::from_ref(&second),
+        "mine narrows the other filters"
+    );
+    let page1 = list(&app, &ana, "?mine=true&limit=1").await;
+    assert_eq!(ids_of(&page1), std::slice::from_ref(&second));
+    let cursor = page1["next_cursor"].as_str().unwrap().to_owned();
+    let page2 = list(&app, &ana, &format!("?mine=true&limit=1&cursor={cursor}")).await;
+    assert_eq!(ids_of(&page2), [first]);
+    assert_eq!(page2["next_cursor"], serde_json::Value::Null);
+    assert_eq!(
+        ids_of(&list(&app, &zed, "?mine=false").await).len(),
+        3,
+        "mine=false is the whole list"
+    );
+    let r = list(&app, &ana, "?mine=yes").await;
+    assert_eq!(r.status, 422, "{}", r.text);
+}
+both!(list_mine);
+
 async fn contacts_add_other_users(app: TestApp) {
     let c = cast(&app).await;
     let (_, owner) = app.user("ana@photonics.lt").await;
@@ -144,7 +191,13 @@ async fn contacts_add_other_users(app: TestApp) {
         404,
         "an invitation alone gives no access"
     );
+    assert!(ids_of(&list(&app, &bob, "?mine=true").await).is_empty());
     app.accept_invitation(&bob, r["id"].as_str().unwrap()).await;
+    assert_eq!(
+        ids_of(&list(&app, &bob, "?mine=true").await),
+        std::slice::from_ref(&id),
+        "an accepted invitation makes it one of bob's"
+    );
     let r = app.get(&path, Some(&owner)).await;
     let emails: Vec<&str> = r["contacts"]
         .as_array()
