@@ -6,7 +6,6 @@ use serde_json::Value;
 
 use crate::{
     ctx::Ctx,
-    format,
     pages::{applications::date_of, util::str_of},
 };
 
@@ -98,7 +97,6 @@ pub fn statuses() -> Vec<&'static str> {
 /// A partnership's calls with what is left of each, a link to its queue and its export.
 #[must_use]
 pub fn calls_table(ctx: &Ctx, calls: &[Value]) -> Markup {
-    let money = |v: &Value| format::money(ctx.lang(), v.as_i64().unwrap_or(0));
     html! {
         div.table-scroll {
             table {
@@ -118,7 +116,7 @@ pub fn calls_table(ctx: &Ctx, calls: &[Value]) -> Markup {
                             td { (str_of(c, "title")) }
                             td { (date_of(ctx, &c["closes_at"])) }
                             td { (c["places_remaining"]) " / " (c["places"]) }
-                            td { (money(&c["budget_remaining_cents"])) " / " (money(&c["budget_cents"])) }
+                            td { (ctx.money(&c["budget_remaining_cents"])) " / " (ctx.money(&c["budget_cents"])) }
                             td {
                                 a href=(format!("/manage/queue?call_id={cid}")) { (ctx.t("dash-open-queue")) span.visually-hidden { ": " (str_of(c, "title")) } }
                                 " · "

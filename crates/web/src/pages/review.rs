@@ -18,7 +18,7 @@ use crate::{
     form::{Errors, Form},
     layout::{Input, choices, csrf_field, textarea},
     pages::{
-        applications::{act, allows, application_page, money_of},
+        applications::{act, allows, application_page},
         util::{cents_to_input, euros_to_cents, str_of},
     },
 };
@@ -50,9 +50,9 @@ pub async fn staff_section(ctx: &Ctx, a: &Value, version: &str, errors: &Errors)
             @if call.ok() {
                 dl.summary {
                     dt { (ctx.t("call")) } dd { (str_of(c, "title")) }
-                    dt { (ctx.t("call-budget-left")) } dd { (money_of(ctx, &c["budget_remaining_cents"])) " / " (money_of(ctx, &c["budget_cents"])) }
+                    dt { (ctx.t("call-budget-left")) } dd { (ctx.money(&c["budget_remaining_cents"])) " / " (ctx.money(&c["budget_cents"])) }
                     dt { (ctx.t("call-places-left")) } dd { (c["places_remaining"]) " / " (c["places"]) }
-                    dt { (ctx.t("lump-sum")) } dd { (money_of(ctx, &a["grant_cents"])) }
+                    dt { (ctx.t("lump-sum")) } dd { (ctx.money(&a["grant_cents"])) }
                 }
             }
             @if may(Action::Review) {
@@ -103,11 +103,11 @@ pub async fn decide(ctx: Ctx, Path(id): Path<String>, f: Form) -> Response {
         return r;
     }
     let r = ctx
-        .send(
+        .send_if_match(
             Method::POST,
             &format!("/api/v1/applications/{id}/decision"),
             Some(&json!({ "decision": f.get("decision"), "comment": f.opt("comment") })),
-            &[("if-match", f.get("version").to_owned())],
+            f.get("version"),
         )
         .await;
     if r.ok() {

@@ -142,13 +142,10 @@ pub async fn update(ctx: Ctx, Path((id, item)): Path<(String, String)>, f: Form)
             Ok(None) => {}
         }
     }
-    let extra: Vec<(&str, String)> = if version.is_empty() {
-        Vec::new()
-    } else {
-        vec![("if-match", version.clone())]
-    };
     let path = format!("/api/v1/group-visits/{id}/agenda-items/{item}");
-    let r = ctx.send(Method::PATCH, &path, Some(&body), &extra).await;
+    let r = ctx
+        .send_if_match(Method::PATCH, &path, Some(&body), &version)
+        .await;
     if r.ok() {
         let warned = r.body["warnings"].as_array().is_some_and(|w| !w.is_empty());
         return if warned {

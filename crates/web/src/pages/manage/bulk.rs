@@ -154,11 +154,11 @@ pub async fn apply(ctx: Ctx, f: Form) -> Response {
             continue;
         };
         let r = ctx
-            .send(
+            .send_if_match(
                 Method::POST,
                 &format!("/api/v1/applications/{id}/decision"),
                 Some(&json!({ "decision": decision, "comment": comment })),
-                &[("if-match", format!("\"{version}\""))],
+                &format!("\"{version}\""),
             )
             .await;
         let outcome = if r.ok() {

@@ -402,13 +402,9 @@ async fn change(
     if let Some(r) = ctx.sign_in_first() {
         return r;
     }
-    let version = f.get("version").to_owned();
-    let extra: Vec<(&str, String)> = if version.is_empty() {
-        Vec::new()
-    } else {
-        vec![("if-match", version)]
-    };
-    let r = ctx.send(method, path, body, &extra).await;
+    let r = ctx
+        .send_if_match(method, path, body, f.get("version"))
+        .await;
     if r.ok() {
         return ctx.redirect_with(&format!("/manage/visits/{id}"), notice);
     }
