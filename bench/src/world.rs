@@ -259,7 +259,12 @@ pub async fn build(store: &Store, slots: usize, race_places: i32) -> anyhow::Res
     }
     let partnership = partnerships[0];
     store
-        .grant_role(coordinator.id, "coordinator", Some(partnership), admin.id)
+        .grant_role(
+            coordinator.id,
+            cxc_domain::policy::Role::Coordinator,
+            Some(partnership),
+            admin.id,
+        )
         .await
         .map_err(repo)?;
     let mut background_calls = Vec::new();

@@ -224,6 +224,29 @@ async fn only_admins_grant_roles(app: TestApp) {
 }
 both!(only_admins_grant_roles);
 
+/// The headline role is the highest one held: granting a coordinator a partner role as
+/// well must not demote them (it used to become whatever was granted last).
+async fn a_lesser_grant_does_not_demote(app: TestApp) {
+    let fx = crate::group_visits::fixtures::setup(&app).await;
+    let path = format!("/api/v1/users/{}/role", fx.organiser_id);
+    let grant = |role: &'static str| {
+        app.req(
+            Method::PUT,
+            &path,
+            Some(&fx.admin),
+            Some(json!({"role": role, "partnership_id": fx.partnership})),
+            &[],
+        )
+    };
+    let r = grant("coordinator").await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r["role"], "coordinator");
+    let r = grant("partner").await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r["role"], "coordinator", "{}", r.text);
+}
+both!(a_lesser_grant_does_not_demote);
+
 async fn preferences_round_trip(app: TestApp) {
     let (_, token) = app.user("prefs@x.eu").await;
     let r = app

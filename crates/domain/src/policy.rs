@@ -23,30 +23,12 @@ pub use applications::{AppAction, Parties, Relation, Signatures, application_act
 pub use organisations::{OrgAccess, edit_organisation, organisation_access};
 pub use partnerships::{PartnershipAction, cancel_registration, partnership_action};
 
-/// A role a user can be granted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Partner,
-    Coordinator,
-    Admin,
-}
-
-impl Role {
-    pub const ALL: [Self; 3] = [Self::Partner, Self::Coordinator, Self::Admin];
-
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Partner => "partner",
-            Self::Coordinator => "coordinator",
-            Self::Admin => "admin",
-        }
-    }
-
-    #[must_use]
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|r| r.as_str() == s)
+crate::code_enum! {
+    /// A role a user can be granted.
+    pub enum Role: "role" {
+        Partner = "partner",
+        Coordinator = "coordinator",
+        Admin = "admin",
     }
 }
 

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 use anyhow::Context;
 use chrono::Duration;
+use cxc_domain::policy::Role;
 use cxc_persistence::{
     RepoError,
     entities::{organisations, partnerships, users},
@@ -210,9 +211,9 @@ pub async fn demo(store: &Store) -> anyhow::Result<()> {
     }
     open_call(store, biginn).await?;
     for (who, role) in [
-        (Owner::Coordinator, "coordinator"),
-        (Owner::HostCoordinator, "coordinator"),
-        (Owner::Partner, "partner"),
+        (Owner::Coordinator, Role::Coordinator),
+        (Owner::HostCoordinator, Role::Coordinator),
+        (Owner::Partner, Role::Partner),
     ] {
         let user = owners.get(&who).copied().context("demo account")?;
         store

@@ -122,7 +122,10 @@ pub async fn biginn(store: &Store) -> anyhow::Result<Option<(Uuid, Uuid)>> {
     };
     let grant = role_grants::Entity::find()
         .filter(role_grants::Column::PartnershipId.eq(p.id))
-        .filter(role_grants::Column::Role.is_in(["coordinator", "partner"]))
+        .filter(role_grants::Column::Role.is_in([
+            cxc_domain::policy::Role::Coordinator,
+            cxc_domain::policy::Role::Partner,
+        ]))
         .one(&store.db().conn)
         .await?;
     let organiser = match grant {

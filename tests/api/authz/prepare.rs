@@ -3,6 +3,7 @@
 //! registrations), and the current versions for `If-Match`.
 use chrono::{Duration, Utc};
 use cxc_domain::organisation::Profile;
+use cxc_domain::policy::Role;
 use cxc_persistence::{
     entities::{applications, group_visits, outbox},
     repositories::accounts::NewUser,
@@ -64,9 +65,9 @@ impl Cx {
         }
         let (id, token) = quick_user(&self.app, &email).await;
         let grant = match who {
-            Who::Partner => Some(("partner", self.w.partnership)),
-            Who::Coord => Some(("coordinator", self.w.partnership)),
-            Who::Coord2 => Some(("coordinator", self.p2)),
+            Who::Partner => Some((Role::Partner, self.w.partnership)),
+            Who::Coord => Some((Role::Coordinator, self.w.partnership)),
+            Who::Coord2 => Some((Role::Coordinator, self.p2)),
             _ => None,
         };
         if let Some((role, p)) = grant {

@@ -208,9 +208,14 @@ pub fn rows() -> Vec<Row> {
                 let (target, _) = cx.bystander().await;
                 let admin = cx.user_id(Who::Admin);
                 let s = &cx.app.store;
-                s.grant_role(target, "partner", Some(cx.p2), admin)
-                    .await
-                    .unwrap();
+                s.grant_role(
+                    target,
+                    cxc_domain::policy::Role::Partner,
+                    Some(cx.p2),
+                    admin,
+                )
+                .await
+                .unwrap();
                 let grant = role_grants::Entity::find()
                     .filter(role_grants::Column::UserId.eq(target))
                     .one(&s.db().conn)

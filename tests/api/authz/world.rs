@@ -9,6 +9,7 @@ use std::sync::{
 
 use chrono::{Duration, Utc};
 use cxc_domain::organisation::Profile;
+use cxc_domain::policy::Role;
 use cxc_persistence::{
     entities::outbox,
     repositories::partnerships::PartnershipInput,
@@ -176,11 +177,11 @@ impl Cx {
         h2.managing_partnership_id = Some(p2);
         let h2 = s.create_organisation(&h2, h2_id).await.unwrap().id;
         let (partner_id, partner) = quick_user(&app, "partner@cluster.dk").await;
-        s.grant_role(partner_id, "partner", Some(w.partnership), admin_id)
+        s.grant_role(partner_id, Role::Partner, Some(w.partnership), admin_id)
             .await
             .unwrap();
         let (coord2_id, coord2) = quick_user(&app, "coordinator@cluster.es").await;
-        s.grant_role(coord2_id, "coordinator", Some(p2), admin_id)
+        s.grant_role(coord2_id, Role::Coordinator, Some(p2), admin_id)
             .await
             .unwrap();
         let (_, hop) = w.second_coordinator(&app).await;

@@ -322,15 +322,16 @@ pub fn signatory(actor: &Actor, p: &Parties, signed: &Signatures) -> Verdict<Sig
         ));
     }
     if entitled.is_empty() {
-        let why = if (r.vop_grant || r.hop_grant || r.host_contact) && !unconflicted {
-            "conflict of interest: you act for the visiting or the host organisation or a cluster either belongs to, so you cannot sign for a partnership or the host"
+        let (rule, why) = if (r.vop_grant || r.hop_grant || r.host_contact) && !unconflicted {
+            (
+                "conflict_signatory",
+                "conflict of interest: you act for the visiting or the host organisation or a cluster either belongs to, so you cannot sign for a partnership or the host",
+            )
         } else {
-            "only the visitor, the host and the two partnerships' coordinators sign"
-        };
-        let rule = if why.starts_with("conflict") {
-            "conflict_signatory"
-        } else {
-            "not_a_signatory"
+            (
+                "not_a_signatory",
+                "only the visitor, the host and the two partnerships' coordinators sign",
+            )
         };
         return Err(Denied::forbidden(rule, why));
     }

@@ -5,7 +5,7 @@ pub mod lifecycle;
 use axum::{Json, extract::State, http::StatusCode};
 use chrono::{DateTime, Duration, Utc};
 use cxc_domain::email_address::EmailAddress;
-use cxc_domain::policy::{self, AccountAction};
+use cxc_domain::policy::{self, AccountAction, Role};
 use cxc_persistence::{entities::users, repositories::accounts::NewUser};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -246,25 +246,27 @@ pub struct RoleRequest {
     partnership_id: Option<Uuid>,
 }
 
-/// The role and its partnership agree; the partnership to look up, if any.
-fn check_role(r: &RoleRequest) -> ApiResult<Option<Uuid>> {
-    match (r.role.as_str(), r.partnership_id) {
-        ("admin", None) => Ok(None),
-        ("admin", Some(_)) => Err(ApiError::invalid(
+/// The role, parsed once here, and its partnership agree; the partnership to look up, if any.
+fn check_role(r: &RoleRequest) -> ApiResult<(Role, Option<Uuid>)> {
+    let role = Role::parse(&r.role).ok_or_else(|| {
+        ApiError::invalid(
+            "role",
+            "unknown_role",
+            "role must be partner, coordinator or admin",
+        )
+    })?;
+    match (role, r.partnership_id) {
+        (Role::Admin, None) => Ok((role, None)),
+        (Role::Admin, Some(_)) => Err(ApiError::invalid(
             "partnership_id",
             "not_allowed",
             "admin is not scoped to a partnership",
         )),
-        ("partner" | "coordinator", Some(p)) => Ok(Some(p)),
-        ("partner" | "coordinator", None) => Err(ApiError::invalid(
+        (Role::Partner | Role::Coordinator, Some(p)) => Ok((role, Some(p))),
+        (Role::Partner | Role::Coordinator, None) => Err(ApiError::invalid(
             "partnership_id",
             "required",
             "partner and coordinator roles need a partnership_id",
-        )),
-        _ => Err(ApiError::invalid(
-            "role",
-            "unknown_role",
-            "role must be partner, coordinator or admin",
         )),
     }
 }
@@ -280,7 +282,8 @@ async fn grant_role(
     ApiJson(r): ApiJson<RoleRequest>,
 ) -> ApiResult<Json<UserDto>> {
     policy::account_action(&c.actor, AccountAction::Grant)?;
-    if let Some(p) = check_role(&r)? {
+    let (role, partnership) = check_role(&r)?;
+    if let Some(p) = partnership {
         st.store.partnership(p).await.map_err(|_| {
             ApiError::invalid(
                 "partnership_id",
@@ -289,10 +292,7 @@ async fn grant_role(
             )
         })?;
     }
-    let user = st
-        .store
-        .grant_role(id, &r.role, r.partnership_id, c.id())
-        .await?;
+    let user = st.store.grant_role(id, role, partnership, c.id()).await?;
     let orgs = st.store.organisation_ids_of(user.id).await?;
     Ok(Json(UserDto::new(user, orgs)))
 }

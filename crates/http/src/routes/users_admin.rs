@@ -48,7 +48,7 @@ impl From<role_grants::Model> for GrantDto {
     fn from(g: role_grants::Model) -> Self {
         Self {
             id: g.id,
-            role: g.role,
+            role: g.role.as_str().to_owned(),
             partnership_id: g.partnership_id,
             granted_by: g.granted_by,
             created_at: g.created_at,

@@ -7,7 +7,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub user_id: Uuid,
-    pub role: String,
+    pub role: cxc_domain::policy::Role,
     pub partnership_id: Option<Uuid>,
     pub granted_by: Uuid,
     pub created_at: DateTimeUtc,

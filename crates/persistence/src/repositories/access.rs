@@ -93,8 +93,8 @@ pub(crate) async fn end_sessions_of<C: ConnectionTrait>(
 /// The headline role after grants changed: the strongest remaining grant, else
 /// `applicant`. An admin made on the command line holds no admin grant row and stays
 /// admin unless it is their admin role being taken away.
-fn headline(admin_without_grant: bool, grants: &[role_grants::Model]) -> &'static str {
-    let has = |r: Role| grants.iter().any(|g| g.role == r.as_str());
+pub(crate) fn headline(admin_without_grant: bool, grants: &[role_grants::Model]) -> &'static str {
+    let has = |r: Role| grants.iter().any(|g| g.role == r);
     if has(Role::Admin) || admin_without_grant {
         "admin"
     } else if has(Role::Coordinator) {
@@ -199,7 +199,7 @@ impl Store {
             .one(&tx.tx)
             .await?
             .ok_or(RepoError::NotFound)?;
-        let role = Role::parse(&grant.role).unwrap_or(Role::Partner);
+        let role = grant.role;
         policy::account_action(
             &caller.actor,
             AccountAction::Revoke {
@@ -210,13 +210,14 @@ impl Store {
         role_grants::Entity::delete_by_id(grant_id)
             .exec(&tx.tx)
             .await?;
-        let now = self.with_grants(&tx.tx, user_id).await?;
-        let role_now = headline(now.user.role == "admin" && role != Role::Admin, &now.grants);
-        if role_now != now.user.role {
-            let mut am: users::ActiveModel = now.user.clone().into();
+        let mut out = self.with_grants(&tx.tx, user_id).await?;
+        let role_now = headline(out.user.role == "admin" && role != Role::Admin, &out.grants);
+        if role_now != out.user.role {
+            let mut am: users::ActiveModel = out.user.clone().into();
             am.role = Set(role_now.to_owned());
-            am.version = Set(now.user.version + 1);
-            am.update(&tx.tx).await?;
+            am.version = Set(out.user.version + 1);
+            // The grants are as read after the deletion; only the user row changed.
+            out.user = am.update(&tx.tx).await?;
         }
         audit(
             &tx.tx,
@@ -225,13 +226,12 @@ impl Store {
                 actor: caller.id(),
                 subject: user_id,
                 action: "revoke",
-                role: Some(&grant.role),
+                role: Some(grant.role.as_str()),
                 partnership: grant.partnership_id,
                 detail: None,
             },
         )
         .await?;
-        let out = self.with_grants(&tx.tx, user_id).await?;
         tx.commit().await?;
         self.auth_cache.invalidate();
         Ok(out)
@@ -255,13 +255,14 @@ impl Store {
         };
         policy::account_action(&caller.actor, action)?;
         let tx = self.db.write().await?;
-        let now = self.with_grants(&tx.tx, user_id).await?;
-        let changed = now.user.disabled_at.is_some() != disabled;
+        let mut out = self.with_grants(&tx.tx, user_id).await?;
+        let changed = out.user.disabled_at.is_some() != disabled;
         if changed {
-            let mut am: users::ActiveModel = now.user.clone().into();
+            let mut am: users::ActiveModel = out.user.clone().into();
             am.disabled_at = Set(disabled.then(|| self.now()));
-            am.version = Set(now.user.version + 1);
-            am.update(&tx.tx).await?;
+            am.version = Set(out.user.version + 1);
+            // The grants are as read; only the user row changed.
+            out.user = am.update(&tx.tx).await?;
         }
         if disabled {
             end_sessions_of(&tx.tx, user_id, self.now()).await?;
@@ -281,7 +282,6 @@ impl Store {
             )
             .await?;
         }
-        let out = self.with_grants(&tx.tx, user_id).await?;
         tx.commit().await?;
         self.auth_cache.invalidate();
         Ok(out)

@@ -317,7 +317,7 @@ impl Store {
     pub async fn grant_role(
         &self,
         user_id: Uuid,
-        role: &str,
+        granted: Role,
         partnership: Option<Uuid>,
         by: Uuid,
     ) -> RepoResult<users::Model> {
@@ -335,17 +335,10 @@ impl Store {
             verified: user.email_verified_at.is_some(),
             disabled: user.disabled_at.is_some(),
         };
-        let granted = Role::parse(role).ok_or_else(|| {
-            RepoError::invalid(
-                "role",
-                "unknown_role",
-                "role must be partner, coordinator or admin",
-            )
-        })?;
         policy::may_receive(&grantee, granted)?;
         let exists = role_grants::Entity::find()
             .filter(role_grants::Column::UserId.eq(user_id))
-            .filter(role_grants::Column::Role.eq(role))
+            .filter(role_grants::Column::Role.eq(granted))
             .filter(match partnership {
                 Some(p) => role_grants::Column::PartnershipId.eq(p),
                 None => role_grants::Column::PartnershipId.is_null(),
@@ -357,7 +350,7 @@ impl Store {
             role_grants::ActiveModel {
                 id: Set(new_id()),
                 user_id: Set(user_id),
-                role: Set(role.to_owned()),
+                role: Set(granted),
                 partnership_id: Set(partnership),
                 granted_by: Set(by),
                 created_at: Set(self.now()),
@@ -371,18 +364,25 @@ impl Store {
                     actor: by,
                     subject: user_id,
                     action: "grant",
-                    role: Some(role),
+                    role: Some(granted.as_str()),
                     partnership,
                     detail: None,
                 },
             )
             .await?;
         }
-        let user = if user.role == "admin" {
+        // The headline role is the highest one held, worked out as a revocation does
+        // (granting "partner" to a coordinator must not demote them).
+        let grants = role_grants::Entity::find()
+            .filter(role_grants::Column::UserId.eq(user_id))
+            .all(&tx.tx)
+            .await?;
+        let headline = access::headline(user.role == Role::Admin.as_str(), &grants);
+        let user = if headline == user.role {
             user
         } else {
             let mut am: users::ActiveModel = user.clone().into();
-            am.role = Set(role.to_owned());
+            am.role = Set(headline.to_owned());
             am.version = Set(user.version + 1);
             am.update(&tx.tx).await?
         };

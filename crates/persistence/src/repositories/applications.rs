@@ -76,12 +76,23 @@ impl Store {
         id: Uuid,
         action: AppAction,
     ) -> RepoResult<(applications::Model, Relation)> {
+        let (app, rel, _) = self.acting_with_parties(caller, id, action).await?;
+        Ok((app, rel))
+    }
+
+    /// [`Store::acting`], also returning the parties the policy judged by.
+    pub(crate) async fn acting_with_parties(
+        &self,
+        caller: &Caller,
+        id: Uuid,
+        action: AppAction,
+    ) -> RepoResult<(applications::Model, Relation, cxc_domain::policy::Parties)> {
         let app = applications::Entity::find_by_id(id)
             .one(&self.db.conn)
             .await?
             .ok_or(RepoError::NotFound)?;
-        let (rel, _) = parties::check(&self.db.conn, caller, &app, action).await?;
-        Ok((app, rel))
+        let (rel, parties) = parties::check(&self.db.conn, caller, &app, action).await?;
+        Ok((app, rel, parties))
     }
 
     /// Coordinators of a partnership (users holding the grant, or an unscoped one).
@@ -91,7 +102,7 @@ impl Store {
         partnership: Uuid,
     ) -> RepoResult<Vec<users::Model>> {
         let grants = role_grants::Entity::find()
-            .filter(role_grants::Column::Role.eq("coordinator"))
+            .filter(role_grants::Column::Role.eq(cxc_domain::policy::Role::Coordinator))
             .filter(role_grants::Column::PartnershipId.eq(partnership))
             .all(conn)
             .await?;

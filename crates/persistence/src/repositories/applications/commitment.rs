@@ -3,12 +3,12 @@
 use chrono::NaiveDate;
 use cxc_domain::{
     policy::{self, AppAction, Signatures},
-    workflow::{Signatory, Status},
+    workflow::Status,
 };
 use sea_orm::EntityTrait;
 use uuid::Uuid;
 
-use super::{change::Act, parties};
+use super::change::Act;
 use crate::{
     RepoError, RepoResult,
     entities::{applications, closing_reports, commitments, payments},
@@ -46,17 +46,12 @@ impl Store {
         goals: Option<&str>,
         agenda: Option<&str>,
     ) -> RepoResult<(applications::Model, commitments::Model)> {
-        let (app, _) = self.acting(caller, id, AppAction::Read).await?;
+        let (app, _, p) = self
+            .acting_with_parties(caller, id, AppAction::Read)
+            .await?;
         // A first answer before the state checks (who may sign at all); the signature
-        // itself asks again under the row lock.
-        let p = parties::parties(&self.db.conn, &app).await?;
-        policy::signatory(&caller.actor, &p, &Signatures::default()).or_else(|d| {
-            if d.rule == "already_signed" {
-                Ok(Signatory::Visitor)
-            } else {
-                Err(d)
-            }
-        })?;
+        // itself asks again under the row lock, with the signatures so far.
+        policy::signatory(&caller.actor, &p, &Signatures::default())?;
         if app.status != Status::Approved {
             return Err(RepoError::conflict(
                 "invalid_transition",
