@@ -17,6 +17,7 @@ use crate::{
     format,
     i18n::{self, Tr},
     layout,
+    pages::util::str_of,
     session::{self, CSRF, LANG, NOTICE, SESSION},
 };
 
@@ -151,6 +152,16 @@ impl Ctx {
         }
         let r = self.get("/api/v1/organisations?mine=true&limit=200").await;
         if r.ok() { Ok(r.items()) } else { Err(r) }
+    }
+
+    /// [`Self::my_organisations`] as the (id, name) choices of a form's select.
+    pub async fn my_organisation_choices(&self) -> Result<Vec<(String, String)>, Reply> {
+        Ok(self
+            .my_organisations()
+            .await?
+            .iter()
+            .map(|o| (str_of(o, "id"), str_of(o, "name")))
+            .collect())
     }
 
     /// The API, as the signed-in user.

@@ -200,11 +200,8 @@ async fn apply_page(
     if !call.ok() {
         return ctx.failed(&call);
     }
-    let my_options: Vec<(String, String)> = match ctx.my_organisations().await {
-        Ok(orgs) => orgs
-            .iter()
-            .map(|o| (str_of(o, "id"), str_of(o, "name")))
-            .collect(),
+    let my_options = match ctx.my_organisation_choices().await {
+        Ok(orgs) => orgs,
         Err(r) => return ctx.failed(&r),
     };
     let all = ctx.get("/api/v1/organisations?limit=200").await.items();

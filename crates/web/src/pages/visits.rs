@@ -96,11 +96,8 @@ async fn visit_page(ctx: &Ctx, id: &str, errors: &Errors, status: StatusCode) ->
     } else {
         Vec::new()
     };
-    let orgs: Vec<(String, String)> = match ctx.my_organisations().await {
-        Ok(orgs) => orgs
-            .iter()
-            .map(|o| (str_of(o, "id"), str_of(o, "name")))
-            .collect(),
+    let orgs = match ctx.my_organisation_choices().await {
+        Ok(orgs) => orgs,
         Err(r) => return ctx.failed(&r),
     };
     let host = ctx
