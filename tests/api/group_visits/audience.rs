@@ -1,7 +1,6 @@
 //! "This change will tell N people": the count a manager reads before changing an item of a
 //! published agenda is the number of agenda-change emails the change then sends.
-use reqwest::Method;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::{both, group_visits::fixtures::*, helpers::TestApp};
 
@@ -16,30 +15,7 @@ async fn told(app: &TestApp, people: &[String]) -> usize {
 
 async fn audience_is_whom_a_change_emails(app: TestApp) {
     let fx = setup(&app).await;
-    let v = id(&create(&app, &fx, cern(fx.partnership)).await);
-    let mut ws = item(
-        "workshop",
-        "Procurement at CERN",
-        "2027-03-28T09:00",
-        "2027-03-28T12:00",
-        "Council Chamber",
-    );
-    ws["capacity"] = json!(2);
-    let ws = id(&add_item(&app, &fx, &v, ws).await);
-    let open = id(&add_item(
-        &app,
-        &fx,
-        &v,
-        item(
-            "seminar",
-            "Open seminar",
-            "2027-03-28T13:00",
-            "2027-03-28T14:00",
-            "Council Chamber",
-        ),
-    )
-    .await);
-    publish(&app, &fx, &v).await;
+    let (v, ws, open) = workshop_and_seminar(&app, &fx).await;
     let mut emails = Vec::new();
     let mut p = Vec::new();
     for n in 0..4 {
@@ -60,21 +36,12 @@ async fn audience_is_whom_a_change_emails(app: TestApp) {
         let app = &app;
         async move { app.get(&path, Some(&token)).await }
     };
-    let patch = |item: String, body: Value| {
-        let path = format!("/api/v1/group-visits/{v}/agenda-items/{item}");
-        let token = fx.organiser.clone();
-        let app = &app;
-        async move {
-            app.req(Method::PATCH, &path, Some(&token), Some(body), &[])
-                .await
-        }
-    };
 
     let a = audience(ws.clone(), fx.organiser.clone()).await;
     assert_eq!(a.status, 200, "{}", a.text);
     assert_eq!((&a["count"], &a["whole_visit"]), (&json!(2), &json!(3)));
     let before = told(&app, &emails).await;
-    let r = patch(ws.clone(), json!({"title": "Procurement rules"})).await;
+    let r = patch_item(&app, &fx, &v, &ws, json!({"title": "Procurement rules"})).await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(
         told(&app, &emails).await - before,
@@ -85,7 +52,14 @@ async fn audience_is_whom_a_change_emails(app: TestApp) {
     let a = audience(open.clone(), fx.organiser.clone()).await;
     assert_eq!((&a["count"], &a["whole_visit"]), (&json!(3), &json!(3)));
     let before = told(&app, &emails).await;
-    let r = patch(open.clone(), json!({"title": "Open seminar, renamed"})).await;
+    let r = patch_item(
+        &app,
+        &fx,
+        &v,
+        &open,
+        json!({"title": "Open seminar, renamed"}),
+    )
+    .await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(told(&app, &emails).await - before, 3, "the seminar's count");
 
