@@ -122,6 +122,22 @@ pub(crate) async fn audience<C: ConnectionTrait>(conn: &C, visit: Uuid) -> RepoR
     Ok(Audience { places })
 }
 
+/// The people of an [`Audience`] an email can still reach (erased accounts are told
+/// nothing): whom an agenda change is sent to, and whom the count before one counts.
+pub(crate) async fn reachable<C: ConnectionTrait>(
+    conn: &C,
+    audience: &Audience,
+) -> RepoResult<Vec<users::Model>> {
+    if audience.places.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(users::Entity::find()
+        .filter(users::Column::Id.is_in(audience.places.keys().copied()))
+        .filter(users::Column::ErasedAt.is_null())
+        .all(conn)
+        .await?)
+}
+
 /// The event of an item as its visit shows it: removed items, and every item of a
 /// cancelled visit, are CANCELLED; `None` once such an event is older than `since`.
 fn item_event(
