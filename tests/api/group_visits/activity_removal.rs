@@ -12,9 +12,7 @@ use crate::{both, group_visits::fixtures::*, helpers::TestApp};
 
 async fn removing_an_activity_ends_its_registrations_even_while_they_cancel(app: TestApp) {
     let fx = setup(&app).await;
-    let v = id(&create(&app, &fx, cern(fx.partnership)).await);
-    let ws = limited_workshop(&app, &fx, &v, 2).await;
-    publish(&app, &fx, &v).await;
+    let (v, ws, _) = workshop_and_seminar(&app, &fx).await;
     let mut people = Vec::new();
     for n in 0..5 {
         let (_, token, org) = participant(&app, &format!("r{n}@cluster.eu")).await;

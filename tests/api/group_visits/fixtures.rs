@@ -218,20 +218,6 @@ pub async fn cancel_item(app: &TestApp, fx: &Fx, visit: &str, item: &str) {
     assert_eq!(r.status, 204, "{}", r.text);
 }
 
-/// The procurement workshop on 28 March 2027 (09:00–12:00) with `capacity` places of its
-/// own, added to `visit`: its id.
-pub async fn limited_workshop(app: &TestApp, fx: &Fx, visit: &str, capacity: i32) -> String {
-    let mut ws = item(
-        "workshop",
-        "Procurement at CERN",
-        "2027-03-28T09:00",
-        "2027-03-28T12:00",
-        "Council Chamber",
-    );
-    ws["capacity"] = json!(capacity);
-    id(&add_item(app, fx, visit, ws).await)
-}
-
 /// A facility tour on 27 March 2027 (09:00–11:00) and a workshop for ten the next morning
 /// added to `visit`: their ids.
 pub async fn tour_and_workshop(app: &TestApp, fx: &Fx, visit: &str) -> (String, String) {
@@ -344,6 +330,36 @@ pub async fn open_visit(app: &TestApp, fx: &Fx, capacity: i32) -> String {
     .await;
     publish(app, fx, &v).await;
     v
+}
+
+/// A published visit with a workshop of 2 places and an open seminar: (visit, workshop,
+/// seminar) ids.
+pub async fn workshop_and_seminar(app: &TestApp, fx: &Fx) -> (String, String, String) {
+    let v = id(&create(app, fx, cern(fx.partnership)).await);
+    let mut ws = item(
+        "workshop",
+        "Procurement at CERN",
+        "2027-03-28T09:00",
+        "2027-03-28T12:00",
+        "Council Chamber",
+    );
+    ws["capacity"] = json!(2);
+    let ws = id(&add_item(app, fx, &v, ws).await);
+    let open = id(&add_item(
+        app,
+        fx,
+        &v,
+        item(
+            "seminar",
+            "Open seminar",
+            "2027-03-28T13:00",
+            "2027-03-28T14:00",
+            "Council Chamber",
+        ),
+    )
+    .await);
+    publish(app, fx, &v).await;
+    (v, ws, open)
 }
 
 pub async fn visit_row(app: &TestApp, v: &str) -> group_visits::Model {
