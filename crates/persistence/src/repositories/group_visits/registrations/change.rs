@@ -102,6 +102,8 @@ impl Store {
         by: By<'_>,
         change: Change<'_>,
     ) -> RepoResult<Vec<RegistrationView>> {
+        // One instant for every registration the change cancels.
+        let now = self.now();
         match change {
             Change::Register {
                 user,
@@ -119,7 +121,7 @@ impl Store {
                     .await?
                     .filter(|r| r.visit_id == visit.id)
                     .ok_or(RepoError::NotFound)?;
-                let mut done = vec![self.cancel(tx, visit, by, &reg, Freed::Refill).await?];
+                let mut done = vec![self.cancel(tx, visit, by, &reg, Freed::Refill, now).await?];
                 if reg.item_id.is_none() {
                     let activities = active(visit.id)
                         .filter(registrations::Column::ItemId.is_not_null())
@@ -127,7 +129,7 @@ impl Store {
                         .all(tx)
                         .await?;
                     for a in &activities {
-                        done.push(self.cancel(tx, visit, by, a, Freed::Refill).await?);
+                        done.push(self.cancel(tx, visit, by, a, Freed::Refill, now).await?);
                     }
                 }
                 // Only the person who lost a place is told; the activities went with it.
@@ -144,7 +146,7 @@ impl Store {
                     .await?;
                 let mut done = Vec::with_capacity(regs.len());
                 for r in &regs {
-                    done.push(self.cancel(tx, visit, by, r, Freed::Closed).await?);
+                    done.push(self.cancel(tx, visit, by, r, Freed::Closed, now).await?);
                 }
                 agenda_items::Entity::update_many()
                     .col_expr(agenda_items::Column::ConfirmedCount, Expr::value(0))
@@ -161,7 +163,7 @@ impl Store {
                 let regs = active(visit.id).all(tx).await?;
                 let mut done = Vec::with_capacity(regs.len());
                 for r in &regs {
-                    done.push(self.cancel(tx, visit, by, r, Freed::Closed).await?);
+                    done.push(self.cancel(tx, visit, by, r, Freed::Closed, now).await?);
                 }
                 self.tell_visit_cancelled(tx, visit, &regs, comment, audience, was_published)
                     .await?;
@@ -298,12 +300,13 @@ impl Store {
         by: By<'_>,
         reg: &registrations::Model,
         freed: Freed,
+        at: DateTime<Utc>,
     ) -> RepoResult<registrations::Model> {
         if let By::Person(actor) = by {
             policy::cancel_registration(actor, reg.user_id, visit.partnership_id)?;
         }
         let to = next(Some(reg.status), RegistrationAction::Cancel).map_err(conflict)?;
-        let done = pinned_update(tx, reg, to, self.now()).await?;
+        let done = pinned_update(tx, reg, to, at).await?;
         if reg.item_id.is_none() {
             // Only whole-visit places have a start reminder (`tell_confirmed`).
             self.unschedule(tx, reg.id, &[VISIT_REMINDER]).await?;
