@@ -231,7 +231,7 @@ pub async fn queue_emails(store: &Store, n: usize) -> anyhow::Result<u64> {
                 m.id = Set(id);
                 m.message_id = Set(format!("{id}@bench.example"));
                 m.to_email = Set(format!("reader-{i}@bench.example"));
-                m.status = Set("pending".into());
+                m.status = Set(cxc_domain::notify::OutboxStatus::Pending);
                 m.attempts = Set(0);
                 m.not_before = Set(Utc::now() - Duration::seconds(1));
                 m.locked_until = Set(None);

@@ -1,7 +1,7 @@
 //! A ready-made world for application tests: clusters, member SMEs in LT and DK, a
 //! partnership with an open call, and the people who act on applications.
 use chrono::{Datelike, Duration, NaiveDate, Utc, Weekday};
-use cxc_domain::organisation::Profile;
+use cxc_domain::{organisation::Profile, policy::MemberRole};
 use cxc_persistence::repositories::{
     organisations::OrgInput,
     partnerships::{CallInput, PartnershipInput},
@@ -164,8 +164,8 @@ impl World {
                 starts_on: NaiveDate::from_ymd_opt(2022, 2, 1).unwrap(),
                 ends_on: NaiveDate::from_ymd_opt(2030, 1, 31).unwrap(),
                 partners: vec![
-                    (lt_cluster, "coordinator".into()),
-                    (dk_cluster, "partner".into()),
+                    (lt_cluster, MemberRole::Coordinator),
+                    (dk_cluster, MemberRole::Partner),
                 ],
             })
             .await

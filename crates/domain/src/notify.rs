@@ -11,10 +11,22 @@
 pub mod kinds;
 
 pub use kinds::{
-    AgendaChange, ApplicationNote, ChangedItem, Commitment, ContactInvitation, Email,
+    AgendaChange, ApplicationNote, ChangedItem, Commitment, ContactInvitation, Email, EmailKind,
     ExchangeFacts, HostAnswer, PasswordChanged, PasswordReset, PaymentOverdue, PaymentRecorded,
     ReportDue, VerifyEmail, VisitFacts, VisitNote, Waitlisted,
 };
+
+crate::code_enum! {
+    /// Where an outbox message stands (`outbox.status`): waiting (`pending`, possibly
+    /// until `not_before`), leased by a dispatcher (`sending`), delivered, or given up
+    /// after its last attempt (`failed`, retried by an admin).
+    pub enum OutboxStatus: "outbox status" {
+        Pending = "pending",
+        Sending = "sending",
+        Sent = "sent",
+        Failed = "failed",
+    }
+}
 
 /// A rendered email, ready to be stored in the outbox.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -27,7 +27,10 @@ pub enum RepoError {
     /// An email of this kind could not be rendered (a template or its context is wrong);
     /// the change is rolled back with its outbox row.
     #[error("email template '{kind}': {cause}")]
-    Template { kind: String, cause: String },
+    Template {
+        kind: cxc_domain::notify::EmailKind,
+        cause: String,
+    },
 }
 
 pub type RepoResult<T> = Result<T, RepoError>;

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use anyhow::Context;
 use chrono::Duration;
-use cxc_domain::policy::Role;
+use cxc_domain::policy::{AccountRole, Role};
 use cxc_persistence::{
     RepoError,
     entities::{organisations, partnerships, users},
@@ -51,7 +51,7 @@ async fn account(
     store: &Store,
     email: &str,
     name: &str,
-    role: &str,
+    role: AccountRole,
     hash: &str,
 ) -> anyhow::Result<users::Model> {
     if let Some(u) = store.user_by_email(email).await.map_err(repo)? {
@@ -108,12 +108,7 @@ async fn partnership(
     let partners = p
         .partners
         .iter()
-        .map(|(name, role)| {
-            Ok((
-                ids.get(*name).copied().context("partner cluster")?,
-                (*role).to_owned(),
-            ))
-        })
+        .map(|(name, role)| Ok((ids.get(*name).copied().context("partner cluster")?, *role)))
         .collect::<anyhow::Result<Vec<_>>>()?;
     let input = PartnershipInput {
         name: p.name.to_owned(),

@@ -455,8 +455,8 @@ async fn application_history(
     Ok(Json(
         h.into_iter()
             .map(|e| HistoryEntry {
-                from: e.from_state,
-                to: e.to_state,
+                from: e.from_state.map(|s| s.to_string()),
+                to: e.to_state.to_string(),
                 by: e.by_user_id,
                 at: e.at,
                 comment: e.comment,

@@ -7,7 +7,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub message_id: String,
-    pub kind: String,
+    pub kind: cxc_domain::notify::EmailKind,
     pub to_email: String,
     pub to_name: Option<String>,
     pub to_user_id: Option<Uuid>,
@@ -19,7 +19,7 @@ pub struct Model {
     pub optional: bool,
     pub list_unsubscribe_url: Option<String>,
     pub subject_id: Option<Uuid>,
-    pub status: String,
+    pub status: cxc_domain::notify::OutboxStatus,
     pub attempts: i32,
     pub not_before: DateTimeUtc,
     pub locked_until: Option<DateTimeUtc>,

@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::Utc;
 use cxc_domain::organisation::{
     ClusterRef, EnterpriseFigures, InvestorType, LinkedEnterprise, OrganisationFacts,
-    PartnerEnterprise, Profile, SupportType,
+    PartnerEnterprise, Profile, SupportType, TagKind,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
@@ -455,7 +455,10 @@ impl Store {
                     .like(LikeExpr::new(format!("%{escaped}%")).escape('\\')),
             );
         }
-        for (kind, tag) in [("sector", &f.sector), ("competency", &f.competency)] {
+        for (kind, tag) in [
+            (TagKind::Sector, &f.sector),
+            (TagKind::Competency, &f.competency),
+        ] {
             if let Some(tag) = tag {
                 // A subquery, not a list of ids: a popular tag must not exceed the
                 // databases' bind-parameter limits.
@@ -530,8 +533,8 @@ fn fill(input: &OrgInput, now: chrono::DateTime<Utc>) -> organisations::ActiveMo
 async fn write_links<C: ConnectionTrait>(conn: &C, id: Uuid, input: &OrgInput) -> RepoResult<()> {
     let mut tags = HashSet::new();
     for (kind, list) in [
-        ("sector", &input.sectors),
-        ("competency", &input.competencies),
+        (TagKind::Sector, &input.sectors),
+        (TagKind::Competency, &input.competencies),
     ] {
         for t in list {
             tags.insert((kind, t.to_lowercase()));
@@ -541,7 +544,7 @@ async fn write_links<C: ConnectionTrait>(conn: &C, id: Uuid, input: &OrgInput) -
         organisation_tags::Entity::insert_many(tags.into_iter().map(|(kind, tag)| {
             organisation_tags::ActiveModel {
                 organisation_id: Set(id),
-                kind: Set(kind.to_owned()),
+                kind: Set(kind),
                 tag: Set(tag),
             }
         }))

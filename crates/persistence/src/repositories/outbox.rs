@@ -6,7 +6,7 @@ pub mod admin;
 pub mod dispatch;
 
 use chrono::{DateTime, Utc};
-use cxc_domain::notify::{Email, Frame};
+use cxc_domain::notify::{Email, EmailKind, Frame, OutboxStatus};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, prelude::Expr,
 };
@@ -107,14 +107,11 @@ impl Store {
         let r = self
             .mail
             .render(&env.email, &frame, &env.locale)
-            .map_err(|cause| RepoError::Template {
-                kind: kind.to_owned(),
-                cause,
-            })?;
+            .map_err(|cause| RepoError::Template { kind, cause })?;
         outbox::ActiveModel {
             id: Set(id),
             message_id: Set(format!("{id}@{}", self.mail_domain)),
-            kind: Set(kind.to_owned()),
+            kind: Set(kind),
             to_email: Set(env.to_email),
             to_name: Set(Some(env.to_name)),
             to_user_id: Set(env.to_user_id),
@@ -126,7 +123,7 @@ impl Store {
             optional: Set(optional),
             list_unsubscribe_url: Set(unsubscribe),
             subject_id: Set(env.subject_id),
-            status: Set("pending".into()),
+            status: Set(OutboxStatus::Pending),
             attempts: Set(0),
             not_before: Set(env.not_before.unwrap_or(now)),
             locked_until: Set(None),
@@ -149,12 +146,12 @@ impl Store {
         &self,
         conn: &C,
         subject: Uuid,
-        kinds: &[&str],
+        kinds: &[EmailKind],
     ) -> RepoResult<()> {
         outbox::Entity::delete_many()
             .filter(outbox::Column::SubjectId.eq(subject))
             .filter(outbox::Column::Kind.is_in(kinds.iter().copied()))
-            .filter(outbox::Column::Status.eq("pending"))
+            .filter(outbox::Column::Status.eq(OutboxStatus::Pending))
             .filter(outbox::Column::NotBefore.gt(self.now()))
             .exec(conn)
             .await?;
@@ -171,14 +168,14 @@ impl Store {
         &self,
         conn: &C,
         subject: Uuid,
-        kinds: &[&str],
+        kinds: &[EmailKind],
         when: DateTime<Utc>,
     ) -> RepoResult<u64> {
         let res = outbox::Entity::update_many()
             .col_expr(outbox::Column::NotBefore, Expr::value(when))
             .filter(outbox::Column::SubjectId.eq(subject))
             .filter(outbox::Column::Kind.is_in(kinds.iter().copied()))
-            .filter(outbox::Column::Status.eq("pending"))
+            .filter(outbox::Column::Status.eq(OutboxStatus::Pending))
             .filter(outbox::Column::NotBefore.gt(self.now()))
             .exec(conn)
             .await?;
@@ -198,7 +195,7 @@ impl Store {
         let res = outbox::Entity::delete_many()
             .filter(outbox::Column::ToUserId.eq(user_id))
             .filter(outbox::Column::Optional.eq(true))
-            .filter(outbox::Column::Status.eq("pending"))
+            .filter(outbox::Column::Status.eq(OutboxStatus::Pending))
             .exec(conn)
             .await?;
         Ok(res.rows_affected)

@@ -21,7 +21,7 @@ pub struct PartnershipInput {
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
     /// `(organisation, "coordinator" | "partner")`
-    pub partners: Vec<(Uuid, String)>,
+    pub partners: Vec<(Uuid, cxc_domain::policy::MemberRole)>,
 }
 
 pub struct CallInput {
@@ -93,7 +93,7 @@ impl Store {
             partnership_members::ActiveModel {
                 partnership_id: Set(model.id),
                 organisation_id: Set(*org),
-                role: Set(role.clone()),
+                role: Set(*role),
             }
             .insert(&tx.tx)
             .await?;

@@ -17,7 +17,8 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use cxc_domain::{
     eligibility::ExchangeReport,
     notify::{
-        Commitment, Email, ExchangeFacts, HostAnswer, PaymentOverdue, PaymentRecorded, ReportDue,
+        Commitment, Email, EmailKind, ExchangeFacts, HostAnswer, PaymentOverdue, PaymentRecorded,
+        ReportDue,
     },
     policy::{self, AppAction, Signatures},
     workflow::{Action, HostResponse, Signatory, Status, next, sources},
@@ -37,7 +38,11 @@ use crate::{
 };
 
 /// Scheduled mail that dies with the exchange.
-const SCHEDULED: [&str; 3] = ["reminder_exchange_start", "report_due", "payment_overdue"];
+const SCHEDULED: [EmailKind; 3] = [
+    EmailKind::ReminderExchangeStart,
+    EmailKind::ReportDue,
+    EmailKind::PaymentOverdue,
+];
 
 /// A state change and what it needs.
 pub(crate) enum Act {
@@ -159,7 +164,7 @@ struct Done {
     note: Option<String>,
     sends: Vec<Send>,
     commitment: Option<commitments::Model>,
-    unschedule: &'static [&'static str],
+    unschedule: &'static [EmailKind],
 }
 
 impl Store {
@@ -201,8 +206,8 @@ impl Store {
         history::append(
             &tx.tx,
             id,
-            Some(read.status.as_str()),
-            app.status.as_str(),
+            Some(read.status),
+            app.status,
             caller.id(),
             note.as_deref().or(comment),
             self.now(),
@@ -343,7 +348,7 @@ impl Store {
                 .insert(conn)
                 .await?;
                 // The exchange took place and is reported: its reminders have nothing left to say.
-                done.unschedule = &["report_due", "reminder_exchange_start"];
+                done.unschedule = &[EmailKind::ReportDue, EmailKind::ReminderExchangeStart];
             }
             Act::Validate => {
                 let now = self.now();
@@ -389,7 +394,7 @@ impl Store {
                     .filter(calls::Column::Id.eq(read.call_id))
                     .exec(conn)
                     .await?;
-                done.unschedule = &["payment_overdue"];
+                done.unschedule = &[EmailKind::PaymentOverdue];
                 done.sends = vec![Send::new(&[Applicant], move |f| {
                     Email::PaymentRecorded(PaymentRecorded {
                         exchange: f.clone(),

@@ -169,7 +169,7 @@ impl Store {
             &tx.tx,
             model.id,
             None,
-            Status::Draft.as_str(),
+            Status::Draft,
             caller.id(),
             None,
             now,

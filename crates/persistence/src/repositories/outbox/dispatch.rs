@@ -5,6 +5,7 @@
 //! that lost its lease (it stalled past `locked_until` and another worker re-claimed the
 //! row) can never overwrite the new owner's outcome.
 use chrono::{DateTime, Duration, Utc};
+use cxc_domain::notify::OutboxStatus;
 use sea_orm::{
     ColumnTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter, Statement,
     prelude::Expr,
@@ -85,7 +86,7 @@ impl Store {
             id,
             worker,
             &[
-                (outbox::Column::Status, Expr::value("sent")),
+                (outbox::Column::Status, Expr::value(OutboxStatus::Sent)),
                 (outbox::Column::SentAt, Expr::value(self.now())),
             ],
         )
@@ -107,7 +108,7 @@ impl Store {
             id,
             worker,
             &[
-                (outbox::Column::Status, Expr::value("pending")),
+                (outbox::Column::Status, Expr::value(OutboxStatus::Pending)),
                 (outbox::Column::LastError, Expr::value(clip(error))),
                 (outbox::Column::NotBefore, Expr::value(next)),
             ],
@@ -124,7 +125,7 @@ impl Store {
             id,
             worker,
             &[
-                (outbox::Column::Status, Expr::value("failed")),
+                (outbox::Column::Status, Expr::value(OutboxStatus::Failed)),
                 (outbox::Column::LastError, Expr::value(clip(error))),
             ],
         )
@@ -141,7 +142,7 @@ impl Store {
             id,
             worker,
             &[
-                (outbox::Column::Status, Expr::value("pending")),
+                (outbox::Column::Status, Expr::value(OutboxStatus::Pending)),
                 (
                     outbox::Column::Attempts,
                     Expr::col(outbox::Column::Attempts).sub(1),
@@ -168,7 +169,7 @@ impl Store {
         let tx = self.db.write().await?;
         let res = q
             .filter(outbox::Column::Id.eq(id))
-            .filter(outbox::Column::Status.eq("sending"))
+            .filter(outbox::Column::Status.eq(OutboxStatus::Sending))
             .filter(outbox::Column::LockedBy.eq(worker))
             .exec(&tx.tx)
             .await?;
