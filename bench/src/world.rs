@@ -173,7 +173,9 @@ fn call_input(title: &str, places: i32) -> CallInput {
         min_working_days: 3,
         max_days: 31,
         lump_sum_default_cents: 80_000,
-        lump_sums_by_host_country: serde_json::json!({"DK": 110000, "ES": 90000, "LT": 70000}),
+        lump_sums_by_host_country: [("DK", 110_000), ("ES", 90_000), ("LT", 70_000)]
+            .map(|(c, v)| (c.to_owned(), v))
+            .into(),
         eligible_profiles: vec![],
         sectors: vec![],
     }
@@ -381,7 +383,7 @@ async fn make_slots(
         o.country = Set(countries[ci].clone());
         o.latitude = Set(lat);
         o.longitude = Set(lon);
-        o.cluster_ids = Set(serde_json::json!([clusters[ci]]));
+        o.cluster_ids = Set(cxc_persistence::Stored(vec![clusters[ci]]));
         o.created_by = Set(uid);
         os.push(o);
         cs.push(organisation_clusters::ActiveModel {

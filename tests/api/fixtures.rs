@@ -183,7 +183,9 @@ impl World {
                     min_working_days: 3,
                     max_days: 31,
                     lump_sum_default_cents: 80_000,
-                    lump_sums_by_host_country: json!({"DK": 110000, "ES": 90000, "LT": 70000}),
+                    lump_sums_by_host_country: [("DK", 110_000), ("ES", 90_000), ("LT", 70_000)]
+                        .map(|(c, v)| (c.to_owned(), v))
+                        .into(),
                     eligible_profiles: vec![],
                     sectors: vec![],
                 },

@@ -332,7 +332,7 @@ async fn enqueue_many(app: &TestApp, prefix: &str, n: i64) {
             to_user_id: None,
             locale: "en".into(),
             reminders_wanted: true,
-            attachments: json!([]),
+            attachments: Vec::new(),
             subject_id: None,
             not_before: None,
         };

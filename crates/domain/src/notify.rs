@@ -28,6 +28,15 @@ crate::code_enum! {
     }
 }
 
+/// A file attached to an email (e.g. an `.ics` invitation), stored with the message in
+/// the outbox. Text only: every attachment the application sends is generated text.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Attachment {
+    pub filename: String,
+    pub content_type: String,
+    pub content: String,
+}
+
 /// A rendered email, ready to be stored in the outbox.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RenderedEmail {

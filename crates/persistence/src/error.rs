@@ -61,17 +61,3 @@ impl From<DbErr> for RepoError {
         }
     }
 }
-
-/// Reads a JSON column. A stored value that does not fit its type is an error (the data
-/// or the code is wrong), never a default: an empty list read from a broken party snapshot
-/// would, for instance, clear a conflict of interest.
-///
-/// # Errors
-/// `Db(Json)` naming the column.
-pub(crate) fn stored_json<T: serde::de::DeserializeOwned>(
-    v: &serde_json::Value,
-    column: &str,
-) -> RepoResult<T> {
-    serde_json::from_value(v.clone())
-        .map_err(|e| RepoError::Db(DbErr::Json(format!("stored {column}: {e}"))))
-}

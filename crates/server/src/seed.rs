@@ -10,7 +10,10 @@ use std::collections::HashMap;
 
 use anyhow::Context;
 use chrono::Duration;
-use cxc_domain::policy::{AccountRole, Role};
+use cxc_domain::{
+    organisation::Profile,
+    policy::{AccountRole, Role},
+};
 use cxc_persistence::{
     RepoError,
     entities::{organisations, partnerships, users},
@@ -135,9 +138,9 @@ async fn open_call(store: &Store, biginn: Uuid) -> anyhow::Result<()> {
         return Ok(());
     }
     let now = store.now();
-    let sums: serde_json::Map<String, serde_json::Value> = demo_data::LUMP_SUMS
+    let sums = demo_data::LUMP_SUMS
         .iter()
-        .map(|(cc, v)| ((*cc).to_owned(), (*v).into()))
+        .map(|(cc, v)| ((*cc).to_owned(), *v))
         .collect();
     let call = CallInput {
         title: "BIGINN ClusterXchange: exchanges into the Big Science market".to_owned(),
@@ -148,11 +151,11 @@ async fn open_call(store: &Store, biginn: Uuid) -> anyhow::Result<()> {
         min_working_days: 3,
         max_days: 31,
         lump_sum_default_cents: 60_000,
-        lump_sums_by_host_country: serde_json::Value::Object(sums),
+        lump_sums_by_host_country: sums,
         eligible_profiles: vec![
-            "cluster_organisation".into(),
-            "scale_up_support".into(),
-            "sme".into(),
+            Profile::ClusterOrganisation,
+            Profile::ScaleUpSupport,
+            Profile::Sme,
         ],
         sectors: demo_data::TOP_FIVE
             .iter()

@@ -15,7 +15,7 @@ pub struct Model {
     pub subject: String,
     pub body_text: String,
     pub body_html: String,
-    pub attachments: Json,
+    pub attachments: crate::Stored<Vec<cxc_domain::notify::Attachment>>,
     pub optional: bool,
     pub list_unsubscribe_url: Option<String>,
     pub subject_id: Option<Uuid>,

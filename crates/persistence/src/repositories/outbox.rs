@@ -6,7 +6,7 @@ pub mod admin;
 pub mod dispatch;
 
 use chrono::{DateTime, Utc};
-use cxc_domain::notify::{Email, EmailKind, Frame, OutboxStatus};
+use cxc_domain::notify::{Attachment, Email, EmailKind, Frame, OutboxStatus};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, prelude::Expr,
 };
@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::{Store, new_id};
 use crate::{
-    RepoError, RepoResult,
+    RepoError, RepoResult, Stored,
     entities::{outbox, users},
 };
 
@@ -31,8 +31,7 @@ pub struct Envelope {
     pub to_user_id: Option<Uuid>,
     pub locale: String,
     pub reminders_wanted: bool,
-    /// `[{filename, content_type, content}]`
-    pub attachments: serde_json::Value,
+    pub attachments: Vec<Attachment>,
     /// The record the message is about (application, visit), for evidence and cancelling.
     pub subject_id: Option<Uuid>,
     /// Scheduled messages wait until this moment.
@@ -49,7 +48,7 @@ impl Envelope {
             to_user_id: Some(u.id),
             locale: u.locale.clone(),
             reminders_wanted: u.reminders,
-            attachments: serde_json::json!([]),
+            attachments: Vec::new(),
             subject_id: None,
             not_before: None,
         }
@@ -70,9 +69,11 @@ impl Envelope {
 
     #[must_use]
     pub fn attach(mut self, filename: &str, content_type: &str, content: String) -> Self {
-        if let Some(a) = self.attachments.as_array_mut() {
-            a.push(serde_json::json!({"filename": filename, "content_type": content_type, "content": content}));
-        }
+        self.attachments.push(Attachment {
+            filename: filename.to_owned(),
+            content_type: content_type.to_owned(),
+            content,
+        });
         self
     }
 }
@@ -119,7 +120,7 @@ impl Store {
             subject: Set(r.subject),
             body_text: Set(r.text),
             body_html: Set(r.html),
-            attachments: Set(env.attachments),
+            attachments: Set(Stored(env.attachments)),
             optional: Set(optional),
             list_unsubscribe_url: Set(unsubscribe),
             subject_id: Set(env.subject_id),

@@ -32,7 +32,7 @@ use uuid::Uuid;
 
 use super::{ReportInput, history, note, parties, status_in, transition_with};
 use crate::{
-    Backend, Problem, RepoError, RepoResult,
+    Backend, Problem, RepoError, RepoResult, Stored,
     entities::{applications, calls, closing_reports, commitments, organisations, payments, users},
     repositories::{Store, accounts::Caller, outbox::Envelope},
 };
@@ -340,7 +340,7 @@ impl Store {
                     summary: Set(r.summary),
                     outcomes: Set(r.outcomes),
                     would_recommend: Set(r.would_recommend),
-                    evidence: Set(serde_json::json!(r.evidence)),
+                    evidence: Set(Stored(r.evidence)),
                     submitted_at: Set(self.now()),
                     validated_by: Set(None),
                     validated_at: Set(None),

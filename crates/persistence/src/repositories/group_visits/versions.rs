@@ -19,7 +19,7 @@ use crate::repositories::{
     outbox::Envelope,
 };
 use crate::{
-    RepoResult,
+    RepoResult, Stored,
     entities::{agenda_items, agenda_versions, group_visits, users},
 };
 
@@ -129,8 +129,8 @@ impl Store {
         agenda_versions::ActiveModel {
             visit_id: Set(visit),
             number: Set(number),
-            items: Set(serde_json::to_value(items).unwrap_or_default()),
-            changelog: Set(serde_json::to_value(changelog).unwrap_or_default()),
+            items: Set(Stored(items)),
+            changelog: Set(Stored(changelog.clone())),
             published_by: Set(by),
             published_at: Set(self.now()),
         }

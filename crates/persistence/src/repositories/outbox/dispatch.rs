@@ -7,7 +7,8 @@
 use chrono::{DateTime, Duration, Utc};
 use cxc_domain::notify::OutboxStatus;
 use sea_orm::{
-    ColumnTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter, Statement,
+    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult, QueryFilter,
+    QuerySelect, Statement,
     prelude::Expr,
     sea_query::{ExprTrait, SimpleExpr},
 };
@@ -60,7 +61,10 @@ impl Store {
         lease: Duration,
     ) -> RepoResult<Vec<outbox::Model>> {
         let now = self.now();
+        // Microseconds, as both databases store it, so the claimed rows can be found again
+        // by their lease (`claimed_one_by_one`).
         let until = now + lease;
+        let until = until - Duration::nanoseconds(i64::from(until.timestamp_subsec_nanos() % 1000));
         let (sql, db_backend) = match self.db.backend() {
             Backend::Postgres => (CLAIM_PG, DbBackend::Postgres),
             Backend::Sqlite => (CLAIM_SQLITE, DbBackend::Sqlite),
@@ -72,7 +76,10 @@ impl Store {
             [worker.into(), until.into(), now.into(), limit.into()],
         );
         let tx = self.db.write().await?;
-        let rows = outbox::Model::find_by_statement(stmt).all(&tx.tx).await?;
+        let rows = match outbox::Model::find_by_statement(stmt).all(&tx.tx).await {
+            Ok(rows) => rows,
+            Err(e) => claimed_one_by_one(&tx.tx, worker, until, e).await?,
+        };
         tx.commit().await?;
         Ok(rows)
     }
@@ -176,6 +183,56 @@ impl Store {
         tx.commit().await?;
         Ok(res.rows_affected == 1)
     }
+}
+
+/// The claimed batch did not read as messages: a row holds a kind, status or attachment
+/// outside its type (typed columns refuse it rather than guess). That row must not stop
+/// the queue, so the claimed rows are read one at a time under the same lease; each one
+/// that does not read is failed with the reason (an admin sees it in the outbox), the
+/// others are sent. When nothing was claimed, the statement itself failed: its error is
+/// returned.
+async fn claimed_one_by_one<C: ConnectionTrait>(
+    conn: &C,
+    worker: &str,
+    until: DateTime<Utc>,
+    cause: DbErr,
+) -> RepoResult<Vec<outbox::Model>> {
+    let ids: Vec<Uuid> = outbox::Entity::find()
+        .select_only()
+        .column(outbox::Column::Id)
+        .filter(outbox::Column::Status.eq(OutboxStatus::Sending))
+        .filter(outbox::Column::LockedBy.eq(worker))
+        .filter(outbox::Column::LockedUntil.eq(until))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    if ids.is_empty() {
+        return Err(cause.into());
+    }
+    let mut rows = Vec::with_capacity(ids.len());
+    for id in ids {
+        match outbox::Entity::find_by_id(id).one(conn).await {
+            Ok(Some(row)) => rows.push(row),
+            Ok(None) => {}
+            Err(e) => {
+                tracing::error!(message.id = %id, error.message = %e, "unreadable outbox message failed");
+                outbox::Entity::update_many()
+                    .col_expr(outbox::Column::Status, Expr::value(OutboxStatus::Failed))
+                    .col_expr(
+                        outbox::Column::LastError,
+                        Expr::value(clip(&format!("unreadable stored message: {e}"))),
+                    )
+                    .col_expr(
+                        outbox::Column::LockedUntil,
+                        Expr::value(Option::<DateTime<Utc>>::None),
+                    )
+                    .filter(outbox::Column::Id.eq(id))
+                    .exec(conn)
+                    .await?;
+            }
+        }
+    }
+    Ok(rows)
 }
 
 /// Server replies can be long; keep the first 2000 characters.
