@@ -2,57 +2,27 @@ pub mod clock;
 pub mod race;
 
 use chrono::{Duration, Utc};
-use cxc_persistence::{
-    entities::applications,
-    sea_orm::{ActiveModelTrait, EntityTrait, Set},
-};
 use reqwest::Method;
 use serde_json::json;
 
-use crate::{both, fixtures::World, helpers::TestApp};
-
-async fn post_if(
-    app: &TestApp,
-    path: &str,
-    token: &str,
-    etag: &str,
-    body: serde_json::Value,
-) -> crate::helpers::Resp {
-    app.req(
-        Method::POST,
-        path,
-        Some(token),
-        Some(body),
-        &[("if-match", etag)],
-    )
-    .await
-}
-
-/// Moves an exchange into the past, as time would.
-async fn age(app: &TestApp, id: &str, days: i64) {
-    let m = applications::Entity::find_by_id(id.parse::<uuid::Uuid>().unwrap())
-        .one(&app.store.db().conn)
-        .await
-        .unwrap()
-        .unwrap();
-    let mut am: applications::ActiveModel = m.clone().into();
-    am.start_date = Set(m.start_date - Duration::days(days));
-    am.end_date = Set(m.end_date - Duration::days(days));
-    am.update(&app.store.db().conn).await.unwrap();
-}
+use crate::{
+    both,
+    fixtures::{World, age},
+    helpers::TestApp,
+};
 
 async fn one_exchange_walks_from_draft_to_paid(app: TestApp) {
     let w = World::new(&app, 10, 10_000_000).await;
     let (id, etag) = w.reviewed(&app, w.visitor, &w.applicant).await;
     let base = format!("/api/v1/applications/{id}");
-    let r = post_if(
-        &app,
-        &format!("{base}/decision"),
-        &w.coordinator,
-        &etag,
-        json!({"decision": "approve", "comment": "Welcome <b>aboard</b>"}),
-    )
-    .await;
+    let r = app
+        .post_if(
+            &format!("{base}/decision"),
+            &w.coordinator,
+            Some(&etag),
+            json!({"decision": "approve", "comment": "Welcome <b>aboard</b>"}),
+        )
+        .await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r["status"], "approved");
     assert_eq!(
@@ -256,13 +226,7 @@ both!(submission_lists_every_failed_rule);
 
 async fn wrong_transitions_are_409_and_change_nothing(app: TestApp) {
     let w = World::new(&app, 10, 10_000_000).await;
-    let r = app
-        .post(
-            &format!("/api/v1/calls/{}/applications", w.call),
-            Some(&w.applicant),
-            w.body(w.visitor),
-        )
-        .await;
+    let r = w.file(&app, w.visitor, &w.applicant).await;
     let id = r["id"].as_str().unwrap().to_owned();
     let etag = r.etag();
     assert_eq!(
@@ -275,18 +239,7 @@ async fn wrong_transitions_are_409_and_change_nothing(app: TestApp) {
         .status,
         409
     );
-    assert_eq!(
-        post_if(
-            &app,
-            &format!("/api/v1/applications/{id}/decision"),
-            &w.coordinator,
-            &etag,
-            json!({"decision": "approve"})
-        )
-        .await
-        .status,
-        409
-    );
+    assert_eq!(w.try_approve(&app, &id, &etag).await.status, 409);
     assert_eq!(
         app.post(
             &format!("/api/v1/applications/{id}/cancel"),
@@ -322,49 +275,23 @@ async fn wrong_transitions_are_409_and_change_nothing(app: TestApp) {
         )
         .await;
     assert_eq!(r.status, 428, "decision needs If-Match");
-    let r = post_if(
-        &app,
-        &format!("/api/v1/applications/{id}/decision"),
-        &w.coordinator,
-        &etag,
-        json!({"decision": "maybe"}),
-    )
-    .await;
+    let r = app
+        .post_if(
+            &format!("/api/v1/applications/{id}/decision"),
+            &w.coordinator,
+            Some(&etag),
+            json!({"decision": "maybe"}),
+        )
+        .await;
     assert_eq!(r.status, 422, "unknown enum value");
 }
 both!(wrong_transitions_are_409_and_change_nothing);
 
 async fn approval_needs_the_hosts_acceptance(app: TestApp) {
     let w = World::new(&app, 10, 10_000_000).await;
-    let r = app
-        .post(
-            &format!("/api/v1/calls/{}/applications", w.call),
-            Some(&w.applicant),
-            w.body(w.visitor),
-        )
-        .await;
-    let id = r["id"].as_str().unwrap().to_owned();
-    app.post(
-        &format!("/api/v1/applications/{id}/submit"),
-        Some(&w.applicant),
-        json!({}),
-    )
-    .await;
-    let r = app
-        .post(
-            &format!("/api/v1/applications/{id}/review"),
-            Some(&w.coordinator),
-            json!({}),
-        )
-        .await;
-    let r = post_if(
-        &app,
-        &format!("/api/v1/applications/{id}/decision"),
-        &w.coordinator,
-        &r.etag(),
-        json!({"decision": "approve"}),
-    )
-    .await;
+    let id = w.submitted(&app, w.visitor, &w.applicant).await;
+    let etag = w.review(&app, &id).await;
+    let r = w.try_approve(&app, &id, &etag).await;
     assert_eq!(r.status, 409);
     assert_eq!(r["code"], "host_not_accepted");
     assert_eq!(
@@ -401,13 +328,7 @@ both!(approval_needs_the_hosts_acceptance);
 
 async fn patch_needs_a_current_if_match(app: TestApp) {
     let w = World::new(&app, 10, 10_000_000).await;
-    let r = app
-        .post(
-            &format!("/api/v1/calls/{}/applications", w.call),
-            Some(&w.applicant),
-            w.body(w.visitor),
-        )
-        .await;
+    let r = w.file(&app, w.visitor, &w.applicant).await;
     let (id, etag) = (r["id"].as_str().unwrap().to_owned(), r.etag());
     let path = format!("/api/v1/applications/{id}");
     let change = json!({"objectives": "New objectives"});
@@ -534,19 +455,7 @@ async fn lists_are_scoped_filtered_and_paginated(app: TestApp) {
             .await;
         assert_eq!(r.status, 201);
     }
-    let r = app
-        .post(
-            &format!("/api/v1/calls/{}/applications", w.call),
-            Some(&w.applicant),
-            w.body(w.visitor),
-        )
-        .await;
-    app.post(
-        &format!("/api/v1/applications/{}/submit", r["id"].as_str().unwrap()),
-        Some(&w.applicant),
-        json!({}),
-    )
-    .await;
+    w.submitted(&app, w.visitor, &w.applicant).await;
     let mine = app.get("/api/v1/applications", Some(&w.applicant)).await;
     assert_eq!(mine["items"].as_array().unwrap().len(), 1);
     let p1 = app
@@ -732,20 +641,7 @@ async fn coordinators_cannot_decide_their_own_organisations(app: TestApp) {
     if r.status != 201 && r.status != 200 {
         app.store.add_contact(w.visitor, &email).await.unwrap();
     }
-    let r = app
-        .post(
-            &format!("/api/v1/calls/{}/applications", w.call),
-            Some(&w.applicant),
-            w.body(w.visitor),
-        )
-        .await;
-    let id = r["id"].as_str().unwrap().to_owned();
-    app.post(
-        &format!("/api/v1/applications/{id}/submit"),
-        Some(&w.applicant),
-        json!({}),
-    )
-    .await;
+    let id = w.submitted(&app, w.visitor, &w.applicant).await;
     let r = app
         .post(
             &format!("/api/v1/applications/{id}/review"),

@@ -7,43 +7,47 @@ use serde_json::json;
 
 use crate::{both, fixtures::World, helpers::TestApp};
 
-async fn get_if(app: &TestApp, path: &str, token: &str, tag: &str) -> crate::helpers::Resp {
-    app.req(
-        Method::GET,
-        path,
-        Some(token),
-        None,
-        &[("if-none-match", tag)],
-    )
-    .await
-}
-
 async fn unchanged_resources_answer_304_and_changed_ones_200(app: TestApp) {
     let w = World::new(&app, 10, 10_000_000).await;
-    let r = app
-        .post(
-            &format!("/api/v1/calls/{}/applications", w.call),
-            Some(&w.applicant),
-            w.body(w.visitor),
-        )
-        .await;
-    let id = r["id"].as_str().unwrap().to_owned();
+    let id = w.draft(&app, w.visitor, &w.applicant).await;
     let path = format!("/api/v1/applications/{id}");
     let first = app.get(&path, Some(&w.applicant)).await;
     assert_eq!(first.status, 200);
     let tag = first.etag();
-    let same = get_if(&app, &path, &w.applicant, &tag).await;
+    let same = app
+        .get_with(&path, Some(&w.applicant), &[("if-none-match", &tag)])
+        .await;
     assert_eq!(same.status, 304, "{}", same.text);
     assert!(same.text.is_empty(), "a 304 has no body");
     assert_eq!(same.etag(), tag);
     // Weak comparison, lists and `*` (RFC 9110 §13.1.2); another tag is not a match.
     let listed = format!("\"nope\", W/{tag}");
-    assert_eq!(get_if(&app, &path, &w.applicant, &listed).await.status, 304);
-    assert_eq!(get_if(&app, &path, &w.applicant, "*").await.status, 304);
-    assert_eq!(get_if(&app, &path, &w.applicant, "\"0\"").await.status, 200);
+    assert_eq!(
+        app.get_with(&path, Some(&w.applicant), &[("if-none-match", &listed)])
+            .await
+            .status,
+        304
+    );
+    assert_eq!(
+        app.get_with(&path, Some(&w.applicant), &[("if-none-match", "*")])
+            .await
+            .status,
+        304
+    );
+    assert_eq!(
+        app.get_with(&path, Some(&w.applicant), &[("if-none-match", "\"0\"")])
+            .await
+            .status,
+        200
+    );
     // Conditional requests do not bypass access control.
     let nosy = app.user("nosy@sme.lt").await.1;
-    assert_eq!(get_if(&app, &path, &nosy, &tag).await.status, 404);
+    assert_eq!(
+        app.get_with(&path, Some(&nosy), &[("if-none-match", &tag)])
+            .await
+            .status,
+        404
+    );
     let changed = app
         .req(
             Method::PATCH,
@@ -54,7 +58,9 @@ async fn unchanged_resources_answer_304_and_changed_ones_200(app: TestApp) {
         )
         .await;
     assert_eq!(changed.status, 200, "{}", changed.text);
-    let after = get_if(&app, &path, &w.applicant, &tag).await;
+    let after = app
+        .get_with(&path, Some(&w.applicant), &[("if-none-match", &tag)])
+        .await;
     assert_eq!(after.status, 200);
     assert_eq!(after["objectives"], "Changed objectives");
     assert_eq!(after.etag(), changed.etag());
@@ -66,7 +72,13 @@ async fn unchanged_resources_answer_304_and_changed_ones_200(app: TestApp) {
     ] {
         let ok = app.get(&path, Some(&w.coordinator)).await;
         assert_eq!(ok.status, 200, "{path}: {}", ok.text);
-        let again = get_if(&app, &path, &w.coordinator, &ok.etag()).await;
+        let again = app
+            .get_with(
+                &path,
+                Some(&w.coordinator),
+                &[("if-none-match", &ok.etag())],
+            )
+            .await;
         assert_eq!(again.status, 304, "{path}");
     }
 }

@@ -9,7 +9,7 @@ use cxc_persistence::repositories::{
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::helpers::TestApp;
+use crate::helpers::{Resp, TestApp};
 
 pub struct World {
     pub admin: String,
@@ -274,8 +274,8 @@ impl World {
         })
     }
 
-    /// Creates and submits an application, has the host accept and a coordinator review it.
-    pub async fn reviewed(&self, app: &TestApp, visitor: Uuid, token: &str) -> (String, String) {
+    /// Files a draft application of `visitor` (whose contact holds `token`); the answer.
+    pub async fn file(&self, app: &TestApp, visitor: Uuid, token: &str) -> Resp {
         let r = app
             .post(
                 &format!("/api/v1/calls/{}/applications", self.call),
@@ -284,7 +284,18 @@ impl World {
             )
             .await;
         assert_eq!(r.status, 201, "{}", r.text);
-        let id = r["id"].as_str().unwrap().to_owned();
+        r
+    }
+
+    /// Files a draft application of `visitor` (whose contact holds `token`); its id.
+    pub async fn draft(&self, app: &TestApp, visitor: Uuid, token: &str) -> String {
+        let r = self.file(app, visitor, token).await;
+        r["id"].as_str().unwrap_or_default().to_owned()
+    }
+
+    /// Files and submits an application of `visitor` (whose contact holds `token`); its id.
+    pub async fn submitted(&self, app: &TestApp, visitor: Uuid, token: &str) -> String {
+        let id = self.draft(app, visitor, token).await;
         let r = app
             .post(
                 &format!("/api/v1/applications/{id}/submit"),
@@ -293,14 +304,11 @@ impl World {
             )
             .await;
         assert_eq!(r.status, 200, "submit: {}", r.text);
-        let r = app
-            .post(
-                &format!("/api/v1/applications/{id}/host-response"),
-                Some(&self.host_contact),
-                json!({"response": "accept"}),
-            )
-            .await;
-        assert_eq!(r.status, 200, "host: {}", r.text);
+        id
+    }
+
+    /// A coordinator takes a submitted application under review; its new ETag.
+    pub async fn review(&self, app: &TestApp, id: &str) -> String {
         let r = app
             .post(
                 &format!("/api/v1/applications/{id}/review"),
@@ -309,6 +317,70 @@ impl World {
             )
             .await;
         assert_eq!(r.status, 200, "review: {}", r.text);
-        (id, r.etag())
+        r.etag()
     }
+
+    /// The coordinator asks to approve an application at `etag`; the answer, whatever it is.
+    pub async fn try_approve(&self, app: &TestApp, id: &str, etag: &str) -> Resp {
+        app.post_if(
+            &format!("/api/v1/applications/{id}/decision"),
+            &self.coordinator,
+            Some(etag),
+            json!({"decision": "approve"}),
+        )
+        .await
+    }
+
+    /// A coordinator approves an application under review at `etag`; its new ETag.
+    pub async fn approve(&self, app: &TestApp, id: &str, etag: &str) -> String {
+        let r = self.try_approve(app, id, etag).await;
+        assert_eq!(r.status, 200, "approve: {}", r.text);
+        r.etag()
+    }
+
+    /// Files and submits an application; the host accepts it. Its id.
+    pub async fn accepted(&self, app: &TestApp, visitor: Uuid, token: &str) -> String {
+        let id = self.submitted(app, visitor, token).await;
+        let r = app
+            .post(
+                &format!("/api/v1/applications/{id}/host-response"),
+                Some(&self.host_contact),
+                json!({"response": "accept"}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "host: {}", r.text);
+        id
+    }
+
+    /// Creates and submits an application, has the host accept and a coordinator review it.
+    pub async fn reviewed(&self, app: &TestApp, visitor: Uuid, token: &str) -> (String, String) {
+        let id = self.accepted(app, visitor, token).await;
+        let etag = self.review(app, &id).await;
+        (id, etag)
+    }
+
+    /// A reviewed application, approved by a coordinator: `(id, ETag)`.
+    pub async fn approved(&self, app: &TestApp, visitor: Uuid, token: &str) -> (String, String) {
+        let (id, etag) = self.reviewed(app, visitor, token).await;
+        let etag = self.approve(app, &id, &etag).await;
+        (id, etag)
+    }
+}
+
+/// Moves an exchange `days` into the past, as time would (its stored dates; for rules
+/// that read the dates rather than the clock).
+pub async fn age(app: &TestApp, id: &str, days: i64) {
+    use cxc_persistence::{
+        entities::applications,
+        sea_orm::{ActiveModelTrait, EntityTrait, Set},
+    };
+    let m = applications::Entity::find_by_id(id.parse::<Uuid>().unwrap())
+        .one(&app.store.db().conn)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut am: applications::ActiveModel = m.clone().into();
+    am.start_date = Set(m.start_date - Duration::days(days));
+    am.end_date = Set(m.end_date - Duration::days(days));
+    am.update(&app.store.db().conn).await.unwrap();
 }

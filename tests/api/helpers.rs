@@ -225,6 +225,24 @@ impl TestApp {
         self.req(Method::POST, path, token, Some(body), &[]).await
     }
 
+    /// A POST under optimistic concurrency: `If-Match: etag` when one is given.
+    pub async fn post_if(&self, path: &str, token: &str, etag: Option<&str>, body: Value) -> Resp {
+        let headers: Vec<(&str, &str)> = etag.iter().map(|e| ("if-match", *e)).collect();
+        self.req(Method::POST, path, Some(token), Some(body), &headers)
+            .await
+    }
+
+    /// A GET with extra request headers (conditional requests: `If-None-Match`,
+    /// `If-Modified-Since`).
+    pub async fn get_with(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        headers: &[(&str, &str)],
+    ) -> Resp {
+        self.req(Method::GET, path, token, None, headers).await
+    }
+
     /// Registers a user, confirms the address through the real flow (the link in the
     /// verification mail) and logs in; returns `(user id, token)`.
     pub async fn user(&self, email: &str) -> (String, String) {

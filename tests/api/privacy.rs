@@ -14,14 +14,7 @@ use crate::{
 
 async fn export_and_erasure(app: TestApp) {
     let w = World::new(&app, 10, 10_000_000).await;
-    let r = app
-        .post(
-            &format!("/api/v1/calls/{}/applications", w.call),
-            Some(&w.applicant),
-            w.body(w.visitor),
-        )
-        .await;
-    let id = r["id"].as_str().unwrap().to_owned();
+    let id = w.draft(&app, w.visitor, &w.applicant).await;
     let export = app.get("/api/v1/me/export", Some(&w.applicant)).await;
     assert_eq!(export.status, 200);
     assert_eq!(
@@ -132,13 +125,7 @@ both!(evidence_pack_and_tamper_evidence);
 
 async fn retention_anonymises_closed_exchanges_only(app: TestApp) {
     let w = World::new(&app, 10, 10_000_000).await;
-    let r = app
-        .post(
-            &format!("/api/v1/calls/{}/applications", w.call),
-            Some(&w.applicant),
-            w.body(w.visitor),
-        )
-        .await;
+    let r = w.file(&app, w.visitor, &w.applicant).await;
     let id: uuid::Uuid = r["id"].as_str().unwrap().parse().unwrap();
     app.post(
         &format!("/api/v1/applications/{id}/withdraw"),

@@ -1,7 +1,6 @@
 //! Issue 12, "one person can play three parties": separation of duties on an exchange,
 //! against the real server on both databases. Each refusal names its rule.
 use cxc_persistence::{entities::organisation_contacts, sea_orm::EntityTrait};
-use reqwest::Method;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -12,39 +11,10 @@ use crate::{
     organisations::patch,
 };
 
-async fn post(app: &TestApp, path: &str, token: &str, etag: Option<&str>, body: Value) -> Resp {
-    let headers: Vec<(&str, &str)> = etag.map(|e| vec![("if-match", e)]).unwrap_or_default();
-    app.req(Method::POST, path, Some(token), Some(body), &headers)
-        .await
-}
-
 fn refused(r: &Resp, status: u16, rule: &str) {
     assert_eq!(r.status, status, "{}", r.text);
     assert_eq!(r["rule"], rule, "{}", r.text);
     assert!(!r["detail"].as_str().unwrap_or_default().is_empty());
-}
-
-/// A filed and submitted application of the world's visitor; its id.
-async fn submitted(app: &TestApp, w: &World) -> String {
-    let r = app
-        .post(
-            &format!("/api/v1/calls/{}/applications", w.call),
-            Some(&w.applicant),
-            w.body(w.visitor),
-        )
-        .await;
-    assert_eq!(r.status, 201, "{}", r.text);
-    let id = r["id"].as_str().unwrap().to_owned();
-    let r = post(
-        app,
-        &format!("/api/v1/applications/{id}/submit"),
-        &w.applicant,
-        None,
-        json!({}),
-    )
-    .await;
-    assert_eq!(r.status, 200, "{}", r.text);
-    id
 }
 
 async fn email_of(app: &TestApp, id: Uuid) -> String {
@@ -63,42 +33,39 @@ async fn one_person_cannot_play_three_parties(app: TestApp) {
         .await
         .unwrap();
     let multi = app.login(&email_of(&app, multi_id).await).await;
-    let id = submitted(&app, &w).await;
+    let id = w.submitted(&app, w.visitor, &w.applicant).await;
     let base = format!("/api/v1/applications/{id}");
-    let r = post(
-        &app,
-        &format!("{base}/host-response"),
-        &multi,
-        None,
-        json!({"response": "accept"}),
-    )
-    .await;
+    let r = app
+        .post_if(
+            &format!("{base}/host-response"),
+            &multi,
+            None,
+            json!({"response": "accept"}),
+        )
+        .await;
     assert_eq!(
         r.status, 200,
         "answering for the host is their part: {}",
         r.text
     );
-    let r = post(&app, &format!("{base}/review"), &multi, None, json!({})).await;
+    let r = app
+        .post_if(&format!("{base}/review"), &multi, None, json!({}))
+        .await;
     refused(&r, 403, "conflict_host_side");
-    let r = post(
-        &app,
-        &format!("{base}/review"),
-        &w.coordinator,
-        None,
-        json!({}),
-    )
-    .await;
+    let r = app
+        .post_if(&format!("{base}/review"), &w.coordinator, None, json!({}))
+        .await;
     assert_eq!(r.status, 200, "{}", r.text);
     let etag = r.etag();
     let approve = json!({"decision": "approve"});
-    let r = post(
-        &app,
-        &format!("{base}/decision"),
-        &multi,
-        Some(&etag),
-        approve.clone(),
-    )
-    .await;
+    let r = app
+        .post_if(
+            &format!("{base}/decision"),
+            &multi,
+            Some(&etag),
+            approve.clone(),
+        )
+        .await;
     refused(&r, 403, "conflict_host_side");
     assert!(
         r["detail"]
@@ -106,19 +73,12 @@ async fn one_person_cannot_play_three_parties(app: TestApp) {
             .unwrap()
             .contains("conflict of interest")
     );
-    let r = post(
-        &app,
-        &format!("{base}/decision"),
-        &w.coordinator,
-        Some(&etag),
-        approve,
-    )
-    .await;
+    let r = w.try_approve(&app, &id, &etag).await;
     assert_eq!(r.status, 200, "{}", r.text);
 
     let sign = |token: String, body: Value| {
         let (app, path) = (&app, format!("{base}/commitment"));
-        async move { post(app, &path, &token, None, body).await }
+        async move { app.post_if(&path, &token, None, body).await }
     };
     let first = json!({"goals": "Meet suppliers", "agenda": "Day 1 tour"});
     assert_eq!(sign(w.applicant.clone(), first).await.status, 200);
@@ -163,16 +123,16 @@ both!(one_person_cannot_play_three_parties);
 async fn removing_the_cluster_before_deciding_does_not_help(app: TestApp) {
     let w = World::new(&app, 10, 10_000_000).await;
     let coord_email = email_of(&app, w.coordinator_id).await;
-    let id = submitted(&app, &w).await;
+    let id = w.submitted(&app, w.visitor, &w.applicant).await;
     let base = format!("/api/v1/applications/{id}");
-    let r = post(
-        &app,
-        &format!("{base}/host-response"),
-        &w.host_contact,
-        None,
-        json!({"response": "accept"}),
-    )
-    .await;
+    let r = app
+        .post_if(
+            &format!("{base}/host-response"),
+            &w.host_contact,
+            None,
+            json!({"response": "accept"}),
+        )
+        .await;
     assert_eq!(r.status, 200, "{}", r.text);
     // The coordinator becomes a contact of the visitor's cluster after submission, and
     // the visitor leaves the cluster.
@@ -193,40 +153,30 @@ async fn removing_the_cluster_before_deciding_does_not_help(app: TestApp) {
     .await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r["cluster_ids"], json!([]));
-    let r = post(
-        &app,
-        &format!("{base}/review"),
-        &coordinator,
-        None,
-        json!({}),
-    )
-    .await;
+    let r = app
+        .post_if(&format!("{base}/review"), &coordinator, None, json!({}))
+        .await;
     refused(&r, 403, "conflict_visiting_cluster");
-    let r = post(&app, &format!("{base}/review"), &w.admin, None, json!({})).await;
+    let r = app
+        .post_if(&format!("{base}/review"), &w.admin, None, json!({}))
+        .await;
     assert_eq!(r.status, 200, "{}", r.text);
     let etag = r.etag();
-    let r = post(
-        &app,
-        &format!("{base}/decision"),
-        &coordinator,
-        Some(&etag),
-        json!({"decision": "approve"}),
-    )
-    .await;
+    let r = app
+        .post_if(
+            &format!("{base}/decision"),
+            &coordinator,
+            Some(&etag),
+            json!({"decision": "approve"}),
+        )
+        .await;
     refused(&r, 403, "conflict_visiting_cluster");
     let now = app.get(&base, Some(&w.admin)).await;
     assert_eq!(now["status"], "under_review", "nothing changed");
     // A contact of the visitor at submission who left it is still conflicted.
     let id2 = {
         let (v2, t2) = w.another_visitor(&app, 2).await;
-        let r = app
-            .post(
-                &format!("/api/v1/calls/{}/applications", w.call),
-                Some(&t2),
-                w.body(v2),
-            )
-            .await;
-        let id2 = r["id"].as_str().unwrap().to_owned();
+        let id2 = w.draft(&app, v2, &t2).await;
         let (_, c3) = w.second_coordinator(&app).await;
         let c3_id: Uuid = app.get("/api/v1/me", Some(&c3)).await["id"]
             .as_str()
@@ -237,14 +187,14 @@ async fn removing_the_cluster_before_deciding_does_not_help(app: TestApp) {
             .add_contact(v2, &email_of(&app, c3_id).await)
             .await
             .unwrap();
-        let r = post(
-            &app,
-            &format!("/api/v1/applications/{id2}/submit"),
-            &t2,
-            None,
-            json!({}),
-        )
-        .await;
+        let r = app
+            .post_if(
+                &format!("/api/v1/applications/{id2}/submit"),
+                &t2,
+                None,
+                json!({}),
+            )
+            .await;
         assert_eq!(r.status, 200, "{}", r.text);
         organisation_contacts::Entity::delete_by_id((v2, c3_id))
             .exec(&app.store.db().conn)
@@ -252,14 +202,14 @@ async fn removing_the_cluster_before_deciding_does_not_help(app: TestApp) {
             .unwrap();
         app.store.auth_cache.invalidate();
         let c3 = app.login(&email_of(&app, c3_id).await).await;
-        let r = post(
-            &app,
-            &format!("/api/v1/applications/{id2}/review"),
-            &c3,
-            None,
-            json!({}),
-        )
-        .await;
+        let r = app
+            .post_if(
+                &format!("/api/v1/applications/{id2}/review"),
+                &c3,
+                None,
+                json!({}),
+            )
+            .await;
         refused(&r, 403, "conflict_visiting_side_at_submission");
         id2
     };
@@ -271,33 +221,19 @@ both!(removing_the_cluster_before_deciding_does_not_help);
 /// sees the first, so only one goes through whatever the interleaving.
 async fn concurrent_signatures_by_one_person_yield_one(app: TestApp) {
     let w = World::new(&app, 10, 10_000_000).await;
-    let (id, etag) = w.reviewed(&app, w.visitor, &w.applicant).await;
+    let (id, _) = w.approved(&app, w.visitor, &w.applicant).await;
     let base = format!("/api/v1/applications/{id}");
-    let r = post(
-        &app,
-        &format!("{base}/decision"),
-        &w.coordinator,
-        Some(&etag),
-        json!({"decision": "approve"}),
-    )
-    .await;
-    assert_eq!(r.status, 200, "{}", r.text);
     let first = json!({"goals": "Meet suppliers", "agenda": "Day 1 tour"});
-    let r = post(
-        &app,
-        &format!("{base}/commitment"),
-        &w.applicant,
-        None,
-        first,
-    )
-    .await;
+    let r = app
+        .post_if(&format!("{base}/commitment"), &w.applicant, None, first)
+        .await;
     assert_eq!(r.status, 200, "{}", r.text);
     // The coordinator may sign for the VOP or the HOP (both are the partnership), once.
     let path = format!("{base}/commitment");
     let statuses = futures::future::join_all((0..12).map(|_| {
         let (app, path, token) = (&app, path.clone(), w.coordinator.clone());
         async move {
-            post(app, &path, &token, None, json!({}))
+            app.post_if(&path, &token, None, json!({}))
                 .await
                 .status
                 .as_u16()

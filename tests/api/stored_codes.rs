@@ -12,15 +12,11 @@ use crate::{both, fixtures::World, helpers::TestApp};
 async fn unknown_stored_codes_are_errors_not_defaults(app: TestApp) {
     let conn = &app.store.db().conn;
     let w = World::new(&app, 10, 10_000_000).await;
-    let r = app
-        .post(
-            &format!("/api/v1/calls/{}/applications", w.call),
-            Some(&w.applicant),
-            w.body(w.visitor),
-        )
-        .await;
-    assert_eq!(r.status, 201, "{}", r.text);
-    let id: Uuid = r.body["id"].as_str().unwrap().parse().unwrap();
+    let id: Uuid = w
+        .draft(&app, w.visitor, &w.applicant)
+        .await
+        .parse()
+        .unwrap();
     let path = format!("/api/v1/applications/{id}");
     assert_eq!(
         app.get(&path, Some(&w.applicant)).await.body["status"],

@@ -10,7 +10,7 @@ use std::process::Command;
 use chrono::Duration;
 
 use crate::{
-    fixtures::World,
+    fixtures::{World, age},
     helpers::{Backend, TestApp, spawn_app},
     visit_fixtures::{cern, create, publish, setup},
 };
@@ -30,22 +30,8 @@ fn tools_present(dir: &std::path::Path) -> bool {
 /// whose exchange ended two months ago: ready for its closing report. Returns its id and
 /// its applicant's session.
 async fn committed_and_ended(app: &TestApp, w: &World) -> (String, String) {
-    use cxc_persistence::{
-        entities::applications,
-        sea_orm::{ActiveModelTrait, EntityTrait, Set},
-    };
     let (visitor, token) = w.another_visitor(app, 2).await;
-    let (id, etag) = w.reviewed(app, visitor, &token).await;
-    let r = app
-        .req(
-            reqwest::Method::POST,
-            &format!("/api/v1/applications/{id}/decision"),
-            Some(&w.coordinator),
-            Some(serde_json::json!({"decision": "approve"})),
-            &[("if-match", &etag)],
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+    let (id, _) = w.approved(app, visitor, &token).await;
     let sign = |who: String, body: serde_json::Value| {
         let path = format!("/api/v1/applications/{id}/commitment");
         async move {
@@ -63,25 +49,22 @@ async fn committed_and_ended(app: &TestApp, w: &World) -> (String, String) {
     // The host's partnership signs through a second coordinator (separation of duties).
     let (_, hop) = w.second_coordinator(app).await;
     sign(hop, serde_json::json!({})).await;
-    let uuid: uuid::Uuid = id.parse().unwrap();
-    let m = applications::Entity::find_by_id(uuid)
-        .one(&app.store.db().conn)
-        .await
-        .unwrap()
-        .unwrap();
-    let mut am: applications::ActiveModel = m.clone().into();
-    am.start_date = Set(m.start_date - Duration::days(60));
-    am.end_date = Set(m.end_date - Duration::days(60));
-    am.update(&app.store.db().conn).await.unwrap();
+    age(app, &id, 60).await;
     (id, token)
+}
+
+/// Whether the browser journey is asked for; checked before any server or database is
+/// started, so a plain `cargo test` spends nothing on it.
+fn wanted() -> bool {
+    let on = std::env::var("CXC_BROWSER_TESTS").as_deref() == Ok("1");
+    if !on {
+        eprintln!("WARNING: browser journey skipped (set CXC_BROWSER_TESTS=1; see docs/web.md)");
+    }
+    on
 }
 
 async fn journey(app: TestApp) {
     let dir = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/browser"));
-    if std::env::var("CXC_BROWSER_TESTS").as_deref() != Ok("1") {
-        eprintln!("WARNING: browser journey skipped (set CXC_BROWSER_TESTS=1; see docs/web.md)");
-        return;
-    }
     assert!(
         tools_present(&dir),
         "CXC_BROWSER_TESTS=1 needs /usr/bin/chromium, node and `npm ci` in tests/browser"
@@ -182,6 +165,9 @@ fn verification_link(data: &str) -> Option<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn browser_journey_sqlite() {
+    if !wanted() {
+        return;
+    }
     if let Some(app) = spawn_app(Backend::Sqlite).await {
         journey(app).await;
     }
@@ -189,6 +175,9 @@ async fn browser_journey_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn browser_journey_postgres() {
+    if !wanted() {
+        return;
+    }
     if let Some(app) = spawn_app(Backend::Postgres).await {
         journey(app).await;
     }

@@ -75,24 +75,28 @@ pub async fn submitted(
     visitor: uuid::Uuid,
     token: &str,
 ) -> String {
-    let r = app
-        .post(
-            &format!("/api/v1/calls/{}/applications", w.call),
-            Some(token),
-            w.body(visitor),
-        )
-        .await;
-    assert_eq!(r.status, 201, "{}", r.text);
-    let id = r["id"].as_str().unwrap_or_default().to_owned();
-    let r = app
-        .post(
-            &format!("/api/v1/applications/{id}/submit"),
-            Some(token),
-            serde_json::json!({}),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
-    id
+    w.submitted(app, visitor, token).await
+}
+
+/// Sets the account's language of `token` to `lang` and opens each page with its session:
+/// each answers 200, in `lang` (the account's language wins over the browser's), with one
+/// `<h1>`.
+pub async fn assert_pages_in(app: &TestApp, token: &str, lang: &str, pages: &[String]) {
+    app.req(
+        reqwest::Method::PUT,
+        "/api/v1/me/notification-preferences",
+        Some(token),
+        Some(serde_json::json!({"locale": lang, "reminders": true})),
+        &[],
+    )
+    .await;
+    let mut b = Browser::with_session(app, token);
+    for p in pages {
+        let page = b.get(p).await;
+        assert_eq!(page.status, StatusCode::OK, "{lang} {p}: {}", page.html);
+        assert_eq!(page.lang(), lang, "{p}");
+        assert_eq!(page.html.matches("<h1").count(), 1, "one h1 on {p}");
+    }
 }
 
 fn attr_after(html: &str, marker: &str) -> Option<String> {

@@ -51,15 +51,7 @@ fn fields_of(html: &str) -> Vec<(String, String)> {
 
 async fn applicant_edits_a_draft_and_a_stale_edit_is_reported(app: TestApp) {
     let w = World::new(&app, 5, 1_000_000).await;
-    let r = app
-        .post(
-            &format!("/api/v1/calls/{}/applications", w.call),
-            Some(&w.applicant),
-            w.body(w.visitor),
-        )
-        .await;
-    assert_eq!(r.status, 201, "{}", r.text);
-    let id = r["id"].as_str().unwrap().to_owned();
+    let id = w.draft(&app, w.visitor, &w.applicant).await;
     let mut b = Browser::with_session(&app, &w.applicant);
     let page = b.get(&format!("/applications/{id}")).await;
     assert!(

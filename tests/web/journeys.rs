@@ -6,7 +6,7 @@ use serde_json::json;
 
 use crate::{
     both,
-    client::Browser,
+    client::{Browser, assert_pages_in},
     fixtures::World,
     helpers::TestApp,
     visit_fixtures::{add_item, cern, create, item, participant, publish, setup},
@@ -262,20 +262,7 @@ both!(a_failed_submission_lists_every_rule_at_once);
 
 async fn host_answers_and_both_sign_the_commitment(app: TestApp) {
     let w = World::new(&app, 5, 1_000_000).await;
-    let r = app
-        .post(
-            &format!("/api/v1/calls/{}/applications", w.call),
-            Some(&w.applicant),
-            w.body(w.visitor),
-        )
-        .await;
-    let id = r["id"].as_str().unwrap().to_owned();
-    app.post(
-        &format!("/api/v1/applications/{id}/submit"),
-        Some(&w.applicant),
-        json!({}),
-    )
-    .await;
+    let id = w.submitted(&app, w.visitor, &w.applicant).await;
     let mut host = Browser::with_session(&app, &w.host_contact);
     let list = host.get("/applications").await;
     assert!(list.has("Requests to host"), "{}", list.html);
@@ -306,23 +293,8 @@ async fn host_answers_and_both_sign_the_commitment(app: TestApp) {
     let page = host.get(&format!("/applications/{id}")).await;
     assert!(page.has("Accepted") && page.has("Your answer is sent"));
     // Approved by the coordinator through the API; then both sign on the pages.
-    let r = app
-        .post(
-            &format!("/api/v1/applications/{id}/review"),
-            Some(&w.coordinator),
-            json!({}),
-        )
-        .await;
-    let r = app
-        .req(
-            reqwest::Method::POST,
-            &format!("/api/v1/applications/{id}/decision"),
-            Some(&w.coordinator),
-            Some(json!({"decision": "approve"})),
-            &[("if-match", &r.etag())],
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+    let etag = w.review(&app, &id).await;
+    w.approve(&app, &id, &etag).await;
     let mut applicant = Browser::with_session(&app, &w.applicant);
     let page = applicant.get(&format!("/applications/{id}")).await;
     assert!(
@@ -442,14 +414,7 @@ both!(group_visit_registration_waiting_list_and_cancel);
 
 async fn every_page_in_every_language(app: TestApp) {
     let w = World::new(&app, 5, 1_000_000).await;
-    let r = app
-        .post(
-            &format!("/api/v1/calls/{}/applications", w.call),
-            Some(&w.applicant),
-            w.body(w.visitor),
-        )
-        .await;
-    let id = r["id"].as_str().unwrap().to_owned();
+    let id = w.draft(&app, w.visitor, &w.applicant).await;
     let pages = [
         "/".to_owned(),
         "/organisations".to_owned(),
@@ -465,22 +430,7 @@ async fn every_page_in_every_language(app: TestApp) {
         "/visits".to_owned(),
     ];
     for lang in ["en", "lt", "da", "es"] {
-        let mut b = Browser::with_session(&app, &w.applicant);
-        b.cookies.insert("cxc_lang".into(), lang.into());
-        app.req(
-            reqwest::Method::PUT,
-            "/api/v1/me/notification-preferences",
-            Some(&w.applicant),
-            Some(json!({"locale": lang, "reminders": true})),
-            &[],
-        )
-        .await;
-        for p in &pages {
-            let page = b.get(p).await;
-            assert_eq!(page.status, StatusCode::OK, "{lang} {p}: {}", page.html);
-            assert_eq!(page.lang(), lang, "{p}");
-            assert_eq!(page.html.matches("<h1").count(), 1, "one h1 on {p}");
-        }
+        assert_pages_in(&app, &w.applicant, lang, &pages).await;
     }
     for p in [
         "/sign-in",

@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::{
     both,
-    client::{Browser, submitted},
+    client::{Browser, assert_pages_in, submitted},
     fixtures::World,
     helpers::TestApp,
 };
@@ -401,22 +401,7 @@ async fn running_pages_in_every_language(app: TestApp) {
                 ],
             ),
         ] {
-            // The account's language wins over the browser's.
-            app.req(
-                reqwest::Method::PUT,
-                "/api/v1/me/notification-preferences",
-                Some(token),
-                Some(json!({"locale": lang, "reminders": true})),
-                &[],
-            )
-            .await;
-            let mut b = Browser::with_session(&app, token);
-            for p in &pages {
-                let page = b.get(p).await;
-                assert_eq!(page.status, StatusCode::OK, "{lang} {p}: {}", page.html);
-                assert_eq!(page.lang(), lang, "{p}");
-                assert_eq!(page.html.matches("<h1").count(), 1, "one h1 on {p}");
-            }
+            assert_pages_in(&app, token, lang, &pages).await;
         }
     }
 }

@@ -216,48 +216,16 @@ fn replay(s: StoredResponse) -> Response {
 }
 
 /// SHA-256 of the body as canonical JSON (keys sorted, no whitespace), so that a retry
-/// re-serialised by another client library is still the same request. A body that is not
-/// JSON is hashed as it is (its handler refuses it and the key is given back).
+/// re-serialised by another client library is still the same request. serde_json's map is
+/// ordered by key (its `preserve_order` feature is off; the test below fails if a dependency
+/// ever turns it on), so re-serialising the parsed value is the canonical form. A body that
+/// is not JSON is hashed as it is (its handler refuses it and the key is given back).
 fn fingerprint(bytes: &[u8]) -> String {
     let canonical = serde_json::from_slice::<serde_json::Value>(bytes)
-        .map(|v| canonical(&v))
-        .unwrap_or_else(|_| bytes.to_vec());
+        .ok()
+        .and_then(|v| serde_json::to_vec(&v).ok())
+        .unwrap_or_else(|| bytes.to_vec());
     hex::encode(Sha256::digest(canonical))
-}
-
-fn canonical(v: &serde_json::Value) -> Vec<u8> {
-    fn write(v: &serde_json::Value, out: &mut Vec<u8>) {
-        match v {
-            serde_json::Value::Object(m) => {
-                let mut entries: Vec<_> = m.iter().collect();
-                entries.sort_by(|a, b| a.0.cmp(b.0));
-                out.push(b'{');
-                for (i, (k, v)) in entries.into_iter().enumerate() {
-                    if i > 0 {
-                        out.push(b',');
-                    }
-                    out.extend(serde_json::to_vec(k).unwrap_or_default());
-                    out.push(b':');
-                    write(v, out);
-                }
-                out.push(b'}');
-            }
-            serde_json::Value::Array(a) => {
-                out.push(b'[');
-                for (i, v) in a.iter().enumerate() {
-                    if i > 0 {
-                        out.push(b',');
-                    }
-                    write(v, out);
-                }
-                out.push(b']');
-            }
-            scalar => out.extend(serde_json::to_vec(scalar).unwrap_or_default()),
-        }
-    }
-    let mut out = Vec::new();
-    write(v, &mut out);
-    out
 }
 
 #[cfg(test)]

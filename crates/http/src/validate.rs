@@ -30,30 +30,6 @@ pub fn email_field(
     email(raw.raw(), field, smtputf8, out)
 }
 
-/// Trimmed text of `min..=max` characters without control characters (except newlines
-/// when `max` > 200, i.e. long text).
-pub fn text(raw: &str, field: &str, min: usize, max: usize, out: &mut Vec<Problem>) -> String {
-    let t = raw.trim().to_owned();
-    let n = t.chars().count();
-    if n < min || n > max {
-        out.push(Problem::new(
-            field,
-            "invalid_length",
-            format!("must be {min} to {max} characters"),
-        ));
-    } else if t
-        .chars()
-        .any(|c| c.is_control() && !(max > 200 && (c == '\n' || c == '\r' || c == '\t')))
-    {
-        out.push(Problem::new(
-            field,
-            "control_characters",
-            "must not contain control characters",
-        ));
-    }
-    t
-}
-
 pub fn locale(raw: &str, out: &mut Vec<Problem>) -> &'static str {
     LOCALES
         .iter()

@@ -39,15 +39,7 @@ async fn a_departed_coordinator_stops_deciding_at_once(app: TestApp) {
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r["role"], "applicant");
     assert_eq!(r["grants"], json!([]));
-    let r = app
-        .req(
-            Method::POST,
-            &format!("{base}/decision"),
-            Some(&w.coordinator),
-            Some(json!({"decision": "approve"})),
-            &[("if-match", &etag)],
-        )
-        .await;
+    let r = w.try_approve(&app, &id, &etag).await;
     assert_eq!(r.status, 404, "no longer sees P's applications: {}", r.text);
     let now = app.get(&base, Some(&w.admin)).await;
     assert_eq!(now["status"], "under_review");

@@ -9,17 +9,7 @@ use crate::{both, fixtures::World, helpers::TestApp};
 /// fine, the first day is too late.
 async fn signing_closes_when_the_exchange_starts(app: TestApp) {
     let w = World::new(&app, 10, 10_000_000).await;
-    let (id, etag) = w.reviewed(&app, w.visitor, &w.applicant).await;
-    let r = app
-        .req(
-            reqwest::Method::POST,
-            &format!("/api/v1/applications/{id}/decision"),
-            Some(&w.coordinator),
-            Some(json!({"decision": "approve"})),
-            &[("if-match", &etag)],
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+    let (id, _) = w.approved(&app, w.visitor, &w.applicant).await;
     let email = app.store.user(w.applicant_id).await.unwrap().email;
     let sign = |token: String| {
         let path = format!("/api/v1/applications/{id}/commitment");

@@ -7,16 +7,7 @@ use serde_json::json;
 use crate::{both, fixtures::World, helpers::TestApp};
 
 async fn approve(app: &TestApp, w: &World, id: &str, etag: &str) -> u16 {
-    app.req(
-        Method::POST,
-        &format!("/api/v1/applications/{id}/decision"),
-        Some(&w.coordinator),
-        Some(json!({"decision": "approve"})),
-        &[("if-match", etag)],
-    )
-    .await
-    .status
-    .as_u16()
+    w.try_approve(app, id, etag).await.status.as_u16()
 }
 
 async fn reviewed_batch(app: &TestApp, w: &World, n: usize) -> Vec<(String, String)> {

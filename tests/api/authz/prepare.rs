@@ -204,7 +204,7 @@ impl Cx {
             for token in [host, vop, hop] {
                 step(token, "/commitment", json!({})).await;
             }
-            self.age(id, 60).await;
+            crate::fixtures::age(&self.app, &id.to_string(), 60).await;
         }
         if stage >= Stage::Reported {
             let report = json!({"summary": "Good", "outcomes": "Leads", "would_recommend": true});
@@ -214,19 +214,6 @@ impl Cx {
             step(vop, "/report/validate", json!({})).await;
         }
         id
-    }
-
-    /// Moves an exchange into the past, as time would.
-    async fn age(&self, id: Uuid, days: i64) {
-        let m = applications::Entity::find_by_id(id)
-            .one(&self.app.store.db().conn)
-            .await
-            .unwrap()
-            .unwrap();
-        let mut am: applications::ActiveModel = m.clone().into();
-        am.start_date = Set(m.start_date - Duration::days(days));
-        am.end_date = Set(m.end_date - Duration::days(days));
-        am.update(&self.app.store.db().conn).await.unwrap();
     }
 
     pub async fn app_version(&self, id: Uuid) -> i32 {

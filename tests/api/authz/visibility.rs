@@ -1,8 +1,7 @@
 //! What the status table cannot see: lists show only what the caller may see, and the
 //! conflict-of-interest rule (issue 8) for a coordinator of the visitor's cluster and
 //! for admins.
-use reqwest::Method;
-use serde_json::{Value, json};
+use serde_json::json;
 use uuid::Uuid;
 
 use crate::{
@@ -62,47 +61,6 @@ async fn lists_show_only_what_the_caller_may_see(app: TestApp) {
 }
 both!(lists_show_only_what_the_caller_may_see);
 
-async fn post(app: &TestApp, path: &str, token: &str, etag: Option<&str>, body: Value) -> Resp {
-    let headers: Vec<(&str, &str)> = etag.iter().map(|e| ("if-match", *e)).collect();
-    app.req(Method::POST, path, Some(token), Some(body), &headers)
-        .await
-}
-
-/// Files and submits an application for V; the host accepts.
-async fn submitted(app: &TestApp, w: &World) -> String {
-    let r = post(
-        app,
-        &format!("/api/v1/calls/{}/applications", w.call),
-        &w.applicant,
-        None,
-        w.body(w.visitor),
-    )
-    .await;
-    assert_eq!(r.status, 201, "{}", r.text);
-    let id = r["id"].as_str().unwrap().to_owned();
-    let base = format!("/api/v1/applications/{id}");
-    let r = post(
-        app,
-        &format!("{base}/submit"),
-        &w.applicant,
-        None,
-        json!({}),
-    )
-    .await;
-    assert_eq!(r.status, 200, "{}", r.text);
-    let accept = json!({"response": "accept"});
-    let r = post(
-        app,
-        &format!("{base}/host-response"),
-        &w.host_contact,
-        None,
-        accept,
-    )
-    .await;
-    assert_eq!(r.status, 200, "{}", r.text);
-    id
-}
-
 fn conflicted(r: &Resp, why: &str) {
     assert_eq!(r.status, 403, "{}", r.text);
     let detail = r["detail"].as_str().unwrap();
@@ -117,30 +75,19 @@ async fn coordinators_of_the_visitors_cluster_neither_review_nor_decide(app: Tes
     let email = app.store.user(w.coordinator_id).await.unwrap().email;
     // The coordinator acts for the LT cluster; the visiting SME is one of its members.
     app.store.add_contact(w.lt_cluster, &email).await.unwrap();
-    let id = submitted(&app, &w).await;
+    let id = w.accepted(&app, w.visitor, &w.applicant).await;
     let base = format!("/api/v1/applications/{id}");
-    let r = post(
-        &app,
-        &format!("{base}/review"),
-        &w.coordinator,
-        None,
-        json!({}),
-    )
-    .await;
+    let r = app
+        .post_if(&format!("{base}/review"), &w.coordinator, None, json!({}))
+        .await;
     conflicted(&r, "member of your cluster");
     // Someone unconflicted reviews; the decision is still not the cluster coordinator's.
-    let r = post(&app, &format!("{base}/review"), &w.admin, None, json!({})).await;
+    let r = app
+        .post_if(&format!("{base}/review"), &w.admin, None, json!({}))
+        .await;
     assert_eq!(r.status, 200, "{}", r.text);
     let etag = r.etag();
-    let approve = json!({"decision": "approve"});
-    let r = post(
-        &app,
-        &format!("{base}/decision"),
-        &w.coordinator,
-        Some(&etag),
-        approve,
-    )
-    .await;
+    let r = w.try_approve(&app, &id, &etag).await;
     conflicted(&r, "member of your cluster");
     let now = app.get(&base, Some(&w.coordinator)).await;
     assert_eq!(now["status"], "under_review", "nothing changed");
@@ -154,29 +101,21 @@ async fn admins_are_bound_by_the_conflict_of_interest_rule(app: TestApp) {
         .unwrap()
         .to_owned();
     app.store.add_contact(w.visitor, &email).await.unwrap();
-    let id = submitted(&app, &w).await;
+    let id = w.accepted(&app, w.visitor, &w.applicant).await;
     let base = format!("/api/v1/applications/{id}");
-    let r = post(&app, &format!("{base}/review"), &w.admin, None, json!({})).await;
+    let r = app
+        .post_if(&format!("{base}/review"), &w.admin, None, json!({}))
+        .await;
     conflicted(&r, "contact of the visiting organisation");
-    let r = post(
-        &app,
-        &format!("{base}/review"),
-        &w.coordinator,
-        None,
-        json!({}),
-    )
-    .await;
+    let r = app
+        .post_if(&format!("{base}/review"), &w.coordinator, None, json!({}))
+        .await;
     assert_eq!(r.status, 200, "{}", r.text);
     let etag = r.etag();
     let approve = json!({"decision": "approve"});
-    let r = post(
-        &app,
-        &format!("{base}/decision"),
-        &w.admin,
-        Some(&etag),
-        approve,
-    )
-    .await;
+    let r = app
+        .post_if(&format!("{base}/decision"), &w.admin, Some(&etag), approve)
+        .await;
     conflicted(&r, "contact of the visiting organisation");
 }
 both!(admins_are_bound_by_the_conflict_of_interest_rule);

@@ -83,14 +83,7 @@ fn drift_is_caught() {
 /// until submission, and the document said it was a required object.
 async fn a_draft_with_null_eligibility_is_documented(app: TestApp) {
     let w = World::new(&app, 5, 1_000_000).await;
-    let r = app
-        .post(
-            &format!("/api/v1/calls/{}/applications", w.call),
-            Some(&w.applicant),
-            w.body(w.visitor),
-        )
-        .await;
-    assert_eq!(r.status, 201, "{}", r.text);
+    let r = w.file(&app, w.visitor, &w.applicant).await;
     assert_eq!(r["eligibility"], Value::Null);
     let id = r["id"].as_str().unwrap_or_default().to_owned();
     for path in [

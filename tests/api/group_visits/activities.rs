@@ -116,26 +116,10 @@ async fn limited_activities_have_their_own_waiting_list(app: TestApp) {
     assert_eq!(item_row(&app).await.confirmed_count, 2);
 
     // More places on the activity promote the rest of its waiting list.
-    let r = app
-        .req(
-            Method::PATCH,
-            &format!("/api/v1/group-visits/{v}/agenda-items/{ws}"),
-            Some(&fx.organiser),
-            Some(json!({"capacity": 1})),
-            &[],
-        )
-        .await;
+    let r = patch_item(&app, &fx, &v, &ws, json!({"capacity": 1})).await;
     assert_eq!(r.status, 409);
     assert_eq!(r["code"], "capacity_below_confirmed");
-    let r = app
-        .req(
-            Method::PATCH,
-            &format!("/api/v1/group-visits/{v}/agenda-items/{ws}"),
-            Some(&fx.organiser),
-            Some(json!({"capacity": 3})),
-            &[],
-        )
-        .await;
+    let r = patch_item(&app, &fx, &v, &ws, json!({"capacity": 3})).await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r["confirmed_count"], 3, "the response counts the promotion");
     assert_eq!(r["waitlisted_count"], 0);

@@ -194,27 +194,18 @@ async fn conflicts_are_409_and_name_the_item(app: TestApp) {
     assert_eq!(r.status, 409);
     assert_eq!(r["code"], "ends_before_start");
 
-    let r = app
-        .req(
-            Method::PATCH,
-            &format!("{path}/{second}"),
-            Some(&fx.organiser),
-            Some(json!({"starts_at": "2027-03-27T10:59"})),
-            &[],
-        )
-        .await;
+    let r = patch_item(
+        &app,
+        &fx,
+        &v,
+        &second,
+        json!({"starts_at": "2027-03-27T10:59"}),
+    )
+    .await;
     assert_eq!(r.status, 409);
     assert!(r["detail"].as_str().unwrap().contains(&first));
-    let r = app
-        .req(
-            Method::PATCH,
-            &format!("{path}/{second}"),
-            Some(&fx.organiser),
-            Some(json!({"venue": "Building 52", "starts_at": "2027-03-27T10:59"})),
-            &[],
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+    let moved = json!({"venue": "Building 52", "starts_at": "2027-03-27T10:59"});
+    let r = move_item(&app, &fx, &v, &second, moved).await;
     assert_eq!(r["sequence"], 0, "drafts do not bump SEQUENCE");
 }
 both!(conflicts_are_409_and_name_the_item);
@@ -327,15 +318,7 @@ async fn only_organisers_edit_and_if_match_guards_the_agenda(app: TestApp) {
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
-    let r = app
-        .req(
-            Method::PATCH,
-            &format!("{path}/{item_id}"),
-            Some(&fx.organiser),
-            Some(json!({"title": "Late"})),
-            &[],
-        )
-        .await;
+    let r = patch_item(&app, &fx, &v, &item_id, json!({"title": "Late"})).await;
     assert_eq!(r.status, 409);
     assert_eq!(r["code"], "visit_cancelled");
 }

@@ -69,36 +69,11 @@ fn status(cal: &Parsed, id: &str) -> String {
     cal.prop(&uid(id), "STATUS").unwrap()
 }
 
-async fn get_with(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> crate::helpers::Resp {
-    app.req(Method::GET, path, None, None, headers).await
-}
-
 async fn subscribed_feed_follows_publish_change_and_cancellations(app: TestApp) {
     let fx = setup(&app).await;
     let (_, token, org) = participant(&app, "ana@litek.lt").await;
     let v = id(&create(&app, &fx, cern(fx.partnership)).await);
-    let tour = id(&add_item(
-        &app,
-        &fx,
-        &v,
-        item(
-            "facility_visit",
-            "Tour",
-            "2027-03-27T09:00",
-            "2027-03-27T11:00",
-            "CERN Globe",
-        ),
-    )
-    .await);
-    let mut ws = item(
-        "workshop",
-        "Procurement",
-        "2027-03-28T09:00",
-        "2027-03-28T11:00",
-        "Council Chamber",
-    );
-    ws["capacity"] = json!(10);
-    let ws = id(&add_item(&app, &fx, &v, ws).await);
+    let (tour, ws) = tour_and_workshop(&app, &fx, &v).await;
     let dinner = id(&add_item(
         &app,
         &fx,
@@ -132,7 +107,7 @@ async fn subscribed_feed_follows_publish_change_and_cancellations(app: TestApp) 
     assert_eq!(bearer, text, "the bearer-token calendar is the same feed");
 
     // Conditional GET: ETag and Last-Modified give 304 without a body.
-    let r = get_with(&app, &path, &[]).await;
+    let r = app.get_with(&path, None, &[]).await;
     let etag = r.headers["etag"].to_str().unwrap().to_owned();
     let modified = r.headers["last-modified"].to_str().unwrap().to_owned();
     assert!(
@@ -141,64 +116,53 @@ async fn subscribed_feed_follows_publish_change_and_cancellations(app: TestApp) 
             .unwrap()
             .contains("no-cache")
     );
-    let r = get_with(&app, &path, &[("if-none-match", &etag)]).await;
+    let r = app.get_with(&path, None, &[("if-none-match", &etag)]).await;
     assert_eq!(r.status, 304);
     assert!(r.text.is_empty());
     assert_eq!(r.headers["etag"].to_str().unwrap(), etag);
-    let r = get_with(&app, &path, &[("if-modified-since", &modified)]).await;
+    let r = app
+        .get_with(&path, None, &[("if-modified-since", &modified)])
+        .await;
     assert_eq!(r.status, 304);
-    let r = get_with(
-        &app,
-        &path,
-        &[
-            ("if-none-match", "\"stale\""),
-            ("if-modified-since", &modified),
-        ],
-    )
-    .await;
+    let r = app
+        .get_with(
+            &path,
+            None,
+            &[
+                ("if-none-match", "\"stale\""),
+                ("if-modified-since", &modified),
+            ],
+        )
+        .await;
     assert_eq!(r.status, 200, "If-None-Match wins over If-Modified-Since");
-    let r = get_with(
-        &app,
-        &path,
-        &[("if-modified-since", "Sat, 01 Jan 2000 00:00:00 GMT")],
-    )
-    .await;
+    let r = app
+        .get_with(
+            &path,
+            None,
+            &[("if-modified-since", "Sat, 01 Jan 2000 00:00:00 GMT")],
+        )
+        .await;
     assert_eq!(r.status, 200);
-    let r = get_with(&app, &path, &[("if-modified-since", "not a date")]).await;
+    let r = app
+        .get_with(&path, None, &[("if-modified-since", "not a date")])
+        .await;
     assert_eq!(r.status, 200, "an invalid date is ignored");
 
     // Change: the item moves; its SEQUENCE rises and the ETag changes.
-    let r = app
-        .req(
-            Method::PATCH,
-            &format!("/api/v1/group-visits/{v}/agenda-items/{tour}"),
-            Some(&fx.organiser),
-            Some(json!({"starts_at": "2027-03-27T14:00", "ends_at": "2027-03-27T16:00"})),
-            &[],
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+    let moved = json!({"starts_at": "2027-03-27T14:00", "ends_at": "2027-03-27T16:00"});
+    move_item(&app, &fx, &v, &tour, moved).await;
     let (cal, _) = feed(&app, &path).await;
     assert!(seq(&cal, &tour) > tour0);
     assert_eq!(cal.prop(&uid(&tour), "DTSTART").unwrap(), "20270327T140000");
     assert_eq!(
-        get_with(&app, &path, &[("if-none-match", &etag)])
+        app.get_with(&path, None, &[("if-none-match", &etag)])
             .await
             .status,
         200
     );
 
     // Cancel an item: it stays, cancelled, with a higher SEQUENCE.
-    let r = app
-        .req(
-            Method::DELETE,
-            &format!("/api/v1/group-visits/{v}/agenda-items/{dinner}"),
-            Some(&fx.organiser),
-            None,
-            &[],
-        )
-        .await;
-    assert_eq!(r.status, 204);
+    cancel_item(&app, &fx, &v, &dinner).await;
     let (cal, _) = feed(&app, &path).await;
     assert_eq!(status(&cal, &dinner), "CANCELLED");
     assert!(seq(&cal, &dinner) > dinner0);

@@ -179,6 +179,72 @@ pub fn item(kind: &str, title: &str, start: &str, end: &str, venue: &str) -> Val
     json!({"kind": kind, "title": title, "starts_at": start, "ends_at": end, "venue": venue})
 }
 
+/// The organiser changes an agenda item (PATCH); the answer, whatever it is.
+pub async fn patch_item(
+    app: &TestApp,
+    fx: &Fx,
+    visit: &str,
+    item: &str,
+    changes: Value,
+) -> crate::helpers::Resp {
+    app.req(
+        Method::PATCH,
+        &format!("/api/v1/group-visits/{visit}/agenda-items/{item}"),
+        Some(&fx.organiser),
+        Some(changes),
+        &[],
+    )
+    .await
+}
+
+/// The organiser moves (or otherwise changes) an agenda item, which must succeed; the item.
+pub async fn move_item(app: &TestApp, fx: &Fx, visit: &str, item: &str, changes: Value) -> Value {
+    let r = patch_item(app, fx, visit, item, changes).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    r.body
+}
+
+/// The organiser cancels an agenda item (DELETE; it stays, cancelled), which must succeed.
+pub async fn cancel_item(app: &TestApp, fx: &Fx, visit: &str, item: &str) {
+    let r = app
+        .req(
+            Method::DELETE,
+            &format!("/api/v1/group-visits/{visit}/agenda-items/{item}"),
+            Some(&fx.organiser),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, 204, "{}", r.text);
+}
+
+/// A facility tour on 27 March 2027 (09:00–11:00) and a workshop for ten the next morning
+/// added to `visit`: their ids.
+pub async fn tour_and_workshop(app: &TestApp, fx: &Fx, visit: &str) -> (String, String) {
+    let tour = id(&add_item(
+        app,
+        fx,
+        visit,
+        item(
+            "facility_visit",
+            "Tour",
+            "2027-03-27T09:00",
+            "2027-03-27T11:00",
+            "CERN Globe",
+        ),
+    )
+    .await);
+    let mut ws = item(
+        "workshop",
+        "Procurement",
+        "2027-03-28T09:00",
+        "2027-03-28T11:00",
+        "Council Chamber",
+    );
+    ws["capacity"] = json!(10);
+    (tour, id(&add_item(app, fx, visit, ws).await))
+}
+
 pub async fn publish(app: &TestApp, fx: &Fx, visit: &str) -> Value {
     let r = app
         .post(

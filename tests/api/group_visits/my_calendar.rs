@@ -70,28 +70,7 @@ async fn my_calendar_has_my_items_and_exchanges(app: TestApp) {
     let (_, other, other_org) = participant(&app, "bo@bigscience.dk").await;
 
     let cern_v = id(&create(&app, &fx, cern(fx.partnership)).await);
-    let tour = id(&add_item(
-        &app,
-        &fx,
-        &cern_v,
-        item(
-            "facility_visit",
-            "Tour",
-            "2027-03-27T09:00",
-            "2027-03-27T11:00",
-            "CERN Globe",
-        ),
-    )
-    .await);
-    let mut mine = item(
-        "workshop",
-        "Procurement",
-        "2027-03-28T09:00",
-        "2027-03-28T11:00",
-        "Council Chamber",
-    );
-    mine["capacity"] = json!(10);
-    let mine = id(&add_item(&app, &fx, &cern_v, mine).await);
+    let (tour, mine) = tour_and_workshop(&app, &fx, &cern_v).await;
     let mut theirs = item(
         "workshop",
         "Cryogenics",

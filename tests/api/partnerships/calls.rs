@@ -258,15 +258,16 @@ async fn each_server_judges_by_its_own_rules(app: TestApp) {
     assert_eq!(app.store.rules().lump_sum_ceiling_cents, 110_000);
     let b = call_body("2026-01-01T00:00:00Z", "2026-06-30T23:59:59Z");
     let path = format!("/api/v1/partnerships/{}/calls", c.partnership);
-    let r = reqwest::Client::new()
-        .post(format!("{}{path}", peer.base))
-        .bearer_auth(&c.coordinator)
-        .json(&b)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 422, "60 000 cents is over the peer's ceiling");
-    let problem: Value = r.json().await.unwrap();
+    let r = app
+        .send(
+            app.client
+                .post(format!("{}{path}", peer.base))
+                .bearer_auth(&c.coordinator)
+                .json(&b),
+        )
+        .await;
+    assert_eq!(r.status, 422, "60 000 cents is over the peer's ceiling");
+    let problem = r.body;
     assert!(
         problem["errors"]
             .as_array()

@@ -11,14 +11,15 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
+use validator::Validate;
 
 use crate::openapi::problems::{Forbidden, UnprocessableContent};
 use crate::{
-    error::{ApiError, ApiResult, ProblemDoc},
+    error::{ApiResult, ProblemDoc},
     extract::{ApiPath, ApiQuery, Auth, OptionalJson},
+    fields::{self, Text},
     pagination::{Page, Paged, paged},
     state::AppState,
-    validate,
 };
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -86,11 +87,12 @@ impl From<UserWithGrants> for AdminUserDto {
     }
 }
 
-#[derive(Deserialize, IntoParams)]
+#[derive(Deserialize, IntoParams, Validate)]
 #[into_params(parameter_in = Query)]
 pub struct UsersQuery {
     /// Part of the email address or name.
-    q: Option<String>,
+    #[validate(custom(function = "fields::text"))]
+    q: Option<Text<0, 200>>,
     /// 1..200, default 50.
     limit: Option<i64>,
     /// `next_cursor` of the previous page.
@@ -106,15 +108,12 @@ async fn list_users(
     Auth(c): Auth,
     ApiQuery(q): ApiQuery<UsersQuery>,
 ) -> ApiResult<Json<Paged<AdminUserDto>>> {
+    fields::check(&q)?;
+    let text = q.q.as_ref().map(Text::clean);
     let page = Page {
         limit: q.limit,
         cursor: q.cursor,
     };
-    let mut problems = Vec::new();
-    let text = q.q.map(|t| validate::text(&t, "q", 0, 200, &mut problems));
-    if !problems.is_empty() {
-        return Err(ApiError::Unprocessable(problems));
-    }
     let limit = page.limit()?;
     let f = UserFilter {
         q: text,
@@ -151,11 +150,12 @@ async fn revoke_grant(
     Ok(Json(st.store.revoke_grant(&c, id, grant).await?.into()))
 }
 
-#[derive(Debug, Default, Deserialize, ToSchema)]
+#[derive(Debug, Default, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct DisableBody {
     /// Why, for the audit trail.
-    pub reason: Option<String>,
+    #[validate(custom(function = "fields::text"))]
+    pub reason: Option<Text<0, 1000>>,
 }
 
 /// Disables an account (admin): it cannot sign in, and its sessions end at once.
@@ -170,14 +170,8 @@ async fn disable_user(
     ApiPath(id): ApiPath<Uuid>,
     OptionalJson(b): OptionalJson<DisableBody>,
 ) -> ApiResult<Json<AdminUserDto>> {
-    let mut problems = Vec::new();
-    let reason = b
-        .reason
-        .map(|r| validate::text(&r, "reason", 0, 1000, &mut problems))
-        .filter(|r| !r.is_empty());
-    if !problems.is_empty() {
-        return Err(ApiError::Unprocessable(problems));
-    }
+    fields::check(&b)?;
+    let reason = b.reason.as_ref().map(Text::clean).filter(|r| !r.is_empty());
     Ok(Json(
         st.store.set_disabled(&c, id, true, reason).await?.into(),
     ))
