@@ -7,6 +7,7 @@ use axum::{
     response::Response,
 };
 use chrono::{DateTime, NaiveDate, Utc};
+use cxc_domain::workflow::{HostResponse, Status};
 use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -18,7 +19,7 @@ use crate::{
     layout::{Input, choices, csrf_field, error_summary, select, textarea},
     pages::{
         organisations::BIG_SCIENCE_SECTORS,
-        util::{countries, list_tags, str_of},
+        util::{code_of, countries, list_tags, str_of},
     },
 };
 
@@ -570,11 +571,9 @@ pub async fn application_page(
     } else {
         history.items()
     };
-    let st = str_of(a, "status");
-    let commitment = if matches!(
-        st.as_str(),
-        "approved" | "committed" | "reported" | "completed" | "paid"
-    ) {
+    let st_code = str_of(a, "status");
+    let st: Option<Status> = code_of(a, "status");
+    let commitment = if st.is_some_and(Status::holds_reservation) {
         let c = ctx
             .get(&format!("/api/v1/applications/{id}/commitment"))
             .await;
@@ -583,7 +582,7 @@ pub async fn application_page(
         if c.ok() {
             Some(c.body)
         } else {
-            (c.status == StatusCode::NOT_FOUND && st == "approved").then(|| json!({}))
+            (c.status == StatusCode::NOT_FOUND && st == Some(Status::Approved)).then(|| json!({}))
         }
     } else {
         None
@@ -599,7 +598,7 @@ pub async fn application_page(
     } else {
         str_of(a, "host_country")
     };
-    let payment = if st == "paid" {
+    let payment = if st == Some(Status::Paid) {
         ctx.web.payment(a["id"].as_str().unwrap_or_default()).await
     } else {
         None
@@ -630,7 +629,7 @@ pub async fn application_page(
     );
     let body = html! {
         (error_summary(ctx, errors, &["comment", "response", "goals", "agenda", "summary", "outcomes", "would_recommend", "evidence", "decision", "paid_on", "amount_cents"]))
-        p { (ctx.t("status")) ": " span.status { (ctx.t(&format!("status-{st}"))) } }
+        p { (ctx.t("status")) ": " span.status { (ctx.t(&format!("status-{st_code}"))) } }
         dl.summary {
             dt { (ctx.t("apply-host")) } dd { (host_name) }
             dt { (ctx.t("dates")) } dd { (date_of(ctx, &a["start_date"])) " – " (date_of(ctx, &a["end_date"])) }
@@ -640,7 +639,7 @@ pub async fn application_page(
             dt { (ctx.t("lump-sum")) } dd { (money_of(ctx, &a["grant_cents"])) }
             dt { (ctx.t("objectives")) } dd { (str_of(a, "objectives")) }
         }
-        @if roles.applicant && st == "draft" {
+        @if roles.applicant && st == Some(Status::Draft) {
             p.no-print { a.button.secondary href=(format!("/applications/{id}/edit")) { (ctx.t("edit-draft")) } }
             form.no-print method="post" action=(format!("/applications/{id}/submit")) {
                 (csrf_field(ctx))
@@ -648,7 +647,7 @@ pub async fn application_page(
                 button type="submit" { (ctx.t("submit-application")) }
             }
         }
-        @if roles.host && str_of(a, "host_response") == "pending" && st != "draft" && st != "withdrawn" {
+        @if roles.host && code_of(a, "host_response") == Some(HostResponse::Pending) && !matches!(st, Some(Status::Draft | Status::Withdrawn)) {
             h2 { (ctx.t("host-answer-title")) }
             form method="post" action=(format!("/applications/{id}/host-response")) {
                 (csrf_field(ctx))
@@ -659,7 +658,7 @@ pub async fn application_page(
         }
         @if let Some(s) = &staff { (s) }
         @if let Some(c) = &commitment { (commitment_section(ctx, id, c, errors)) }
-        @if roles.applicant && st == "committed" {
+        @if roles.applicant && st == Some(Status::Committed) {
             h2 { (ctx.t("report-title")) }
             @if ended {
                 form method="post" action=(format!("/applications/{id}/report")) {
@@ -688,7 +687,7 @@ pub async fn application_page(
                 }
             }
         }
-        @if roles.applicant && !matches!(st.as_str(), "reported" | "completed" | "paid" | "withdrawn" | "rejected" | "cancelled") {
+        @if roles.applicant && !matches!(st, Some(Status::Reported | Status::Completed | Status::Paid | Status::Withdrawn | Status::Rejected | Status::Cancelled)) {
             form.no-print method="post" action=(format!("/applications/{id}/withdraw")) {
                 (csrf_field(ctx))
                 button.warning type="submit" { (ctx.t("withdraw")) }

@@ -9,6 +9,7 @@ use axum::{
     response::Response,
 };
 use chrono::Utc;
+use cxc_domain::workflow::Status;
 use maud::{Markup, html};
 use serde_json::{Value, json};
 
@@ -18,7 +19,7 @@ use crate::{
     layout::{Input, choices, csrf_field, textarea},
     pages::{
         applications::{act, application_page, money_of},
-        util::{cents_to_input, euros_to_cents, str_of},
+        util::{cents_to_input, code_of, euros_to_cents, str_of},
     },
 };
 
@@ -26,7 +27,7 @@ use crate::{
 /// without being its applicant or host contact: the API decides what they may do).
 pub async fn staff_section(ctx: &Ctx, a: &Value, version: &str, errors: &Errors) -> Markup {
     let id = str_of(a, "id");
-    let st = str_of(a, "status");
+    let st: Option<Status> = code_of(a, "status");
     let call = ctx
         .get(&format!("/api/v1/calls/{}", str_of(a, "call_id")))
         .await;
@@ -42,15 +43,15 @@ pub async fn staff_section(ctx: &Ctx, a: &Value, version: &str, errors: &Errors)
                     dt { (ctx.t("lump-sum")) } dd { (money_of(ctx, &a["grant_cents"])) }
                 }
             }
-            @match st.as_str() {
-                "submitted" => {
+            @match st {
+                Some(Status::Submitted) => {
                     form method="post" action=(format!("/applications/{id}/review")) {
                         (csrf_field(ctx))
                         (textarea("comment", &ctx.t("staff-comment"), "", None, errors))
                         button type="submit" { (ctx.t("staff-start-review")) }
                     }
                 }
-                "under_review" | "waitlisted" => {
+                Some(Status::UnderReview | Status::Waitlisted) => {
                     form method="post" action=(format!("/applications/{id}/decision")) {
                         (csrf_field(ctx))
                         input type="hidden" name="version" value=(version);
@@ -63,13 +64,13 @@ pub async fn staff_section(ctx: &Ctx, a: &Value, version: &str, errors: &Errors)
                         button type="submit" { (ctx.t("staff-decide")) }
                     }
                 }
-                "reported" => {
+                Some(Status::Reported) => {
                     form method="post" action=(format!("/applications/{id}/validate-report")) {
                         (csrf_field(ctx))
                         button type="submit" { (ctx.t("staff-validate")) }
                     }
                 }
-                "completed" => {
+                Some(Status::Completed) => {
                     form method="post" action=(format!("/applications/{id}/payment")) novalidate {
                         (csrf_field(ctx))
                         (Input::new("paid_on", ctx.t("staff-paid-on"), &Utc::now().date_naive().to_string()).kind("date").render(errors))

@@ -215,7 +215,7 @@ impl Store {
         tx.commit().await?;
         self.auth_cache.invalidate();
         Ok(inv::Model {
-            status: status.into(),
+            status,
             answered_at: Some(now),
             ..row
         })

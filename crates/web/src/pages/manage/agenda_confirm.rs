@@ -6,6 +6,7 @@
 use std::collections::HashSet;
 
 use axum::response::Response;
+use cxc_domain::visit::{RegistrationStatus, VisitStatus};
 use maud::{Markup, html};
 use serde_json::Value;
 
@@ -13,7 +14,10 @@ use crate::{
     ctx::Ctx,
     form::Form,
     layout::csrf_field,
-    pages::{manage::visits::local_time, util::str_of},
+    pages::{
+        manage::visits::local_time,
+        util::{code_of, str_of},
+    },
 };
 
 /// Most registration pages read for the count (200 each: more than any visit holds).
@@ -39,7 +43,7 @@ async fn told(ctx: &Ctx, visit: &str, item: &str, limited: bool) -> Option<usize
             None => break,
         }
     }
-    let confirmed = |g: &&Value| str_of(g, "status") == "confirmed";
+    let confirmed = |g: &&Value| code_of(g, "status") == Some(RegistrationStatus::Confirmed);
     let whole: HashSet<String> = regs
         .iter()
         .filter(confirmed)
@@ -70,7 +74,7 @@ pub async fn before_change(
     version: &str,
 ) -> Option<Response> {
     let r = ctx.get(&format!("/api/v1/group-visits/{visit}")).await;
-    if !r.ok() || str_of(&r.body, "status") != "published" {
+    if !r.ok() || code_of(&r.body, "status") != Some(VisitStatus::Published) {
         return None;
     }
     let item = r.body["agenda"]

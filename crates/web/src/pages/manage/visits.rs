@@ -10,6 +10,7 @@ use axum::{
     response::Response,
 };
 use chrono::{Duration, NaiveDate};
+use cxc_domain::visit::VisitStatus;
 use maud::{Markup, html};
 use serde_json::{Value, json};
 
@@ -20,7 +21,7 @@ use crate::{
     pages::{
         applications::date_of,
         manage::managed,
-        util::{countries, number, str_of},
+        util::{code_of, countries, number, str_of},
     },
 };
 
@@ -278,10 +279,11 @@ async fn builder_page(
     }
     let v = &r.body;
     let version = r.etag.clone().unwrap_or_default();
-    let st = str_of(v, "status");
+    let st_code = str_of(v, "status");
+    let st: Option<VisitStatus> = code_of(v, "status");
     let agenda = v["agenda"].as_array().cloned().unwrap_or_default();
     let days = days_of(v);
-    let editable = st != "cancelled";
+    let editable = st != Some(VisitStatus::Cancelled);
     let regs = ctx
         .get(&format!(
             "/api/v1/group-visits/{id}/registrations?limit=200"
@@ -297,7 +299,7 @@ async fn builder_page(
     let body = html! {
         (error_summary(ctx, errors, &ITEM_FIELDS))
         dl.summary {
-            dt { (ctx.t("status")) } dd { (ctx.t(&format!("visit-status-{st}"))) }
+            dt { (ctx.t("status")) } dd { (ctx.t(&format!("visit-status-{st_code}"))) }
             dt { (ctx.t("dates")) } dd { (date_of(ctx, &v["starts_on"])) " – " (date_of(ctx, &v["ends_on"])) }
             dt { (ctx.t("visit-timezone")) } dd { (str_of(v, "timezone")) " — " (ctx.t("visit-times-local")) }
             dt { (ctx.t("visit-registered")) } dd { (v["confirmed_count"]) " / " (v["capacity"]) " · " (ctx.t("visit-waiting")) ": " (v["waitlisted_count"]) }
@@ -310,7 +312,7 @@ async fn builder_page(
         }
         @if editable {
             h2 id="add-item" { (ctx.t("item-add-title")) }
-            @if st == "published" { p.warning role="note" { (ctx.tr.ta("item-add-published", &[("count", told.into())])) } }
+            @if st == Some(VisitStatus::Published) { p.warning role="note" { (ctx.tr.ta("item-add-published", &[("count", told.into())])) } }
             form method="post" action=(format!("/manage/visits/{id}/items")) novalidate {
                 (csrf_field(ctx))
                 input type="hidden" name="version" value=(version);
@@ -318,7 +320,7 @@ async fn builder_page(
                 button type="submit" { (ctx.t("item-add")) }
             }
         }
-        @if st == "draft" {
+        @if st == Some(VisitStatus::Draft) {
             h2 { (ctx.t("visit-publish-title")) }
             form method="post" action=(format!("/manage/visits/{id}/publish")) {
                 (csrf_field(ctx))
