@@ -4,6 +4,7 @@
 pub mod activities;
 pub mod agenda;
 pub mod agenda_rules;
+pub mod audience;
 pub mod calendar;
 pub mod feeds;
 pub mod fixtures;

@@ -332,6 +332,36 @@ pub async fn open_visit(app: &TestApp, fx: &Fx, capacity: i32) -> String {
     v
 }
 
+/// A published visit with a workshop of 2 places and an open seminar: (visit, workshop,
+/// seminar) ids.
+pub async fn workshop_and_seminar(app: &TestApp, fx: &Fx) -> (String, String, String) {
+    let v = id(&create(app, fx, cern(fx.partnership)).await);
+    let mut ws = item(
+        "workshop",
+        "Procurement at CERN",
+        "2027-03-28T09:00",
+        "2027-03-28T12:00",
+        "Council Chamber",
+    );
+    ws["capacity"] = json!(2);
+    let ws = id(&add_item(app, fx, &v, ws).await);
+    let open = id(&add_item(
+        app,
+        fx,
+        &v,
+        item(
+            "seminar",
+            "Open seminar",
+            "2027-03-28T13:00",
+            "2027-03-28T14:00",
+            "Council Chamber",
+        ),
+    )
+    .await);
+    publish(app, fx, &v).await;
+    (v, ws, open)
+}
+
 pub async fn visit_row(app: &TestApp, v: &str) -> group_visits::Model {
     group_visits::Entity::find_by_id(Uuid::parse_str(v).unwrap())
         .one(&app.store.db().conn)

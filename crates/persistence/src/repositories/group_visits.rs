@@ -8,6 +8,7 @@
 
 pub mod agenda;
 pub mod agenda_edit;
+pub mod audience;
 pub mod calendar;
 pub mod lifecycle;
 pub mod list;

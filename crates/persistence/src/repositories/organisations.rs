@@ -200,6 +200,8 @@ pub struct OrgFilter {
     pub sector: Option<String>,
     pub competency: Option<String>,
     pub q: Option<String>,
+    /// Only the organisations this user is a contact of.
+    pub contact: Option<Uuid>,
     pub after: Option<Uuid>,
     pub limit: u64,
 }
@@ -459,6 +461,14 @@ impl Store {
                     .to_owned();
                 q = q.filter(organisations::Column::Id.in_subquery(ids));
             }
+        }
+        if let Some(user) = f.contact {
+            let ids = Query::select()
+                .column(organisation_contacts::Column::OrganisationId)
+                .from(organisation_contacts::Entity)
+                .and_where(organisation_contacts::Column::UserId.eq(user))
+                .to_owned();
+            q = q.filter(organisations::Column::Id.in_subquery(ids));
         }
         if let Some(a) = f.after {
             q = q.filter(organisations::Column::Id.lt(a));

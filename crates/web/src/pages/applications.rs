@@ -7,7 +7,7 @@ use axum::{
     response::Response,
 };
 use chrono::{DateTime, NaiveDate, Utc};
-use cxc_domain::workflow::{HostResponse, Status};
+use cxc_domain::workflow::{self, Action, HostResponse, Status};
 use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -35,11 +35,6 @@ pub fn date_of(ctx: &Ctx, v: &Value) -> String {
         .map_or_else(String::new, |d| format::date(ctx.lang(), d))
 }
 
-pub fn money_of(ctx: &Ctx, v: &Value) -> String {
-    v.as_i64()
-        .map_or_else(|| "—".to_owned(), |c| format::money(ctx.lang(), c))
-}
-
 #[derive(Deserialize, Default)]
 pub struct Chosen {
     #[serde(default)]
@@ -62,7 +57,7 @@ pub async fn calls(ctx: Ctx, Query(c): Query<Chosen>) -> Response {
                     dl.summary {
                         dt { (ctx.t("call-closes")) } dd { (date_of(&ctx, &call["closes_at"])) }
                         dt { (ctx.t("call-budget-left")) } dd {
-                            (money_of(&ctx, &json!(call["budget_cents"].as_i64().unwrap_or(0) - call["budget_committed_cents"].as_i64().unwrap_or(0))))
+                            (ctx.money(&call["budget_remaining_cents"]))
                         }
                         dt { (ctx.t("call-places-left")) } dd { (call["places"].as_i64().unwrap_or(0) - call["places_taken"].as_i64().unwrap_or(0)) }
                     }
@@ -162,7 +157,7 @@ pub async fn figures_panel(ctx: &Ctx, call: &str, f: &Form) -> Markup {
                 @else { ul { @for e in &excluded { li { (date_of(ctx, &e["date"])) " — " (e["holiday"].as_str().unwrap_or_else(|| e["reason"].as_str().unwrap_or_default())) } } } }
             }
             dt { (ctx.t("distance")) } dd { (str_of(&b["distance"], "display")) }
-            dt { (ctx.t("lump-sum")) } dd { (money_of(ctx, &b["lump_sum"]["grant_cents"])) " " (str_of(&b["lump_sum"], "explanation")) }
+            dt { (ctx.t("lump-sum")) } dd { (ctx.money(&b["lump_sum"]["grant_cents"])) " " (str_of(&b["lump_sum"], "explanation")) }
         }
         @if !failed.is_empty() {
             ul.checks { @for c in &failed { li.fail { span.visually-hidden { (ctx.t("check-failed")) ": " } (str_of(c, "message")) } } }
@@ -205,26 +200,15 @@ async fn apply_page(
     if !call.ok() {
         return ctx.failed(&call);
     }
-    let mine: Vec<String> = ctx
-        .user
-        .as_ref()
-        .and_then(|u| u["organisation_ids"].as_array().cloned())
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|v| v.as_str().map(str::to_owned))
-        .collect();
-    let mut my_options = Vec::new();
-    for id in mine.iter().take(50) {
-        let o = ctx.get(&format!("/api/v1/organisations/{id}")).await;
-        if o.ok() {
-            my_options.push((id.clone(), str_of(&o.body, "name")));
-        }
-    }
+    let my_options = match ctx.my_organisation_choices().await {
+        Ok(orgs) => orgs,
+        Err(r) => return ctx.failed(&r),
+    };
     let all = ctx.get("/api/v1/organisations?limit=200").await.items();
     let mut host_options = vec![(String::new(), ctx.t("choose"))];
     host_options.extend(
         all.iter()
-            .filter(|o| !mine.contains(&str_of(o, "id")))
+            .filter(|o| !my_options.iter().any(|(id, _)| *id == str_of(o, "id")))
             .map(|o| {
                 (
                     str_of(o, "id"),
@@ -446,11 +430,11 @@ pub async fn edit(ctx: Ctx, Path(id): Path<String>, f: Form) -> Response {
         o.remove("organisation_id");
     }
     let r = ctx
-        .send(
+        .send_if_match(
             axum::http::Method::PATCH,
             &format!("/api/v1/applications/{id}"),
             Some(&body),
-            &[("if-match", version.clone())],
+            &version,
         )
         .await;
     if r.ok() {
@@ -537,6 +521,13 @@ struct Roles {
     host: bool,
 }
 
+/// Whether the workflow lets `action` follow an application in `status` (the API's own
+/// rule: a page shows a form only where the API would take it).
+#[must_use]
+pub fn allows(status: &str, action: Action) -> bool {
+    Status::parse(status).is_some_and(|s| workflow::next(s, action).is_ok())
+}
+
 pub async fn application_page(
     ctx: &Ctx,
     id: &str,
@@ -571,9 +562,10 @@ pub async fn application_page(
     } else {
         history.items()
     };
-    let st_code = str_of(a, "status");
-    let st: Option<Status> = code_of(a, "status");
-    let commitment = if st.is_some_and(Status::holds_reservation) {
+    let st = str_of(a, "status");
+    let state: Option<Status> = code_of(a, "status");
+    let may = |action: Action| allows(&st, action);
+    let commitment = if state.is_some_and(Status::holds_reservation) {
         let c = ctx
             .get(&format!("/api/v1/applications/{id}/commitment"))
             .await;
@@ -582,7 +574,8 @@ pub async fn application_page(
         if c.ok() {
             Some(c.body)
         } else {
-            (c.status == StatusCode::NOT_FOUND && st == Some(Status::Approved)).then(|| json!({}))
+            (c.status == StatusCode::NOT_FOUND && state == Some(Status::Approved))
+                .then(|| json!({}))
         }
     } else {
         None
@@ -598,7 +591,7 @@ pub async fn application_page(
     } else {
         str_of(a, "host_country")
     };
-    let payment = if st == Some(Status::Paid) {
+    let payment = if state == Some(Status::Paid) {
         ctx.web.payment(a["id"].as_str().unwrap_or_default()).await
     } else {
         None
@@ -629,17 +622,17 @@ pub async fn application_page(
     );
     let body = html! {
         (error_summary(ctx, errors, &["comment", "response", "goals", "agenda", "summary", "outcomes", "would_recommend", "evidence", "decision", "paid_on", "amount_cents"]))
-        p { (ctx.t("status")) ": " span.status { (ctx.t(&format!("status-{st_code}"))) } }
+        p { (ctx.t("status")) ": " span.status { (ctx.t(&format!("status-{st}"))) } }
         dl.summary {
             dt { (ctx.t("apply-host")) } dd { (host_name) }
             dt { (ctx.t("dates")) } dd { (date_of(ctx, &a["start_date"])) " – " (date_of(ctx, &a["end_date"])) }
             dt { (ctx.t("host-response")) } dd { (ctx.t(&format!("host-response-{}", str_of(a, "host_response")))) }
             dt { (ctx.t("working-days")) } dd { (a["working_days"].as_i64().map_or_else(|| "—".to_owned(), |d| d.to_string())) }
             dt { (ctx.t("distance")) } dd { (a["distance_km"].as_f64().map_or_else(|| "—".to_owned(), |d| format!("{d:.0} km"))) }
-            dt { (ctx.t("lump-sum")) } dd { (money_of(ctx, &a["grant_cents"])) }
+            dt { (ctx.t("lump-sum")) } dd { (ctx.money(&a["grant_cents"])) }
             dt { (ctx.t("objectives")) } dd { (str_of(a, "objectives")) }
         }
-        @if roles.applicant && st == Some(Status::Draft) {
+        @if roles.applicant && state == Some(Status::Draft) {
             p.no-print { a.button.secondary href=(format!("/applications/{id}/edit")) { (ctx.t("edit-draft")) } }
             form.no-print method="post" action=(format!("/applications/{id}/submit")) {
                 (csrf_field(ctx))
@@ -647,7 +640,7 @@ pub async fn application_page(
                 button type="submit" { (ctx.t("submit-application")) }
             }
         }
-        @if roles.host && code_of(a, "host_response") == Some(HostResponse::Pending) && !matches!(st, Some(Status::Draft | Status::Withdrawn)) {
+        @if roles.host && code_of(a, "host_response") == Some(HostResponse::Pending) && !matches!(state, Some(Status::Draft | Status::Withdrawn)) {
             h2 { (ctx.t("host-answer-title")) }
             form method="post" action=(format!("/applications/{id}/host-response")) {
                 (csrf_field(ctx))
@@ -658,7 +651,7 @@ pub async fn application_page(
         }
         @if let Some(s) = &staff { (s) }
         @if let Some(c) = &commitment { (commitment_section(ctx, id, c, errors)) }
-        @if roles.applicant && st == Some(Status::Committed) {
+        @if roles.applicant && state == Some(Status::Committed) {
             h2 { (ctx.t("report-title")) }
             @if ended {
                 form method="post" action=(format!("/applications/{id}/report")) {
@@ -687,7 +680,7 @@ pub async fn application_page(
                 }
             }
         }
-        @if roles.applicant && !matches!(st, Some(Status::Reported | Status::Completed | Status::Paid | Status::Withdrawn | Status::Rejected | Status::Cancelled)) {
+        @if roles.applicant && may(Action::Withdraw) {
             form.no-print method="post" action=(format!("/applications/{id}/withdraw")) {
                 (csrf_field(ctx))
                 button.warning type="submit" { (ctx.t("withdraw")) }

@@ -43,20 +43,10 @@ pub async fn list(ctx: Ctx) -> Response {
     if let Some(r) = ctx.sign_in_first() {
         return r;
     }
-    let ids: Vec<String> = ctx.user.as_ref().map_or_else(Vec::new, |u| {
-        u["organisation_ids"].as_array().map_or_else(Vec::new, |a| {
-            a.iter()
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect()
-        })
-    });
-    let mut orgs = Vec::new();
-    for id in ids.iter().take(50) {
-        let r = ctx.get(&format!("/api/v1/organisations/{id}")).await;
-        if r.ok() {
-            orgs.push(r.body);
-        }
-    }
+    let orgs = match ctx.my_organisations().await {
+        Ok(orgs) => orgs,
+        Err(r) => return ctx.failed(&r),
+    };
     let body = html! {
         @if orgs.is_empty() { p { (ctx.t("org-none")) } }
         ul.cards {

@@ -100,19 +100,10 @@ async fn visit_page(ctx: &Ctx, id: &str, errors: &Errors, status: StatusCode) ->
     } else {
         Vec::new()
     };
-    let mut orgs = Vec::new();
-    if let Some(ids) = ctx
-        .user
-        .as_ref()
-        .and_then(|u| u["organisation_ids"].as_array())
-    {
-        for o in ids.iter().filter_map(Value::as_str).take(50) {
-            let r = ctx.get(&format!("/api/v1/organisations/{o}")).await;
-            if r.ok() {
-                orgs.push((o.to_owned(), str_of(&r.body, "name")));
-            }
-        }
-    }
+    let orgs = match ctx.my_organisation_choices().await {
+        Ok(orgs) => orgs,
+        Err(r) => return ctx.failed(&r),
+    };
     let host = ctx
         .web
         .public_url

@@ -63,11 +63,31 @@ impl CalendarSettings {
     }
 }
 
-/// A feed and the moment its content last changed (`Last-Modified`).
+/// A feed, its entity tag and the moment its content last changed (`Last-Modified`).
 #[derive(Debug, Clone)]
 pub struct Feed {
     pub body: String,
+    /// A strong `ETag` (quoted): a hash of the bytes, taken once when the feed is built,
+    /// so a cached `agenda.ics` is not hashed again on every poll.
+    pub etag: String,
     pub last_modified: Option<DateTime<Utc>>,
+}
+
+impl Feed {
+    /// The body with its tag (feeds render deterministically: same content, same tag).
+    #[must_use]
+    pub fn new(body: String, last_modified: Option<DateTime<Utc>>) -> Self {
+        use sha2::{Digest, Sha256};
+        let etag = format!(
+            "\"{}\"",
+            &hex::encode(Sha256::digest(body.as_bytes()))[..32]
+        );
+        Self {
+            body,
+            etag,
+            last_modified,
+        }
+    }
 }
 
 /// Confirmed participants of one visit and the limited items each holds a place for.
@@ -103,6 +123,22 @@ pub(crate) async fn audience<C: ConnectionTrait>(conn: &C, visit: Uuid) -> RepoR
         }
     }
     Ok(Audience { places })
+}
+
+/// The people of an [`Audience`] an email can still reach (erased accounts are told
+/// nothing): whom an agenda change is sent to, and whom the count before one counts.
+pub(crate) async fn reachable<C: ConnectionTrait>(
+    conn: &C,
+    audience: &Audience,
+) -> RepoResult<Vec<users::Model>> {
+    if audience.places.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(users::Entity::find()
+        .filter(users::Column::Id.is_in(audience.places.keys().copied()))
+        .filter(users::Column::ErasedAt.is_null())
+        .all(conn)
+        .await?)
 }
 
 /// The event of an item as its visit shows it: removed items, and every item of a
@@ -176,10 +212,10 @@ impl Store {
         let last_modified = revision(timed, all_day);
         let created = last_modified.unwrap_or(DateTime::UNIX_EPOCH);
         let publication = self.publication(Method::Publish, None, created);
-        Feed {
-            body: render_calendar(&publication, name, timed, all_day),
+        Feed::new(
+            render_calendar(&publication, name, timed, all_day),
             last_modified,
-        }
+        )
     }
 
     /// One participant's agenda of a visit, to attach to an email sent now.

@@ -15,12 +15,12 @@ use uuid::Uuid;
 use crate::repositories::{
     Store,
     accounts::Caller,
-    group_visits::calendar::{audience, visit_facts},
+    group_visits::calendar::{audience, reachable, visit_facts},
     outbox::Envelope,
 };
 use crate::{
     RepoResult, Stored,
-    entities::{agenda_items, agenda_versions, group_visits, users},
+    entities::{agenda_items, agenda_versions, group_visits},
 };
 
 /// An item as frozen in an agenda version.
@@ -168,14 +168,7 @@ impl Store {
         all: &[agenda_items::Model],
     ) -> RepoResult<()> {
         let audience = audience(tx, visit.id).await?;
-        if audience.places.is_empty() {
-            return Ok(());
-        }
-        let recipients = users::Entity::find()
-            .filter(users::Column::Id.is_in(audience.places.keys().copied()))
-            .filter(users::Column::ErasedAt.is_null())
-            .all(tx)
-            .await?;
+        let recipients = reachable(tx, &audience).await?;
         for user in recipients {
             let attends = |id: Uuid| {
                 find(before, id).is_some_and(|i| audience.attends(user.id, i))
