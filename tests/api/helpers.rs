@@ -340,7 +340,7 @@ impl TestApp {
                 password_hash: hash,
                 full_name: "Admin",
                 locale: "en",
-                role: "admin",
+                role: cxc_domain::policy::AccountRole::Admin,
             })
             .await
             .expect("admin");

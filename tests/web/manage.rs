@@ -371,7 +371,7 @@ async fn calls_and_failed_emails(app: TestApp) {
         .unwrap()
         .unwrap();
     let mut am: outbox::ActiveModel = row.clone().into();
-    am.status = Set("failed".into());
+    am.status = Set(cxc_domain::notify::OutboxStatus::Failed);
     am.last_error = Set(Some("550 mailbox unavailable".into()));
     am.update(&app.store.db().conn).await.unwrap();
     let page = admin.get("/manage/emails").await;

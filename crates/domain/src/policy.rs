@@ -34,6 +34,59 @@ crate::code_enum! {
     }
 }
 
+crate::code_enum! {
+    /// A user's headline role (`users.role`): the strongest role they hold, `applicant`
+    /// without any grant. See [`AccountRole::headline`].
+    pub enum AccountRole: "account role" {
+        Applicant = "applicant",
+        Partner = "partner",
+        Coordinator = "coordinator",
+        Admin = "admin",
+    }
+}
+
+impl AccountRole {
+    /// The headline role of someone holding these granted roles: the strongest, else
+    /// `applicant`. `admin_without_grant` keeps an admin made on the command line (who
+    /// holds no admin grant row) an admin.
+    #[must_use]
+    pub fn headline(admin_without_grant: bool, roles: impl IntoIterator<Item = Role>) -> Self {
+        let strongest = roles.into_iter().map(Self::from).max_by_key(|r| r.rank());
+        match strongest {
+            _ if admin_without_grant => Self::Admin,
+            Some(r) => r,
+            None => Self::Applicant,
+        }
+    }
+
+    fn rank(self) -> u8 {
+        match self {
+            Self::Applicant => 0,
+            Self::Partner => 1,
+            Self::Coordinator => 2,
+            Self::Admin => 3,
+        }
+    }
+}
+
+impl From<Role> for AccountRole {
+    fn from(r: Role) -> Self {
+        match r {
+            Role::Partner => Self::Partner,
+            Role::Coordinator => Self::Coordinator,
+            Role::Admin => Self::Admin,
+        }
+    }
+}
+
+crate::code_enum! {
+    /// What a member organisation is in its partnership (`partnership_members.role`).
+    pub enum MemberRole: "partnership member role" {
+        Coordinator = "coordinator",
+        Partner = "partner",
+    }
+}
+
 /// One grant: a role, for one partnership or (`None`) for every partnership.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Grant {

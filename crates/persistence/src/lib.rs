@@ -8,8 +8,10 @@ pub mod db;
 pub mod entities;
 pub mod error;
 pub mod repositories;
+pub mod stored;
 
 pub use clock::{Clock, SettableClock, SystemClock};
 pub use db::{Backend, DatabaseSettings, Db, WriteTx};
 pub use error::{Problem, RepoError, RepoResult};
 pub use sea_orm;
+pub use stored::Stored;

@@ -8,6 +8,7 @@ use axum::{
     http::{HeaderMap, Method, StatusCode, header, request::Parts},
     response::{IntoResponse, Redirect, Response},
 };
+use cxc_domain::policy::AccountRole;
 use maud::Markup;
 use serde_json::Value;
 
@@ -130,7 +131,8 @@ impl Ctx {
     #[must_use]
     pub fn runs_the_scheme(&self) -> bool {
         self.user.as_ref().is_some_and(|u| {
-            u["role"] == "admin" || u["grants"].as_array().is_some_and(|g| !g.is_empty())
+            crate::pages::util::code_of(u, "role") == Some(AccountRole::Admin)
+                || u["grants"].as_array().is_some_and(|g| !g.is_empty())
         })
     }
 

@@ -61,7 +61,7 @@ pub async fn quick_user(app: &TestApp, email: &str) -> (Uuid, String) {
             password_hash: "not-used".into(),
             full_name: &format!("User {email}"),
             locale: "en",
-            role: "applicant",
+            role: cxc_domain::policy::AccountRole::Applicant,
         })
         .await
         .expect("user");
@@ -98,7 +98,7 @@ pub async fn setup(app: &TestApp) -> Fx {
             target_exchanges: Some(60),
             starts_on: "2022-02-01".parse().unwrap(),
             ends_on: "2028-01-31".parse().unwrap(),
-            partners: vec![(litek.id, "coordinator".into())],
+            partners: vec![(litek.id, cxc_domain::policy::MemberRole::Coordinator)],
         })
         .await
         .expect("partnership");
@@ -284,7 +284,7 @@ pub async fn mails(app: &TestApp, to: &str, kind: &str) -> Vec<outbox::Model> {
         .await
         .unwrap()
         .into_iter()
-        .filter(|m| m.kind == kind)
+        .filter(|m| m.kind.as_str() == kind)
         .collect()
 }
 

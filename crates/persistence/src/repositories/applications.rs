@@ -135,12 +135,10 @@ impl Store {
         let call = crate::entities::calls::Entity::find_by_id(app.call_id)
             .one(conn)
             .await?;
-        let participant: ParticipantData =
-            crate::error::stored_json(&app.participant, "participant")?;
         Ok(ExchangeFacts {
             application_id: app.id,
             call_title: call.map(|c| c.title).unwrap_or_default(),
-            participant_name: participant.full_name,
+            participant_name: app.participant.full_name.clone(),
             visitor_org: name(app.organisation_id),
             host_org: name(app.host_organisation_id),
             city: orgs

@@ -7,7 +7,7 @@ use axum::{
     response::Response,
 };
 use chrono::{DateTime, NaiveDate, Utc};
-use cxc_domain::workflow::{self, Action, Status};
+use cxc_domain::workflow::{self, Action, HostResponse, Status};
 use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -19,7 +19,7 @@ use crate::{
     layout::{Input, choices, csrf_field, error_summary, select, textarea},
     pages::{
         organisations::BIG_SCIENCE_SECTORS,
-        util::{countries, list_tags, str_of},
+        util::{code_of, countries, list_tags, str_of},
     },
 };
 
@@ -563,11 +563,9 @@ pub async fn application_page(
         history.items()
     };
     let st = str_of(a, "status");
+    let state: Option<Status> = code_of(a, "status");
     let may = |action: Action| allows(&st, action);
-    let commitment = if matches!(
-        st.as_str(),
-        "approved" | "committed" | "reported" | "completed" | "paid"
-    ) {
+    let commitment = if state.is_some_and(Status::holds_reservation) {
         let c = ctx
             .get(&format!("/api/v1/applications/{id}/commitment"))
             .await;
@@ -576,7 +574,8 @@ pub async fn application_page(
         if c.ok() {
             Some(c.body)
         } else {
-            (c.status == StatusCode::NOT_FOUND && st == "approved").then(|| json!({}))
+            (c.status == StatusCode::NOT_FOUND && state == Some(Status::Approved))
+                .then(|| json!({}))
         }
     } else {
         None
@@ -592,7 +591,7 @@ pub async fn application_page(
     } else {
         str_of(a, "host_country")
     };
-    let payment = if st == "paid" {
+    let payment = if state == Some(Status::Paid) {
         ctx.web.payment(a["id"].as_str().unwrap_or_default()).await
     } else {
         None
@@ -633,7 +632,7 @@ pub async fn application_page(
             dt { (ctx.t("lump-sum")) } dd { (ctx.money(&a["grant_cents"])) }
             dt { (ctx.t("objectives")) } dd { (str_of(a, "objectives")) }
         }
-        @if roles.applicant && st == "draft" {
+        @if roles.applicant && state == Some(Status::Draft) {
             p.no-print { a.button.secondary href=(format!("/applications/{id}/edit")) { (ctx.t("edit-draft")) } }
             form.no-print method="post" action=(format!("/applications/{id}/submit")) {
                 (csrf_field(ctx))
@@ -641,7 +640,7 @@ pub async fn application_page(
                 button type="submit" { (ctx.t("submit-application")) }
             }
         }
-        @if roles.host && str_of(a, "host_response") == "pending" && st != "draft" && st != "withdrawn" {
+        @if roles.host && code_of(a, "host_response") == Some(HostResponse::Pending) && !matches!(state, Some(Status::Draft | Status::Withdrawn)) {
             h2 { (ctx.t("host-answer-title")) }
             form method="post" action=(format!("/applications/{id}/host-response")) {
                 (csrf_field(ctx))
@@ -652,7 +651,7 @@ pub async fn application_page(
         }
         @if let Some(s) = &staff { (s) }
         @if let Some(c) = &commitment { (commitment_section(ctx, id, c, errors)) }
-        @if roles.applicant && st == "committed" {
+        @if roles.applicant && state == Some(Status::Committed) {
             h2 { (ctx.t("report-title")) }
             @if ended {
                 form method="post" action=(format!("/applications/{id}/report")) {

@@ -1,6 +1,7 @@
 //! The pages of the people who run the scheme (issue 16): coordinators' dashboard, queue,
 //! bulk decisions, calls and the CSV export; admins' failed emails. Every figure and every
 //! rule is the API's: these pages only ask it and lay the answers out.
+use cxc_domain::policy::AccountRole;
 use maud::{Markup, html};
 use serde_json::Value;
 
@@ -36,7 +37,8 @@ pub async fn managed(ctx: &Ctx) -> Vec<Value> {
         return Vec::new();
     };
     let grants = user["grants"].as_array().cloned().unwrap_or_default();
-    let every = user["role"] == "admin" || grants.iter().any(|g| g["partnership_id"].is_null());
+    let every = super::util::code_of(user, "role") == Some(AccountRole::Admin)
+        || grants.iter().any(|g| g["partnership_id"].is_null());
     if every {
         let mut all = ctx.get("/api/v1/partnerships?limit=200").await.items();
         all.truncate(PARTNERSHIPS);

@@ -304,8 +304,8 @@ async fn agenda_versions(
                 number: v.number,
                 published_at: v.published_at,
                 published_by: v.published_by,
-                changelog: serde_json::from_value(v.changelog).unwrap_or_default(),
-                items: serde_json::from_value(v.items).unwrap_or_default(),
+                changelog: v.changelog.into_inner(),
+                items: v.items.into_inner(),
             })
             .collect(),
     ))

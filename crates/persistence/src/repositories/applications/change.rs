@@ -25,7 +25,8 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use cxc_domain::{
     eligibility::ExchangeReport,
     notify::{
-        Commitment, Email, ExchangeFacts, HostAnswer, PaymentOverdue, PaymentRecorded, ReportDue,
+        Commitment, Email, EmailKind, ExchangeFacts, HostAnswer, PaymentOverdue, PaymentRecorded,
+        ReportDue,
     },
     policy::{self, AppAction, Signatures},
     workflow::{Action, HostResponse, Signatory, Status, host_may_respond, next, sources},
@@ -39,13 +40,17 @@ use uuid::Uuid;
 
 use super::{ReportInput, history, note, parties, status_in, transition_with};
 use crate::{
-    Backend, Problem, RepoError, RepoResult,
+    Backend, Problem, RepoError, RepoResult, Stored,
     entities::{applications, calls, closing_reports, commitments, organisations, payments, users},
     repositories::{Store, accounts::Caller, outbox::Envelope},
 };
 
 /// Scheduled mail that dies with the exchange.
-const SCHEDULED: [&str; 3] = ["reminder_exchange_start", "report_due", "payment_overdue"];
+const SCHEDULED: [EmailKind; 3] = [
+    EmailKind::ReminderExchangeStart,
+    EmailKind::ReportDue,
+    EmailKind::PaymentOverdue,
+];
 
 /// A state change and what it needs.
 pub(crate) enum Act {
@@ -166,7 +171,7 @@ struct Done {
     note: Option<String>,
     sends: Vec<Send>,
     commitment: Option<commitments::Model>,
-    unschedule: &'static [&'static str],
+    unschedule: &'static [EmailKind],
 }
 
 impl Store {
@@ -211,8 +216,8 @@ impl Store {
         history::append(
             &tx.tx,
             id,
-            Some(read.status.as_str()),
-            app.status.as_str(),
+            Some(read.status),
+            app.status,
             caller.id(),
             note.as_deref().or(comment),
             self.now(),
@@ -382,7 +387,7 @@ impl Store {
                     summary: Set(r.summary),
                     outcomes: Set(r.outcomes),
                     would_recommend: Set(r.would_recommend),
-                    evidence: Set(serde_json::json!(r.evidence)),
+                    evidence: Set(Stored(r.evidence)),
                     submitted_at: Set(self.now()),
                     validated_by: Set(None),
                     validated_at: Set(None),
@@ -390,7 +395,7 @@ impl Store {
                 .insert(conn)
                 .await?;
                 // The exchange took place and is reported: its reminders have nothing left to say.
-                done.unschedule = &["report_due", "reminder_exchange_start"];
+                done.unschedule = &[EmailKind::ReportDue, EmailKind::ReminderExchangeStart];
             }
             Act::Validate => {
                 let now = self.now();
@@ -436,7 +441,7 @@ impl Store {
                     .filter(calls::Column::Id.eq(read.call_id))
                     .exec(conn)
                     .await?;
-                done.unschedule = &["payment_overdue"];
+                done.unschedule = &[EmailKind::PaymentOverdue];
                 done.sends = vec![Send::new(&[Applicant], move |f| {
                     Email::PaymentRecorded(PaymentRecorded {
                         exchange: f.clone(),

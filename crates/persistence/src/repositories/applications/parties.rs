@@ -7,14 +7,10 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use uuid::Uuid;
 
 use crate::{
-    RepoError, RepoResult,
+    RepoError, RepoResult, Stored,
     entities::{application_parties, applications, organisation_clusters, organisation_contacts},
     repositories::accounts::Caller,
 };
-
-fn ids(v: &serde_json::Value) -> RepoResult<Vec<Uuid>> {
-    crate::error::stored_json(v, "application_parties")
-}
 
 fn merge(mut a: Vec<Uuid>, b: Vec<Uuid>) -> Vec<Uuid> {
     a.extend(b);
@@ -55,10 +51,10 @@ pub(crate) async fn parties<C: ConnectionTrait>(
         .one(conn)
         .await?
     {
-        visitor_clusters = merge(visitor_clusters, ids(&rec.visitor_clusters)?);
-        host_clusters = merge(host_clusters, ids(&rec.host_clusters)?);
-        visitor_side = ids(&rec.visitor_side)?;
-        host_side = ids(&rec.host_side)?;
+        visitor_clusters = merge(visitor_clusters, rec.visitor_clusters.into_inner());
+        host_clusters = merge(host_clusters, rec.host_clusters.into_inner());
+        visitor_side = rec.visitor_side.into_inner();
+        host_side = rec.host_side.into_inner();
     }
     Ok(Parties {
         applicant: app.applicant_id,
@@ -99,14 +95,13 @@ pub(crate) async fn record<C: ConnectionTrait>(
     };
     let visitor_side = merge(vec![app.applicant_id], people(&visitor_orgs));
     let host_side = merge(Vec::new(), people(&host_orgs));
-    let json = |v: Vec<Uuid>| serde_json::json!(v);
     let row = application_parties::ActiveModel {
         application_id: Set(app.id),
         recorded_at: Set(now),
-        visitor_clusters: Set(json(visitor_clusters)),
-        host_clusters: Set(json(host_clusters)),
-        visitor_side: Set(json(visitor_side)),
-        host_side: Set(json(host_side)),
+        visitor_clusters: Set(Stored(visitor_clusters)),
+        host_clusters: Set(Stored(host_clusters)),
+        visitor_side: Set(Stored(visitor_side)),
+        host_side: Set(Stored(host_side)),
     };
     // A draft is submitted once; should a row exist (a resubmission after a manual
     // repair), the newer relations are added to the older ones, never replace them.
@@ -134,7 +129,7 @@ pub(crate) async fn record<C: ConnectionTrait>(
                 (&mut am.host_side, &row.host_side, &old.host_side),
             ] {
                 if let sea_orm::ActiveValue::Set(n) = new {
-                    *col = Set(json(merge(ids(n)?, ids(before)?)));
+                    *col = Set(Stored(merge(n.0.clone(), before.0.clone())));
                 }
             }
             am.update(conn).await?;

@@ -40,7 +40,7 @@ pub struct ExchangeCheck<'a> {
 pub fn lump_sum_for(call: &calls::Model, host_country: &str) -> i64 {
     call.lump_sums_by_host_country
         .get(host_country)
-        .and_then(serde_json::Value::as_i64)
+        .copied()
         .unwrap_or(call.lump_sum_default_cents)
 }
 
@@ -75,7 +75,7 @@ impl Store {
             self.organisation_facts(&visitor).await?,
             self.organisation_facts(&host).await?,
         );
-        let p: ParticipantData = crate::error::stored_json(&app.participant, "participant")?;
+        let p: ParticipantData = app.participant.0.clone();
         let participant = Participant {
             full_name: p.full_name,
             nationality: p.nationality,
@@ -83,7 +83,7 @@ impl Store {
             residence_permit_days: p.residence_permit_days,
             business_started_or_intended: p.business_started_or_intended,
         };
-        let travel: Vec<NaiveDate> = crate::error::stored_json(&app.travel_days, "travel_days")?;
+        let travel: &[NaiveDate] = &app.travel_days;
         self.judge_exchange(&ExchangeCheck {
             visitor: &vf,
             host: &hf,
@@ -92,7 +92,7 @@ impl Store {
             participant: &participant,
             start_date: app.start_date,
             end_date: app.end_date,
-            travel_days: &travel,
+            travel_days: travel,
             call: Some(call),
             lump_sum_cents: None,
         })
@@ -142,10 +142,9 @@ impl Store {
             }
             return Ok(report);
         };
-        let allowed: Vec<String> =
-            crate::error::stored_json(&call.eligible_profiles, "eligible_profiles")?;
+        let allowed = &call.eligible_profiles;
         if !allowed.is_empty() {
-            let ok = allowed.iter().any(|p| p == x.visitor.profile.as_str());
+            let ok = allowed.contains(&x.visitor.profile);
             report.checks.push(Check::new(
                 "call_profile",
                 ok,
@@ -155,7 +154,14 @@ impl Store {
                         x.visitor.profile.as_str()
                     )
                 } else {
-                    format!("This call is open only to: {}.", allowed.join(", "))
+                    format!(
+                        "This call is open only to: {}.",
+                        allowed
+                            .iter()
+                            .map(|p| p.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
                 },
             ));
             report.eligible &= ok;

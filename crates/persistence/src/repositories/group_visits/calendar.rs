@@ -12,7 +12,10 @@
 pub mod agenda_cache;
 mod feeds;
 
-use cxc_domain::visit::{RegistrationStatus, VisitStatus};
+use cxc_domain::{
+    visit::{RegistrationStatus, VisitStatus},
+    workflow::Status,
+};
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Duration, Utc};
@@ -33,10 +36,10 @@ use crate::{
     entities::{agenda_items, applications, group_visits, organisations, registrations, users},
 };
 
-/// Exchange states that put the stay in the applicant's calendar.
-const EXCHANGE_STATES: [&str; 5] = ["approved", "committed", "reported", "completed", "paid"];
-/// Exchange states that take it out again (shown cancelled when it had been approved).
-const EXCHANGE_ENDED: [&str; 2] = ["cancelled", "withdrawn"];
+/// Exchange states that take the stay out of the applicant's calendar again (shown
+/// cancelled when it had been approved). The states that put it there are those that
+/// hold a reservation (`Status::holds_reservation`: approved and after).
+const EXCHANGE_ENDED: [Status; 2] = [Status::Cancelled, Status::Withdrawn];
 
 /// Who publishes the calendars and how long cancelled events stay in them.
 #[derive(Debug, Clone)]
@@ -334,14 +337,17 @@ impl Store {
         let apps: Vec<applications::Model> = applications::Entity::find()
             .filter(applications::Column::ApplicantId.eq(user))
             .filter(
-                applications::Column::Status
-                    .is_in(EXCHANGE_STATES.iter().chain(&EXCHANGE_ENDED).copied()),
+                applications::Column::Status.is_in(
+                    Status::ALL
+                        .into_iter()
+                        .filter(|s| s.holds_reservation() || EXCHANGE_ENDED.contains(s)),
+                ),
             )
             .all(conn)
             .await?
             .into_iter()
             .filter(|a| {
-                EXCHANGE_STATES.contains(&a.status.as_str())
+                a.status.holds_reservation()
                     // Only an approval (which sets the grant) put it in the calendar.
                     || (a.grant_cents.is_some() && a.updated_at > since)
             })
@@ -370,7 +376,7 @@ impl Store {
                     location: host.map(|h| format!("{}, {}", h.city, h.country)),
                     start: a.start_date,
                     end_inclusive: a.end_date,
-                    cancelled: EXCHANGE_ENDED.contains(&a.status.as_str()),
+                    cancelled: EXCHANGE_ENDED.contains(&a.status),
                     last_modified: a.updated_at,
                 }
             })

@@ -33,7 +33,8 @@ pub struct VisitPatch {
 }
 
 /// The reminder scheduled for each confirmed whole-visit registration.
-pub const VISIT_REMINDER: &str = "reminder_visit_start";
+pub const VISIT_REMINDER: cxc_domain::notify::EmailKind =
+    cxc_domain::notify::EmailKind::ReminderVisitStart;
 
 async fn locked_for_change(
     tx: &DatabaseTransaction,

@@ -19,7 +19,7 @@ use crate::repositories::{
     outbox::Envelope,
 };
 use crate::{
-    RepoResult,
+    RepoResult, Stored,
     entities::{agenda_items, agenda_versions, group_visits},
 };
 
@@ -27,7 +27,7 @@ use crate::{
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SnapshotItem {
     pub id: Uuid,
-    pub kind: String,
+    pub kind: cxc_domain::agenda::ItemKind,
     pub title: String,
     pub description: Option<String>,
     /// Local time in the visit's zone, `YYYY-MM-DDTHH:MM`.
@@ -45,7 +45,7 @@ impl From<&agenda_items::Model> for SnapshotItem {
     fn from(m: &agenda_items::Model) -> Self {
         Self {
             id: m.id,
-            kind: m.kind.as_str().to_owned(),
+            kind: m.kind,
             title: m.title.clone(),
             description: m.description.clone(),
             starts_at: m.starts_local.clone(),
@@ -129,8 +129,8 @@ impl Store {
         agenda_versions::ActiveModel {
             visit_id: Set(visit),
             number: Set(number),
-            items: Set(serde_json::to_value(items).unwrap_or_default()),
-            changelog: Set(serde_json::to_value(changelog).unwrap_or_default()),
+            items: Set(Stored(items)),
+            changelog: Set(Stored(changelog.clone())),
             published_by: Set(by),
             published_at: Set(self.now()),
         }

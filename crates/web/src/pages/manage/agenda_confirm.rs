@@ -3,6 +3,7 @@
 //! as the API counts them (`GET .../agenda-items/{item_id}/audience`, the rule the email
 //! itself follows). Only "Apply" sends the change.
 use axum::response::Response;
+use cxc_domain::visit::VisitStatus;
 use maud::{Markup, html};
 
 use crate::{
@@ -10,7 +11,10 @@ use crate::{
     ctx::Ctx,
     form::Form,
     layout::csrf_field,
-    pages::{manage::visits::local_time, util::str_of},
+    pages::{
+        manage::visits::local_time,
+        util::{code_of, str_of},
+    },
 };
 
 /// How many people the API will email about a change to `item` (its own count, by the
@@ -44,7 +48,7 @@ pub async fn before_change(
     if !r.ok() {
         return Err(ctx.failed(&r));
     }
-    if str_of(&r.body, "status") != "published" {
+    if code_of(&r.body, "status") != Some(VisitStatus::Published) {
         return Ok(None);
     }
     let Some(item) = r.body["agenda"]

@@ -10,6 +10,7 @@ use axum::{
     response::Response,
 };
 use chrono::{Duration, NaiveDate};
+use cxc_domain::visit::VisitStatus;
 use maud::{Markup, html};
 use serde_json::{Value, json};
 
@@ -20,7 +21,7 @@ use crate::{
     pages::{
         applications::date_of,
         manage::managed,
-        util::{countries, number, str_of},
+        util::{code_of, countries, number, str_of},
     },
 };
 
@@ -273,9 +274,10 @@ async fn builder_page(
     let v = &r.body;
     let version = r.etag.clone().unwrap_or_default();
     let st = str_of(v, "status");
+    let state: Option<VisitStatus> = code_of(v, "status");
     let agenda = v["agenda"].as_array().cloned().unwrap_or_default();
     let days = days_of(v);
-    let editable = st != "cancelled";
+    let editable = state != Some(VisitStatus::Cancelled);
     let regs = ctx
         .get(&format!(
             "/api/v1/group-visits/{id}/registrations?limit=200"
@@ -306,7 +308,7 @@ async fn builder_page(
         }
         @if editable {
             h2 id="add-item" { (ctx.t("item-add-title")) }
-            @if st == "published" { p.warning role="note" { (ctx.tr.ta("item-add-published", &[("count", confirmed.into())])) } }
+            @if state == Some(VisitStatus::Published) { p.warning role="note" { (ctx.tr.ta("item-add-published", &[("count", confirmed.into())])) } }
             form method="post" action=(format!("/manage/visits/{id}/items")) novalidate {
                 (csrf_field(ctx))
                 input type="hidden" name="version" value=(version);
@@ -314,7 +316,7 @@ async fn builder_page(
                 button type="submit" { (ctx.t("item-add")) }
             }
         }
-        @if st == "draft" {
+        @if state == Some(VisitStatus::Draft) {
             h2 { (ctx.t("visit-publish-title")) }
             form method="post" action=(format!("/manage/visits/{id}/publish")) {
                 (csrf_field(ctx))
