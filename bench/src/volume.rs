@@ -4,8 +4,9 @@ use anyhow::Context;
 use chrono::{Duration, Utc};
 use cxc_domain::workflow::{HostResponse, Status};
 use cxc_persistence::{
-    RepoError,
+    RepoError, Stored,
     entities::{applications, outbox},
+    repositories::applications::ParticipantData,
     repositories::{Store, new_id},
     sea_orm::{
         ActiveValue::Set, ColumnTrait, Condition, EntityTrait, IntoActiveModel, PaginatorTrait,
@@ -76,17 +77,22 @@ fn application(
         host_organisation_id: Set(h.id),
         visitor_country: Set(v.country.clone()),
         host_country: Set(h.country.clone()),
-        participant: Set(
-            serde_json::json!({"full_name": "Rūta Jonaitė", "email": "ruta@example.eu", "job_title": "Engineer", "nationality": v.country, "base_country": v.country}),
-        ),
+        participant: Set(Stored(ParticipantData {
+            full_name: "Rūta Jonaitė".into(),
+            email: "ruta@example.eu".into(),
+            job_title: "Engineer".into(),
+            nationality: v.country.clone(),
+            base_country: v.country.clone(),
+            ..Default::default()
+        })),
         start_date: Set(start),
         end_date: Set(start + Duration::days(4)),
-        travel_days: Set(serde_json::json!([])),
+        travel_days: Set(Stored::default()),
         objectives: Set(
             "Learn how Big Science procurement works and meet the facility's suppliers".into(),
         ),
-        activities: Set(serde_json::json!(["workshop", "site visit"])),
-        sectors: Set(serde_json::json!([sector])),
+        activities: Set(Stored(vec!["workshop".into(), "site visit".into()])),
+        sectors: Set(Stored(vec![sector.into()])),
         primary_sector: Set(Some(sector.into())),
         status: Set(status),
         host_response: Set(if submitted {
@@ -231,7 +237,7 @@ pub async fn queue_emails(store: &Store, n: usize) -> anyhow::Result<u64> {
                 m.id = Set(id);
                 m.message_id = Set(format!("{id}@bench.example"));
                 m.to_email = Set(format!("reader-{i}@bench.example"));
-                m.status = Set("pending".into());
+                m.status = Set(cxc_domain::notify::OutboxStatus::Pending);
                 m.attempts = Set(0);
                 m.not_before = Set(Utc::now() - Duration::seconds(1));
                 m.locked_until = Set(None);

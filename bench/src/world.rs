@@ -3,7 +3,11 @@
 //! own signed-in contact) for the scenarios where each request needs a fresh visitor.
 use anyhow::Context;
 use chrono::{Datelike, Duration, NaiveDate, Utc, Weekday};
-use cxc_domain::{countries::ProgrammeCountries, organisation::Profile};
+use cxc_domain::{
+    countries::ProgrammeCountries,
+    organisation::Profile,
+    policy::{AccountRole, MemberRole},
+};
 use cxc_persistence::{
     RepoError,
     entities::{organisation_clusters, organisation_contacts, sessions, users},
@@ -127,7 +131,12 @@ fn future_monday() -> NaiveDate {
     d
 }
 
-async fn user(store: &Store, email: &str, hash: &str, role: &str) -> anyhow::Result<users::Model> {
+async fn user(
+    store: &Store,
+    email: &str,
+    hash: &str,
+    role: AccountRole,
+) -> anyhow::Result<users::Model> {
     store
         .create_user(NewUser {
             email,
@@ -164,7 +173,9 @@ fn call_input(title: &str, places: i32) -> CallInput {
         min_working_days: 3,
         max_days: 31,
         lump_sum_default_cents: 80_000,
-        lump_sums_by_host_country: serde_json::json!({"DK": 110000, "ES": 90000, "LT": 70000}),
+        lump_sums_by_host_country: [("DK", 110_000), ("ES", 90_000), ("LT", 70_000)]
+            .map(|(c, v)| (c.to_owned(), v))
+            .into(),
         eligible_profiles: vec![],
         sectors: vec![],
     }
@@ -176,10 +187,16 @@ fn call_input(title: &str, places: i32) -> CallInput {
 /// When a repository refuses (a bug in the seed).
 pub async fn build(store: &Store, slots: usize, race_places: i32) -> anyhow::Result<World> {
     let hash = cxc_http::auth::hash_password(PASSWORD).map_err(anyhow::Error::msg)?;
-    let admin = user(store, "admin@bench.example", &hash, "admin").await?;
-    let coordinator = user(store, "coordinator@bench.example", &hash, "applicant").await?;
+    let admin = user(store, "admin@bench.example", &hash, AccountRole::Admin).await?;
+    let coordinator = user(
+        store,
+        "coordinator@bench.example",
+        &hash,
+        AccountRole::Applicant,
+    )
+    .await?;
     let login_email = "login@bench.example".to_owned();
-    user(store, &login_email, &hash, "applicant").await?;
+    user(store, &login_email, &hash, AccountRole::Applicant).await?;
     let countries = countries();
     let mut clusters = Vec::new();
     let mut smes = Vec::new();
@@ -202,7 +219,7 @@ pub async fn build(store: &Store, slots: usize, race_places: i32) -> anyhow::Res
             store,
             &format!("host-{}@bench.example", c.to_lowercase()),
             &hash,
-            "applicant",
+            AccountRole::Applicant,
         )
         .await?;
         first_contact.get_or_insert(contact.id);
@@ -230,7 +247,7 @@ pub async fn build(store: &Store, slots: usize, race_places: i32) -> anyhow::Res
     }
     let mut partnerships = Vec::new();
     for p in 0..PARTNERSHIPS {
-        let members: Vec<(Uuid, String)> = clusters
+        let members: Vec<(Uuid, MemberRole)> = clusters
             .iter()
             .enumerate()
             .filter(|(i, _)| i % PARTNERSHIPS == p)
@@ -238,7 +255,11 @@ pub async fn build(store: &Store, slots: usize, race_places: i32) -> anyhow::Res
             .map(|(k, (_, id))| {
                 (
                     *id,
-                    if k == 0 { "coordinator" } else { "partner" }.to_owned(),
+                    if k == 0 {
+                        MemberRole::Coordinator
+                    } else {
+                        MemberRole::Partner
+                    },
                 )
             })
             .collect();
@@ -311,7 +332,13 @@ async fn make_slots(
     hash: &str,
     n: usize,
 ) -> anyhow::Result<Vec<Slot>> {
-    let first_user = user(store, "visitor-0@bench.example", hash, "applicant").await?;
+    let first_user = user(
+        store,
+        "visitor-0@bench.example",
+        hash,
+        AccountRole::Applicant,
+    )
+    .await?;
     let template = store
         .create_organisation(
             &org_input(
@@ -356,7 +383,7 @@ async fn make_slots(
         o.country = Set(countries[ci].clone());
         o.latitude = Set(lat);
         o.longitude = Set(lon);
-        o.cluster_ids = Set(serde_json::json!([clusters[ci]]));
+        o.cluster_ids = Set(cxc_persistence::Stored(vec![clusters[ci]]));
         o.created_by = Set(uid);
         os.push(o);
         cs.push(organisation_clusters::ActiveModel {

@@ -1,4 +1,5 @@
 pub mod clock;
+pub mod not_found_first;
 pub mod race;
 pub mod round_trips;
 pub mod summary;
@@ -100,15 +101,16 @@ async fn one_exchange_walks_from_draft_to_paid(app: TestApp) {
     assert_eq!(r["status"], "committed");
 
     let report = json!({"summary": "Great", "outcomes": "Two supplier leads", "would_recommend": true, "evidence": ["boarding-pass.pdf"]});
-    assert_eq!(
-        app.post(
+    let r = app
+        .post(
             &format!("{base}/report"),
             Some(&w.applicant),
-            report.clone()
+            report.clone(),
         )
-        .await
-        .status,
-        409,
+        .await;
+    assert_eq!(
+        (r.status.as_u16(), r["code"].as_str()),
+        (409, Some("report_too_early")),
         "too early"
     );
     age(&app, &id, 60).await;

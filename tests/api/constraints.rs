@@ -18,7 +18,7 @@ async fn violations_are_named_by_their_constraint(app: TestApp) {
         password_hash: "x".into(),
         full_name: "Ana",
         locale: "en",
-        role: "applicant",
+        role: cxc_domain::policy::AccountRole::Applicant,
     };
     // users.email (an inline UNIQUE: `users_email_key` / `users.email`).
     let ana = app

@@ -1,6 +1,7 @@
 //! What the demo data sends: every email greets its recipient by name, and no reminder
 //! waits for an exchange already reported or paid, or for a moment already past.
 use chrono::Utc;
+use cxc_domain::notify::{EmailKind, OutboxStatus};
 use cxc_persistence::{
     entities::{applications, outbox},
     repositories::outbox::OutboxFilter,
@@ -50,24 +51,33 @@ async fn demo_emails_greet_by_name_and_skip_moot_reminders(app: TestApp) {
     let today = Utc::now().date_naive();
     let mut checked = 0;
     for a in &apps {
-        let waiting = |kind: &str| {
-            rows.iter()
-                .any(|r| r.subject_id == Some(a.id) && r.kind == kind && r.status == "pending")
+        let waiting = |kind: EmailKind| {
+            rows.iter().any(|r| {
+                r.subject_id == Some(a.id) && r.kind == kind && r.status == OutboxStatus::Pending
+            })
         };
         if matches!(a.status.as_str(), "reported" | "completed" | "paid") {
             checked += 1;
-            assert!(!waiting("reminder_exchange_start"), "{} {}", a.status, a.id);
-            assert!(!waiting("report_due"), "{} {}", a.status, a.id);
+            assert!(
+                !waiting(EmailKind::ReminderExchangeStart),
+                "{} {}",
+                a.status,
+                a.id
+            );
+            assert!(!waiting(EmailKind::ReportDue), "{} {}", a.status, a.id);
         }
         if a.status == cxc_domain::workflow::Status::Paid {
-            assert!(!waiting("payment_overdue"));
+            assert!(!waiting(EmailKind::PaymentOverdue));
         }
-        if waiting("reminder_exchange_start") {
+        if waiting(EmailKind::ReminderExchangeStart) {
             assert!(a.start_date > today, "a reminder for a start already past");
         }
     }
     assert!(checked >= 3, "the demo walks exchanges past the report");
-    for r in rows.iter().filter(|r| r.optional && r.status == "pending") {
+    for r in rows
+        .iter()
+        .filter(|r| r.optional && r.status == OutboxStatus::Pending)
+    {
         assert!(r.not_before > Utc::now(), "{} already due", r.kind);
     }
 }

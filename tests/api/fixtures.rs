@@ -1,7 +1,7 @@
 //! A ready-made world for application tests: clusters, member SMEs in LT and DK, a
 //! partnership with an open call, and the people who act on applications.
 use chrono::{Datelike, Duration, NaiveDate, Utc, Weekday};
-use cxc_domain::organisation::Profile;
+use cxc_domain::{organisation::Profile, policy::MemberRole};
 use cxc_persistence::repositories::{
     organisations::OrgInput,
     partnerships::{CallInput, PartnershipInput},
@@ -164,8 +164,8 @@ impl World {
                 starts_on: NaiveDate::from_ymd_opt(2022, 2, 1).unwrap(),
                 ends_on: NaiveDate::from_ymd_opt(2030, 1, 31).unwrap(),
                 partners: vec![
-                    (lt_cluster, "coordinator".into()),
-                    (dk_cluster, "partner".into()),
+                    (lt_cluster, MemberRole::Coordinator),
+                    (dk_cluster, MemberRole::Partner),
                 ],
             })
             .await
@@ -183,7 +183,9 @@ impl World {
                     min_working_days: 3,
                     max_days: 31,
                     lump_sum_default_cents: 80_000,
-                    lump_sums_by_host_country: json!({"DK": 110000, "ES": 90000, "LT": 70000}),
+                    lump_sums_by_host_country: [("DK", 110_000), ("ES", 90_000), ("LT", 70_000)]
+                        .map(|(c, v)| (c.to_owned(), v))
+                        .into(),
                     eligible_profiles: vec![],
                     sectors: vec![],
                 },

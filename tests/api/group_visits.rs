@@ -2,8 +2,10 @@
 //! and the demo seed.
 
 pub mod activities;
+pub mod activity_removal;
 pub mod agenda;
 pub mod agenda_rules;
+pub mod audience;
 pub mod calendar;
 pub mod feeds;
 pub mod fixtures;

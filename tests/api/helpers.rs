@@ -70,6 +70,17 @@ impl Resp {
             .unwrap_or_default()
             .to_owned()
     }
+
+    /// The `id` of each item of a 200 list answer, in its order.
+    pub fn item_ids(&self) -> Vec<String> {
+        assert_eq!(self.status, 200, "{}", self.text);
+        self.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].as_str().unwrap().to_owned())
+            .collect()
+    }
 }
 
 impl std::ops::Index<&str> for Resp {
@@ -329,7 +340,7 @@ impl TestApp {
                 password_hash: hash,
                 full_name: "Admin",
                 locale: "en",
-                role: "admin",
+                role: cxc_domain::policy::AccountRole::Admin,
             })
             .await
             .expect("admin");

@@ -361,13 +361,18 @@ async fn a_payment_is_dated_between_the_exchange_and_today(app: TestApp) {
     let path = format!("/api/v1/applications/{id}/payment");
     let vop = cx.token(Who::Coord).to_owned();
     let today = chrono::Utc::now().date_naive();
-    let end: chrono::NaiveDate = app
+    let read = app
         .get(&format!("/api/v1/applications/{id}"), Some(&vop))
-        .await["end_date"]
-        .as_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+        .await;
+    let end: chrono::NaiveDate = read["end_date"].as_str().unwrap().parse().unwrap();
+    let grant = read["grant_cents"].as_i64().unwrap();
+    let pay = |paid_on: String, amount: i64| {
+        app.post(
+            &path,
+            Some(&vop),
+            json!({"paid_on": paid_on, "amount_cents": amount}),
+        )
+    };
     for (paid_on, code) in [
         ("9999-12-31".to_owned(), "out_of_range"),
         ((today + chrono::Duration::days(1)).to_string(), "in_future"),
@@ -376,24 +381,22 @@ async fn a_payment_is_dated_between_the_exchange_and_today(app: TestApp) {
             "before_exchange_end",
         ),
     ] {
-        let r = app
-            .post(
-                &path,
-                Some(&vop),
-                json!({"paid_on": paid_on, "amount_cents": 50_000}),
-            )
-            .await;
+        let r = pay(paid_on.clone(), 50_000).await;
         assert_eq!(r.status, 422, "{paid_on}: {}", r.text);
         assert_eq!(fields(&r), ["paid_on"]);
         assert_eq!(codes(&r), [code]);
     }
-    let r = app
-        .post(
-            &path,
-            Some(&vop),
-            json!({"paid_on": end, "amount_cents": 50_000}),
-        )
-        .await;
+    // Above the grant is refused (judged under the row lock), as is a second payment.
+    let r = pay(end.to_string(), grant + 1).await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    assert_eq!(fields(&r), ["amount_cents"]);
+    assert_eq!(codes(&r), ["invalid_amount"]);
+    let r = pay(end.to_string(), 50_000).await;
     assert_eq!(r.status, 200, "{}", r.text);
+    let r = pay(end.to_string(), 50_000).await;
+    assert_eq!(
+        (r.status.as_u16(), r["code"].as_str()),
+        (409, Some("already_paid"))
+    );
 }
 both!(a_payment_is_dated_between_the_exchange_and_today);

@@ -2,6 +2,7 @@
 //! admin re-queue, and two dispatchers racing on one database.
 use std::{collections::HashMap, time::Duration};
 
+use cxc_domain::notify::{EmailKind, OutboxStatus};
 use cxc_persistence::{
     entities::outbox,
     repositories::outbox::{Envelope, OutboxFilter},
@@ -69,14 +70,17 @@ async fn register(app: &TestApp, email: &str, locale: &str) -> String {
 async fn delivered_in_the_users_locale_with_the_rows_message_id(app: TestApp) {
     register(&app, "ruta@cluster.lt", "lt").await;
     let mail = app.wait_for_mail("ruta@cluster.lt", "ClusterXchange").await;
-    let row = wait_row(&app, "ruta@cluster.lt", "sent", |r| r.status == "sent").await;
+    let row = wait_row(&app, "ruta@cluster.lt", "sent", |r| {
+        r.status == OutboxStatus::Sent
+    })
+    .await;
     assert_eq!(
         mail.header("message-id").unwrap(),
         format!("<{}>", row.message_id)
     );
     assert_eq!(row.attempts, 1);
     // Registration mails the verification link first (the welcome follows it).
-    assert_eq!(row.kind, "verify_email");
+    assert_eq!(row.kind, EmailKind::VerifyEmail);
     assert_eq!(row.locale, "lt");
     assert!(
         row.subject.starts_with("Patvirtinkite"),
@@ -104,13 +108,13 @@ async fn smtp_outage_then_recovery_delivers_everything_once(app: TestApp) {
     }
     for e in &emails {
         wait_row(&app, e, "deferred", |r| {
-            r.status == "pending" && r.attempts >= 1 && r.last_error.is_some()
+            r.status == OutboxStatus::Pending && r.attempts >= 1 && r.last_error.is_some()
         })
         .await;
     }
     let back = SmtpServer::start_on(app.smtp.addr).await;
     for e in &emails {
-        wait_row(&app, e, "sent", |r| r.status == "sent").await;
+        wait_row(&app, e, "sent", |r| r.status == OutboxStatus::Sent).await;
     }
     tokio::time::sleep(Duration::from_millis(500)).await;
     let got = back.received();
@@ -138,7 +142,10 @@ async fn permanent_rejection_fails_at_once_and_an_admin_requeues_it(app: TestApp
     let (_, user) = app.user("nosy@x.eu").await;
     app.smtp.set_mode(Mode::Reject);
     register(&app, "bounce@x.eu", "en").await;
-    let row = wait_row(&app, "bounce@x.eu", "failed", |r| r.status == "failed").await;
+    let row = wait_row(&app, "bounce@x.eu", "failed", |r| {
+        r.status == OutboxStatus::Failed
+    })
+    .await;
     assert_eq!(row.attempts, 1, "a 5xx is not retried");
     assert!(
         row.last_error.as_deref().unwrap().contains("550"),
@@ -191,7 +198,10 @@ async fn permanent_rejection_fails_at_once_and_an_admin_requeues_it(app: TestApp
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r["status"], "pending");
     app.wait_for_mail("bounce@x.eu", "Confirm").await;
-    let row = wait_row(&app, "bounce@x.eu", "sent", |r| r.status == "sent").await;
+    let row = wait_row(&app, "bounce@x.eu", "sent", |r| {
+        r.status == OutboxStatus::Sent
+    })
+    .await;
     assert_eq!(
         row.attempts, 1,
         "the re-queue starts a fresh attempt budget"
@@ -271,7 +281,7 @@ async fn a_4xx_reply_is_retried_with_backoff(app: TestApp) {
     app.smtp.set_mode(Mode::Defer);
     register(&app, "later@x.eu", "en").await;
     let first = wait_row(&app, "later@x.eu", "deferred once", |r| {
-        r.status == "pending" && r.attempts == 1
+        r.status == OutboxStatus::Pending && r.attempts == 1
     })
     .await;
     assert!(
@@ -285,11 +295,14 @@ async fn a_4xx_reply_is_retried_with_backoff(app: TestApp) {
         "backoff of about 1 s ±50 %, got {wait}"
     );
     wait_row(&app, "later@x.eu", "deferred twice", |r| {
-        r.status == "pending" && r.attempts == 2
+        r.status == OutboxStatus::Pending && r.attempts == 2
     })
     .await;
     app.smtp.set_mode(Mode::Accept);
-    let row = wait_row(&app, "later@x.eu", "sent", |r| r.status == "sent").await;
+    let row = wait_row(&app, "later@x.eu", "sent", |r| {
+        r.status == OutboxStatus::Sent
+    })
+    .await;
     assert!(row.attempts >= 3);
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(
@@ -319,7 +332,7 @@ async fn enqueue_many(app: &TestApp, prefix: &str, n: i64) {
             to_user_id: None,
             locale: "en".into(),
             reminders_wanted: true,
-            attachments: json!([]),
+            attachments: Vec::new(),
             subject_id: None,
             not_before: None,
         };
@@ -474,7 +487,10 @@ async fn an_expired_lease_is_claimed_again(app: TestApp) {
         ("sending", 1)
     );
     let _live = app.spawn_peer(|s| s.dispatcher.enabled = true).await;
-    let row = wait_row(&app, "orphan@x.eu", "sent", |r| r.status == "sent").await;
+    let row = wait_row(&app, "orphan@x.eu", "sent", |r| {
+        r.status == OutboxStatus::Sent
+    })
+    .await;
     assert_eq!(row.attempts, 2, "the crashed attempt counts");
     assert_ne!(row.locked_by.as_deref(), Some("dead-worker"));
     assert!(
@@ -486,7 +502,7 @@ async fn an_expired_lease_is_claimed_again(app: TestApp) {
     );
     assert_eq!(
         app.store.outbox_message(row.id).await.unwrap().status,
-        "sent"
+        OutboxStatus::Sent
     );
     assert_eq!(
         app.smtp

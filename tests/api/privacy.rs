@@ -55,7 +55,7 @@ async fn export_and_erasure(app: TestApp) {
         .unwrap()
         .unwrap();
     assert_eq!(
-        a.participant["full_name"], "[erased]",
+        a.participant.full_name, "[erased]",
         "personal data anonymised"
     );
     assert!(

@@ -36,7 +36,7 @@ async fn queue_reminder(app: &TestApp, user_id: &str, at: Option<chrono::DateTim
 
 fn reminders_to(rows: &[cxc_persistence::entities::outbox::Model]) -> usize {
     rows.iter()
-        .filter(|r| r.kind == "reminder_exchange_start")
+        .filter(|r| r.kind == cxc_domain::notify::EmailKind::ReminderExchangeStart)
         .count()
 }
 

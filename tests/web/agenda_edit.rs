@@ -211,7 +211,8 @@ both!(partner_edits_and_moves_an_item);
 async fn published_change_is_confirmed_first(app: TestApp) {
     use crate::visit_fixtures::{mails, open_visit, participant, register};
     let fx = setup(&app).await;
-    let v = open_visit(&app, &fx, 5).await;
+    // Two places: the fourth person below waits, and a waiting person is told nothing.
+    let v = open_visit(&app, &fx, 2).await;
     let r = app
         .get(&format!("/api/v1/group-visits/{v}"), Some(&fx.organiser))
         .await;
@@ -228,7 +229,14 @@ async fn published_change_is_confirmed_first(app: TestApp) {
         204
     );
 
+    let (_, t4, o4) = participant(&app, "waiting@cluster.lt").await;
+    let waiting = register(&app, &v, &t4, o4, None).await;
+    assert_eq!(waiting.body["status"], "waitlisted", "{}", waiting.text);
+
     let mut p = Browser::with_session(&app, &fx.organiser);
+    // Adding an item tells the confirmed participants only, not the waiting list.
+    let builder = p.get(&format!("/manage/visits/{v}")).await;
+    assert!(builder.has("(registered now: 2)"), "{}", builder.html);
     let page = p.get(&format!("/manage/visits/{v}/items/{a}/edit")).await;
     let seen = page.hidden("version");
     let mut f = moved("2027-03-27", "14:00", "16:00", "SM18");

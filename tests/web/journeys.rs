@@ -121,7 +121,11 @@ async fn organisation_registration_asks_only_the_profiles_questions(app: TestApp
         1,
         "the empty row is left out"
     );
-    assert!(b.get("/organisations").await.has("Kaunas Photonics UAB"));
+    // My organisations: the new one and the world's visitor (one request, mine=true),
+    // not the host another user runs.
+    let mine = b.get("/organisations").await;
+    assert!(mine.has("Kaunas Photonics UAB") && mine.has("Vilnius Optics UAB"));
+    assert!(!mine.has("Aarhus Instruments ApS"), "{}", mine.html);
 }
 both!(organisation_registration_asks_only_the_profiles_questions);
 
@@ -152,6 +156,9 @@ async fn applicant_finds_a_host_applies_and_submits(app: TestApp) {
         .await;
     assert_eq!(form.status, StatusCode::OK);
     assert!(form.has("data-figures="), "figures refresh hook");
+    // The applicant's organisation is offered as the visitor, not as a host.
+    assert!(form.has("Vilnius Optics UAB") && form.has("Aarhus Instruments ApS (DK)"));
+    assert!(!form.has("Vilnius Optics UAB (LT)"), "{}", form.html);
     // Without JavaScript the figures come with the form ("Update the figures").
     let start = w.start.to_string();
     let end = (w.start + Duration::days(4)).to_string();

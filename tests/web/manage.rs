@@ -208,6 +208,21 @@ async fn bulk_decision_over_two_pages_counts_exactly_and_reports_concurrent_chan
         .post("/manage/bulk", &[("decision", "delete"), ("item", "x:1")])
         .await;
     assert_eq!(odd.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // An item the page did not write is reported as refused, not silently skipped.
+    let mangled = c
+        .post(
+            "/manage/bulk",
+            &[("decision", "reject"), ("item", "no-version-here")],
+        )
+        .await;
+    assert_eq!(mangled.status, StatusCode::OK, "{}", mangled.html);
+    assert!(
+        mangled.has("Rejected: 0 of 1.")
+            && mangled.has("Refused, with the reason: 1")
+            && mangled.has("nothing was done with it"),
+        "{}",
+        mangled.html
+    );
 }
 both!(bulk_decision_over_two_pages_counts_exactly_and_reports_concurrent_changes);
 
@@ -356,7 +371,7 @@ async fn calls_and_failed_emails(app: TestApp) {
         .unwrap()
         .unwrap();
     let mut am: outbox::ActiveModel = row.clone().into();
-    am.status = Set("failed".into());
+    am.status = Set(cxc_domain::notify::OutboxStatus::Failed);
     am.last_error = Set(Some("550 mailbox unavailable".into()));
     am.update(&app.store.db().conn).await.unwrap();
     let page = admin.get("/manage/emails").await;

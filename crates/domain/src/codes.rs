@@ -113,6 +113,19 @@ macro_rules! code_enum {
             }
         }
 
+        // A code can be part of a composite primary key (`organisation_tags.kind`);
+        // it is never an auto-increment id.
+        #[cfg(feature = "sea-orm")]
+        impl sea_orm::TryFromU64 for $name {
+            fn try_from_u64(_: u64) -> Result<Self, sea_orm::DbErr> {
+                Err(sea_orm::DbErr::ConvertFromU64(stringify!($name)))
+            }
+        }
+
         $crate::impl_code!($name, $what);
     };
 }
+
+#[cfg(test)]
+#[path = "codes_tests.rs"]
+mod tests;

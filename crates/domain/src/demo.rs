@@ -2,6 +2,8 @@
 //! them) and the sign-in page (which, when they exist, names them so a first-time visitor
 //! can sign in without reading documentation).
 
+use crate::policy::AccountRole;
+
 /// The password of the demo accounts unless `CXC_DEMO_PASSWORD` chose another.
 pub const DEFAULT_PASSWORD: &str = "demo-password-123";
 
@@ -20,42 +22,42 @@ pub enum DemoRole {
 }
 
 /// `(role, email, full name, account role)` of each demo account.
-pub const ACCOUNTS: [(DemoRole, &str, &str, &str); 6] = [
+pub const ACCOUNTS: [(DemoRole, &str, &str, AccountRole); 6] = [
     (
         DemoRole::Admin,
         "admin@clusterxchange-demo.example",
         "Demo Admin",
-        "admin",
+        AccountRole::Admin,
     ),
     (
         DemoRole::Coordinator,
         "coordinator@clusterxchange-demo.example",
         "Demo Coordinator (BIGINN)",
-        "applicant",
+        AccountRole::Applicant,
     ),
     (
         DemoRole::HostCoordinator,
         "host-coordinator@clusterxchange-demo.example",
         "Demo Coordinator 2 (BIGINN)",
-        "applicant",
+        AccountRole::Applicant,
     ),
     (
         DemoRole::Host,
         "host@clusterxchange-demo.example",
         "Demo Host (Nordic Cryo Engineering)",
-        "applicant",
+        AccountRole::Applicant,
     ),
     (
         DemoRole::Partner,
         "partner@clusterxchange-demo.example",
         "Demo Partner (LITEK)",
-        "applicant",
+        AccountRole::Applicant,
     ),
     (
         DemoRole::Applicant,
         "applicant@clusterxchange-demo.example",
         "Demo Applicant (Vilnius Photonics)",
-        "applicant",
+        AccountRole::Applicant,
     ),
 ];
 

@@ -1,6 +1,7 @@
 //! The rules of ClusterXchange: eligibility, workflow states, grant computation and
 //! agenda conflicts. Pure Rust: no database, no HTTP, no async runtime.
 
+pub mod account;
 pub mod agenda;
 pub mod calendar;
 pub mod codes;

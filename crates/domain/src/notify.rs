@@ -11,10 +11,31 @@
 pub mod kinds;
 
 pub use kinds::{
-    AgendaChange, ApplicationNote, ChangedItem, Commitment, ContactInvitation, Email,
+    AgendaChange, ApplicationNote, ChangedItem, Commitment, ContactInvitation, Email, EmailKind,
     ExchangeFacts, HostAnswer, PasswordChanged, PasswordReset, PaymentOverdue, PaymentRecorded,
     ReportDue, VerifyEmail, VisitFacts, VisitNote, Waitlisted,
 };
+
+crate::code_enum! {
+    /// Where an outbox message stands (`outbox.status`): waiting (`pending`, possibly
+    /// until `not_before`), leased by a dispatcher (`sending`), delivered, or given up
+    /// after its last attempt (`failed`, retried by an admin).
+    pub enum OutboxStatus: "outbox status" {
+        Pending = "pending",
+        Sending = "sending",
+        Sent = "sent",
+        Failed = "failed",
+    }
+}
+
+/// A file attached to an email (e.g. an `.ics` invitation), stored with the message in
+/// the outbox. Text only: every attachment the application sends is generated text.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Attachment {
+    pub filename: String,
+    pub content_type: String,
+    pub content: String,
+}
 
 /// A rendered email, ready to be stored in the outbox.
 #[derive(Debug, Clone, PartialEq, Eq)]

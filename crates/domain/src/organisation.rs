@@ -422,6 +422,24 @@ pub fn validate_organisation_input(o: &OrganisationFacts) -> Vec<Problem> {
     out
 }
 
+crate::code_enum! {
+    /// Where an invitation to become an organisation's contact stands
+    /// (`organisation_invitations.status`).
+    pub enum InvitationStatus: "invitation status" {
+        Pending = "pending",
+        Accepted = "accepted",
+        Declined = "declined",
+    }
+}
+
+crate::code_enum! {
+    /// Which list of an organisation a search tag (`organisation_tags.kind`) comes from.
+    pub enum TagKind: "organisation tag kind" {
+        Sector = "sector",
+        Competency = "competency",
+    }
+}
+
 #[cfg(test)]
 #[path = "eligibility/tests_organisation.rs"]
 mod tests;

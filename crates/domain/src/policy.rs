@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 mod accounts;
 mod applications;
+mod group_visits;
 mod organisations;
 mod partnerships;
 #[cfg(test)]
@@ -20,8 +21,9 @@ mod tests_applications;
 
 pub use accounts::{AccountAction, Grantee, account_action, grant_role, may_receive};
 pub use applications::{AppAction, Parties, Relation, Signatures, application_action, signatory};
+pub use group_visits::{cancel_registration, manage_visit, register_for_visit};
 pub use organisations::{OrgAccess, edit_organisation, organisation_access};
-pub use partnerships::{PartnershipAction, cancel_registration, partnership_action};
+pub use partnerships::{PartnershipAction, partnership_action};
 
 crate::code_enum! {
     /// A role a user can be granted.
@@ -29,6 +31,59 @@ crate::code_enum! {
         Partner = "partner",
         Coordinator = "coordinator",
         Admin = "admin",
+    }
+}
+
+crate::code_enum! {
+    /// A user's headline role (`users.role`): the strongest role they hold, `applicant`
+    /// without any grant. See [`AccountRole::headline`].
+    pub enum AccountRole: "account role" {
+        Applicant = "applicant",
+        Partner = "partner",
+        Coordinator = "coordinator",
+        Admin = "admin",
+    }
+}
+
+impl AccountRole {
+    /// The headline role of someone holding these granted roles: the strongest, else
+    /// `applicant`. `admin_without_grant` keeps an admin made on the command line (who
+    /// holds no admin grant row) an admin.
+    #[must_use]
+    pub fn headline(admin_without_grant: bool, roles: impl IntoIterator<Item = Role>) -> Self {
+        let strongest = roles.into_iter().map(Self::from).max_by_key(|r| r.rank());
+        match strongest {
+            _ if admin_without_grant => Self::Admin,
+            Some(r) => r,
+            None => Self::Applicant,
+        }
+    }
+
+    fn rank(self) -> u8 {
+        match self {
+            Self::Applicant => 0,
+            Self::Partner => 1,
+            Self::Coordinator => 2,
+            Self::Admin => 3,
+        }
+    }
+}
+
+impl From<Role> for AccountRole {
+    fn from(r: Role) -> Self {
+        match r {
+            Role::Partner => Self::Partner,
+            Role::Coordinator => Self::Coordinator,
+            Role::Admin => Self::Admin,
+        }
+    }
+}
+
+crate::code_enum! {
+    /// What a member organisation is in its partnership (`partnership_members.role`).
+    pub enum MemberRole: "partnership member role" {
+        Coordinator = "coordinator",
+        Partner = "partner",
     }
 }
 

@@ -19,3 +19,5 @@ crate::code_enum! {
         Cancelled = "cancelled",
     }
 }
+
+pub mod registration;

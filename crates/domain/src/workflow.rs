@@ -112,6 +112,10 @@ pub fn next(from: Status, action: Action) -> Result<Status, TransitionError> {
     Ok(to)
 }
 
+/// The actions a reviewer's decision takes (`POST /applications/{id}/decision`), in the
+/// order a form offers them.
+pub const DECISIONS: [Action; 3] = [Action::Approve, Action::Reject, Action::Waitlist];
+
 /// The states from which `action` is allowed (used to build conditional updates).
 #[must_use]
 pub fn sources(action: Action) -> Vec<Status> {

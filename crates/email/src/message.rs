@@ -6,14 +6,8 @@ use lettre::message::{Attachment as MimeAttachment, Mailbox, MultiPart, SinglePa
 
 use crate::settings::EmailSettings;
 
-/// A file attached to an email (e.g. an `.ics` invitation). Text only: every
-/// attachment the application sends is generated text.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct Attachment {
-    pub filename: String,
-    pub content_type: String,
-    pub content: String,
-}
+/// Stored in the outbox row with the message (`cxc_domain::notify::Attachment`).
+pub use cxc_domain::notify::Attachment;
 
 /// Everything needed to build one message; borrowed from the outbox row.
 #[derive(Debug, Clone, Copy)]

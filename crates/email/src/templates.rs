@@ -127,7 +127,7 @@ pub fn normalise_locale(s: &str) -> &'static str {
 /// # Errors
 /// When a template fails or is missing (a bug, caught by the snapshot tests).
 pub fn render(email: &Email, frame: &Frame, locale: &str) -> Result<Rendered, RenderError> {
-    let kind = email.kind();
+    let kind = email.kind().as_str();
     if !KINDS.contains(&kind) {
         return Err(RenderError::UnknownKind(kind.to_owned()));
     }

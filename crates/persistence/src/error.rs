@@ -27,7 +27,10 @@ pub enum RepoError {
     /// An email of this kind could not be rendered (a template or its context is wrong);
     /// the change is rolled back with its outbox row.
     #[error("email template '{kind}': {cause}")]
-    Template { kind: String, cause: String },
+    Template {
+        kind: cxc_domain::notify::EmailKind,
+        cause: String,
+    },
 }
 
 pub type RepoResult<T> = Result<T, RepoError>;
@@ -57,18 +60,4 @@ impl From<DbErr> for RepoError {
             },
         }
     }
-}
-
-/// Reads a JSON column. A stored value that does not fit its type is an error (the data
-/// or the code is wrong), never a default: an empty list read from a broken party snapshot
-/// would, for instance, clear a conflict of interest.
-///
-/// # Errors
-/// `Db(Json)` naming the column.
-pub(crate) fn stored_json<T: serde::de::DeserializeOwned>(
-    v: &serde_json::Value,
-    column: &str,
-) -> RepoResult<T> {
-    serde_json::from_value(v.clone())
-        .map_err(|e| RepoError::Db(DbErr::Json(format!("stored {column}: {e}"))))
 }

@@ -9,8 +9,10 @@ pub mod entities;
 pub mod error;
 pub mod repositories;
 pub mod statements;
+pub mod stored;
 
 pub use clock::{Clock, SettableClock, SystemClock};
 pub use db::{Backend, DatabaseSettings, Db, WriteTx};
 pub use error::{Problem, RepoError, RepoResult};
 pub use sea_orm;
+pub use stored::Stored;

@@ -138,7 +138,7 @@ async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
                     password_hash: hash,
                     full_name: &full_name,
                     locale: "en",
-                    role: "admin",
+                    role: cxc_domain::policy::AccountRole::Admin,
                 })
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;

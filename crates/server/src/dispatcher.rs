@@ -11,7 +11,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use cxc_email::{Attachment, EmailSettings, Mailer, OutgoingEmail, SendError};
+use cxc_email::{EmailSettings, Mailer, OutgoingEmail, SendError};
 use cxc_persistence::{entities::outbox, repositories::Store};
 use futures::StreamExt;
 use rand::Rng;
@@ -185,8 +185,6 @@ impl Dispatcher {
     }
 
     async fn send(&self, mailer: &Mailer, m: &outbox::Model) -> Result<(), SendError> {
-        let attachments: Vec<Attachment> = serde_json::from_value(m.attachments.clone())
-            .map_err(|e| SendError::Permanent(format!("unreadable attachments: {e}")))?;
         let outgoing = OutgoingEmail {
             message_id: &m.message_id,
             to_email: &m.to_email,
@@ -194,7 +192,7 @@ impl Dispatcher {
             subject: &m.subject,
             text: &m.body_text,
             html: &m.body_html,
-            attachments: &attachments,
+            attachments: &m.attachments,
             list_unsubscribe_url: m.list_unsubscribe_url.as_deref(),
             content_language: Some(&m.locale),
         };

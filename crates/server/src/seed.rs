@@ -10,7 +10,10 @@ use std::collections::HashMap;
 
 use anyhow::Context;
 use chrono::Duration;
-use cxc_domain::policy::Role;
+use cxc_domain::{
+    organisation::Profile,
+    policy::{AccountRole, Role},
+};
 use cxc_persistence::{
     RepoError,
     entities::{organisations, partnerships, users},
@@ -51,7 +54,7 @@ async fn account(
     store: &Store,
     email: &str,
     name: &str,
-    role: &str,
+    role: AccountRole,
     hash: &str,
 ) -> anyhow::Result<users::Model> {
     if let Some(u) = store.user_by_email(email).await.map_err(repo)? {
@@ -108,12 +111,7 @@ async fn partnership(
     let partners = p
         .partners
         .iter()
-        .map(|(name, role)| {
-            Ok((
-                ids.get(*name).copied().context("partner cluster")?,
-                (*role).to_owned(),
-            ))
-        })
+        .map(|(name, role)| Ok((ids.get(*name).copied().context("partner cluster")?, *role)))
         .collect::<anyhow::Result<Vec<_>>>()?;
     let input = PartnershipInput {
         name: p.name.to_owned(),
@@ -140,9 +138,9 @@ async fn open_call(store: &Store, biginn: Uuid) -> anyhow::Result<()> {
         return Ok(());
     }
     let now = store.now();
-    let sums: serde_json::Map<String, serde_json::Value> = demo_data::LUMP_SUMS
+    let sums = demo_data::LUMP_SUMS
         .iter()
-        .map(|(cc, v)| ((*cc).to_owned(), (*v).into()))
+        .map(|(cc, v)| ((*cc).to_owned(), *v))
         .collect();
     let call = CallInput {
         title: "BIGINN ClusterXchange: exchanges into the Big Science market".to_owned(),
@@ -153,11 +151,11 @@ async fn open_call(store: &Store, biginn: Uuid) -> anyhow::Result<()> {
         min_working_days: 3,
         max_days: 31,
         lump_sum_default_cents: 60_000,
-        lump_sums_by_host_country: serde_json::Value::Object(sums),
+        lump_sums_by_host_country: sums,
         eligible_profiles: vec![
-            "cluster_organisation".into(),
-            "scale_up_support".into(),
-            "sme".into(),
+            Profile::ClusterOrganisation,
+            Profile::ScaleUpSupport,
+            Profile::Sme,
         ],
         sectors: demo_data::TOP_FIVE
             .iter()

@@ -131,7 +131,7 @@ pub async fn biginn(store: &Store) -> anyhow::Result<Option<(Uuid, Uuid)>> {
     let organiser = match grant {
         Some(g) => Some(g.user_id),
         None => users::Entity::find()
-            .filter(users::Column::Role.eq("admin"))
+            .filter(users::Column::Role.eq(cxc_domain::policy::AccountRole::Admin))
             .one(&store.db().conn)
             .await?
             .map(|u| u.id),
@@ -156,7 +156,10 @@ pub async fn visits(store: &Store, partnership_id: Uuid, organiser: Uuid) -> any
     let caller = Caller::new(
         user,
         Uuid::nil(),
-        vec![("coordinator".into(), Some(partnership_id))],
+        vec![cxc_domain::policy::Grant {
+            role: cxc_domain::policy::Role::Coordinator,
+            partnership: Some(partnership_id),
+        }],
         organisations,
     );
     let filter = VisitFilter {

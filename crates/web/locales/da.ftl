@@ -355,6 +355,7 @@ bulk-done-waitlist = Sat på venteliste: { $count } af { $total }.
 bulk-stale-title = Ændret af en anden, efterladt som de er: { $count }
 bulk-stale-text = Disse ansøgninger ændrede sig, efter du bekræftede, så din afgørelse blev ikke anvendt. Åbn hver for at se dens nuværende status.
 bulk-refused-title = Afvist, med begrundelse: { $count }
+bulk-item-unreadable = ikke en ansøgning og version, som siden sendte; intet er gjort med den
 manage-calls-title = Dine partnerskabers indkaldelser
 call-new-title = Åbn en ny indkaldelse
 call-partnership = Partnerskab

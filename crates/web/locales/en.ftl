@@ -356,6 +356,7 @@ bulk-done-waitlist = Put on the waiting list: { $count } of { $total }.
 bulk-stale-title = Changed by someone else, left as they are: { $count }
 bulk-stale-text = These applications changed after you confirmed, so your decision was not applied to them. Open each to see its current state.
 bulk-refused-title = Refused, with the reason: { $count }
+bulk-item-unreadable = not an application and version this page sent; nothing was done with it
 manage-calls-title = Calls of your partnerships
 call-new-title = Open a new call
 call-partnership = Partnership

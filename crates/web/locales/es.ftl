@@ -355,6 +355,7 @@ bulk-done-waitlist = En lista de espera: { $count } de { $total }.
 bulk-stale-title = Cambiadas por otra persona, se dejan como están: { $count }
 bulk-stale-text = Estas solicitudes cambiaron después de su confirmación, así que su decisión no se les aplicó. Abra cada una para ver su estado actual.
 bulk-refused-title = Rechazadas, con el motivo: { $count }
+bulk-item-unreadable = no es una solicitud y versión enviada por esta página; no se ha hecho nada con ella
 manage-calls-title = Convocatorias de sus asociaciones
 call-new-title = Abrir una convocatoria nueva
 call-partnership = Asociación

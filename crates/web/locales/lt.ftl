@@ -356,6 +356,7 @@ bulk-done-waitlist = Įtraukta į laukiančiųjų sąrašą: { $count } iš { $t
 bulk-stale-title = Pakeistos kito asmens, paliktos kaip yra: { $count }
 bulk-stale-text = Šios paraiškos pasikeitė po jūsų patvirtinimo, todėl jūsų sprendimas joms netaikytas. Atidarykite kiekvieną ir pažiūrėkite jos dabartinę būseną.
 bulk-refused-title = Atsisakyta, su priežastimi: { $count }
+bulk-item-unreadable = tai ne šio puslapio išsiųsta paraiška ir versija; su ja nieko nedaryta
 manage-calls-title = Jūsų partnerysčių kvietimai
 call-new-title = Skelbti naują kvietimą
 call-partnership = Partnerystė

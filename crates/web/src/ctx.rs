@@ -8,14 +8,17 @@ use axum::{
     http::{HeaderMap, Method, StatusCode, header, request::Parts},
     response::{IntoResponse, Redirect, Response},
 };
+use cxc_domain::policy::AccountRole;
 use maud::Markup;
 use serde_json::Value;
 
 use crate::{
     WebState,
     api::Reply,
+    format,
     i18n::{self, Tr},
     layout,
+    pages::util::str_of,
     session::{self, CSRF, LANG, NOTICE, SESSION},
 };
 
@@ -128,8 +131,39 @@ impl Ctx {
     #[must_use]
     pub fn runs_the_scheme(&self) -> bool {
         self.user.as_ref().is_some_and(|u| {
-            u["role"] == "admin" || u["grants"].as_array().is_some_and(|g| !g.is_empty())
+            crate::pages::util::code_of(u, "role") == Some(AccountRole::Admin)
+                || u["grants"].as_array().is_some_and(|g| !g.is_empty())
         })
+    }
+
+    /// An amount in cents from the API as money in the reader's language; "—" when the
+    /// answer has none (a missing amount is not shown as €0.00).
+    #[must_use]
+    pub fn money(&self, cents: &Value) -> String {
+        cents
+            .as_i64()
+            .map_or_else(|| "—".to_owned(), |c| format::money(self.lang(), c))
+    }
+
+    /// The organisations the signed-in user is a contact of (public summaries, newest
+    /// first), in one request (`mine=true`); none when signed out. One page of 200: more
+    /// than that is not a person's list.
+    pub async fn my_organisations(&self) -> Result<Vec<Value>, Reply> {
+        if !self.signed_in() {
+            return Ok(Vec::new());
+        }
+        let r = self.get("/api/v1/organisations?mine=true&limit=200").await;
+        if r.ok() { Ok(r.items()) } else { Err(r) }
+    }
+
+    /// [`Self::my_organisations`] as the (id, name) choices of a form's select.
+    pub async fn my_organisation_choices(&self) -> Result<Vec<(String, String)>, Reply> {
+        Ok(self
+            .my_organisations()
+            .await?
+            .iter()
+            .map(|o| (str_of(o, "id"), str_of(o, "name")))
+            .collect())
     }
 
     /// The API, as the signed-in user.
@@ -140,14 +174,21 @@ impl Ctx {
             .await
     }
 
-    /// The API with extra headers (`If-Match` on a change).
-    pub async fn send(
+    /// A change made against the version a page showed (`If-Match: <version>`, the
+    /// `ETag` it read), so a change made meanwhile is refused rather than overwritten; an
+    /// empty `version` sends none.
+    pub async fn send_if_match(
         &self,
         method: Method,
         path: &str,
         body: Option<&Value>,
-        extra: &[(&str, String)],
+        version: &str,
     ) -> Reply {
+        let extra: Vec<(&str, String)> = if version.is_empty() {
+            Vec::new()
+        } else {
+            vec![("if-match", version.to_owned())]
+        };
         self.web
             .api
             .call(
@@ -155,7 +196,7 @@ impl Ctx {
                 path,
                 self.token.as_deref(),
                 body,
-                extra,
+                &extra,
                 self.client,
             )
             .await

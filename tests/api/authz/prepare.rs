@@ -47,7 +47,7 @@ impl Cx {
                     password_hash: "-".into(),
                     full_name: "Admin",
                     locale: "en",
-                    role: "admin",
+                    role: cxc_domain::policy::AccountRole::Admin,
                 })
                 .await
                 .unwrap();
@@ -312,7 +312,7 @@ impl Cx {
             .unwrap()
             .unwrap();
         let mut am: outbox::ActiveModel = m.into();
-        am.status = Set("failed".into());
+        am.status = Set(cxc_domain::notify::OutboxStatus::Failed);
         am.update(&self.app.store.db().conn).await.unwrap();
     }
 }

@@ -130,6 +130,13 @@ pub fn rows() -> Vec<Row> {
             |cx, _| async move { Req::id(cx.d).param("item_id", cx.fresh_item(cx.d).await) },
         )
         .variant(DRAFT),
+        // Whom a change would tell: the managers' question, like the registrations list.
+        row(
+            M::GET,
+            "/api/v1/group-visits/{id}/agenda-items/{item_id}/audience",
+            MANAGE_PUBLISHED,
+            |cx, _| async move { Req::id(cx.g).param("item_id", cx.g_item) },
+        ),
         on(
             M::GET,
             "/api/v1/group-visits/{id}/agenda-versions",

@@ -11,19 +11,13 @@ use crate::{
     helpers::{Resp, TestApp},
 };
 
-fn ids(r: &Resp) -> Vec<String> {
-    assert_eq!(r.status, 200, "{}", r.text);
-    r["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["id"].as_str().unwrap().to_owned())
-        .collect()
-}
-
 async fn listed(cx: &Cx, who: Who, path: &str, id: Uuid) -> bool {
     let token = (who != Who::Anon).then(|| cx.token(who));
-    ids(&cx.app.get(path, token).await).contains(&id.to_string())
+    cx.app
+        .get(path, token)
+        .await
+        .item_ids()
+        .contains(&id.to_string())
 }
 
 async fn lists_show_only_what_the_caller_may_see(app: TestApp) {

@@ -151,7 +151,7 @@ impl Cx {
                 target_exchanges: None,
                 starts_on: "2022-01-01".parse().unwrap(),
                 ends_on: "2030-12-31".parse().unwrap(),
-                partners: vec![(es_cluster, "coordinator".into())],
+                partners: vec![(es_cluster, cxc_domain::policy::MemberRole::Coordinator)],
             })
             .await
             .unwrap()

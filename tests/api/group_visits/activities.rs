@@ -10,30 +10,7 @@ use crate::{both, group_visits::fixtures::*, helpers::TestApp};
 
 async fn limited_activities_have_their_own_waiting_list(app: TestApp) {
     let fx = setup(&app).await;
-    let v = id(&create(&app, &fx, cern(fx.partnership)).await);
-    let mut ws = item(
-        "workshop",
-        "Procurement at CERN",
-        "2027-03-28T09:00",
-        "2027-03-28T12:00",
-        "Council Chamber",
-    );
-    ws["capacity"] = json!(2);
-    let ws = id(&add_item(&app, &fx, &v, ws).await);
-    let open = id(&add_item(
-        &app,
-        &fx,
-        &v,
-        item(
-            "seminar",
-            "Open seminar",
-            "2027-03-28T13:00",
-            "2027-03-28T14:00",
-            "Council Chamber",
-        ),
-    )
-    .await);
-    publish(&app, &fx, &v).await;
+    let (v, ws, open) = workshop_and_seminar(&app, &fx).await;
     let mut p = Vec::new();
     for n in 0..5 {
         p.push(participant(&app, &format!("w{n}@cluster.eu")).await);

@@ -261,9 +261,9 @@ async fn three_day_agenda_is_versioned_and_only_affected_participants_are_told(a
         .pop()
         .unwrap();
     let att = &first_to_ana.attachments[0];
-    assert_eq!(att["filename"], "agenda.ics");
-    assert_eq!(att["content_type"], "text/calendar");
-    let ics = att["content"].as_str().unwrap();
+    assert_eq!(att.filename, "agenda.ics");
+    assert_eq!(att.content_type, "text/calendar");
+    let ics = att.content.as_str();
     assert!(
         ics.contains(&format!("UID:{}@clusterxchange", ids[2])),
         "{ics}"
@@ -275,9 +275,8 @@ async fn three_day_agenda_is_versioned_and_only_affected_participants_are_told(a
     );
     let to_bo = mails(&app, "bo@bigscience.dk", "agenda_changed").await;
     assert!(to_bo.iter().all(|m| {
-        m.attachments[0]["content"]
-            .as_str()
-            .unwrap()
+        m.attachments[0]
+            .content
             .contains(&format!("UID:{workshop}@clusterxchange"))
     }));
 

@@ -61,7 +61,7 @@ pub async fn quick_user(app: &TestApp, email: &str) -> (Uuid, String) {
             password_hash: "not-used".into(),
             full_name: &format!("User {email}"),
             locale: "en",
-            role: "applicant",
+            role: cxc_domain::policy::AccountRole::Applicant,
         })
         .await
         .expect("user");
@@ -98,7 +98,7 @@ pub async fn setup(app: &TestApp) -> Fx {
             target_exchanges: Some(60),
             starts_on: "2022-02-01".parse().unwrap(),
             ends_on: "2028-01-31".parse().unwrap(),
-            partners: vec![(litek.id, "coordinator".into())],
+            partners: vec![(litek.id, cxc_domain::policy::MemberRole::Coordinator)],
         })
         .await
         .expect("partnership");
@@ -284,7 +284,7 @@ pub async fn mails(app: &TestApp, to: &str, kind: &str) -> Vec<outbox::Model> {
         .await
         .unwrap()
         .into_iter()
-        .filter(|m| m.kind == kind)
+        .filter(|m| m.kind.as_str() == kind)
         .collect()
 }
 
@@ -330,6 +330,36 @@ pub async fn open_visit(app: &TestApp, fx: &Fx, capacity: i32) -> String {
     .await;
     publish(app, fx, &v).await;
     v
+}
+
+/// A published visit with a workshop of 2 places and an open seminar: (visit, workshop,
+/// seminar) ids.
+pub async fn workshop_and_seminar(app: &TestApp, fx: &Fx) -> (String, String, String) {
+    let v = id(&create(app, fx, cern(fx.partnership)).await);
+    let mut ws = item(
+        "workshop",
+        "Procurement at CERN",
+        "2027-03-28T09:00",
+        "2027-03-28T12:00",
+        "Council Chamber",
+    );
+    ws["capacity"] = json!(2);
+    let ws = id(&add_item(app, fx, &v, ws).await);
+    let open = id(&add_item(
+        app,
+        fx,
+        &v,
+        item(
+            "seminar",
+            "Open seminar",
+            "2027-03-28T13:00",
+            "2027-03-28T14:00",
+            "Council Chamber",
+        ),
+    )
+    .await);
+    publish(app, fx, &v).await;
+    (v, ws, open)
 }
 
 pub async fn visit_row(app: &TestApp, v: &str) -> group_visits::Model {

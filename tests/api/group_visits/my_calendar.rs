@@ -2,6 +2,7 @@
 
 use chrono::Utc;
 use cxc_persistence::{
+    Stored,
     entities::applications,
     sea_orm::{ActiveModelTrait, Set},
 };
@@ -35,13 +36,13 @@ async fn exchange(
         host_organisation_id: Set(host),
         visitor_country: Set("LT".into()),
         host_country: Set("DK".into()),
-        participant: Set(json!({})),
+        participant: Set(Stored::default()),
         start_date: Set(start.parse().unwrap()),
         end_date: Set(end.parse().unwrap()),
-        travel_days: Set(json!([])),
+        travel_days: Set(Stored::default()),
         objectives: Set("Learn".into()),
-        activities: Set(json!([])),
-        sectors: Set(json!([])),
+        activities: Set(Stored::default()),
+        sectors: Set(Stored::default()),
         primary_sector: Set(None),
         status: Set(status.parse().unwrap()),
         host_response: Set("accepted".parse().unwrap()),

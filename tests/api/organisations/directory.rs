@@ -33,62 +33,96 @@ async fn list_filters_and_pages(app: TestApp) {
         body("Graz Health", "AT", GRAZ, "cluster_organisation"),
     )
     .await;
-    let ids = |r: &crate::helpers::Resp| -> Vec<String> {
-        r["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|i| i["id"].as_str().unwrap().to_owned())
-            .collect()
-    };
     assert_eq!(
-        ids(&list(&app, &token, "?country=LT").await),
+        list(&app, &token, "?country=LT").await.item_ids(),
         std::slice::from_ref(&a)
     );
     assert_eq!(
-        ids(&list(&app, &token, "?profile=large_company").await),
+        list(&app, &token, "?profile=large_company")
+            .await
+            .item_ids(),
         std::slice::from_ref(&b)
     );
     assert_eq!(
-        ids(&list(&app, &token, "?sector=ENERGY").await),
+        list(&app, &token, "?sector=ENERGY").await.item_ids(),
         [b.clone(), a.clone()]
     );
     assert_eq!(
-        ids(&list(&app, &token, "?competency=lasers&sector=space").await),
+        list(&app, &token, "?competency=lasers&sector=space")
+            .await
+            .item_ids(),
         std::slice::from_ref(&a)
     );
     assert_eq!(
-        ids(&list(&app, &token, "?sector=ict%20Data").await),
+        list(&app, &token, "?sector=ict%20Data").await.item_ids(),
         std::slice::from_ref(&a)
     );
     assert_eq!(
-        ids(&list(&app, &token, "?q=paris").await),
+        list(&app, &token, "?q=paris").await.item_ids(),
         std::slice::from_ref(&c)
     );
     assert_eq!(
-        ids(&list(&app, &token, "?q=100%25").await),
+        list(&app, &token, "?q=100%25").await.item_ids(),
         std::slice::from_ref(&a),
         "% is literal"
     );
     assert_eq!(
-        ids(&list(&app, &token, "?q=%25").await),
+        list(&app, &token, "?q=%25").await.item_ids(),
         std::slice::from_ref(&a)
     );
     assert_eq!(list(&app, &token, "?profile=wizard").await.status, 422);
     assert_eq!(app.get("/api/v1/organisations", None).await.status, 401);
     let page1 = list(&app, &token, "?limit=3").await;
-    assert_eq!(ids(&page1).len(), 3);
+    assert_eq!(page1.item_ids().len(), 3);
     assert!(
         page1["items"][0].get("headcount").is_none(),
         "the list shows public summaries"
     );
     let cursor = page1["next_cursor"].as_str().unwrap().to_owned();
     let page2 = list(&app, &token, &format!("?limit=3&cursor={cursor}")).await;
-    assert_eq!(ids(&page2), [a]);
+    assert_eq!(page2.item_ids(), [a]);
     assert_eq!(page2["next_cursor"], serde_json::Value::Null);
     assert_eq!(list(&app, &token, "?limit=0").await.status, 422);
 }
 both!(list_filters_and_pages);
+
+/// `mine=true` lists the organisations the caller is a contact of, and no other.
+async fn list_mine(app: TestApp) {
+    let (_, ana) = app.user("ana@photonics.lt").await;
+    let (_, eve) = app.user("eve@elsewhere.eu").await;
+    let (_, zed) = app.user("zed@nowhere.eu").await;
+    let first = create(&app, &ana, body("Vilnius Photonics", "LT", VNO, "sme")).await;
+    let theirs = create(&app, &eve, body("Madrid Vacuum", "ES", MAD, "sme")).await;
+    let second = create(&app, &ana, body("Paris Optics", "FR", PARIS, "sme")).await;
+    assert_eq!(
+        list(&app, &ana, "?mine=true").await.item_ids(),
+        [second.clone(), first.clone()]
+    );
+    assert_eq!(
+        list(&app, &eve, "?mine=true").await.item_ids(),
+        std::slice::from_ref(&theirs)
+    );
+    assert!(list(&app, &zed, "?mine=true").await.item_ids().is_empty());
+    assert_eq!(
+        list(&app, &ana, "?mine=true&country=FR").await.item_ids(),
+        std::slice::from_ref(&second),
+        "mine narrows the other filters"
+    );
+    let page1 = list(&app, &ana, "?mine=true&limit=1").await;
+    assert_eq!(page1.item_ids(), std::slice::from_ref(&second));
+    let cursor = page1["next_cursor"].as_str().unwrap().to_owned();
+    let page2 = list(&app, &ana, &format!("?mine=true&limit=1&cursor={cursor}")).await;
+    assert_eq!(page2.item_ids(), [first]);
+    assert_eq!(page2["next_cursor"], serde_json::Value::Null);
+    assert_eq!(
+        list(&app, &zed, "?mine=false").await.item_ids().len(),
+        3,
+        "mine=false is the whole list"
+    );
+    let r = list(&app, &ana, "?mine=yes").await;
+    assert_eq!(r.status, 422, "{}", r.text);
+}
+both!(list_mine);
 
 async fn contacts_add_other_users(app: TestApp) {
     let c = cast(&app).await;
@@ -144,7 +178,13 @@ async fn contacts_add_other_users(app: TestApp) {
         404,
         "an invitation alone gives no access"
     );
+    assert!(list(&app, &bob, "?mine=true").await.item_ids().is_empty());
     app.accept_invitation(&bob, r["id"].as_str().unwrap()).await;
+    assert_eq!(
+        list(&app, &bob, "?mine=true").await.item_ids(),
+        std::slice::from_ref(&id),
+        "an accepted invitation makes it one of bob's"
+    );
     let r = app.get(&path, Some(&owner)).await;
     let emails: Vec<&str> = r["contacts"]
         .as_array()

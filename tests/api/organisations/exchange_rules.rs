@@ -80,7 +80,7 @@ async fn call_paying_780_in_spain(app: &TestApp, w: &World) -> Uuid {
                 min_working_days: 3,
                 max_days: 31,
                 lump_sum_default_cents: 80_000,
-                lump_sums_by_host_country: json!({"ES": 78_000}),
+                lump_sums_by_host_country: [("ES".to_owned(), 78_000)].into(),
                 eligible_profiles: vec![],
                 sectors: vec![],
             },

@@ -197,14 +197,7 @@ async fn calls_filter_by_open_and_partnership(app: TestApp) {
         .as_str()
         .unwrap()
         .to_owned();
-    let ids = |r: Resp| -> Vec<String> {
-        r["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|i| i["id"].as_str().unwrap().to_owned())
-            .collect()
-    };
+    let ids = |r: Resp| r.item_ids();
     assert_eq!(
         ids(app.get("/api/v1/calls?open=true", None).await),
         std::slice::from_ref(&open)

@@ -6,6 +6,41 @@ use uuid::Uuid;
 
 use crate::calendar::WebCalendarLinks;
 
+crate::code_enum! {
+    /// Which email a message is, without its facts: the outbox's `kind` column, the
+    /// template folder and the metrics label. [`Email::kind`] maps each variant to its kind.
+    pub enum EmailKind: "email kind" {
+        Welcome = "welcome",
+        ApplicationSubmitted = "application_submitted",
+        ApplicationSubmittedCoordinator = "application_submitted_coordinator",
+        HostResponseRequested = "host_response_requested",
+        HostResponse = "host_response",
+        DecisionApproved = "decision_approved",
+        DecisionRejected = "decision_rejected",
+        DecisionWaitlisted = "decision_waitlisted",
+        CommitmentSignatureNeeded = "commitment_signature_needed",
+        CommitmentCompleted = "commitment_completed",
+        ApplicationWithdrawn = "application_withdrawn",
+        ApplicationCancelled = "application_cancelled",
+        ReportDue = "report_due",
+        ReportValidated = "report_validated",
+        PaymentRecorded = "payment_recorded",
+        PaymentOverdue = "payment_overdue",
+        VisitRegistrationConfirmed = "visit_registration_confirmed",
+        VisitRegistrationWaitlisted = "visit_registration_waitlisted",
+        VisitRegistrationPromoted = "visit_registration_promoted",
+        VisitRegistrationCancelled = "visit_registration_cancelled",
+        AgendaChanged = "agenda_changed",
+        VisitCancelled = "visit_cancelled",
+        ReminderExchangeStart = "reminder_exchange_start",
+        ReminderVisitStart = "reminder_visit_start",
+        VerifyEmail = "verify_email",
+        PasswordReset = "password_reset",
+        PasswordChanged = "password_changed",
+        ContactInvitation = "contact_invitation",
+    }
+}
+
 /// Every email the application sends. Adding a kind means adding a variant here, its
 /// templates in four languages and a case in the email crate's snapshot test.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -42,38 +77,38 @@ pub enum Email {
 }
 
 impl Email {
-    /// The kind's name: template folder, outbox `kind` column, metrics label.
+    /// The kind: template folder, outbox `kind` column, metrics label.
     #[must_use]
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> EmailKind {
         match self {
-            Self::Welcome => "welcome",
-            Self::ApplicationSubmitted(_) => "application_submitted",
-            Self::ApplicationSubmittedCoordinator(_) => "application_submitted_coordinator",
-            Self::HostResponseRequested(_) => "host_response_requested",
-            Self::HostResponse(_) => "host_response",
-            Self::DecisionApproved(_) => "decision_approved",
-            Self::DecisionRejected(_) => "decision_rejected",
-            Self::DecisionWaitlisted(_) => "decision_waitlisted",
-            Self::CommitmentSignatureNeeded(_) => "commitment_signature_needed",
-            Self::CommitmentCompleted(_) => "commitment_completed",
-            Self::ApplicationWithdrawn(_) => "application_withdrawn",
-            Self::ApplicationCancelled(_) => "application_cancelled",
-            Self::ReportDue(_) => "report_due",
-            Self::ReportValidated(_) => "report_validated",
-            Self::PaymentRecorded(_) => "payment_recorded",
-            Self::PaymentOverdue(_) => "payment_overdue",
-            Self::VisitRegistrationConfirmed(_) => "visit_registration_confirmed",
-            Self::VisitRegistrationWaitlisted(_) => "visit_registration_waitlisted",
-            Self::VisitRegistrationPromoted(_) => "visit_registration_promoted",
-            Self::VisitRegistrationCancelled(_) => "visit_registration_cancelled",
-            Self::AgendaChanged(_) => "agenda_changed",
-            Self::VisitCancelled(_) => "visit_cancelled",
-            Self::ReminderExchangeStart(_) => "reminder_exchange_start",
-            Self::ReminderVisitStart(_) => "reminder_visit_start",
-            Self::VerifyEmail(_) => "verify_email",
-            Self::PasswordReset(_) => "password_reset",
-            Self::PasswordChanged(_) => "password_changed",
-            Self::ContactInvitation(_) => "contact_invitation",
+            Self::Welcome => EmailKind::Welcome,
+            Self::ApplicationSubmitted(_) => EmailKind::ApplicationSubmitted,
+            Self::ApplicationSubmittedCoordinator(_) => EmailKind::ApplicationSubmittedCoordinator,
+            Self::HostResponseRequested(_) => EmailKind::HostResponseRequested,
+            Self::HostResponse(_) => EmailKind::HostResponse,
+            Self::DecisionApproved(_) => EmailKind::DecisionApproved,
+            Self::DecisionRejected(_) => EmailKind::DecisionRejected,
+            Self::DecisionWaitlisted(_) => EmailKind::DecisionWaitlisted,
+            Self::CommitmentSignatureNeeded(_) => EmailKind::CommitmentSignatureNeeded,
+            Self::CommitmentCompleted(_) => EmailKind::CommitmentCompleted,
+            Self::ApplicationWithdrawn(_) => EmailKind::ApplicationWithdrawn,
+            Self::ApplicationCancelled(_) => EmailKind::ApplicationCancelled,
+            Self::ReportDue(_) => EmailKind::ReportDue,
+            Self::ReportValidated(_) => EmailKind::ReportValidated,
+            Self::PaymentRecorded(_) => EmailKind::PaymentRecorded,
+            Self::PaymentOverdue(_) => EmailKind::PaymentOverdue,
+            Self::VisitRegistrationConfirmed(_) => EmailKind::VisitRegistrationConfirmed,
+            Self::VisitRegistrationWaitlisted(_) => EmailKind::VisitRegistrationWaitlisted,
+            Self::VisitRegistrationPromoted(_) => EmailKind::VisitRegistrationPromoted,
+            Self::VisitRegistrationCancelled(_) => EmailKind::VisitRegistrationCancelled,
+            Self::AgendaChanged(_) => EmailKind::AgendaChanged,
+            Self::VisitCancelled(_) => EmailKind::VisitCancelled,
+            Self::ReminderExchangeStart(_) => EmailKind::ReminderExchangeStart,
+            Self::ReminderVisitStart(_) => EmailKind::ReminderVisitStart,
+            Self::VerifyEmail(_) => EmailKind::VerifyEmail,
+            Self::PasswordReset(_) => EmailKind::PasswordReset,
+            Self::PasswordChanged(_) => EmailKind::PasswordChanged,
+            Self::ContactInvitation(_) => EmailKind::ContactInvitation,
         }
     }
 

@@ -37,19 +37,3 @@ pub fn partnership_action(actor: &Actor, partnership: Uuid, action: PartnershipA
         ),
     }
 }
-
-/// May the actor cancel a group-visit registration of `registrant` on a visit of
-/// `partnership`? The registrant and the visit's managers may; for anyone else the
-/// registration does not exist.
-///
-/// # Errors
-/// `not_visible` (404).
-pub fn cancel_registration(actor: &Actor, registrant: Uuid, partnership: Uuid) -> Verdict {
-    if registrant == actor.id
-        || partnership_action(actor, partnership, PartnershipAction::ManageVisits).is_ok()
-    {
-        Ok(())
-    } else {
-        Err(super::Denied::hidden("not_visible"))
-    }
-}

@@ -242,3 +242,34 @@ fn registrations_are_cancelled_by_their_registrant_and_the_visits_managers() {
         assert_eq!(d.refusal, Refusal::Hidden);
     }
 }
+
+#[test]
+fn a_visit_is_changed_by_its_partnerships_staff_only() {
+    for who in [
+        with_grant(1, Role::Partner, Some(P)),
+        with_grant(2, Role::Coordinator, Some(P)),
+        with_grant(3, Role::Coordinator, None),
+        admin(4),
+    ] {
+        for public in [true, false] {
+            assert_eq!(manage_visit(&who, id(P), public), Ok(()), "{who:?}");
+        }
+    }
+    for who in [nobody(5), with_grant(6, Role::Partner, Some(P2))] {
+        let seen = manage_visit(&who, id(P), true).unwrap_err();
+        assert_eq!(
+            (seen.refusal, seen.rule),
+            (Refusal::Forbidden, "staff_only")
+        );
+        let unseen = manage_visit(&who, id(P), false).unwrap_err();
+        assert_eq!(unseen.refusal, Refusal::Hidden, "{who:?}");
+    }
+}
+
+#[test]
+fn only_a_contact_registers_an_organisation_for_a_visit() {
+    assert_eq!(register_for_visit(true), Ok(()));
+    let d = register_for_visit(false).unwrap_err();
+    assert_eq!((d.refusal, d.rule), (Refusal::Forbidden, "contact_only"));
+    assert_eq!(d.reason, "you are not a contact of this organisation");
+}

@@ -5,7 +5,7 @@ pub mod lifecycle;
 use axum::{Json, extract::State, http::StatusCode};
 use chrono::{DateTime, Duration, Utc};
 use cxc_domain::email_address::EmailAddress;
-use cxc_domain::policy::{self, AccountAction, Role};
+use cxc_domain::policy::{self, AccountAction, AccountRole, Role};
 use cxc_persistence::{entities::users, repositories::accounts::NewUser};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -89,7 +89,7 @@ impl UserDto {
             id: u.id,
             email: u.email,
             full_name: u.full_name,
-            role: u.role,
+            role: u.role.to_string(),
             locale: u.locale,
             organisation_ids,
             created_at: u.created_at,
@@ -119,7 +119,7 @@ async fn register(
             password_hash: hash,
             full_name: &full_name,
             locale,
-            role: "applicant",
+            role: AccountRole::Applicant,
         })
         .await?;
     Ok((StatusCode::CREATED, Json(UserDto::new(user, vec![]))))
@@ -224,11 +224,12 @@ pub struct MeDto {
 async fn me(State(st): State<AppState>, Auth(c): Auth) -> ApiResult<Json<MeDto>> {
     let orgs = st.store.organisation_ids_of(c.id()).await?;
     let grants = c
+        .actor
         .grants
         .iter()
-        .map(|(role, partnership_id)| MyGrantDto {
-            role: role.clone(),
-            partnership_id: *partnership_id,
+        .map(|g| MyGrantDto {
+            role: g.role.to_string(),
+            partnership_id: g.partnership,
         })
         .collect();
     Ok(Json(MeDto {

@@ -153,7 +153,7 @@ pub struct ApplicationDto {
 
 impl From<applications::Model> for ApplicationDto {
     fn from(a: applications::Model) -> Self {
-        let p: ParticipantData = serde_json::from_value(a.participant).unwrap_or_default();
+        let p: ParticipantData = a.participant.into_inner();
         Self {
             id: a.id,
             call_id: a.call_id,
@@ -175,10 +175,10 @@ impl From<applications::Model> for ApplicationDto {
             },
             start_date: a.start_date,
             end_date: a.end_date,
-            travel_days: serde_json::from_value(a.travel_days).unwrap_or_default(),
+            travel_days: a.travel_days.into_inner(),
             objectives: a.objectives,
-            activities: serde_json::from_value(a.activities).unwrap_or_default(),
-            sectors: serde_json::from_value(a.sectors).unwrap_or_default(),
+            activities: a.activities.into_inner(),
+            sectors: a.sectors.into_inner(),
             status: a.status.to_string(),
             host_response: a.host_response.to_string(),
             grant_cents: a.grant_cents,
@@ -474,8 +474,8 @@ async fn application_history(
     Ok(Json(
         h.into_iter()
             .map(|e| HistoryEntry {
-                from: e.from_state,
-                to: e.to_state,
+                from: e.from_state.map(|s| s.to_string()),
+                to: e.to_state.to_string(),
                 by: e.by_user_id,
                 at: e.at,
                 comment: e.comment,

@@ -2,7 +2,10 @@
 //! re-queuing a failed message.
 use axum::{Json, extract::State};
 use chrono::{DateTime, Utc};
-use cxc_domain::policy::{self, AccountAction};
+use cxc_domain::{
+    notify::OutboxStatus,
+    policy::{self, AccountAction},
+};
 use cxc_persistence::{entities::outbox, repositories::outbox::OutboxFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -22,8 +25,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_outbox))
         .routes(routes!(retry_message))
 }
-
-const STATUSES: [&str; 4] = ["pending", "sending", "sent", "failed"];
 
 /// One email in the outbox.
 #[derive(Serialize, ToSchema)]
@@ -52,10 +53,10 @@ impl From<outbox::Model> for OutboxItem {
         Self {
             id: m.id,
             message_id: m.message_id,
-            kind: m.kind,
+            kind: m.kind.to_string(),
             to_email: m.to_email,
             subject: m.subject,
-            status: m.status,
+            status: m.status.to_string(),
             attempts: m.attempts,
             not_before: m.not_before,
             last_error: m.last_error,
@@ -100,14 +101,13 @@ async fn list_outbox(
     let limit = page.limit()?;
     let status = match q.status.as_deref().map(str::trim) {
         None | Some("") => None,
-        Some(s) if STATUSES.contains(&s) => Some(s.to_owned()),
-        Some(_) => {
-            return Err(ApiError::invalid(
+        Some(s) => Some(OutboxStatus::parse(s).ok_or_else(|| {
+            ApiError::invalid(
                 "status",
                 "unknown_status",
                 "status must be pending, sending, sent or failed",
-            ));
-        }
+            )
+        })?),
     };
     let filter = OutboxFilter {
         status,

@@ -161,7 +161,7 @@ async fn check(
         partners: b
             .partners
             .iter()
-            .map(|x| (x.organisation_id, x.role.as_str().to_owned()))
+            .map(|x| (x.organisation_id, x.role.into()))
             .collect(),
     };
     Ok((input, orgs))
@@ -185,7 +185,7 @@ async fn create_partnership(
         .map(|(org, role)| partnership_members::Model {
             partnership_id: Uuid::nil(),
             organisation_id: *org,
-            role: role.clone(),
+            role: *role,
         })
         .collect();
     let partners = partner_dtos(&members, &orgs);

@@ -49,7 +49,7 @@ impl From<role_grants::Model> for GrantDto {
     fn from(g: role_grants::Model) -> Self {
         Self {
             id: g.id,
-            role: g.role.as_str().to_owned(),
+            role: g.role.to_string(),
             partnership_id: g.partnership_id,
             granted_by: g.granted_by,
             created_at: g.created_at,
@@ -78,7 +78,7 @@ impl From<UserWithGrants> for AdminUserDto {
             id: u.user.id,
             email: u.user.email,
             full_name: u.user.full_name,
-            role: u.user.role,
+            role: u.user.role.to_string(),
             locale: u.user.locale,
             disabled_at: u.user.disabled_at,
             created_at: u.user.created_at,
@@ -228,8 +228,8 @@ impl From<access_audit::Model> for AuditEntryDto {
             at: m.at,
             actor_id: m.actor_id,
             user_id: m.subject_id,
-            action: m.action,
-            role: m.role,
+            action: m.action.to_string(),
+            role: m.role.map(|r| r.to_string()),
             partnership_id: m.partnership_id,
             detail: m.detail,
         }

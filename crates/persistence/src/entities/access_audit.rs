@@ -10,8 +10,8 @@ pub struct Model {
     pub actor_id: Uuid,
     pub subject_id: Uuid,
     /// `grant`, `revoke`, `disable`, `enable`, `end_sessions`.
-    pub action: String,
-    pub role: Option<String>,
+    pub action: cxc_domain::account::AuditAction,
+    pub role: Option<cxc_domain::policy::Role>,
     pub partnership_id: Option<Uuid>,
     pub detail: Option<String>,
 }

@@ -9,7 +9,7 @@ pub struct Model {
     pub id: Uuid,
     pub user_id: Uuid,
     /// `verify_email` or `password_reset`.
-    pub purpose: String,
+    pub purpose: cxc_domain::account::TokenPurpose,
     pub token_hash: String,
     pub created_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,

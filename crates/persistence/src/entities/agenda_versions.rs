@@ -8,8 +8,8 @@ pub struct Model {
     pub visit_id: Uuid,
     #[sea_orm(primary_key, auto_increment = false)]
     pub number: i32,
-    pub items: Json,
-    pub changelog: Json,
+    pub items: crate::Stored<Vec<crate::repositories::group_visits::versions::SnapshotItem>>,
+    pub changelog: crate::Stored<crate::repositories::group_visits::versions::ChangelogDoc>,
     pub published_by: Uuid,
     pub published_at: DateTimeUtc,
 }

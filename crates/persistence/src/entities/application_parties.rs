@@ -9,13 +9,13 @@ pub struct Model {
     pub application_id: Uuid,
     pub recorded_at: DateTimeUtc,
     /// `[uuid]`: clusters of the visiting organisation.
-    pub visitor_clusters: Json,
+    pub visitor_clusters: crate::Stored<Vec<Uuid>>,
     /// `[uuid]`: clusters of the host organisation.
-    pub host_clusters: Json,
+    pub host_clusters: crate::Stored<Vec<Uuid>>,
     /// `[uuid]`: the applicant and the contacts of the visiting organisation and its clusters.
-    pub visitor_side: Json,
+    pub visitor_side: crate::Stored<Vec<Uuid>>,
     /// `[uuid]`: the contacts of the host organisation and its clusters.
-    pub host_side: Json,
+    pub host_side: crate::Stored<Vec<Uuid>>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

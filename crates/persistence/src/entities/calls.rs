@@ -18,9 +18,9 @@ pub struct Model {
     pub min_working_days: i32,
     pub max_days: i32,
     pub lump_sum_default_cents: i64,
-    pub lump_sums_by_host_country: Json,
-    pub eligible_profiles: Json,
-    pub sectors: Json,
+    pub lump_sums_by_host_country: crate::Stored<std::collections::BTreeMap<String, i64>>,
+    pub eligible_profiles: crate::Stored<Vec<cxc_domain::organisation::Profile>>,
+    pub sectors: crate::Stored<Vec<String>>,
     pub created_at: DateTimeUtc,
     pub version: i32,
 }

@@ -9,7 +9,7 @@ pub struct Model {
     pub summary: String,
     pub outcomes: String,
     pub would_recommend: bool,
-    pub evidence: Json,
+    pub evidence: crate::Stored<Vec<String>>,
     pub submitted_at: DateTimeUtc,
     pub validated_by: Option<Uuid>,
     pub validated_at: Option<DateTimeUtc>,

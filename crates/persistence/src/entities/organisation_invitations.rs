@@ -11,7 +11,7 @@ pub struct Model {
     pub user_id: Uuid,
     pub invited_by: Uuid,
     /// `pending`, `accepted` or `declined`.
-    pub status: String,
+    pub status: cxc_domain::organisation::InvitationStatus,
     pub created_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,
     pub answered_at: Option<DateTimeUtc>,

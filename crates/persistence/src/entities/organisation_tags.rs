@@ -7,7 +7,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub organisation_id: Uuid,
     #[sea_orm(primary_key, auto_increment = false)]
-    pub kind: String,
+    pub kind: cxc_domain::organisation::TagKind,
     #[sea_orm(primary_key, auto_increment = false)]
     pub tag: String,
 }

@@ -8,7 +8,7 @@ pub struct Model {
     pub partnership_id: Uuid,
     #[sea_orm(primary_key, auto_increment = false)]
     pub organisation_id: Uuid,
-    pub role: String,
+    pub role: cxc_domain::policy::MemberRole,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

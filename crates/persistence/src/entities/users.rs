@@ -11,7 +11,7 @@ pub struct Model {
     pub password_hash: String,
     pub full_name: String,
     pub locale: String,
-    pub role: String,
+    pub role: cxc_domain::policy::AccountRole,
     pub reminders: bool,
     pub created_at: DateTimeUtc,
     pub erased_at: Option<DateTimeUtc>,

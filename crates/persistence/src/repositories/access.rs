@@ -8,7 +8,10 @@
 //! authenticates from the database (the one-second cache serves only reads, see
 //! `accounts::authenticate`).
 use chrono::{DateTime, Utc};
-use cxc_domain::policy::{self, AccountAction, Role};
+use cxc_domain::{
+    account::AuditAction,
+    policy::{self, AccountAction, AccountRole, Role},
+};
 use sea_orm::sea_query::ExprTrait;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -46,11 +49,11 @@ pub struct AuditFilter {
 }
 
 /// One audit entry to write.
-pub(crate) struct Audit<'a> {
+pub(crate) struct Audit {
     pub actor: Uuid,
     pub subject: Uuid,
-    pub action: &'static str,
-    pub role: Option<&'a str>,
+    pub action: AuditAction,
+    pub role: Option<Role>,
     pub partnership: Option<Uuid>,
     pub detail: Option<String>,
 }
@@ -58,15 +61,15 @@ pub(crate) struct Audit<'a> {
 pub(crate) async fn audit<C: ConnectionTrait>(
     conn: &C,
     at: DateTime<Utc>,
-    a: Audit<'_>,
+    a: Audit,
 ) -> RepoResult<()> {
     access_audit::ActiveModel {
         id: Set(new_id()),
         at: Set(at),
         actor_id: Set(a.actor),
         subject_id: Set(a.subject),
-        action: Set(a.action.to_owned()),
-        role: Set(a.role.map(str::to_owned)),
+        action: Set(a.action),
+        role: Set(a.role),
         partnership_id: Set(a.partnership),
         detail: Set(a.detail),
     }
@@ -93,17 +96,8 @@ pub(crate) async fn end_sessions_of<C: ConnectionTrait>(
 /// The headline role after grants changed: the strongest remaining grant, else
 /// `applicant`. An admin made on the command line holds no admin grant row and stays
 /// admin unless it is their admin role being taken away.
-pub(crate) fn headline(admin_without_grant: bool, grants: &[role_grants::Model]) -> &'static str {
-    let has = |r: Role| grants.iter().any(|g| g.role == r);
-    if has(Role::Admin) || admin_without_grant {
-        "admin"
-    } else if has(Role::Coordinator) {
-        "coordinator"
-    } else if has(Role::Partner) {
-        "partner"
-    } else {
-        "applicant"
-    }
+pub(crate) fn headline(admin_without_grant: bool, grants: &[role_grants::Model]) -> AccountRole {
+    AccountRole::headline(admin_without_grant, grants.iter().map(|g| g.role))
 }
 
 impl Store {
@@ -211,10 +205,13 @@ impl Store {
             .exec(&tx.tx)
             .await?;
         let mut out = self.with_grants(&tx.tx, user_id).await?;
-        let role_now = headline(out.user.role == "admin" && role != Role::Admin, &out.grants);
+        let role_now = headline(
+            out.user.role == AccountRole::Admin && role != Role::Admin,
+            &out.grants,
+        );
         if role_now != out.user.role {
             let mut am: users::ActiveModel = out.user.clone().into();
-            am.role = Set(role_now.to_owned());
+            am.role = Set(role_now);
             am.version = Set(out.user.version + 1);
             // The grants are as read after the deletion; only the user row changed.
             out.user = am.update(&tx.tx).await?;
@@ -225,8 +222,8 @@ impl Store {
             Audit {
                 actor: caller.id(),
                 subject: user_id,
-                action: "revoke",
-                role: Some(grant.role.as_str()),
+                action: AuditAction::Revoke,
+                role: Some(grant.role),
                 partnership: grant.partnership_id,
                 detail: None,
             },
@@ -274,7 +271,11 @@ impl Store {
                 Audit {
                     actor: caller.id(),
                     subject: user_id,
-                    action: if disabled { "disable" } else { "enable" },
+                    action: if disabled {
+                        AuditAction::Disable
+                    } else {
+                        AuditAction::Enable
+                    },
                     role: None,
                     partnership: None,
                     detail: reason,
@@ -305,7 +306,7 @@ impl Store {
             Audit {
                 actor: caller.id(),
                 subject: user_id,
-                action: "end_sessions",
+                action: AuditAction::EndSessions,
                 role: None,
                 partnership: None,
                 detail: Some(format!("{n} live sessions ended")),

@@ -4,7 +4,10 @@ pub mod throttle;
 pub mod tokens;
 
 use chrono::{DateTime, Utc};
-use cxc_domain::policy::{self, Actor, Grant, Grantee, Role};
+use cxc_domain::{
+    account::AuditAction,
+    policy::{self, AccountRole, Actor, Grant, Grantee, Role},
+};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, JoinType, QueryFilter,
     QuerySelect, RelationDef, Set, Statement, prelude::Expr,
@@ -23,8 +26,6 @@ use cxc_domain::notify::Email;
 pub struct Caller {
     pub user: users::Model,
     pub session_id: Uuid,
-    /// `(role, partnership)` grants; `None` partnership means every partnership.
-    pub grants: Vec<(String, Option<Uuid>)>,
     /// Organisations the caller is a contact of, read with the session.
     pub organisations: Vec<Uuid>,
     /// The same facts as the access policy sees them (`cxc_domain::policy`).
@@ -37,32 +38,23 @@ const AUTHZ_SQL: &str = "SELECT 'g' AS kind, role, partnership_id AS id FROM rol
      UNION ALL SELECT 'o' AS kind, NULL AS role, organisation_id AS id FROM organisation_contacts WHERE user_id = ?";
 
 impl Caller {
+    /// `grants`: the caller's role grants (`None` partnership: every partnership).
     #[must_use]
     pub fn new(
         user: users::Model,
         session_id: Uuid,
-        grants: Vec<(String, Option<Uuid>)>,
+        grants: Vec<Grant>,
         organisations: Vec<Uuid>,
     ) -> Self {
         let actor = Actor {
             id: user.id,
-            admin: user.role == Role::Admin.as_str(),
-            // A grant whose role this build does not know gives nothing.
-            grants: grants
-                .iter()
-                .filter_map(|(r, p)| {
-                    Role::parse(r).map(|role| Grant {
-                        role,
-                        partnership: *p,
-                    })
-                })
-                .collect(),
+            admin: user.role == AccountRole::Admin,
+            grants,
             organisations: organisations.clone(),
         };
         Self {
             user,
             session_id,
-            grants,
             organisations,
             actor,
         }
@@ -110,7 +102,7 @@ pub struct NewUser<'a> {
     pub password_hash: String,
     pub full_name: &'a str,
     pub locale: &'a str,
-    pub role: &'a str,
+    pub role: AccountRole,
 }
 
 impl Store {
@@ -143,7 +135,7 @@ impl Store {
             password_hash: Set(u.password_hash),
             full_name: Set(u.full_name.to_owned()),
             locale: Set(u.locale.to_owned()),
-            role: Set(u.role.to_owned()),
+            role: Set(u.role),
             reminders: Set(true),
             created_at: Set(self.now()),
             erased_at: Set(None),
@@ -270,7 +262,11 @@ impl Store {
             let kind: String = r.try_get("", "kind")?;
             let id: Option<Uuid> = r.try_get("", "id")?;
             if kind == "g" {
-                grants.push((r.try_get::<String>("", "role")?, id));
+                // An unknown stored role is an error, as on `role_grants` itself.
+                grants.push(Grant {
+                    role: r.try_get::<Role>("", "role")?,
+                    partnership: id,
+                });
             } else if let Some(id) = id {
                 organisations.push(id);
             }
@@ -363,8 +359,8 @@ impl Store {
                 access::Audit {
                     actor: by,
                     subject: user_id,
-                    action: "grant",
-                    role: Some(granted.as_str()),
+                    action: AuditAction::Grant,
+                    role: Some(granted),
                     partnership,
                     detail: None,
                 },
@@ -377,12 +373,12 @@ impl Store {
             .filter(role_grants::Column::UserId.eq(user_id))
             .all(&tx.tx)
             .await?;
-        let headline = access::headline(user.role == Role::Admin.as_str(), &grants);
+        let headline = access::headline(user.role == AccountRole::Admin, &grants);
         let user = if headline == user.role {
             user
         } else {
             let mut am: users::ActiveModel = user.clone().into();
-            am.role = Set(headline.to_owned());
+            am.role = Set(headline);
             am.version = Set(user.version + 1);
             am.update(&tx.tx).await?
         };

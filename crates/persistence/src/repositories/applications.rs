@@ -113,7 +113,11 @@ impl Store {
         let call = crate::entities::calls::Entity::find_by_id(app.call_id)
             .one(conn)
             .await?;
-        email_facts(app, &orgs, call.map(|c| c.title).unwrap_or_default())
+        Ok(email_facts(
+            app,
+            &orgs,
+            call.map(|c| c.title).unwrap_or_default(),
+        ))
     }
 }
 
@@ -122,18 +126,17 @@ pub(crate) fn email_facts(
     app: &applications::Model,
     orgs: &[organisations::Model],
     call_title: String,
-) -> RepoResult<ExchangeFacts> {
+) -> ExchangeFacts {
     let name = |id: Uuid| {
         orgs.iter()
             .find(|o| o.id == id)
             .map(|o| o.name.clone())
             .unwrap_or_default()
     };
-    let participant: ParticipantData = crate::error::stored_json(&app.participant, "participant")?;
-    Ok(ExchangeFacts {
+    ExchangeFacts {
         application_id: app.id,
         call_title,
-        participant_name: participant.full_name,
+        participant_name: app.participant.full_name.clone(),
         visitor_org: name(app.organisation_id),
         host_org: name(app.host_organisation_id),
         city: orgs
@@ -145,7 +148,7 @@ pub(crate) fn email_facts(
         end_date: app.end_date,
         grant_cents: app.grant_cents,
         objectives: app.objectives.clone(),
-    })
+    }
 }
 
 /// An exchange email with the actor's optional comment.

@@ -8,6 +8,7 @@
 
 pub mod agenda;
 pub mod agenda_edit;
+pub mod audience;
 pub mod calendar;
 pub mod lifecycle;
 pub mod list;
@@ -82,16 +83,14 @@ pub(crate) fn ensure_visible(caller: Option<&Caller>, v: &group_visits::Model) -
     }
 }
 
-/// Fails unless the caller manages the visit: `NotFound` when they may not even see it.
+/// Fails unless the caller manages the visit (`policy::manage_visit`): `NotFound` when
+/// they may not even see it.
 pub(crate) fn ensure_manager(caller: &Caller, v: &group_visits::Model) -> RepoResult<()> {
-    ensure_visible(Some(caller), v)?;
-    if manages(Some(caller), v) {
-        Ok(())
-    } else {
-        Err(RepoError::Forbidden(
-            "only partners and coordinators of the visit's partnership may change it".into(),
-        ))
-    }
+    Ok(policy::manage_visit(
+        &caller.actor,
+        v.partnership_id,
+        is_public(v),
+    )?)
 }
 
 /// Reads and locks the visit row for the rest of the transaction.

@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::Utc;
 use cxc_domain::organisation::{
     ClusterRef, EnterpriseFigures, InvestorType, LinkedEnterprise, OrganisationFacts,
-    PartnerEnterprise, Profile, SupportType,
+    PartnerEnterprise, Profile, SupportType, TagKind,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
@@ -21,7 +21,7 @@ use uuid::Uuid;
 
 use super::{Store, new_id};
 use crate::{
-    Problem, RepoError, RepoResult,
+    Problem, RepoError, RepoResult, Stored,
     entities::{
         organisation_clusters, organisation_contacts, organisation_tags, organisations, users,
     },
@@ -138,24 +138,21 @@ impl OrgInput {
             profile: m.profile,
             support_type: m.support_type,
             eccp_profile_url: m.eccp_profile_url.clone(),
-            cluster_ids: from_json(&m.cluster_ids),
+            cluster_ids: m.cluster_ids.0.clone(),
             managing_partnership_id: m.managing_partnership_id,
             headcount: m.headcount,
             annual_turnover_cents: m.annual_turnover_cents,
             balance_sheet_total_cents: m.balance_sheet_total_cents,
-            partner_enterprises: from_json(&m.partner_enterprises),
-            linked_enterprises: from_json(&m.linked_enterprises),
+            partner_enterprises: m.partner_enterprises.0.clone(),
+            linked_enterprises: m.linked_enterprises.0.clone(),
             public_bodies_control_percent: m.public_bodies_control_percent,
-            sectors: from_json(&m.sectors),
-            competencies: from_json(&m.competencies),
+            sectors: m.sectors.0.clone(),
+            competencies: m.competencies.0.clone(),
             website: m.website.clone(),
             agency_exception_ref: m.agency_exception_ref.clone(),
-            establishments: from_json(&m.establishments),
+            establishments: m.establishments.0.clone(),
             region: m.region.clone(),
-            previous_period: m
-                .previous_period
-                .as_ref()
-                .and_then(|v| serde_json::from_value(v.clone()).ok()),
+            previous_period: m.previous_period.as_ref().map(|p| p.0),
         }
     }
 
@@ -195,14 +192,6 @@ impl OrgInput {
     }
 }
 
-pub(crate) fn from_json<T: serde::de::DeserializeOwned + Default>(v: &serde_json::Value) -> T {
-    serde_json::from_value(v.clone()).unwrap_or_default()
-}
-
-fn to_json<T: Serialize>(v: &T) -> serde_json::Value {
-    serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
-}
-
 /// List filters (`q` matches a name fragment, case-insensitively).
 #[derive(Debug, Clone, Default)]
 pub struct OrgFilter {
@@ -211,6 +200,8 @@ pub struct OrgFilter {
     pub sector: Option<String>,
     pub competency: Option<String>,
     pub q: Option<String>,
+    /// Only the organisations this user is a contact of.
+    pub contact: Option<Uuid>,
     pub after: Option<Uuid>,
     pub limit: u64,
 }
@@ -486,7 +477,10 @@ impl Store {
                     .like(LikeExpr::new(format!("%{escaped}%")).escape('\\')),
             );
         }
-        for (kind, tag) in [("sector", &f.sector), ("competency", &f.competency)] {
+        for (kind, tag) in [
+            (TagKind::Sector, &f.sector),
+            (TagKind::Competency, &f.competency),
+        ] {
             if let Some(tag) = tag {
                 // A subquery, not a list of ids: a popular tag must not exceed the
                 // databases' bind-parameter limits.
@@ -498,6 +492,14 @@ impl Store {
                     .to_owned();
                 q = q.filter(organisations::Column::Id.in_subquery(ids));
             }
+        }
+        if let Some(user) = f.contact {
+            let ids = Query::select()
+                .column(organisation_contacts::Column::OrganisationId)
+                .from(organisation_contacts::Entity)
+                .and_where(organisation_contacts::Column::UserId.eq(user))
+                .to_owned();
+            q = q.filter(organisations::Column::Id.in_subquery(ids));
         }
         if let Some(a) = f.after {
             q = q.filter(organisations::Column::Id.lt(a));
@@ -542,17 +544,17 @@ fn fill(input: &OrgInput, now: chrono::DateTime<Utc>) -> organisations::ActiveMo
         headcount: Set(input.headcount),
         annual_turnover_cents: Set(input.annual_turnover_cents),
         balance_sheet_total_cents: Set(input.balance_sheet_total_cents),
-        partner_enterprises: Set(to_json(&input.partner_enterprises)),
-        linked_enterprises: Set(to_json(&input.linked_enterprises)),
+        partner_enterprises: Set(Stored(input.partner_enterprises.clone())),
+        linked_enterprises: Set(Stored(input.linked_enterprises.clone())),
         public_bodies_control_percent: Set(input.public_bodies_control_percent),
         agency_exception_ref: Set(input.agency_exception_ref.clone()),
-        establishments: Set(to_json(&input.establishments)),
-        cluster_ids: Set(to_json(&input.cluster_ids)),
-        sectors: Set(to_json(&input.sectors)),
-        competencies: Set(to_json(&input.competencies)),
+        establishments: Set(Stored(input.establishments.clone())),
+        cluster_ids: Set(Stored(input.cluster_ids.clone())),
+        sectors: Set(Stored(input.sectors.clone())),
+        competencies: Set(Stored(input.competencies.clone())),
         website: Set(input.website.clone()),
         region: Set(input.region.clone()),
-        previous_period: Set(input.previous_period.as_ref().map(to_json)),
+        previous_period: Set(input.previous_period.map(Stored)),
         updated_at: Set(now),
         ..Default::default()
     }
@@ -561,8 +563,8 @@ fn fill(input: &OrgInput, now: chrono::DateTime<Utc>) -> organisations::ActiveMo
 async fn write_links<C: ConnectionTrait>(conn: &C, id: Uuid, input: &OrgInput) -> RepoResult<()> {
     let mut tags = HashSet::new();
     for (kind, list) in [
-        ("sector", &input.sectors),
-        ("competency", &input.competencies),
+        (TagKind::Sector, &input.sectors),
+        (TagKind::Competency, &input.competencies),
     ] {
         for t in list {
             tags.insert((kind, t.to_lowercase()));
@@ -572,7 +574,7 @@ async fn write_links<C: ConnectionTrait>(conn: &C, id: Uuid, input: &OrgInput) -
         organisation_tags::Entity::insert_many(tags.into_iter().map(|(kind, tag)| {
             organisation_tags::ActiveModel {
                 organisation_id: Set(id),
-                kind: Set(kind.to_owned()),
+                kind: Set(kind),
                 tag: Set(tag),
             }
         }))

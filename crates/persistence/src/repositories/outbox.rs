@@ -6,13 +6,13 @@ pub mod admin;
 pub mod dispatch;
 
 use chrono::{DateTime, Utc};
-use cxc_domain::notify::{Email, Frame};
+use cxc_domain::notify::{Attachment, Email, EmailKind, Frame, OutboxStatus};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, prelude::Expr};
 use uuid::Uuid;
 
 use super::{Store, new_id};
 use crate::{
-    RepoError, RepoResult,
+    RepoError, RepoResult, Stored,
     entities::{outbox, users},
 };
 
@@ -29,8 +29,7 @@ pub struct Envelope {
     pub to_user_id: Option<Uuid>,
     pub locale: String,
     pub reminders_wanted: bool,
-    /// `[{filename, content_type, content}]`
-    pub attachments: serde_json::Value,
+    pub attachments: Vec<Attachment>,
     /// The record the message is about (application, visit), for evidence and cancelling.
     pub subject_id: Option<Uuid>,
     /// Scheduled messages wait until this moment.
@@ -47,7 +46,7 @@ impl Envelope {
             to_user_id: Some(u.id),
             locale: u.locale.clone(),
             reminders_wanted: u.reminders,
-            attachments: serde_json::json!([]),
+            attachments: Vec::new(),
             subject_id: None,
             not_before: None,
         }
@@ -68,9 +67,11 @@ impl Envelope {
 
     #[must_use]
     pub fn attach(mut self, filename: &str, content_type: &str, content: String) -> Self {
-        if let Some(a) = self.attachments.as_array_mut() {
-            a.push(serde_json::json!({"filename": filename, "content_type": content_type, "content": content}));
-        }
+        self.attachments.push(Attachment {
+            filename: filename.to_owned(),
+            content_type: content_type.to_owned(),
+            content,
+        });
         self
     }
 }
@@ -135,14 +136,11 @@ impl Store {
         let r = self
             .mail
             .render(&env.email, &frame, &env.locale)
-            .map_err(|cause| RepoError::Template {
-                kind: kind.to_owned(),
-                cause,
-            })?;
+            .map_err(|cause| RepoError::Template { kind, cause })?;
         Ok(Some(outbox::ActiveModel {
             id: Set(id),
             message_id: Set(format!("{id}@{}", self.mail_domain)),
-            kind: Set(kind.to_owned()),
+            kind: Set(kind),
             to_email: Set(env.to_email),
             to_name: Set(Some(env.to_name)),
             to_user_id: Set(env.to_user_id),
@@ -150,11 +148,11 @@ impl Store {
             subject: Set(r.subject),
             body_text: Set(r.text),
             body_html: Set(r.html),
-            attachments: Set(env.attachments),
+            attachments: Set(Stored(env.attachments)),
             optional: Set(optional),
             list_unsubscribe_url: Set(unsubscribe),
             subject_id: Set(env.subject_id),
-            status: Set("pending".into()),
+            status: Set(OutboxStatus::Pending),
             attempts: Set(0),
             not_before: Set(env.not_before.unwrap_or(now)),
             locked_until: Set(None),
@@ -174,12 +172,12 @@ impl Store {
         &self,
         conn: &C,
         subject: Uuid,
-        kinds: &[&str],
+        kinds: &[EmailKind],
     ) -> RepoResult<()> {
         outbox::Entity::delete_many()
             .filter(outbox::Column::SubjectId.eq(subject))
             .filter(outbox::Column::Kind.is_in(kinds.iter().copied()))
-            .filter(outbox::Column::Status.eq("pending"))
+            .filter(outbox::Column::Status.eq(OutboxStatus::Pending))
             .filter(outbox::Column::NotBefore.gt(self.now()))
             .exec(conn)
             .await?;
@@ -196,14 +194,14 @@ impl Store {
         &self,
         conn: &C,
         subject: Uuid,
-        kinds: &[&str],
+        kinds: &[EmailKind],
         when: DateTime<Utc>,
     ) -> RepoResult<u64> {
         let res = outbox::Entity::update_many()
             .col_expr(outbox::Column::NotBefore, Expr::value(when))
             .filter(outbox::Column::SubjectId.eq(subject))
             .filter(outbox::Column::Kind.is_in(kinds.iter().copied()))
-            .filter(outbox::Column::Status.eq("pending"))
+            .filter(outbox::Column::Status.eq(OutboxStatus::Pending))
             .filter(outbox::Column::NotBefore.gt(self.now()))
             .exec(conn)
             .await?;
@@ -223,7 +221,7 @@ impl Store {
         let res = outbox::Entity::delete_many()
             .filter(outbox::Column::ToUserId.eq(user_id))
             .filter(outbox::Column::Optional.eq(true))
-            .filter(outbox::Column::Status.eq("pending"))
+            .filter(outbox::Column::Status.eq(OutboxStatus::Pending))
             .exec(conn)
             .await?;
         Ok(res.rows_affected)

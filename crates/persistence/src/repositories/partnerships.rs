@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::{Store, new_id};
 use crate::{
-    RepoError, RepoResult,
+    RepoError, RepoResult, Stored,
     entities::{calls, partnership_members, partnerships},
 };
 
@@ -21,7 +21,7 @@ pub struct PartnershipInput {
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
     /// `(organisation, "coordinator" | "partner")`
-    pub partners: Vec<(Uuid, String)>,
+    pub partners: Vec<(Uuid, cxc_domain::policy::MemberRole)>,
 }
 
 pub struct CallInput {
@@ -33,8 +33,9 @@ pub struct CallInput {
     pub min_working_days: i32,
     pub max_days: i32,
     pub lump_sum_default_cents: i64,
-    pub lump_sums_by_host_country: serde_json::Value,
-    pub eligible_profiles: Vec<String>,
+    pub lump_sums_by_host_country: std::collections::BTreeMap<String, i64>,
+    /// Empty: every profile.
+    pub eligible_profiles: Vec<cxc_domain::organisation::Profile>,
     pub sectors: Vec<String>,
 }
 
@@ -93,7 +94,7 @@ impl Store {
             partnership_members::ActiveModel {
                 partnership_id: Set(model.id),
                 organisation_id: Set(*org),
-                role: Set(role.clone()),
+                role: Set(*role),
             }
             .insert(&tx.tx)
             .await?;
@@ -199,9 +200,9 @@ impl Store {
             min_working_days: Set(c.min_working_days),
             max_days: Set(c.max_days),
             lump_sum_default_cents: Set(c.lump_sum_default_cents),
-            lump_sums_by_host_country: Set(c.lump_sums_by_host_country.clone()),
-            eligible_profiles: Set(serde_json::json!(c.eligible_profiles)),
-            sectors: Set(serde_json::json!(c.sectors)),
+            lump_sums_by_host_country: Set(Stored(c.lump_sums_by_host_country.clone())),
+            eligible_profiles: Set(Stored(c.eligible_profiles.clone())),
+            sectors: Set(Stored(c.sectors.clone())),
             created_at: Set(self.now()),
             version: Set(1),
         }

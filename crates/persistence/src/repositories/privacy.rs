@@ -1,6 +1,7 @@
 //! Data protection: a user's own data export, erasure (anonymisation that keeps financial
 //! and audit records), the retention job, and consistent SQLite backups.
 use chrono::Duration;
+use cxc_domain::notify::OutboxStatus;
 use sea_orm::sea_query::ExprTrait;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, prelude::Expr};
 use serde_json::{Value, json};
@@ -111,7 +112,7 @@ impl Store {
             .await?;
         outbox::Entity::delete_many()
             .filter(outbox::Column::ToUserId.eq(user))
-            .filter(outbox::Column::Status.is_in(["pending", "failed"]))
+            .filter(outbox::Column::Status.is_in([OutboxStatus::Pending, OutboxStatus::Failed]))
             .exec(&tx.tx)
             .await?;
         anonymise_mail(&tx.tx, outbox::Column::ToUserId.eq(user)).await?;

@@ -2,7 +2,11 @@
 //! repository calls the API makes (so history, emails and call totals are real).
 use anyhow::Context;
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
-use cxc_domain::{organisation::Profile, workflow::Status};
+use cxc_domain::{
+    organisation::Profile,
+    policy::{Grant, Role},
+    workflow::Status,
+};
 use cxc_persistence::{
     RepoError,
     entities::applications,
@@ -21,11 +25,7 @@ fn repo(e: RepoError) -> anyhow::Error {
     anyhow::anyhow!("{e:?}")
 }
 
-async fn caller(
-    store: &Store,
-    id: Uuid,
-    grants: Vec<(String, Option<Uuid>)>,
-) -> anyhow::Result<Caller> {
+async fn caller(store: &Store, id: Uuid, grants: Vec<Grant>) -> anyhow::Result<Caller> {
     Ok(Caller::new(
         store.user(id).await.map_err(repo)?,
         Uuid::nil(),
@@ -76,7 +76,10 @@ pub async fn every_state(store: &Store, p: &People) -> anyhow::Result<usize> {
     let coordinator = caller(
         store,
         p.coordinator,
-        vec![("coordinator".into(), Some(p.partnership))],
+        vec![Grant {
+            role: Role::Coordinator,
+            partnership: Some(p.partnership),
+        }],
     )
     .await?;
     let parties = Parties {
@@ -84,7 +87,10 @@ pub async fn every_state(store: &Store, p: &People) -> anyhow::Result<usize> {
         hop: caller(
             store,
             p.host_coordinator,
-            vec![("coordinator".into(), Some(p.partnership))],
+            vec![Grant {
+                role: Role::Coordinator,
+                partnership: Some(p.partnership),
+            }],
         )
         .await?,
     };

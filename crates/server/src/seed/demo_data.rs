@@ -5,7 +5,10 @@
 //! their figures, every coordinate refinement below town level, the ECCP profile addresses
 //! and the call with its per-country lump sums (the official table is UNCONFIRMED, §5).
 use chrono::NaiveDate;
-use cxc_domain::organisation::{Profile, SupportType};
+use cxc_domain::{
+    organisation::{Profile, SupportType},
+    policy::MemberRole,
+};
 use cxc_persistence::repositories::organisations::OrgInput;
 
 /// The Big Science top five sectors (ENRIITC survey as quoted by BIGINN, §11).
@@ -306,7 +309,7 @@ pub struct DemoPartnership {
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
     /// `(cluster name, role)`
-    pub partners: [(&'static str, &'static str); 3],
+    pub partners: [(&'static str, MemberRole); 3],
 }
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -323,9 +326,9 @@ pub fn partnerships() -> [DemoPartnership; 2] {
             starts_on: date(2022, 2, 1),
             ends_on: date(2024, 1, 31),
             partners: [
-                ("BigScience.dk", "coordinator"),
-                ("INEUSTAR", "partner"),
-                ("LITEK", "partner"),
+                ("BigScience.dk", MemberRole::Coordinator),
+                ("INEUSTAR", MemberRole::Partner),
+                ("LITEK", MemberRole::Partner),
             ],
         },
         // Launched at the beginning of 2016 under COS-CLUSTER-2014-3-03 (seed 002); the grant
@@ -338,9 +341,9 @@ pub fn partnerships() -> [DemoPartnership; 2] {
             starts_on: date(2016, 1, 1),
             ends_on: date(2017, 12, 31),
             partners: [
-                ("LITEK", "coordinator"),
-                ("OpticsValley", "partner"),
-                ("Human Technology Styria", "partner"),
+                ("LITEK", MemberRole::Coordinator),
+                ("OpticsValley", MemberRole::Partner),
+                ("Human Technology Styria", MemberRole::Partner),
             ],
         },
     ]

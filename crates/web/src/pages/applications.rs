@@ -7,6 +7,7 @@ use axum::{
     response::Response,
 };
 use chrono::{DateTime, NaiveDate, Utc};
+use cxc_domain::workflow::{self, Action, HostResponse, Status};
 use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -18,7 +19,7 @@ use crate::{
     layout::{Input, choices, csrf_field, error_summary, select, textarea},
     pages::{
         organisations::BIG_SCIENCE_SECTORS,
-        util::{countries, list_tags, str_of},
+        util::{code_of, countries, list_tags, str_of},
     },
 };
 
@@ -32,11 +33,6 @@ pub fn date_of(ctx: &Ctx, v: &Value) -> String {
             })
         })
         .map_or_else(String::new, |d| format::date(ctx.lang(), d))
-}
-
-pub fn money_of(ctx: &Ctx, v: &Value) -> String {
-    v.as_i64()
-        .map_or_else(|| "—".to_owned(), |c| format::money(ctx.lang(), c))
 }
 
 #[derive(Deserialize, Default)]
@@ -61,7 +57,7 @@ pub async fn calls(ctx: Ctx, Query(c): Query<Chosen>) -> Response {
                     dl.summary {
                         dt { (ctx.t("call-closes")) } dd { (date_of(&ctx, &call["closes_at"])) }
                         dt { (ctx.t("call-budget-left")) } dd {
-                            (money_of(&ctx, &json!(call["budget_cents"].as_i64().unwrap_or(0) - call["budget_committed_cents"].as_i64().unwrap_or(0))))
+                            (ctx.money(&call["budget_remaining_cents"]))
                         }
                         dt { (ctx.t("call-places-left")) } dd { (call["places"].as_i64().unwrap_or(0) - call["places_taken"].as_i64().unwrap_or(0)) }
                     }
@@ -161,7 +157,7 @@ pub async fn figures_panel(ctx: &Ctx, call: &str, f: &Form) -> Markup {
                 @else { ul { @for e in &excluded { li { (date_of(ctx, &e["date"])) " — " (e["holiday"].as_str().unwrap_or_else(|| e["reason"].as_str().unwrap_or_default())) } } } }
             }
             dt { (ctx.t("distance")) } dd { (str_of(&b["distance"], "display")) }
-            dt { (ctx.t("lump-sum")) } dd { (money_of(ctx, &b["lump_sum"]["grant_cents"])) " " (str_of(&b["lump_sum"], "explanation")) }
+            dt { (ctx.t("lump-sum")) } dd { (ctx.money(&b["lump_sum"]["grant_cents"])) " " (str_of(&b["lump_sum"], "explanation")) }
         }
         @if !failed.is_empty() {
             ul.checks { @for c in &failed { li.fail { span.visually-hidden { (ctx.t("check-failed")) ": " } (str_of(c, "message")) } } }
@@ -204,26 +200,15 @@ async fn apply_page(
     if !call.ok() {
         return ctx.failed(&call);
     }
-    let mine: Vec<String> = ctx
-        .user
-        .as_ref()
-        .and_then(|u| u["organisation_ids"].as_array().cloned())
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|v| v.as_str().map(str::to_owned))
-        .collect();
-    let mut my_options = Vec::new();
-    for id in mine.iter().take(50) {
-        let o = ctx.get(&format!("/api/v1/organisations/{id}")).await;
-        if o.ok() {
-            my_options.push((id.clone(), str_of(&o.body, "name")));
-        }
-    }
+    let my_options = match ctx.my_organisation_choices().await {
+        Ok(orgs) => orgs,
+        Err(r) => return ctx.failed(&r),
+    };
     let all = ctx.get("/api/v1/organisations?limit=200").await.items();
     let mut host_options = vec![(String::new(), ctx.t("choose"))];
     host_options.extend(
         all.iter()
-            .filter(|o| !mine.contains(&str_of(o, "id")))
+            .filter(|o| !my_options.iter().any(|(id, _)| *id == str_of(o, "id")))
             .map(|o| {
                 (
                     str_of(o, "id"),
@@ -445,11 +430,11 @@ pub async fn edit(ctx: Ctx, Path(id): Path<String>, f: Form) -> Response {
         o.remove("organisation_id");
     }
     let r = ctx
-        .send(
+        .send_if_match(
             axum::http::Method::PATCH,
             &format!("/api/v1/applications/{id}"),
             Some(&body),
-            &[("if-match", version.clone())],
+            &version,
         )
         .await;
     if r.ok() {
@@ -540,6 +525,13 @@ struct Roles {
     host: bool,
 }
 
+/// Whether the workflow lets `action` follow an application in `status` (the API's own
+/// rule: a page shows a form only where the API would take it).
+#[must_use]
+pub fn allows(status: &str, action: Action) -> bool {
+    Status::parse(status).is_some_and(|s| workflow::next(s, action).is_ok())
+}
+
 pub async fn application_page(
     ctx: &Ctx,
     id: &str,
@@ -575,10 +567,9 @@ pub async fn application_page(
         history.items()
     };
     let st = str_of(a, "status");
-    let commitment = if matches!(
-        st.as_str(),
-        "approved" | "committed" | "reported" | "completed" | "paid"
-    ) {
+    let state: Option<Status> = code_of(a, "status");
+    let may = |action: Action| allows(&st, action);
+    let commitment = if state.is_some_and(Status::holds_reservation) {
         let c = ctx
             .get(&format!("/api/v1/applications/{id}/commitment"))
             .await;
@@ -587,7 +578,8 @@ pub async fn application_page(
         if c.ok() {
             Some(c.body)
         } else {
-            (c.status == StatusCode::NOT_FOUND && st == "approved").then(|| json!({}))
+            (c.status == StatusCode::NOT_FOUND && state == Some(Status::Approved))
+                .then(|| json!({}))
         }
     } else {
         None
@@ -603,7 +595,7 @@ pub async fn application_page(
     } else {
         str_of(a, "host_country")
     };
-    let payment = if st == "paid" {
+    let payment = if state == Some(Status::Paid) {
         ctx.web.payment(a["id"].as_str().unwrap_or_default()).await
     } else {
         None
@@ -641,10 +633,10 @@ pub async fn application_page(
             dt { (ctx.t("host-response")) } dd { (ctx.t(&format!("host-response-{}", str_of(a, "host_response")))) }
             dt { (ctx.t("working-days")) } dd { (a["working_days"].as_i64().map_or_else(|| "—".to_owned(), |d| d.to_string())) }
             dt { (ctx.t("distance")) } dd { (a["distance_km"].as_f64().map_or_else(|| "—".to_owned(), |d| format!("{d:.0} km"))) }
-            dt { (ctx.t("lump-sum")) } dd { (money_of(ctx, &a["grant_cents"])) }
+            dt { (ctx.t("lump-sum")) } dd { (ctx.money(&a["grant_cents"])) }
             dt { (ctx.t("objectives")) } dd { (str_of(a, "objectives")) }
         }
-        @if roles.applicant && st == "draft" {
+        @if roles.applicant && state == Some(Status::Draft) {
             p.no-print { a.button.secondary href=(format!("/applications/{id}/edit")) { (ctx.t("edit-draft")) } }
             form.no-print method="post" action=(format!("/applications/{id}/submit")) {
                 (csrf_field(ctx))
@@ -652,7 +644,7 @@ pub async fn application_page(
                 button type="submit" { (ctx.t("submit-application")) }
             }
         }
-        @if roles.host && str_of(a, "host_response") == "pending" && st != "draft" && st != "withdrawn" {
+        @if roles.host && code_of(a, "host_response") == Some(HostResponse::Pending) && !matches!(state, Some(Status::Draft | Status::Withdrawn)) {
             h2 { (ctx.t("host-answer-title")) }
             form method="post" action=(format!("/applications/{id}/host-response")) {
                 (csrf_field(ctx))
@@ -663,7 +655,7 @@ pub async fn application_page(
         }
         @if let Some(s) = &staff { (s) }
         @if let Some(c) = &commitment { (commitment_section(ctx, id, c, errors)) }
-        @if roles.applicant && st == "committed" {
+        @if roles.applicant && state == Some(Status::Committed) {
             h2 { (ctx.t("report-title")) }
             @if ended {
                 form method="post" action=(format!("/applications/{id}/report")) {
@@ -692,7 +684,7 @@ pub async fn application_page(
                 }
             }
         }
-        @if roles.applicant && !matches!(st.as_str(), "reported" | "completed" | "paid" | "withdrawn" | "rejected" | "cancelled") {
+        @if roles.applicant && may(Action::Withdraw) {
             form.no-print method="post" action=(format!("/applications/{id}/withdraw")) {
                 (csrf_field(ctx))
                 button.warning type="submit" { (ctx.t("withdraw")) }

@@ -1,12 +1,12 @@
 //! The pages of the people who run the scheme (issue 16): coordinators' dashboard, queue,
 //! bulk decisions, calls and the CSV export; admins' failed emails. Every figure and every
 //! rule is the API's: these pages only ask it and lay the answers out.
+use cxc_domain::policy::AccountRole;
 use maud::{Markup, html};
 use serde_json::Value;
 
 use crate::{
     ctx::Ctx,
-    format,
     pages::{applications::date_of, util::str_of},
 };
 
@@ -23,18 +23,48 @@ pub mod visits;
 /// Most partnerships a page looks at (a coordinator has a handful).
 const PARTNERSHIPS: usize = 50;
 
-/// A partnership the caller may run, with its KPI report (the API answers the report only
-/// to its coordinators and partners, and to admins).
+/// A partnership the caller runs, with its KPI report (the dashboard's).
 pub struct Managed {
     pub partnership: Value,
     pub report: Value,
 }
 
-/// The partnerships whose report the API shows the caller.
-pub async fn managed(ctx: &Ctx) -> Vec<Managed> {
-    let all = ctx.get("/api/v1/partnerships?limit=200").await.items();
+/// The partnerships the caller runs: those of their grants (`/me`, already read for this
+/// request), or every partnership for an admin. No report is read: only the dashboard
+/// needs one ([`with_reports`]).
+pub async fn managed(ctx: &Ctx) -> Vec<Value> {
+    let Some(user) = &ctx.user else {
+        return Vec::new();
+    };
+    let grants = user["grants"].as_array().cloned().unwrap_or_default();
+    let every = super::util::code_of(user, "role") == Some(AccountRole::Admin)
+        || grants.iter().any(|g| g["partnership_id"].is_null());
+    if every {
+        let mut all = ctx.get("/api/v1/partnerships?limit=200").await.items();
+        all.truncate(PARTNERSHIPS);
+        return all;
+    }
+    let mut ids: Vec<String> = Vec::new();
+    for g in &grants {
+        let id = str_of(g, "partnership_id");
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
     let mut out = Vec::new();
-    for p in all.into_iter().take(PARTNERSHIPS) {
+    for id in ids.into_iter().take(PARTNERSHIPS) {
+        let p = ctx.get(&format!("/api/v1/partnerships/{id}")).await;
+        if p.ok() {
+            out.push(p.body);
+        }
+    }
+    out
+}
+
+/// The partnerships the caller runs with the report the API shows them of each.
+pub async fn with_reports(ctx: &Ctx) -> Vec<Managed> {
+    let mut out = Vec::new();
+    for p in managed(ctx).await {
         let report = ctx
             .get(&format!("/api/v1/partnerships/{}/report", str_of(&p, "id")))
             .await;
@@ -69,7 +99,6 @@ pub fn statuses() -> Vec<&'static str> {
 /// A partnership's calls with what is left of each, a link to its queue and its export.
 #[must_use]
 pub fn calls_table(ctx: &Ctx, calls: &[Value]) -> Markup {
-    let money = |v: &Value| format::money(ctx.lang(), v.as_i64().unwrap_or(0));
     html! {
         div.table-scroll {
             table {
@@ -89,7 +118,7 @@ pub fn calls_table(ctx: &Ctx, calls: &[Value]) -> Markup {
                             td { (str_of(c, "title")) }
                             td { (date_of(ctx, &c["closes_at"])) }
                             td { (c["places_remaining"]) " / " (c["places"]) }
-                            td { (money(&c["budget_remaining_cents"])) " / " (money(&c["budget_cents"])) }
+                            td { (ctx.money(&c["budget_remaining_cents"])) " / " (ctx.money(&c["budget_cents"])) }
                             td {
                                 a href=(format!("/manage/queue?call_id={cid}")) { (ctx.t("dash-open-queue")) span.visually-hidden { ": " (str_of(c, "title")) } }
                                 " · "

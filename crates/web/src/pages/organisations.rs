@@ -6,6 +6,7 @@ use axum::{
     http::StatusCode,
     response::Response,
 };
+use cxc_domain::organisation::{Profile, SupportType};
 use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
@@ -18,24 +19,6 @@ use crate::{
     pages::util::{countries, euros_to_cents, list_tags, number, str_of},
 };
 
-pub const PROFILES: [&str; 6] = [
-    "cluster_organisation",
-    "scale_up_support",
-    "sme",
-    "training_provider",
-    "large_company",
-    "public_authority",
-];
-const SUPPORT_TYPES: [&str; 8] = [
-    "technology_centre",
-    "research_institute",
-    "fab_lab",
-    "resource_efficiency_provider",
-    "digital_innovation_hub",
-    "creative_hub",
-    "incubator",
-    "accelerator",
-];
 pub const BIG_SCIENCE_SECTORS: [&str; 5] = [
     "electrical_electronic_engineering",
     "mechanical_engineering",
@@ -60,20 +43,10 @@ pub async fn list(ctx: Ctx) -> Response {
     if let Some(r) = ctx.sign_in_first() {
         return r;
     }
-    let ids: Vec<String> = ctx.user.as_ref().map_or_else(Vec::new, |u| {
-        u["organisation_ids"].as_array().map_or_else(Vec::new, |a| {
-            a.iter()
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect()
-        })
-    });
-    let mut orgs = Vec::new();
-    for id in ids.iter().take(50) {
-        let r = ctx.get(&format!("/api/v1/organisations/{id}")).await;
-        if r.ok() {
-            orgs.push(r.body);
-        }
-    }
+    let orgs = match ctx.my_organisations().await {
+        Ok(orgs) => orgs,
+        Err(r) => return ctx.failed(&r),
+    };
     let body = html! {
         @if orgs.is_empty() { p { (ctx.t("org-none")) } }
         ul.cards {
@@ -100,10 +73,10 @@ pub async fn new_form(ctx: Ctx, Query(q): Query<ProfileChoice>) -> Response {
     if let Some(r) = ctx.sign_in_first() {
         return r;
     }
-    if !PROFILES.contains(&q.profile.as_str()) {
-        let options: Vec<(String, String)> = PROFILES
+    if Profile::parse(&q.profile).is_none() {
+        let options: Vec<(String, String)> = Profile::ALL
             .iter()
-            .map(|p| ((*p).to_owned(), ctx.t(&format!("profile-{p}"))))
+            .map(|p| (p.to_string(), ctx.t(&format!("profile-{p}"))))
             .collect();
         let body = html! {
             form method="get" action="/organisations/new" {
@@ -166,9 +139,9 @@ async fn org_form(
         .iter()
         .map(|s| ((*s).to_owned(), ctx.t(&format!("sector-{s}"))))
         .collect();
-    let support_options: Vec<(String, String)> = SUPPORT_TYPES
+    let support_options: Vec<(String, String)> = SupportType::ALL
         .iter()
-        .map(|s| ((*s).to_owned(), ctx.t(&format!("support-{s}"))))
+        .map(|s| (s.to_string(), ctx.t(&format!("support-{s}"))))
         .collect();
     let chosen_sectors = f.all("sectors");
     let other_sectors: Vec<String> = chosen_sectors

@@ -9,6 +9,7 @@ use axum::{
     response::Response,
 };
 use chrono::Utc;
+use cxc_domain::workflow::{self, Action};
 use maud::{Markup, html};
 use serde_json::{Value, json};
 
@@ -17,7 +18,7 @@ use crate::{
     form::{Errors, Form},
     layout::{Input, choices, csrf_field, textarea},
     pages::{
-        applications::{act, application_page, money_of},
+        applications::{act, allows, application_page},
         util::{cents_to_input, euros_to_cents, str_of},
     },
 };
@@ -31,53 +32,55 @@ pub async fn staff_section(ctx: &Ctx, a: &Value, version: &str, errors: &Errors)
         .get(&format!("/api/v1/calls/{}", str_of(a, "call_id")))
         .await;
     let c = &call.body;
+    let may = |action: Action| allows(&st, action);
+    // The decisions the workflow allows from this state (no "waitlist" once waitlisted).
+    let decisions: Vec<(String, String)> = workflow::DECISIONS
+        .into_iter()
+        .filter(|d| may(*d))
+        .map(|d| {
+            (
+                d.as_str().to_owned(),
+                ctx.t(&format!("staff-{}", d.as_str())),
+            )
+        })
+        .collect();
     html! {
         section.staff.no-print aria-labelledby="staff-title" {
             h2 id="staff-title" { (ctx.t("staff-title")) }
             @if call.ok() {
                 dl.summary {
                     dt { (ctx.t("call")) } dd { (str_of(c, "title")) }
-                    dt { (ctx.t("call-budget-left")) } dd { (money_of(ctx, &c["budget_remaining_cents"])) " / " (money_of(ctx, &c["budget_cents"])) }
+                    dt { (ctx.t("call-budget-left")) } dd { (ctx.money(&c["budget_remaining_cents"])) " / " (ctx.money(&c["budget_cents"])) }
                     dt { (ctx.t("call-places-left")) } dd { (c["places_remaining"]) " / " (c["places"]) }
-                    dt { (ctx.t("lump-sum")) } dd { (money_of(ctx, &a["grant_cents"])) }
+                    dt { (ctx.t("lump-sum")) } dd { (ctx.money(&a["grant_cents"])) }
                 }
             }
-            @match st.as_str() {
-                "submitted" => {
-                    form method="post" action=(format!("/applications/{id}/review")) {
-                        (csrf_field(ctx))
-                        (textarea("comment", &ctx.t("staff-comment"), "", None, errors))
-                        button type="submit" { (ctx.t("staff-start-review")) }
-                    }
+            @if may(Action::Review) {
+                form method="post" action=(format!("/applications/{id}/review")) {
+                    (csrf_field(ctx))
+                    (textarea("comment", &ctx.t("staff-comment"), "", None, errors))
+                    button type="submit" { (ctx.t("staff-start-review")) }
                 }
-                "under_review" | "waitlisted" => {
-                    form method="post" action=(format!("/applications/{id}/decision")) {
-                        (csrf_field(ctx))
-                        input type="hidden" name="version" value=(version);
-                        (choices("radio", "decision", &ctx.t("staff-decision"), &[], &[
-                            ("approve".to_owned(), ctx.t("staff-approve")),
-                            ("reject".to_owned(), ctx.t("staff-reject")),
-                            ("waitlist".to_owned(), ctx.t("staff-waitlist")),
-                        ], errors))
-                        (textarea("comment", &ctx.t("staff-comment"), "", Some(&ctx.t("staff-comment-hint")), errors))
-                        button type="submit" { (ctx.t("staff-decide")) }
-                    }
+            } @else if !decisions.is_empty() {
+                form method="post" action=(format!("/applications/{id}/decision")) {
+                    (csrf_field(ctx))
+                    input type="hidden" name="version" value=(version);
+                    (choices("radio", "decision", &ctx.t("staff-decision"), &[], &decisions, errors))
+                    (textarea("comment", &ctx.t("staff-comment"), "", Some(&ctx.t("staff-comment-hint")), errors))
+                    button type="submit" { (ctx.t("staff-decide")) }
                 }
-                "reported" => {
-                    form method="post" action=(format!("/applications/{id}/validate-report")) {
-                        (csrf_field(ctx))
-                        button type="submit" { (ctx.t("staff-validate")) }
-                    }
+            } @else if may(Action::Validate) {
+                form method="post" action=(format!("/applications/{id}/validate-report")) {
+                    (csrf_field(ctx))
+                    button type="submit" { (ctx.t("staff-validate")) }
                 }
-                "completed" => {
-                    form method="post" action=(format!("/applications/{id}/payment")) novalidate {
-                        (csrf_field(ctx))
-                        (Input::new("paid_on", ctx.t("staff-paid-on"), &Utc::now().date_naive().to_string()).kind("date").render(errors))
-                        (Input::new("amount_cents", ctx.t("staff-amount"), &cents_to_input(&a["grant_cents"])).decimal().hint(ctx.t("euros-hint")).render(errors))
-                        button type="submit" { (ctx.t("staff-record-payment")) }
-                    }
+            } @else if may(Action::Pay) {
+                form method="post" action=(format!("/applications/{id}/payment")) novalidate {
+                    (csrf_field(ctx))
+                    (Input::new("paid_on", ctx.t("staff-paid-on"), &Utc::now().date_naive().to_string()).kind("date").render(errors))
+                    (Input::new("amount_cents", ctx.t("staff-amount"), &cents_to_input(&a["grant_cents"])).decimal().hint(ctx.t("euros-hint")).render(errors))
+                    button type="submit" { (ctx.t("staff-record-payment")) }
                 }
-                _ => {}
             }
         }
     }
@@ -100,11 +103,11 @@ pub async fn decide(ctx: Ctx, Path(id): Path<String>, f: Form) -> Response {
         return r;
     }
     let r = ctx
-        .send(
+        .send_if_match(
             Method::POST,
             &format!("/api/v1/applications/{id}/decision"),
             Some(&json!({ "decision": f.get("decision"), "comment": f.opt("comment") })),
-            &[("if-match", f.get("version").to_owned())],
+            f.get("version"),
         )
         .await;
     if r.ok() {

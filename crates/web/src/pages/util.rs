@@ -17,6 +17,13 @@ pub fn str_of(v: &Value, key: &str) -> String {
     }
 }
 
+/// A coded member of an API object (a state, role or kind) as its domain value; `None`
+/// when absent or not a code of the set. Pages compare these values, never strings.
+#[must_use]
+pub fn code_of<T: cxc_domain::codes::Code>(v: &Value, key: &str) -> Option<T> {
+    v[key].as_str().and_then(|s| T::from_code(s).ok())
+}
+
 /// Programme countries for a select: `(code, name)`, by name.
 #[must_use]
 pub fn countries() -> Vec<(String, String)> {

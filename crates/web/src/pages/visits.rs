@@ -7,6 +7,7 @@ use axum::{
     response::Response,
 };
 use chrono::NaiveDate;
+use cxc_domain::visit::RegistrationStatus;
 use maud::html;
 use serde_json::{Value, json};
 
@@ -15,7 +16,7 @@ use crate::{
     form::{Errors, Form},
     format,
     layout::{csrf_field, error_summary, select},
-    pages::util::str_of,
+    pages::util::{code_of, str_of},
 };
 
 fn day(ctx: &Ctx, v: &Value) -> String {
@@ -37,7 +38,10 @@ pub async fn list(ctx: Ctx) -> Response {
     };
     let mine: Vec<&Value> = mine
         .iter()
-        .filter(|r| r["cancelled_at"].is_null() && str_of(r, "status") != "cancelled")
+        .filter(|r| {
+            r["cancelled_at"].is_null()
+                && code_of(r, "status") != Some(RegistrationStatus::Cancelled)
+        })
         .collect();
     let body = html! {
         @if !mine.is_empty() {
@@ -90,25 +94,16 @@ async fn visit_page(ctx: &Ctx, id: &str, errors: &Errors, status: StatusCode) ->
                 str_of(x, "visit_id") == id
                     && x["item_id"].is_null()
                     && x["cancelled_at"].is_null()
-                    && str_of(x, "status") != "cancelled"
+                    && code_of(x, "status") != Some(RegistrationStatus::Cancelled)
             })
             .collect()
     } else {
         Vec::new()
     };
-    let mut orgs = Vec::new();
-    if let Some(ids) = ctx
-        .user
-        .as_ref()
-        .and_then(|u| u["organisation_ids"].as_array())
-    {
-        for o in ids.iter().filter_map(Value::as_str).take(50) {
-            let r = ctx.get(&format!("/api/v1/organisations/{o}")).await;
-            if r.ok() {
-                orgs.push((o.to_owned(), str_of(&r.body, "name")));
-            }
-        }
-    }
+    let orgs = match ctx.my_organisation_choices().await {
+        Ok(orgs) => orgs,
+        Err(r) => return ctx.failed(&r),
+    };
     let host = ctx
         .web
         .public_url
@@ -187,7 +182,7 @@ pub async fn register(ctx: Ctx, Path(id): Path<String>, f: Form) -> Response {
         )
         .await;
     if r.ok() {
-        let notice = if str_of(&r.body, "status") == "waitlisted" {
+        let notice = if code_of(&r.body, "status") == Some(RegistrationStatus::Waitlisted) {
             "notice-waitlisted"
         } else {
             "notice-registered"

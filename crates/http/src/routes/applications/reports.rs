@@ -60,8 +60,8 @@ async fn call_csv(
         .to_vec(),
     ];
     for a in apps {
-        let p: ParticipantData = serde_json::from_value(a.participant.clone()).unwrap_or_default();
-        let sectors: Vec<String> = serde_json::from_value(a.sectors.clone()).unwrap_or_default();
+        let p: ParticipantData = a.participant.0.clone();
+        let sectors: Vec<String> = a.sectors.0.clone();
         rows.push(vec![
             a.id.to_string(),
             a.status.to_string(),

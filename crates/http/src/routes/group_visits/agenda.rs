@@ -31,6 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(add_item))
         .routes(routes!(patch_item, delete_item))
         .routes(routes!(agenda_versions))
+        .routes(routes!(item_audience))
 }
 
 /// An optional facility name, as on [`CreateItem`].
@@ -247,6 +248,35 @@ async fn delete_item(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// How many people a change to an item would email (the visit's managers ask before a
+/// change to a published agenda), counted by the rule the agenda-change email follows.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ItemAudienceDto {
+    /// The people the item is on the agenda of now: each is told of a change to it.
+    count: usize,
+    /// Everyone with a confirmed place on the visit: told instead when a change drops the
+    /// item's own places (opens it to the whole visit). Equals `count` for an item
+    /// without its own places.
+    whole_visit: usize,
+}
+
+/// Whom a change to an item would tell, for the visit's managers (who also see its
+/// registrations).
+#[utoipa::path(get, path = "/api/v1/group-visits/{id}/agenda-items/{item_id}/audience", tag = "group-visits",
+    security(("bearer" = [])), params(("id" = Uuid, Path), ("item_id" = Uuid, Path)),
+    responses((status = 200, body = ItemAudienceDto), Forbidden))]
+async fn item_audience(
+    State(st): State<AppState>,
+    Auth(c): Auth,
+    ApiPath((id, item_id)): ApiPath<(Uuid, Uuid)>,
+) -> ApiResult<axum::Json<ItemAudienceDto>> {
+    let a = st.store.agenda_item_audience(id, item_id, &c).await?;
+    Ok(axum::Json(ItemAudienceDto {
+        count: a.count,
+        whole_visit: a.whole_visit,
+    }))
+}
+
 /// A frozen version of the agenda: every item as published, and what changed.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AgendaVersionDto {
@@ -274,8 +304,8 @@ async fn agenda_versions(
                 number: v.number,
                 published_at: v.published_at,
                 published_by: v.published_by,
-                changelog: serde_json::from_value(v.changelog).unwrap_or_default(),
-                items: serde_json::from_value(v.items).unwrap_or_default(),
+                changelog: v.changelog.into_inner(),
+                items: v.items.into_inner(),
             })
             .collect(),
     ))

@@ -41,7 +41,7 @@ impl From<Invitation> for InvitationDto {
             organisation_id: i.row.organisation_id,
             organisation_name: i.organisation_name,
             email: i.email,
-            status: i.row.status,
+            status: i.row.status.to_string(),
             created_at: i.row.created_at,
             expires_at: i.row.expires_at,
         }

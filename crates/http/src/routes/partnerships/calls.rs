@@ -125,11 +125,13 @@ impl CallDto {
             min_working_days: c.min_working_days,
             max_days: c.max_days,
             lump_sum_default_cents: c.lump_sum_default_cents,
-            lump_sums_by_host_country: serde_json::from_value(c.lump_sums_by_host_country.clone())
-                .unwrap_or_default(),
-            eligible_profiles: serde_json::from_value(c.eligible_profiles.clone())
-                .unwrap_or_default(),
-            sectors: serde_json::from_value(c.sectors.clone()).unwrap_or_default(),
+            lump_sums_by_host_country: c.lump_sums_by_host_country.0.clone(),
+            eligible_profiles: c
+                .eligible_profiles
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+            sectors: c.sectors.0.clone(),
             version: c.version,
             created_at: c.created_at,
         }
@@ -203,12 +205,10 @@ fn check(b: CallBody, cap: i64) -> ApiResult<CallInput> {
         }
         lump_sum(v, field, cap, &mut p);
     }
-    let mut profiles: Vec<String> = Vec::new();
+    let mut profiles: Vec<Profile> = Vec::new();
     for (i, name) in b.eligible_profiles.iter().enumerate() {
         match Profile::parse(name) {
-            Some(pr) if !profiles.iter().any(|x| x == pr.as_str()) => {
-                profiles.push(pr.as_str().to_owned())
-            }
+            Some(pr) if !profiles.contains(&pr) => profiles.push(pr),
             Some(_) => {}
             None => p.push(Problem::new(
                 format!("eligible_profiles[{i}]"),
@@ -233,7 +233,7 @@ fn check(b: CallBody, cap: i64) -> ApiResult<CallInput> {
         min_working_days: b.min_working_days,
         max_days: b.max_days,
         lump_sum_default_cents: b.lump_sum_default_cents,
-        lump_sums_by_host_country: serde_json::json!(sums),
+        lump_sums_by_host_country: sums,
         eligible_profiles: profiles,
         sectors,
     })

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use validator::Validate;
 
 use crate::fields::{self, Text};
-use cxc_domain::plausible;
+use cxc_domain::{plausible, policy::MemberRole};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -18,11 +18,11 @@ pub enum PartnerRole {
     Partner,
 }
 
-impl PartnerRole {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PartnerRole::Coordinator => "coordinator",
-            PartnerRole::Partner => "partner",
+impl From<PartnerRole> for MemberRole {
+    fn from(r: PartnerRole) -> Self {
+        match r {
+            PartnerRole::Coordinator => MemberRole::Coordinator,
+            PartnerRole::Partner => MemberRole::Partner,
         }
     }
 }
@@ -111,17 +111,21 @@ pub fn partner_dtos(
     members: &[partnership_members::Model],
     orgs: &HashMap<Uuid, organisations::Model>,
 ) -> Vec<PartnerDto> {
-    let mut out: Vec<PartnerDto> = members
+    let mut known: Vec<(&partnership_members::Model, &organisations::Model)> = members
         .iter()
-        .filter_map(|m| {
-            orgs.get(&m.organisation_id).map(|o| PartnerDto {
-                organisation_id: o.id,
-                name: o.name.clone(),
-                country: o.country.clone(),
-                role: m.role.clone(),
-            })
-        })
+        .filter_map(|m| orgs.get(&m.organisation_id).map(|o| (m, o)))
         .collect();
-    out.sort_by(|a, b| (a.role != "coordinator", &a.name).cmp(&(b.role != "coordinator", &b.name)));
-    out
+    known.sort_by(|(ma, a), (mb, b)| {
+        (ma.role != MemberRole::Coordinator, &a.name)
+            .cmp(&(mb.role != MemberRole::Coordinator, &b.name))
+    });
+    known
+        .into_iter()
+        .map(|(m, o)| PartnerDto {
+            organisation_id: o.id,
+            name: o.name.clone(),
+            country: o.country.clone(),
+            role: m.role.to_string(),
+        })
+        .collect()
 }

@@ -7,7 +7,6 @@
 //! no reset token. A token is single-use (consumed by one conditional `UPDATE`, so two
 //! concurrent uses cannot both succeed), expires, and issuing a new one voids the older
 //! unused ones of the same purpose.
-use chrono::Duration;
 use hmac::{Hmac, KeyInit, Mac};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, prelude::Expr,
@@ -23,32 +22,7 @@ use crate::{
 };
 use cxc_domain::notify::{Email, PasswordChanged, PasswordReset, VerifyEmail};
 
-/// What a token lets its bearer do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TokenPurpose {
-    VerifyEmail,
-    PasswordReset,
-}
-
-impl TokenPurpose {
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::VerifyEmail => "verify_email",
-            Self::PasswordReset => "password_reset",
-        }
-    }
-
-    /// A verification link may sit in an inbox over a weekend; a reset link is a
-    /// credential and lives one hour (ASVS 2.5.1 / 2.3.1 ask for short-lived secrets).
-    #[must_use]
-    pub fn ttl(self) -> Duration {
-        match self {
-            Self::VerifyEmail => Duration::hours(48),
-            Self::PasswordReset => Duration::hours(1),
-        }
-    }
-}
+pub use cxc_domain::account::TokenPurpose;
 
 const INVALID_TOKEN: &str = "this link is invalid, expired or already used; ask for a new one";
 
@@ -76,7 +50,7 @@ impl Store {
         account_tokens::Entity::update_many()
             .col_expr(account_tokens::Column::UsedAt, Expr::value(now))
             .filter(account_tokens::Column::UserId.eq(user_id))
-            .filter(account_tokens::Column::Purpose.eq(purpose.as_str()))
+            .filter(account_tokens::Column::Purpose.eq(purpose))
             .filter(account_tokens::Column::UsedAt.is_null())
             .exec(conn)
             .await?;
@@ -84,7 +58,7 @@ impl Store {
         account_tokens::ActiveModel {
             id: Set(new_id()),
             user_id: Set(user_id),
-            purpose: Set(purpose.as_str().to_owned()),
+            purpose: Set(purpose),
             token_hash: Set(self.account_token_hash(purpose, &token)),
             created_at: Set(now),
             expires_at: Set(now + purpose.ttl()),
@@ -112,7 +86,7 @@ impl Store {
         let done = account_tokens::Entity::update_many()
             .col_expr(account_tokens::Column::UsedAt, Expr::value(now))
             .filter(account_tokens::Column::TokenHash.eq(&hash))
-            .filter(account_tokens::Column::Purpose.eq(purpose.as_str()))
+            .filter(account_tokens::Column::Purpose.eq(purpose))
             .filter(account_tokens::Column::UsedAt.is_null())
             .filter(account_tokens::Column::ExpiresAt.gt(now))
             .exec(conn)
@@ -300,7 +274,7 @@ impl Store {
         account_tokens::Entity::update_many()
             .col_expr(account_tokens::Column::UsedAt, Expr::value(now))
             .filter(account_tokens::Column::UserId.eq(user.id))
-            .filter(account_tokens::Column::Purpose.eq(TokenPurpose::PasswordReset.as_str()))
+            .filter(account_tokens::Column::Purpose.eq(TokenPurpose::PasswordReset))
             .filter(account_tokens::Column::UsedAt.is_null())
             .exec(conn)
             .await?;

@@ -1,26 +1,35 @@
 //! One path for every state change of an application. [`Store::act`] takes the action
 //! (with what it needs), the actor and the comment, and in one write transaction:
 //!
-//! 1. reads the application and its parties and asks the access policy (inside the
-//!    transaction, after the row is locked, so two requests of one person cannot both
-//!    pass a check that the first one's change would have failed);
-//! 2. makes the conditional update (`WHERE status IN (…) [AND version = ?]`);
+//! 1. reads the application under its row lock (`FOR UPDATE` on PostgreSQL; SQLite's
+//!    writer lock) with its parties and asks the access policy at once: an application
+//!    that does not exist or that the caller may not see is 404 before any other answer,
+//!    and two requests of one person cannot both pass a check that the first one's change
+//!    would have failed;
+//! 2. judges the action's own checks and makes the one conditional update
+//!    (`WHERE status IN (…) [AND version = ?]`), both from the row read under the lock;
 //! 3. applies the action's own writes (reservation, report, payment, signature, the
 //!    parties snapshot at submission);
 //! 4. appends the hash-chained history entry;
 //! 5. queues the emails (transactional outbox) and drops scheduled ones that died;
 //! 6. commits.
 //!
-//! The public methods (`decide`, `submit_application`, …) only run the checks that
-//! need no transaction (eligibility, the grant) and describe the change.
+//! The public methods (`review_application`, `withdraw_application`, `submit_report`,
+//! `record_payment`, …) describe the change; its own checks of the row (a report too
+//! early, a second payment, an amount above the grant) are judged under the lock
+//! (`Store::judge`). Those that need more than the row before the transaction (the
+//! eligibility of `decide` and `submit_application`, which reads the call and the
+//! organisations; `sign_commitment`'s first answer of who may sign) read it once more
+//! with `acting()`, which answers 404 first as well.
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use cxc_domain::{
     eligibility::ExchangeReport,
     notify::{
-        Commitment, Email, ExchangeFacts, HostAnswer, PaymentOverdue, PaymentRecorded, ReportDue,
+        Commitment, Email, EmailKind, ExchangeFacts, HostAnswer, PaymentOverdue, PaymentRecorded,
+        ReportDue,
     },
     policy::{self, AppAction, Signatures},
-    workflow::{Action, HostResponse, Signatory, Status, next, sources},
+    workflow::{Action, HostResponse, Signatory, Status, host_may_respond, next, sources},
 };
 use sea_orm::sea_query::ExprTrait;
 use sea_orm::{
@@ -31,7 +40,7 @@ use uuid::Uuid;
 
 use super::{ReportInput, history, note, parties, status_in, transition_with};
 use crate::{
-    Backend, Problem, RepoError, RepoResult,
+    Backend, Problem, RepoError, RepoResult, Stored,
     entities::{applications, calls, closing_reports, commitments, organisations, payments},
     repositories::{Store, accounts::Caller, outbox::Envelope},
 };
@@ -45,7 +54,11 @@ pub(crate) struct Submission {
 }
 
 /// Scheduled mail that dies with the exchange.
-const SCHEDULED: [&str; 3] = ["reminder_exchange_start", "report_due", "payment_overdue"];
+const SCHEDULED: [EmailKind; 3] = [
+    EmailKind::ReminderExchangeStart,
+    EmailKind::ReportDue,
+    EmailKind::PaymentOverdue,
+];
 
 /// A state change and what it needs.
 pub(crate) enum Act {
@@ -63,10 +76,9 @@ pub(crate) enum Act {
         call: Box<calls::Model>,
         grant: Option<i64>,
     },
-    /// Withdraw or cancel from the state read; frees a reservation.
+    /// Withdraw or cancel from the state read under the lock; frees a reservation.
     End {
         action: Action,
-        from: Status,
     },
     /// One Commitment-to-Quality signature; the first brings goals and agenda.
     Sign {
@@ -167,7 +179,7 @@ struct Done {
     note: Option<String>,
     sends: Vec<Send>,
     commitment: Option<commitments::Model>,
-    unschedule: &'static [&'static str],
+    unschedule: &'static [EmailKind],
 }
 
 impl Store {
@@ -192,16 +204,19 @@ impl Store {
             _ => None,
         };
         let tx = self.db.write().await?;
+        // 1. Read under the lock, then the policy: nothing is judged or written before it.
         let read = applications::Entity::find_by_id(id)
+            .lock_exclusive()
             .one(&tx.tx)
             .await?
             .ok_or(RepoError::NotFound)?;
+        let (_, parties, stored) = parties::check_read(&tx.tx, caller, &read, act.policy()).await?;
         if let Act::Submit(_) = act {
             self.before_submit(&tx.tx, &read).await?;
         }
-        // 2. The conditional update locks the row; the policy then reads under it.
+        self.judge(&read, &act)?;
+        // 2. The one conditional update, from the state read.
         let locked = update(&tx.tx, &read, &act, self.now()).await?;
-        let (_, parties, stored) = parties::check_read(&tx.tx, caller, &read, act.policy()).await?;
         if let Act::Submit(_) = act {
             // Who acts for each side now, from what the policy check just read.
             parties::record(&tx.tx, &locked, self.now(), stored).await?;
@@ -222,8 +237,8 @@ impl Store {
         history::append(
             &tx.tx,
             id,
-            Some(read.status.as_str()),
-            app.status.as_str(),
+            Some(read.status),
+            app.status,
             caller.id(),
             note.as_deref().or(comment),
             self.now(),
@@ -232,6 +247,42 @@ impl Store {
         self.send(&tx.tx, caller, &app, sends, known).await?;
         tx.commit().await?;
         Ok(Outcome { app, commitment })
+    }
+
+    /// The action's own checks of the application as read under the lock, before its
+    /// state is: the report after the exchange, one payment within the grant.
+    fn judge(&self, read: &applications::Model, act: &Act) -> RepoResult<()> {
+        match act {
+            Act::Report(_) if self.today() <= read.end_date => Err(RepoError::conflict(
+                "report_too_early",
+                format!(
+                    "the closing report is due after the exchange ends ({})",
+                    read.end_date
+                ),
+            )),
+            Act::Pay {
+                paid_on,
+                amount_cents,
+            } => {
+                if read.status == Status::Paid {
+                    return Err(RepoError::conflict(
+                        "already_paid",
+                        "this exchange has already been paid; only one payment is allowed",
+                    ));
+                }
+                let grant = read.grant_cents.unwrap_or(0);
+                if *amount_cents <= 0 || *amount_cents > grant {
+                    return Err(RepoError::invalid(
+                        "amount_cents",
+                        "invalid_amount",
+                        format!("the payment must be between 1 and the grant of {grant} cents"),
+                    ));
+                }
+                cxc_domain::plausible::payment_date(*paid_on, read.end_date, self.today())
+                    .map_err(|e| RepoError::invalid("paid_on", e.code, e.message))
+            }
+            _ => Ok(()),
+        }
     }
 
     /// Submission is serialised per visiting organisation so "visits once" holds.
@@ -326,7 +377,8 @@ impl Store {
                     done.sends.extend(approval_schedule(&done.app, self.now()));
                 }
             }
-            Act::End { action, from } => {
+            Act::End { action } => {
+                let from = read.status;
                 if from.holds_reservation() {
                     super::decide::release(conn, read.call_id, read.grant_cents.unwrap_or(0))
                         .await?;
@@ -355,7 +407,7 @@ impl Store {
                     summary: Set(r.summary),
                     outcomes: Set(r.outcomes),
                     would_recommend: Set(r.would_recommend),
-                    evidence: Set(serde_json::json!(r.evidence)),
+                    evidence: Set(Stored(r.evidence)),
                     submitted_at: Set(self.now()),
                     validated_by: Set(None),
                     validated_at: Set(None),
@@ -363,7 +415,7 @@ impl Store {
                 .insert(conn)
                 .await?;
                 // The exchange took place and is reported: its reminders have nothing left to say.
-                done.unschedule = &["report_due", "reminder_exchange_start"];
+                done.unschedule = &[EmailKind::ReportDue, EmailKind::ReminderExchangeStart];
             }
             Act::Validate => {
                 let now = self.now();
@@ -409,7 +461,7 @@ impl Store {
                     .filter(calls::Column::Id.eq(read.call_id))
                     .exec(conn)
                     .await?;
-                done.unschedule = &["payment_overdue"];
+                done.unschedule = &[EmailKind::PaymentOverdue];
                 done.sends = vec![Send::new(&[Applicant], move |f| {
                     Email::PaymentRecorded(PaymentRecorded {
                         exchange: f.clone(),
@@ -524,7 +576,7 @@ impl Store {
             return Ok(());
         }
         let ctx = match known {
-            Some((orgs, call_title)) => super::email_facts(app, &orgs, call_title)?,
+            Some((orgs, call_title)) => super::email_facts(app, &orgs, call_title),
             None => self.email_ctx(conn, app).await?,
         };
         // Every kind of recipient of every message in one query, every message in one
@@ -599,7 +651,18 @@ async fn update<C: ConnectionTrait>(
                 ],
             )
         }
-        Act::HostRespond { accept } => return host_update(conn, app, *accept, now).await,
+        Act::HostRespond { accept } => {
+            if !host_may_respond(app.status, app.host_response) {
+                return Err(RepoError::conflict(
+                    "host_response_closed",
+                    format!(
+                        "the host can answer once while the application awaits a decision (status {}, host response {})",
+                        app.status, app.host_response
+                    ),
+                ));
+            }
+            return host_update(conn, app, *accept, now).await;
+        }
         Act::Sign { .. } => return lock_approved(conn, app, now).await,
         Act::Review => (Action::Review, None, None, vec![]),
         Act::Decide {
@@ -616,7 +679,7 @@ async fn update<C: ConnectionTrait>(
         }
         // Pinning the state read makes the release exact: a concurrent approval either
         // happened before (we free what it reserved) or makes this update miss (409).
-        Act::End { action, from } => (*action, Some(*from), None, vec![]),
+        Act::End { action } => (*action, Some(app.status), None, vec![]),
         Act::Report(_) => (Action::Report, None, None, vec![]),
         Act::Validate => (
             Action::Validate,

@@ -86,16 +86,7 @@ impl Store {
         id: Uuid,
         r: ReportInput,
     ) -> RepoResult<applications::Model> {
-        let (app, _) = self.acting(caller, id, AppAction::Report).await?;
-        if self.now().date_naive() <= app.end_date {
-            return Err(RepoError::conflict(
-                "report_too_early",
-                format!(
-                    "the closing report is due after the exchange ends ({})",
-                    app.end_date
-                ),
-            ));
-        }
+        // Too early is judged under the row lock (`Store::act`), after the policy.
         Ok(self.act(caller, id, Act::Report(r), None).await?.app)
     }
 
@@ -117,7 +108,6 @@ impl Store {
         id: Uuid,
         comment: Option<&str>,
     ) -> RepoResult<applications::Model> {
-        self.acting(caller, id, AppAction::ValidateReport).await?;
         Ok(self.act(caller, id, Act::Validate, comment).await?.app)
     }
 
@@ -132,23 +122,8 @@ impl Store {
         paid_on: NaiveDate,
         amount_cents: i64,
     ) -> RepoResult<applications::Model> {
-        let (app, _) = self.acting(caller, id, AppAction::Pay).await?;
-        if app.status == Status::Paid {
-            return Err(RepoError::conflict(
-                "already_paid",
-                "this exchange has already been paid; only one payment is allowed",
-            ));
-        }
-        let grant = app.grant_cents.unwrap_or(0);
-        if amount_cents <= 0 || amount_cents > grant {
-            return Err(RepoError::invalid(
-                "amount_cents",
-                "invalid_amount",
-                format!("the payment must be between 1 and the grant of {grant} cents"),
-            ));
-        }
-        cxc_domain::plausible::payment_date(paid_on, app.end_date, self.today())
-            .map_err(|e| RepoError::invalid("paid_on", e.code, e.message))?;
+        // A second payment, the amount and the date are judged under the row lock
+        // (`Store::act`), after the policy.
         let act = Act::Pay {
             paid_on,
             amount_cents,

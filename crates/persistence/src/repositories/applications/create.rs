@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::{ParticipantData, history};
 use crate::{
-    RepoError, RepoResult,
+    RepoError, RepoResult, Stored,
     entities::{applications, calls, organisations, partnership_members},
     repositories::{Store, accounts::Caller, new_id},
 };
@@ -139,13 +139,13 @@ impl Store {
             host_organisation_id: Set(host.id),
             visitor_country: Set(visitor.country.clone()),
             host_country: Set(host.country.clone()),
-            participant: Set(serde_json::to_value(&input.participant).unwrap_or_default()),
+            participant: Set(Stored(input.participant.clone())),
             start_date: Set(input.start_date),
             end_date: Set(input.end_date),
-            travel_days: Set(serde_json::json!(input.travel_days)),
+            travel_days: Set(Stored(input.travel_days.clone())),
             objectives: Set(input.objectives.clone()),
-            activities: Set(serde_json::json!(input.activities)),
-            sectors: Set(serde_json::json!(input.sectors)),
+            activities: Set(Stored(input.activities.clone())),
+            sectors: Set(Stored(input.sectors.clone())),
             primary_sector: Set(input.sectors.first().cloned()),
             status: Set(Status::Draft),
             host_response: Set(HostResponse::Pending),
@@ -163,7 +163,7 @@ impl Store {
         }
         .insert(&tx.tx)
         .await?;
-        history::append_first(&tx.tx, model.id, Status::Draft.as_str(), caller.id(), now).await?;
+        history::append_first(&tx.tx, model.id, Status::Draft, caller.id(), now).await?;
         tx.commit().await?;
         Ok(model)
     }
@@ -211,7 +211,7 @@ impl Store {
                 Set(host.managing_partnership_id.unwrap_or(call.partnership_id));
         }
         if let Some(x) = p.participant {
-            am.participant = Set(serde_json::to_value(&x).unwrap_or_default());
+            am.participant = Set(Stored(x));
         }
         if let Some(x) = p.start_date {
             am.start_date = Set(x);
@@ -220,17 +220,17 @@ impl Store {
             am.end_date = Set(x);
         }
         if let Some(x) = p.travel_days {
-            am.travel_days = Set(serde_json::json!(x));
+            am.travel_days = Set(Stored(x));
         }
         if let Some(x) = p.objectives {
             am.objectives = Set(x);
         }
         if let Some(x) = p.activities {
-            am.activities = Set(serde_json::json!(x));
+            am.activities = Set(Stored(x));
         }
         if let Some(x) = p.sectors {
             am.primary_sector = Set(x.first().cloned());
-            am.sectors = Set(serde_json::json!(x));
+            am.sectors = Set(Stored(x));
         }
         am.version = Set(version + 1);
         am.updated_at = Set(self.now());

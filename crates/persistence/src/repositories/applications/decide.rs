@@ -34,7 +34,6 @@ impl Store {
         id: Uuid,
         comment: Option<&str>,
     ) -> RepoResult<applications::Model> {
-        self.acting(caller, id, AppAction::Review).await?;
         Ok(self.act(caller, id, Act::Review, comment).await?.app)
     }
 
@@ -127,16 +126,10 @@ impl Store {
         action: Action,
         comment: Option<&str>,
     ) -> RepoResult<applications::Model> {
-        let who = if action == Action::Withdraw {
-            AppAction::Withdraw
-        } else {
-            AppAction::Cancel
-        };
-        let (app, _) = self.acting(caller, id, who).await?;
-        let from = app.status;
-        next(from, action).map_err(|e| RepoError::conflict("invalid_transition", e.to_string()))?;
-        let act = Act::End { action, from };
-        Ok(self.act(caller, id, act, comment).await?.app)
+        Ok(self
+            .act(caller, id, Act::End { action }, comment)
+            .await?
+            .app)
     }
 }
 

@@ -1,5 +1,6 @@
 //! The append-only, hash-chained history of an application.
 use chrono::{DateTime, Utc};
+use cxc_domain::workflow::Status;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
@@ -24,7 +25,7 @@ pub fn entry_hash(e: &history::Model) -> String {
         e.prev_hash,
         e.application_id,
         e.seq,
-        e.from_state.as_deref().unwrap_or("-"),
+        e.from_state.map_or("-", Status::as_str),
         e.to_state,
         e.by_user_id,
         e.at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
@@ -38,8 +39,8 @@ pub fn entry_hash(e: &history::Model) -> String {
 pub(crate) async fn append<C: ConnectionTrait>(
     conn: &C,
     application: Uuid,
-    from: Option<&str>,
-    to: &str,
+    from: Option<Status>,
+    to: Status,
     by: Uuid,
     comment: Option<&str>,
     at: DateTime<Utc>,
@@ -58,7 +59,7 @@ pub(crate) async fn append<C: ConnectionTrait>(
 pub(crate) async fn append_first<C: ConnectionTrait>(
     conn: &C,
     application: Uuid,
-    to: &str,
+    to: Status,
     by: Uuid,
     at: DateTime<Utc>,
 ) -> RepoResult<()> {
@@ -82,8 +83,8 @@ async fn write<C: ConnectionTrait>(
     application: Uuid,
     seq: i32,
     prev_hash: String,
-    from: Option<&str>,
-    to: &str,
+    from: Option<Status>,
+    to: Status,
     by: Uuid,
     comment: Option<&str>,
     at: DateTime<Utc>,
@@ -94,8 +95,8 @@ async fn write<C: ConnectionTrait>(
         id: new_id(),
         application_id: application,
         seq,
-        from_state: from.map(str::to_owned),
-        to_state: to.to_owned(),
+        from_state: from,
+        to_state: to,
         by_user_id: by,
         at,
         comment: comment.map(str::to_owned),

@@ -7,14 +7,10 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use uuid::Uuid;
 
 use crate::{
-    RepoError, RepoResult,
+    RepoError, RepoResult, Stored,
     entities::{application_parties, applications, organisation_clusters, organisation_contacts},
     repositories::accounts::Caller,
 };
-
-fn ids(v: &serde_json::Value) -> RepoResult<Vec<Uuid>> {
-    crate::error::stored_json(v, "application_parties")
-}
 
 fn merge(mut a: Vec<Uuid>, b: Vec<Uuid>) -> Vec<Uuid> {
     a.extend(b);
@@ -47,13 +43,13 @@ async fn clusters_now<C: ConnectionTrait>(
 /// What the database holds about an application's parties: the clusters of both
 /// organisations now and the row recorded at submission. Read once per change; the policy
 /// ([`check_read`]) and the record at submission ([`record`]) both use it.
-pub(crate) struct Stored {
+pub(crate) struct PartyRead {
     clusters_now: (Vec<Uuid>, Vec<Uuid>),
     recorded: Option<application_parties::Model>,
 }
 
-async fn read<C: ConnectionTrait>(conn: &C, app: &applications::Model) -> RepoResult<Stored> {
-    Ok(Stored {
+async fn read<C: ConnectionTrait>(conn: &C, app: &applications::Model) -> RepoResult<PartyRead> {
+    Ok(PartyRead {
         clusters_now: clusters_now(conn, app).await?,
         recorded: application_parties::Entity::find_by_id(app.id)
             .one(conn)
@@ -62,14 +58,14 @@ async fn read<C: ConnectionTrait>(conn: &C, app: &applications::Model) -> RepoRe
 }
 
 /// The parties of `app` with current and recorded relations merged.
-fn merged(app: &applications::Model, stored: &Stored) -> RepoResult<Parties> {
+fn merged(app: &applications::Model, stored: &PartyRead) -> RepoResult<Parties> {
     let (mut visitor_clusters, mut host_clusters) = stored.clusters_now.clone();
     let (mut visitor_side, mut host_side) = (Vec::new(), Vec::new());
     if let Some(rec) = &stored.recorded {
-        visitor_clusters = merge(visitor_clusters, ids(&rec.visitor_clusters)?);
-        host_clusters = merge(host_clusters, ids(&rec.host_clusters)?);
-        visitor_side = ids(&rec.visitor_side)?;
-        host_side = ids(&rec.host_side)?;
+        visitor_clusters = merge(visitor_clusters, rec.visitor_clusters.0.clone());
+        host_clusters = merge(host_clusters, rec.host_clusters.0.clone());
+        visitor_side = rec.visitor_side.0.clone();
+        host_side = rec.host_side.0.clone();
     }
     Ok(Parties {
         applicant: app.applicant_id,
@@ -91,7 +87,7 @@ pub(crate) async fn record<C: ConnectionTrait>(
     conn: &C,
     app: &applications::Model,
     now: chrono::DateTime<chrono::Utc>,
-    stored: Stored,
+    stored: PartyRead,
 ) -> RepoResult<()> {
     let (visitor_clusters, host_clusters) = stored.clusters_now;
     let visitor_orgs = merge(vec![app.organisation_id], visitor_clusters.clone());
@@ -112,14 +108,13 @@ pub(crate) async fn record<C: ConnectionTrait>(
     };
     let visitor_side = merge(vec![app.applicant_id], people(&visitor_orgs));
     let host_side = merge(Vec::new(), people(&host_orgs));
-    let json = |v: Vec<Uuid>| serde_json::json!(v);
     let row = application_parties::ActiveModel {
         application_id: Set(app.id),
         recorded_at: Set(now),
-        visitor_clusters: Set(json(visitor_clusters)),
-        host_clusters: Set(json(host_clusters)),
-        visitor_side: Set(json(visitor_side)),
-        host_side: Set(json(host_side)),
+        visitor_clusters: Set(Stored(visitor_clusters)),
+        host_clusters: Set(Stored(host_clusters)),
+        visitor_side: Set(Stored(visitor_side)),
+        host_side: Set(Stored(host_side)),
     };
     // A draft is submitted once; should a row exist (a resubmission after a manual
     // repair), the newer relations are added to the older ones, never replace them.
@@ -144,7 +139,7 @@ pub(crate) async fn record<C: ConnectionTrait>(
                 (&mut am.host_side, &row.host_side, &old.host_side),
             ] {
                 if let sea_orm::ActiveValue::Set(n) = new {
-                    *col = Set(json(merge(ids(n)?, ids(before)?)));
+                    *col = Set(Stored(merge(n.0.clone(), before.0.clone())));
                 }
             }
             am.update(conn).await?;
@@ -176,7 +171,7 @@ pub(crate) async fn check_read<C: ConnectionTrait>(
     caller: &Caller,
     app: &applications::Model,
     action: AppAction,
-) -> RepoResult<(Relation, Parties, Stored)> {
+) -> RepoResult<(Relation, Parties, PartyRead)> {
     let stored = read(conn, app).await?;
     let p = merged(app, &stored)?;
     let rel = policy::application_action(&caller.actor, &p, action).map_err(RepoError::from)?;

@@ -2,6 +2,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{Duration, Utc};
+use cxc_domain::workflow::Status;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, QueryTrait, Statement,
@@ -49,7 +50,7 @@ pub struct PartnershipReport {
 /// id, status, visitor country, host country, sector, visitor, validated at, grant.
 type ReportRow = (
     Uuid,
-    String,
+    Status,
     String,
     String,
     Option<String>,
@@ -274,8 +275,8 @@ impl Store {
         let now = self.now();
         for (id, status, vc, hc, sector, org, validated, grant) in &rows {
             r.total += 1;
-            *r.by_status.entry(status.clone()).or_default() += 1;
-            if status != "draft" {
+            *r.by_status.entry(status.to_string()).or_default() += 1;
+            if *status != Status::Draft {
                 *r.by_country_pair.entry(format!("{vc}-{hc}")).or_default() += 1;
                 *r.by_sector
                     .entry(sector.clone().unwrap_or_else(|| "unspecified".into()))
@@ -308,14 +309,8 @@ impl Store {
             .await?;
         r.budget_committed_cents = call_rows.iter().map(|c| c.0).sum();
         r.budget_paid_cents = call_rows.iter().map(|c| c.1).sum();
-        let counted = r
-            .by_status
-            .iter()
-            .filter(|(s, _)| {
-                cxc_domain::workflow::Status::parse(s).is_some_and(|s| s.holds_reservation())
-            })
-            .map(|(_, n)| *n)
-            .sum::<u64>();
+        let counted = rows.iter().filter(|r| r.1.holds_reservation()).count();
+        let counted = u64::try_from(counted).unwrap_or(u64::MAX);
         r.target_reached = p
             .target_exchanges
             .is_some_and(|t| counted >= u64::try_from(t).unwrap_or(u64::MAX));

@@ -5,7 +5,7 @@ use cxc_domain::{
     eligibility::{Check, ExchangeFacts, ExchangeReport, Participant, check_exchange},
     organisation::OrganisationFacts,
     policy::AppAction,
-    workflow::{Status, host_may_respond},
+    workflow::Status,
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
@@ -44,7 +44,7 @@ pub struct ExchangeCheck<'a> {
 pub fn lump_sum_for(call: &calls::Model, host_country: &str) -> i64 {
     call.lump_sums_by_host_country
         .get(host_country)
-        .and_then(serde_json::Value::as_i64)
+        .copied()
         .unwrap_or(call.lump_sum_default_cents)
 }
 
@@ -96,7 +96,7 @@ impl Store {
         let (Some(vf), Some(hf)) = (facts.next(), facts.next()) else {
             return Err(RepoError::NotFound);
         };
-        let p: ParticipantData = crate::error::stored_json(&app.participant, "participant")?;
+        let p: ParticipantData = app.participant.0.clone();
         let participant = Participant {
             full_name: p.full_name,
             nationality: p.nationality,
@@ -104,7 +104,7 @@ impl Store {
             residence_permit_days: p.residence_permit_days,
             business_started_or_intended: p.business_started_or_intended,
         };
-        let travel: Vec<NaiveDate> = crate::error::stored_json(&app.travel_days, "travel_days")?;
+        let travel: &[NaiveDate] = &app.travel_days;
         self.judge_exchange(&ExchangeCheck {
             visitor: &vf,
             host: &hf,
@@ -113,7 +113,7 @@ impl Store {
             participant: &participant,
             start_date: app.start_date,
             end_date: app.end_date,
-            travel_days: &travel,
+            travel_days: travel,
             call: Some(call),
             lump_sum_cents: None,
         })
@@ -163,10 +163,9 @@ impl Store {
             }
             return Ok(report);
         };
-        let allowed: Vec<String> =
-            crate::error::stored_json(&call.eligible_profiles, "eligible_profiles")?;
+        let allowed = &call.eligible_profiles;
         if !allowed.is_empty() {
-            let ok = allowed.iter().any(|p| p == x.visitor.profile.as_str());
+            let ok = allowed.contains(&x.visitor.profile);
             report.checks.push(Check::new(
                 "call_profile",
                 ok,
@@ -176,7 +175,14 @@ impl Store {
                         x.visitor.profile.as_str()
                     )
                 } else {
-                    format!("This call is open only to: {}.", allowed.join(", "))
+                    format!(
+                        "This call is open only to: {}.",
+                        allowed
+                            .iter()
+                            .map(|p| p.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
                 },
             ));
             report.eligible &= ok;
@@ -243,18 +249,7 @@ impl Store {
         accept: bool,
         comment: Option<&str>,
     ) -> RepoResult<applications::Model> {
-        let (app, _) = self.acting(caller, id, AppAction::RespondAsHost).await?;
-        let status = app.status;
-        let current = app.host_response;
-        if !host_may_respond(status, current) {
-            return Err(RepoError::conflict(
-                "host_response_closed",
-                format!(
-                    "the host can answer once while the application awaits a decision (status {}, host response {})",
-                    app.status, app.host_response
-                ),
-            ));
-        }
+        // The policy, then `host_may_respond`, are asked under the row lock (`Store::act`).
         let act = Act::HostRespond { accept };
         Ok(self.act(caller, id, act, comment).await?.app)
     }

@@ -1,16 +1,14 @@
 //! Changing and removing agenda items (see `agenda` for the rules).
 use cxc_domain::agenda::diff;
 use cxc_domain::visit::{RegistrationStatus, VisitStatus};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set,
-    prelude::Expr,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 use crate::repositories::{
     Store,
     accounts::Caller,
     group_visits::agenda::{AgendaChange, ItemPatch, check, editable, resolve, text_or_none},
+    group_visits::registrations::change::{By, Change},
     group_visits::{domain_item, live_items, visit_tz},
 };
 use crate::{
@@ -100,8 +98,13 @@ impl Store {
             .await?;
         let grew = matches!((old.capacity, change.item.capacity), (Some(a), Some(b)) if b > a);
         if grew && change.visit.status == VisitStatus::Published {
-            self.promote_waiting(&tx.tx, &change.visit, Some(item_id))
-                .await?;
+            self.change_registrations(
+                &tx.tx,
+                &change.visit,
+                By::System,
+                Change::Promote(Some(item_id)),
+            )
+            .await?;
             // Report the places the promotions just took.
             if let Some(fresh) = agenda_items::Entity::find_by_id(item_id)
                 .one(&tx.tx)
@@ -153,7 +156,13 @@ impl Store {
         let change = self
             .after_agenda_change(&tx.tx, visit, &before, item, caller.id())
             .await?;
-        self.cancel_item_registrations(&tx.tx, item_id).await?;
+        self.change_registrations(
+            &tx.tx,
+            &change.visit,
+            By::Person(&caller.actor),
+            Change::ItemRemoved(item_id),
+        )
+        .await?;
         tx.commit().await?;
         Ok(change)
     }
@@ -169,36 +178,5 @@ impl Store {
             .one(tx)
             .await?
             .is_some())
-    }
-
-    /// Cancels every active registration of a removed item.
-    async fn cancel_item_registrations(
-        &self,
-        tx: &DatabaseTransaction,
-        item: Uuid,
-    ) -> RepoResult<()> {
-        registrations::Entity::update_many()
-            .col_expr(
-                registrations::Column::Status,
-                Expr::value(RegistrationStatus::Cancelled),
-            )
-            .col_expr(
-                registrations::Column::ActiveKey,
-                Expr::value(Option::<String>::None),
-            )
-            .col_expr(registrations::Column::CancelledAt, Expr::value(self.now()))
-            .filter(registrations::Column::ItemId.eq(item))
-            .filter(registrations::Column::Status.is_in([
-                RegistrationStatus::Confirmed,
-                RegistrationStatus::Waitlisted,
-            ]))
-            .exec(tx)
-            .await?;
-        agenda_items::Entity::update_many()
-            .col_expr(agenda_items::Column::ConfirmedCount, Expr::value(0))
-            .filter(agenda_items::Column::Id.eq(item))
-            .exec(tx)
-            .await?;
-        Ok(())
     }
 }

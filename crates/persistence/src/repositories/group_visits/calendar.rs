@@ -12,7 +12,10 @@
 pub mod agenda_cache;
 mod feeds;
 
-use cxc_domain::visit::{RegistrationStatus, VisitStatus};
+use cxc_domain::{
+    visit::{RegistrationStatus, VisitStatus},
+    workflow::Status,
+};
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Duration, Utc};
@@ -33,10 +36,10 @@ use crate::{
     entities::{agenda_items, applications, group_visits, organisations, registrations, users},
 };
 
-/// Exchange states that put the stay in the applicant's calendar.
-const EXCHANGE_STATES: [&str; 5] = ["approved", "committed", "reported", "completed", "paid"];
-/// Exchange states that take it out again (shown cancelled when it had been approved).
-const EXCHANGE_ENDED: [&str; 2] = ["cancelled", "withdrawn"];
+/// Exchange states that take the stay out of the applicant's calendar again (shown
+/// cancelled when it had been approved). The states that put it there are those that
+/// hold a reservation (`Status::holds_reservation`: approved and after).
+const EXCHANGE_ENDED: [Status; 2] = [Status::Cancelled, Status::Withdrawn];
 
 /// Who publishes the calendars and how long cancelled events stay in them.
 #[derive(Debug, Clone)]
@@ -60,11 +63,31 @@ impl CalendarSettings {
     }
 }
 
-/// A feed and the moment its content last changed (`Last-Modified`).
+/// A feed, its entity tag and the moment its content last changed (`Last-Modified`).
 #[derive(Debug, Clone)]
 pub struct Feed {
     pub body: String,
+    /// A strong `ETag` (quoted): a hash of the bytes, taken once when the feed is built,
+    /// so a cached `agenda.ics` is not hashed again on every poll.
+    pub etag: String,
     pub last_modified: Option<DateTime<Utc>>,
+}
+
+impl Feed {
+    /// The body with its tag (feeds render deterministically: same content, same tag).
+    #[must_use]
+    pub fn new(body: String, last_modified: Option<DateTime<Utc>>) -> Self {
+        use sha2::{Digest, Sha256};
+        let etag = format!(
+            "\"{}\"",
+            &hex::encode(Sha256::digest(body.as_bytes()))[..32]
+        );
+        Self {
+            body,
+            etag,
+            last_modified,
+        }
+    }
 }
 
 /// Confirmed participants of one visit and the limited items each holds a place for.
@@ -100,6 +123,22 @@ pub(crate) async fn audience<C: ConnectionTrait>(conn: &C, visit: Uuid) -> RepoR
         }
     }
     Ok(Audience { places })
+}
+
+/// The people of an [`Audience`] an email can still reach (erased accounts are told
+/// nothing): whom an agenda change is sent to, and whom the count before one counts.
+pub(crate) async fn reachable<C: ConnectionTrait>(
+    conn: &C,
+    audience: &Audience,
+) -> RepoResult<Vec<users::Model>> {
+    if audience.places.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(users::Entity::find()
+        .filter(users::Column::Id.is_in(audience.places.keys().copied()))
+        .filter(users::Column::ErasedAt.is_null())
+        .all(conn)
+        .await?)
 }
 
 /// The event of an item as its visit shows it: removed items, and every item of a
@@ -173,10 +212,10 @@ impl Store {
         let last_modified = revision(timed, all_day);
         let created = last_modified.unwrap_or(DateTime::UNIX_EPOCH);
         let publication = self.publication(Method::Publish, None, created);
-        Feed {
-            body: render_calendar(&publication, name, timed, all_day),
+        Feed::new(
+            render_calendar(&publication, name, timed, all_day),
             last_modified,
-        }
+        )
     }
 
     /// One participant's agenda of a visit, to attach to an email sent now.
@@ -298,14 +337,17 @@ impl Store {
         let apps: Vec<applications::Model> = applications::Entity::find()
             .filter(applications::Column::ApplicantId.eq(user))
             .filter(
-                applications::Column::Status
-                    .is_in(EXCHANGE_STATES.iter().chain(&EXCHANGE_ENDED).copied()),
+                applications::Column::Status.is_in(
+                    Status::ALL
+                        .into_iter()
+                        .filter(|s| s.holds_reservation() || EXCHANGE_ENDED.contains(s)),
+                ),
             )
             .all(conn)
             .await?
             .into_iter()
             .filter(|a| {
-                EXCHANGE_STATES.contains(&a.status.as_str())
+                a.status.holds_reservation()
                     // Only an approval (which sets the grant) put it in the calendar.
                     || (a.grant_cents.is_some() && a.updated_at > since)
             })
@@ -334,7 +376,7 @@ impl Store {
                     location: host.map(|h| format!("{}, {}", h.city, h.country)),
                     start: a.start_date,
                     end_inclusive: a.end_date,
-                    cancelled: EXCHANGE_ENDED.contains(&a.status.as_str()),
+                    cancelled: EXCHANGE_ENDED.contains(&a.status),
                     last_modified: a.updated_at,
                 }
             })

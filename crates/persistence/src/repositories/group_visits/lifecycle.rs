@@ -1,9 +1,7 @@
 //! Changing, publishing and cancelling a group visit.
-use cxc_domain::visit::{RegistrationStatus, VisitStatus};
-use std::collections::HashSet;
+use cxc_domain::visit::VisitStatus;
 
 use chrono::{DateTime, Utc};
-use cxc_domain::notify::{Email, VisitNote};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set,
     prelude::Expr, sea_query::ExprTrait,
@@ -13,14 +11,14 @@ use uuid::Uuid;
 use crate::repositories::{
     Store,
     accounts::Caller,
-    group_visits::calendar::{audience, visit_facts},
+    group_visits::calendar::audience,
+    group_visits::registrations::change::{By, Change},
     group_visits::versions::ChangelogDoc,
-    group_visits::{all_items, ensure_manager, live_items, lock_visit},
-    outbox::Envelope,
+    group_visits::{ensure_manager, live_items, lock_visit},
 };
 use crate::{
     RepoError, RepoResult,
-    entities::{agenda_items, group_visits, registrations, users},
+    entities::{agenda_items, group_visits},
 };
 
 /// Fields of a visit that may change after creation. Dates and time zone stay fixed:
@@ -35,7 +33,8 @@ pub struct VisitPatch {
 }
 
 /// The reminder scheduled for each confirmed whole-visit registration.
-pub const VISIT_REMINDER: &str = "reminder_visit_start";
+pub const VISIT_REMINDER: cxc_domain::notify::EmailKind =
+    cxc_domain::notify::EmailKind::ReminderVisitStart;
 
 async fn locked_for_change(
     tx: &DatabaseTransaction,
@@ -113,7 +112,8 @@ impl Store {
         am.updated_at = Set(self.now());
         let updated = am.update(&tx.tx).await?;
         if grew && updated.status == VisitStatus::Published {
-            self.promote_waiting(&tx.tx, &updated, None).await?;
+            self.change_registrations(&tx.tx, &updated, By::System, Change::Promote(None))
+                .await?;
         }
         tx.commit().await?;
         Ok(updated)
@@ -175,32 +175,7 @@ impl Store {
         }
         let was_published = visit.agenda_version > 0;
         let places = audience(&tx.tx, id).await?;
-        let regs = registrations::Entity::find()
-            .filter(registrations::Column::VisitId.eq(id))
-            .filter(registrations::Column::Status.is_in([
-                RegistrationStatus::Confirmed,
-                RegistrationStatus::Waitlisted,
-            ]))
-            .all(&tx.tx)
-            .await?;
         let now = self.now();
-        registrations::Entity::update_many()
-            .col_expr(
-                registrations::Column::Status,
-                Expr::value(RegistrationStatus::Cancelled),
-            )
-            .col_expr(
-                registrations::Column::ActiveKey,
-                Expr::value(Option::<String>::None),
-            )
-            .col_expr(registrations::Column::CancelledAt, Expr::value(now))
-            .filter(registrations::Column::VisitId.eq(id))
-            .filter(registrations::Column::Status.is_in([
-                RegistrationStatus::Confirmed,
-                RegistrationStatus::Waitlisted,
-            ]))
-            .exec(&tx.tx)
-            .await?;
         let mut items = agenda_items::Entity::update_many()
             .col_expr(agenda_items::Column::ConfirmedCount, Expr::value(0))
             .filter(agenda_items::Column::VisitId.eq(id));
@@ -222,28 +197,14 @@ impl Store {
         am.updated_at = Set(now);
         let visit = am.update(&tx.tx).await?;
 
-        for r in &regs {
-            self.unschedule(&tx.tx, r.id, &[VISIT_REMINDER]).await?;
-        }
-        let everyone: HashSet<Uuid> = regs.iter().map(|r| r.user_id).collect();
-        let recipients = users::Entity::find()
-            .filter(users::Column::Id.is_in(everyone))
-            .filter(users::Column::ErasedAt.is_null())
-            .all(&tx.tx)
+        // Every registration ends with the visit; everyone registered is told once.
+        let change = Change::VisitCancelled {
+            comment,
+            audience: &places,
+            was_published,
+        };
+        self.change_registrations(&tx.tx, &visit, By::Person(&caller.actor), change)
             .await?;
-        let all = all_items(&tx.tx, id).await?;
-        for user in recipients {
-            let email = Email::VisitCancelled(VisitNote {
-                visit: visit_facts(&visit),
-                comment: comment.map(str::to_owned),
-            });
-            let mut env = Envelope::to_user(&user, email).about(id);
-            if was_published && places.places.contains_key(&user.id) {
-                let ics = self.personal_calendar(&visit, &all, |i| places.attends(user.id, i));
-                env = env.attach("agenda.ics", "text/calendar", ics);
-            }
-            self.enqueue(&tx.tx, env).await?;
-        }
         tx.commit().await?;
         Ok(visit)
     }

@@ -4,34 +4,32 @@
 //! database itself guarantees capacity; the visit row lock additionally serialises the
 //! registrations of one visit, which makes waiting-list order and positions exact.
 //! Cancelling frees the place and promotes the first waiting person in the same
-//! transaction.
+//! transaction. Every change of a registration's state goes through
+//! [`Store::change_registrations`] (`change`); this file holds the visit-level checks
+//! of a new registration.
 
 pub mod cancellation;
+pub(crate) mod change;
+mod mail;
 pub mod participants;
 pub mod places;
 
-use chrono::Duration;
 use cxc_domain::eligibility::check_organisation;
-use cxc_domain::notify::{Email, VisitFacts, Waitlisted};
 use cxc_domain::organisation::Role;
+use cxc_domain::policy;
 use cxc_domain::visit::{RegistrationStatus, VisitStatus};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect, Set,
-};
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use crate::repositories::{
     Store,
     accounts::Caller,
-    group_visits::calendar::visit_facts,
-    group_visits::registrations::places::{position, scope, take_place},
-    group_visits::{lock_visit, visit_start},
-    new_id,
-    outbox::Envelope,
+    group_visits::lock_visit,
+    group_visits::registrations::change::{By, Change},
 };
 use crate::{
     Problem, RepoError, RepoResult,
-    entities::{agenda_items, group_visits, registrations, users},
+    entities::{agenda_items, group_visits, registrations},
 };
 
 /// A registration with its 1-based place on the waiting list (when waitlisted).
@@ -65,11 +63,7 @@ impl Store {
                 "no organisation with this id",
             )
         })?;
-        if !self.is_contact(organisation, caller.id()).await? {
-            return Err(RepoError::Forbidden(
-                "you are not a contact of this organisation".into(),
-            ));
-        }
+        policy::register_for_visit(self.is_contact(organisation, caller.id()).await?)?;
         let facts = self.organisation_facts(&org).await?;
         let report = check_organisation(&facts, Role::Visitor, visit.starts_on, self.rules());
         if !report.eligible {
@@ -111,75 +105,15 @@ impl Store {
             Some(i) => Some(self.activity_for(&tx.tx, &visit, i, caller.id()).await?),
             None => None,
         };
-        let taken = registrations::Entity::find()
-            .filter(registrations::Column::VisitId.eq(visit_id))
-            .filter(scope(item))
-            .filter(registrations::Column::UserId.eq(caller.id()))
-            .filter(registrations::Column::Status.ne(RegistrationStatus::Cancelled))
-            .one(&tx.tx)
-            .await?;
-        if taken.is_some() {
-            return Err(already_registered());
-        }
-        let last: Option<Option<i64>> = registrations::Entity::find()
-            .select_only()
-            .column_as(registrations::Column::QueueSeq.max(), "m")
-            .filter(registrations::Column::VisitId.eq(visit_id))
-            .into_tuple()
-            .one(&tx.tx)
-            .await?;
-        let queue_seq = last.flatten().unwrap_or(0) + 1;
-        let confirmed = take_place(&tx.tx, visit_id, item).await?;
-        let key = format!(
-            "{visit_id}/{}/{}",
-            item.map_or("-".into(), |i| i.to_string()),
-            caller.id()
-        );
-        let reg = registrations::ActiveModel {
-            id: Set(new_id()),
-            visit_id: Set(visit_id),
-            item_id: Set(item),
-            user_id: Set(caller.id()),
-            organisation_id: Set(organisation),
-            status: Set(if confirmed {
-                RegistrationStatus::Confirmed
-            } else {
-                RegistrationStatus::Waitlisted
-            }),
-            queue_seq: Set(queue_seq),
-            created_at: Set(self.now()),
-            cancelled_at: Set(None),
-            active_key: Set(Some(key)),
-        }
-        .insert(&tx.tx)
-        .await?; // a second active registration is `already_registered` (`constraints::UNIQUE`)
-        let view = if confirmed {
-            self.tell_confirmed(
-                &tx.tx,
-                &visit,
-                activity.as_ref(),
-                &reg,
-                &caller.user,
-                Email::VisitRegistrationConfirmed,
-            )
-            .await?;
-            RegistrationView {
-                reg,
-                position: None,
-            }
-        } else {
-            let pos = position(&tx.tx, &reg).await?;
-            let email = Email::VisitRegistrationWaitlisted(Waitlisted {
-                visit: activity_facts(&visit, activity.as_ref()),
-                position: u32::try_from(pos).unwrap_or(u32::MAX),
-            });
-            let env = Envelope::to_user(&caller.user, email).about(reg.id);
-            self.enqueue(&tx.tx, env).await?;
-            RegistrationView {
-                reg,
-                position: Some(pos),
-            }
+        let change = Change::Register {
+            user: &caller.user,
+            organisation,
+            activity: activity.as_ref(),
         };
+        let mut done = self
+            .change_registrations(&tx.tx, &visit, By::Person(&caller.actor), change)
+            .await?;
+        let view = done.pop().ok_or(RepoError::NotFound)?;
         tx.commit().await?;
         Ok(view)
     }
@@ -227,42 +161,4 @@ impl Store {
         }
         Ok(activity)
     }
-
-    /// Confirmation or promotion email, plus the start reminder for a whole-visit place.
-    pub(crate) async fn tell_confirmed(
-        &self,
-        tx: &DatabaseTransaction,
-        visit: &group_visits::Model,
-        activity: Option<&agenda_items::Model>,
-        reg: &registrations::Model,
-        user: &users::Model,
-        kind: fn(VisitFacts) -> Email,
-    ) -> RepoResult<()> {
-        let email = kind(activity_facts(visit, activity));
-        self.enqueue(tx, Envelope::to_user(user, email).about(reg.id))
-            .await?;
-        let remind_at = visit_start(visit) - Duration::days(3);
-        if activity.is_none() && remind_at > self.now() {
-            let email = Email::ReminderVisitStart(visit_facts(visit));
-            let env = Envelope::to_user(user, email).about(reg.id).at(remind_at);
-            self.enqueue(tx, env).await?;
-        }
-        Ok(())
-    }
-}
-
-fn already_registered() -> RepoError {
-    RepoError::conflict("already_registered", "you are already registered for this")
-}
-
-/// The visit's facts, naming the activity in the title of per-activity emails.
-pub(crate) fn activity_facts(
-    visit: &group_visits::Model,
-    activity: Option<&agenda_items::Model>,
-) -> VisitFacts {
-    let mut facts = visit_facts(visit);
-    if let Some(a) = activity {
-        facts.visit_title = format!("{}: {}", facts.visit_title, a.title);
-    }
-    facts
 }

@@ -15,19 +15,19 @@ use uuid::Uuid;
 use crate::repositories::{
     Store,
     accounts::Caller,
-    group_visits::calendar::{audience, visit_facts},
+    group_visits::calendar::{audience, reachable, visit_facts},
     outbox::Envelope,
 };
 use crate::{
-    RepoResult,
-    entities::{agenda_items, agenda_versions, group_visits, users},
+    RepoResult, Stored,
+    entities::{agenda_items, agenda_versions, group_visits},
 };
 
 /// An item as frozen in an agenda version.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SnapshotItem {
     pub id: Uuid,
-    pub kind: String,
+    pub kind: cxc_domain::agenda::ItemKind,
     pub title: String,
     pub description: Option<String>,
     /// Local time in the visit's zone, `YYYY-MM-DDTHH:MM`.
@@ -45,7 +45,7 @@ impl From<&agenda_items::Model> for SnapshotItem {
     fn from(m: &agenda_items::Model) -> Self {
         Self {
             id: m.id,
-            kind: m.kind.as_str().to_owned(),
+            kind: m.kind,
             title: m.title.clone(),
             description: m.description.clone(),
             starts_at: m.starts_local.clone(),
@@ -129,8 +129,8 @@ impl Store {
         agenda_versions::ActiveModel {
             visit_id: Set(visit),
             number: Set(number),
-            items: Set(serde_json::to_value(items).unwrap_or_default()),
-            changelog: Set(serde_json::to_value(changelog).unwrap_or_default()),
+            items: Set(Stored(items)),
+            changelog: Set(Stored(changelog.clone())),
             published_by: Set(by),
             published_at: Set(self.now()),
         }
@@ -168,14 +168,7 @@ impl Store {
         all: &[agenda_items::Model],
     ) -> RepoResult<()> {
         let audience = audience(tx, visit.id).await?;
-        if audience.places.is_empty() {
-            return Ok(());
-        }
-        let recipients = users::Entity::find()
-            .filter(users::Column::Id.is_in(audience.places.keys().copied()))
-            .filter(users::Column::ErasedAt.is_null())
-            .all(tx)
-            .await?;
+        let recipients = reachable(tx, &audience).await?;
         for user in recipients {
             let attends = |id: Uuid| {
                 find(before, id).is_some_and(|i| audience.attends(user.id, i))

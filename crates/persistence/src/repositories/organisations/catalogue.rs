@@ -15,7 +15,7 @@ use cxc_domain::{
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
-use super::{OrgInput, from_json};
+use super::OrgInput;
 use crate::{RepoResult, entities::organisations, repositories::Store};
 
 /// One organisation with its normalised tags.
@@ -28,8 +28,8 @@ pub struct CatalogueEntry {
 
 impl CatalogueEntry {
     fn new(model: organisations::Model) -> Self {
-        let sectors = from_json(&model.sectors);
-        let competencies = from_json(&model.competencies);
+        let sectors = model.sectors.0.clone();
+        let competencies = model.competencies.0.clone();
         Self {
             model,
             sectors,

@@ -2,6 +2,7 @@
 //! an invitation; they become a contact only when they accept. Nobody acts for an
 //! organisation without having agreed to.
 use chrono::Duration;
+use cxc_domain::organisation::InvitationStatus;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, prelude::Expr,
 };
@@ -69,7 +70,7 @@ impl Store {
             .one(&tx.tx)
             .await?;
         let row = match existing {
-            Some(e) if e.status == "pending" && e.expires_at > now => {
+            Some(e) if e.status == InvitationStatus::Pending && e.expires_at > now => {
                 return Err(RepoError::conflict(
                     "already_invited",
                     "this person already has a pending invitation",
@@ -78,7 +79,7 @@ impl Store {
             // A declined, expired or (since removed) accepted invitation is renewed.
             Some(e) => {
                 let mut am: inv::ActiveModel = e.into();
-                am.status = Set("pending".into());
+                am.status = Set(InvitationStatus::Pending);
                 am.invited_by = Set(by);
                 am.created_at = Set(now);
                 am.expires_at = Set(expires_at);
@@ -92,7 +93,7 @@ impl Store {
                     organisation_id: Set(org),
                     user_id: Set(user.id),
                     invited_by: Set(by),
-                    status: Set("pending".into()),
+                    status: Set(InvitationStatus::Pending),
                     created_at: Set(now),
                     expires_at: Set(expires_at),
                     answered_at: Set(None),
@@ -125,7 +126,7 @@ impl Store {
     pub async fn pending_invitations(&self, user: &users::Model) -> RepoResult<Vec<Invitation>> {
         let rows = inv::Entity::find()
             .filter(inv::Column::UserId.eq(user.id))
-            .filter(inv::Column::Status.eq("pending"))
+            .filter(inv::Column::Status.eq(InvitationStatus::Pending))
             .filter(inv::Column::ExpiresAt.gt(self.now()))
             .order_by_desc(inv::Column::CreatedAt)
             .all(&self.db.conn)
@@ -166,7 +167,7 @@ impl Store {
             .await?
             .ok_or(RepoError::NotFound)?;
         let now = self.now();
-        if row.status != "pending" {
+        if row.status != InvitationStatus::Pending {
             return Err(RepoError::conflict(
                 "already_answered",
                 format!("this invitation was {} already", row.status),
@@ -178,12 +179,16 @@ impl Store {
                 "this invitation has expired; ask for a new one",
             ));
         }
-        let status = if accept { "accepted" } else { "declined" };
+        let status = if accept {
+            InvitationStatus::Accepted
+        } else {
+            InvitationStatus::Declined
+        };
         let done = inv::Entity::update_many()
             .col_expr(inv::Column::Status, Expr::value(status))
             .col_expr(inv::Column::AnsweredAt, Expr::value(now))
             .filter(inv::Column::Id.eq(id))
-            .filter(inv::Column::Status.eq("pending"))
+            .filter(inv::Column::Status.eq(InvitationStatus::Pending))
             .exec(&tx.tx)
             .await?;
         if done.rows_affected != 1 {
@@ -210,7 +215,7 @@ impl Store {
         tx.commit().await?;
         self.auth_cache.invalidate();
         Ok(inv::Model {
-            status: status.into(),
+            status,
             answered_at: Some(now),
             ..row
         })

@@ -1,5 +1,6 @@
 //! What admins and `/metrics` see of the outbox, and the admin re-queue.
 use chrono::{DateTime, Utc};
+use cxc_domain::notify::OutboxStatus;
 use sea_orm::{
     ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     prelude::Expr,
@@ -24,7 +25,7 @@ pub struct OutboxStats {
 
 #[derive(Debug, Clone, Default)]
 pub struct OutboxFilter {
-    pub status: Option<String>,
+    pub status: Option<OutboxStatus>,
     /// Recipient address, compared case-insensitively.
     pub to: Option<String>,
     pub after: Option<Uuid>,
@@ -39,11 +40,11 @@ impl Store {
     pub async fn requeue(&self, id: Uuid) -> RepoResult<outbox::Model> {
         let tx = self.db.write().await?;
         let res = outbox::Entity::update_many()
-            .col_expr(outbox::Column::Status, Expr::value("pending"))
+            .col_expr(outbox::Column::Status, Expr::value(OutboxStatus::Pending))
             .col_expr(outbox::Column::Attempts, Expr::value(0))
             .col_expr(outbox::Column::NotBefore, Expr::value(self.now()))
             .filter(outbox::Column::Id.eq(id))
-            .filter(outbox::Column::Status.eq("failed"))
+            .filter(outbox::Column::Status.eq(OutboxStatus::Failed))
             .exec(&tx.tx)
             .await?;
         let row = outbox::Entity::find_by_id(id)
@@ -67,7 +68,7 @@ impl Store {
     pub async fn list_outbox(&self, f: &OutboxFilter) -> RepoResult<Vec<outbox::Model>> {
         let mut q = outbox::Entity::find().order_by_desc(outbox::Column::Id);
         if let Some(s) = &f.status {
-            q = q.filter(outbox::Column::Status.eq(s.as_str()));
+            q = q.filter(outbox::Column::Status.eq(*s));
         }
         if let Some(t) = &f.to {
             q = q.filter(
@@ -105,7 +106,7 @@ impl Store {
     /// # Errors
     /// Database failures only.
     pub async fn outbox_stats(&self) -> RepoResult<OutboxStats> {
-        let rows: Vec<(String, i64)> = outbox::Entity::find()
+        let rows: Vec<(OutboxStatus, i64)> = outbox::Entity::find()
             .select_only()
             .column(outbox::Column::Status)
             .column_as(outbox::Column::Id.count(), "n")
@@ -115,18 +116,17 @@ impl Store {
             .await?;
         let mut s = OutboxStats::default();
         for (status, n) in rows {
-            match status.as_str() {
-                "pending" => s.pending = n,
-                "sending" => s.sending = n,
-                "sent" => s.sent = n,
-                "failed" => s.failed = n,
-                _ => {}
+            match status {
+                OutboxStatus::Pending => s.pending = n,
+                OutboxStatus::Sending => s.sending = n,
+                OutboxStatus::Sent => s.sent = n,
+                OutboxStatus::Failed => s.failed = n,
             }
         }
         s.oldest_due = outbox::Entity::find()
             .select_only()
             .column(outbox::Column::NotBefore)
-            .filter(outbox::Column::Status.is_in(["pending", "sending"]))
+            .filter(outbox::Column::Status.is_in([OutboxStatus::Pending, OutboxStatus::Sending]))
             .filter(outbox::Column::NotBefore.lte(self.now()))
             .order_by_asc(outbox::Column::NotBefore)
             .limit(1)

@@ -5,8 +5,10 @@
 //! that lost its lease (it stalled past `locked_until` and another worker re-claimed the
 //! row) can never overwrite the new owner's outcome.
 use chrono::{DateTime, Duration, Utc};
+use cxc_domain::notify::OutboxStatus;
 use sea_orm::{
-    ColumnTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter, Statement,
+    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult, QueryFilter,
+    QuerySelect, Statement,
     prelude::Expr,
     sea_query::{ExprTrait, SimpleExpr},
 };
@@ -59,7 +61,10 @@ impl Store {
         lease: Duration,
     ) -> RepoResult<Vec<outbox::Model>> {
         let now = self.now();
+        // Microseconds, as both databases store it, so the claimed rows can be found again
+        // by their lease (`claimed_one_by_one`).
         let until = now + lease;
+        let until = until - Duration::nanoseconds(i64::from(until.timestamp_subsec_nanos() % 1000));
         let (sql, db_backend) = match self.db.backend() {
             Backend::Postgres => (CLAIM_PG, DbBackend::Postgres),
             Backend::Sqlite => (CLAIM_SQLITE, DbBackend::Sqlite),
@@ -71,7 +76,10 @@ impl Store {
             [worker.into(), until.into(), now.into(), limit.into()],
         );
         let tx = self.db.write().await?;
-        let rows = outbox::Model::find_by_statement(stmt).all(&tx.tx).await?;
+        let rows = match outbox::Model::find_by_statement(stmt).all(&tx.tx).await {
+            Ok(rows) => rows,
+            Err(e) => claimed_one_by_one(&tx.tx, worker, until, e).await?,
+        };
         tx.commit().await?;
         Ok(rows)
     }
@@ -85,7 +93,7 @@ impl Store {
             id,
             worker,
             &[
-                (outbox::Column::Status, Expr::value("sent")),
+                (outbox::Column::Status, Expr::value(OutboxStatus::Sent)),
                 (outbox::Column::SentAt, Expr::value(self.now())),
             ],
         )
@@ -107,7 +115,7 @@ impl Store {
             id,
             worker,
             &[
-                (outbox::Column::Status, Expr::value("pending")),
+                (outbox::Column::Status, Expr::value(OutboxStatus::Pending)),
                 (outbox::Column::LastError, Expr::value(clip(error))),
                 (outbox::Column::NotBefore, Expr::value(next)),
             ],
@@ -124,7 +132,7 @@ impl Store {
             id,
             worker,
             &[
-                (outbox::Column::Status, Expr::value("failed")),
+                (outbox::Column::Status, Expr::value(OutboxStatus::Failed)),
                 (outbox::Column::LastError, Expr::value(clip(error))),
             ],
         )
@@ -141,7 +149,7 @@ impl Store {
             id,
             worker,
             &[
-                (outbox::Column::Status, Expr::value("pending")),
+                (outbox::Column::Status, Expr::value(OutboxStatus::Pending)),
                 (
                     outbox::Column::Attempts,
                     Expr::col(outbox::Column::Attempts).sub(1),
@@ -168,13 +176,63 @@ impl Store {
         let tx = self.db.write().await?;
         let res = q
             .filter(outbox::Column::Id.eq(id))
-            .filter(outbox::Column::Status.eq("sending"))
+            .filter(outbox::Column::Status.eq(OutboxStatus::Sending))
             .filter(outbox::Column::LockedBy.eq(worker))
             .exec(&tx.tx)
             .await?;
         tx.commit().await?;
         Ok(res.rows_affected == 1)
     }
+}
+
+/// The claimed batch did not read as messages: a row holds a kind, status or attachment
+/// outside its type (typed columns refuse it rather than guess). That row must not stop
+/// the queue, so the claimed rows are read one at a time under the same lease; each one
+/// that does not read is failed with the reason (an admin sees it in the outbox), the
+/// others are sent. When nothing was claimed, the statement itself failed: its error is
+/// returned.
+async fn claimed_one_by_one<C: ConnectionTrait>(
+    conn: &C,
+    worker: &str,
+    until: DateTime<Utc>,
+    cause: DbErr,
+) -> RepoResult<Vec<outbox::Model>> {
+    let ids: Vec<Uuid> = outbox::Entity::find()
+        .select_only()
+        .column(outbox::Column::Id)
+        .filter(outbox::Column::Status.eq(OutboxStatus::Sending))
+        .filter(outbox::Column::LockedBy.eq(worker))
+        .filter(outbox::Column::LockedUntil.eq(until))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    if ids.is_empty() {
+        return Err(cause.into());
+    }
+    let mut rows = Vec::with_capacity(ids.len());
+    for id in ids {
+        match outbox::Entity::find_by_id(id).one(conn).await {
+            Ok(Some(row)) => rows.push(row),
+            Ok(None) => {}
+            Err(e) => {
+                tracing::error!(message.id = %id, error.message = %e, "unreadable outbox message failed");
+                outbox::Entity::update_many()
+                    .col_expr(outbox::Column::Status, Expr::value(OutboxStatus::Failed))
+                    .col_expr(
+                        outbox::Column::LastError,
+                        Expr::value(clip(&format!("unreadable stored message: {e}"))),
+                    )
+                    .col_expr(
+                        outbox::Column::LockedUntil,
+                        Expr::value(Option::<DateTime<Utc>>::None),
+                    )
+                    .filter(outbox::Column::Id.eq(id))
+                    .exec(conn)
+                    .await?;
+            }
+        }
+    }
+    Ok(rows)
 }
 
 /// Server replies can be long; keep the first 2000 characters.

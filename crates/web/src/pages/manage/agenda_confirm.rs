@@ -1,85 +1,67 @@
 //! Before a change to the agenda of a published visit is made (issue 16): what will change
 //! (the item now beside the item proposed) and how many registered people will be emailed,
-//! counted from the visit's registrations the way the API chooses whom to tell — everyone
-//! with a confirmed place on the visit, or for an activity with its own places only those
-//! confirmed for it. Only "Apply" sends the change.
-use std::collections::HashSet;
-
+//! as the API counts them (`GET .../agenda-items/{item_id}/audience`, the rule the email
+//! itself follows). Only "Apply" sends the change.
 use axum::response::Response;
+use cxc_domain::visit::VisitStatus;
 use maud::{Markup, html};
-use serde_json::Value;
 
 use crate::{
+    api::Reply,
     ctx::Ctx,
     form::Form,
     layout::csrf_field,
-    pages::{manage::visits::local_time, util::str_of},
+    pages::{
+        manage::visits::local_time,
+        util::{code_of, str_of},
+    },
 };
 
-/// Most registration pages read for the count (200 each: more than any visit holds).
-const MAX_PAGES: usize = 100;
-
-/// How many people the API will email about a change to `item`: confirmed on the whole
-/// visit and, when the item has its own places before and after, confirmed for it.
-async fn told(ctx: &Ctx, visit: &str, item: &str, limited: bool) -> Option<usize> {
-    let mut regs = Vec::new();
-    let mut cursor = String::new();
-    for _ in 0..MAX_PAGES {
-        let r = ctx
-            .get(&format!(
-                "/api/v1/group-visits/{visit}/registrations?limit=200{cursor}"
-            ))
-            .await;
-        if !r.ok() {
-            return None;
-        }
-        regs.extend(r.items());
-        match r.body["next_cursor"].as_str() {
-            Some(c) => cursor = format!("&cursor={c}"),
-            None => break,
-        }
+/// How many people the API will email about a change to `item` (its own count, by the
+/// rule the email follows): those the item is on the agenda of, or everyone confirmed on
+/// the visit when the change drops the item's own places.
+async fn told(ctx: &Ctx, visit: &str, item: &str, opens: bool) -> Result<u64, Reply> {
+    let r = ctx
+        .get(&format!(
+            "/api/v1/group-visits/{visit}/agenda-items/{item}/audience"
+        ))
+        .await;
+    if !r.ok() {
+        return Err(r);
     }
-    let confirmed = |g: &&Value| str_of(g, "status") == "confirmed";
-    let whole: HashSet<String> = regs
-        .iter()
-        .filter(confirmed)
-        .filter(|g| g["item_id"].is_null())
-        .map(|g| str_of(g, "user_id"))
-        .collect();
-    if !limited {
-        return Some(whole.len());
-    }
-    let of_item: HashSet<String> = regs
-        .iter()
-        .filter(confirmed)
-        .filter(|g| str_of(g, "item_id") == item)
-        .map(|g| str_of(g, "user_id"))
-        .filter(|u| whole.contains(u))
-        .collect();
-    Some(of_item.len())
+    let key = if opens { "whole_visit" } else { "count" };
+    Ok(r.body[key].as_u64().unwrap_or(0))
 }
 
-/// The confirmation page for a change to an item of a published visit, or `None` when the
-/// visit is not published (a draft's change tells nobody) or the item is not on it (the
-/// API then answers).
+/// The confirmation page for a change to an item of a published visit; `Ok(None)` only
+/// when the visit is not published (a draft's change tells nobody, so it is made at once).
+/// A read that fails is shown as the failure (`Err`): the change is never made unconfirmed
+/// because the page could not tell who it would email.
 pub async fn before_change(
     ctx: &Ctx,
     visit: &str,
     item_id: &str,
     f: &Form,
     version: &str,
-) -> Option<Response> {
+) -> Result<Option<Response>, Response> {
     let r = ctx.get(&format!("/api/v1/group-visits/{visit}")).await;
-    if !r.ok() || str_of(&r.body, "status") != "published" {
-        return None;
+    if !r.ok() {
+        return Err(ctx.failed(&r));
     }
-    let item = r.body["agenda"]
-        .as_array()?
-        .iter()
-        .find(|i| str_of(i, "id") == item_id)?
-        .clone();
-    let limited = item["capacity"].is_i64() && !f.get("capacity").trim().is_empty();
-    let count = told(ctx, visit, item_id, limited).await?;
+    if code_of(&r.body, "status") != Some(VisitStatus::Published) {
+        return Ok(None);
+    }
+    let Some(item) = r.body["agenda"]
+        .as_array()
+        .and_then(|a| a.iter().find(|i| str_of(i, "id") == item_id))
+        .cloned()
+    else {
+        return Err(ctx.not_found());
+    };
+    let opens = item["capacity"].is_i64() && f.get("capacity").trim().is_empty();
+    let count = told(ctx, visit, item_id, opens)
+        .await
+        .map_err(|r| ctx.failed(&r))?;
     let day = |s: &str| {
         chrono::NaiveDate::parse_from_str(s.split('T').next().unwrap_or_default(), "%Y-%m-%d")
             .map_or_else(|_| s.to_owned(), |d| crate::format::date(ctx.lang(), d))
@@ -146,7 +128,7 @@ pub async fn before_change(
         "change-confirm-title",
         &[("title", str_of(&item, "title").into())],
     );
-    Some(ctx.page(&title, body))
+    Ok(Some(ctx.page(&title, body)))
 }
 
 /// The item now and as proposed, a row a field; changed rows say so.

@@ -136,18 +136,16 @@ pub async fn update(ctx: Ctx, Path((id, item)): Path<(String, String)>, f: Form)
         };
         return edit_page(&ctx, &id, &item, shown).await;
     }
-    if f.get("confirm") != "yes"
-        && let Some(page) = agenda_confirm::before_change(&ctx, &id, &item, &f, &version).await
-    {
-        return page;
+    if f.get("confirm") != "yes" {
+        match agenda_confirm::before_change(&ctx, &id, &item, &f, &version).await {
+            Ok(Some(page)) | Err(page) => return page,
+            Ok(None) => {}
+        }
     }
-    let extra: Vec<(&str, String)> = if version.is_empty() {
-        Vec::new()
-    } else {
-        vec![("if-match", version.clone())]
-    };
     let path = format!("/api/v1/group-visits/{id}/agenda-items/{item}");
-    let r = ctx.send(Method::PATCH, &path, Some(&body), &extra).await;
+    let r = ctx
+        .send_if_match(Method::PATCH, &path, Some(&body), &version)
+        .await;
     if r.ok() {
         let warned = r.body["warnings"].as_array().is_some_and(|w| !w.is_empty());
         return if warned {

@@ -17,13 +17,20 @@ use crate::{
     ctx::Ctx,
     form::{Errors, Form},
     layout::{csrf_field, error_summary, textarea},
-    pages::{manage::queue::Filters, util::str_of},
+    pages::{
+        manage::queue::{Filters, PAGE},
+        util::str_of,
+    },
 };
 
 /// Most applications one bulk action takes (bounded work per request); more must be
 /// narrowed with the filters first.
 pub const BULK_MAX: usize = 500;
-const DECISIONS: [&str; 3] = ["approve", "reject", "waitlist"];
+
+/// The decisions a bulk action may take: the workflow's own.
+fn decisions() -> impl Iterator<Item = &'static str> {
+    cxc_domain::workflow::DECISIONS.iter().map(|a| a.as_str())
+}
 
 #[derive(Deserialize, Default)]
 pub struct BulkQuery {
@@ -38,7 +45,9 @@ async fn selection(ctx: &Ctx, f: &Filters) -> Result<Option<Vec<Value>>, Respons
     let mut all = Vec::new();
     let mut cursor = String::new();
     loop {
-        let r = ctx.get(&f.api_path(200, &cursor)).await;
+        // The queue's own page size: a selection the queue shows over pages is read over
+        // the same pages (and a test of a few dozen rows crosses them).
+        let r = ctx.get(&f.api_path(PAGE, &cursor)).await;
         if !r.ok() {
             return Err(ctx.failed(&r));
         }
@@ -71,7 +80,7 @@ pub async fn confirm(ctx: Ctx, Query(q): Query<BulkQuery>) -> Response {
     };
     let n = items.len();
     let query = q.filters.query();
-    let decision = DECISIONS.iter().find(|d| **d == q.decision).copied();
+    let decision = decisions().find(|d| *d == q.decision);
     let body = html! {
         p { (ctx.tr.ta("bulk-count", &[("count", n.into())])) }
         @if n == 0 {
@@ -92,7 +101,7 @@ pub async fn confirm(ctx: Ctx, Query(q): Query<BulkQuery>) -> Response {
         } @else {
             p { (ctx.t("bulk-choose")) }
             ul.actions {
-                @for d in DECISIONS {
+                @for d in decisions() {
                     li { a.button.secondary href=(format!("/manage/bulk?{query}&decision={d}")) { (ctx.tr.ta(&format!("bulk-button-{d}"), &[("count", n.into())])) } }
                 }
             }
@@ -119,7 +128,7 @@ pub async fn apply(ctx: Ctx, f: Form) -> Response {
     if let Some(r) = ctx.sign_in_first() {
         return r;
     }
-    let Some(decision) = DECISIONS.iter().find(|d| **d == f.get("decision")).copied() else {
+    let Some(decision) = decisions().find(|d| *d == f.get("decision")) else {
         let mut errors = Errors::default();
         errors.add("", ctx.t("bulk-choose"));
         return ctx.page_status(
@@ -136,15 +145,20 @@ pub async fn apply(ctx: Ctx, f: Form) -> Response {
     let comment = f.opt("comment");
     let mut results: Vec<(String, Outcome)> = Vec::new();
     for item in &items {
+        // A form this page did not write (edited, truncated) is reported, not skipped.
         let Some((id, version)) = item.split_once(':') else {
+            results.push((
+                item.clone(),
+                Outcome::Refused(ctx.t("bulk-item-unreadable")),
+            ));
             continue;
         };
         let r = ctx
-            .send(
+            .send_if_match(
                 Method::POST,
                 &format!("/api/v1/applications/{id}/decision"),
                 Some(&json!({ "decision": decision, "comment": comment })),
-                &[("if-match", format!("\"{version}\""))],
+                &format!("\"{version}\""),
             )
             .await;
         let outcome = if r.ok() {

@@ -34,12 +34,12 @@ async fn calls_page(ctx: &Ctx, f: &Form, errors: &Errors, status: StatusCode) ->
     let all = managed(ctx).await;
     let mut sections = Vec::new();
     for m in &all {
-        let id = str_of(&m.partnership, "id");
-        sections.push((str_of(&m.partnership, "name"), calls_of(ctx, &id).await));
+        let id = str_of(m, "id");
+        sections.push((str_of(m, "name"), calls_of(ctx, &id).await));
     }
     let options: Vec<(String, String)> = all
         .iter()
-        .map(|m| (str_of(&m.partnership, "id"), str_of(&m.partnership, "name")))
+        .map(|m| (str_of(m, "id"), str_of(m, "name")))
         .collect();
     let body = html! {
         @if all.is_empty() { p { (ctx.t("dash-none")) } }

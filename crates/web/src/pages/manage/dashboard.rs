@@ -9,14 +9,10 @@ use crate::{
     ctx::Ctx,
     format,
     pages::{
-        manage::{Managed, calls_of, calls_table, managed, statuses},
+        manage::{Managed, calls_of, calls_table, statuses, with_reports},
         util::str_of,
     },
 };
-
-fn money(ctx: &Ctx, v: &Value) -> String {
-    format::money(ctx.lang(), v.as_i64().unwrap_or(0))
-}
 
 /// A two-column table of counts (`by_country_pair`, `by_sector` ...).
 fn counts(ctx: &Ctx, caption: &str, map: &Value, label: &dyn Fn(&str) -> String) -> Markup {
@@ -65,9 +61,9 @@ async fn partnership_section(ctx: &Ctx, m: &Managed) -> Markup {
         section.partnership aria-labelledby=(heading) {
             h2 id=(heading) { (str_of(p, "name")) }
             dl.summary.figures-grid {
-                dt { (ctx.t("dash-budget")) } dd { (money(ctx, &r["budget_cents"])) }
-                dt { (ctx.t("dash-committed")) } dd { (money(ctx, &r["budget_committed_cents"])) }
-                dt { (ctx.t("dash-paid")) } dd { (money(ctx, &r["budget_paid_cents"])) }
+                dt { (ctx.t("dash-budget")) } dd { (ctx.money(&r["budget_cents"])) }
+                dt { (ctx.t("dash-committed")) } dd { (ctx.money(&r["budget_committed_cents"])) }
+                dt { (ctx.t("dash-paid")) } dd { (ctx.money(&r["budget_paid_cents"])) }
                 dt { (ctx.t("dash-left")) } dd { (format::money(ctx.lang(), budget - committed)) }
                 dt { (ctx.t("dash-places")) } dd { (ctx.tr.ta("dash-places-value", &[("taken", taken.into()), ("places", places.into())])) }
                 dt { (ctx.t("dash-target")) } dd {
@@ -91,7 +87,7 @@ async fn partnership_section(ctx: &Ctx, m: &Managed) -> Markup {
                     @for o in &overdue {
                         li {
                             a href=(format!("/applications/{}", str_of(o, "application_id"))) {
-                                (ctx.tr.ta("dash-overdue-item", &[("days", o["days_since_validation"].as_i64().unwrap_or(0).into()), ("amount", money(ctx, &o["grant_cents"]).into())]))
+                                (ctx.tr.ta("dash-overdue-item", &[("days", o["days_since_validation"].as_i64().unwrap_or(0).into()), ("amount", ctx.money(&o["grant_cents"]).into())]))
                             }
                         }
                     }
@@ -113,7 +109,7 @@ pub async fn dashboard(ctx: Ctx) -> Response {
     if let Some(r) = ctx.sign_in_first() {
         return r;
     }
-    let all = managed(&ctx).await;
+    let all = with_reports(&ctx).await;
     let mut sections = Vec::new();
     for m in &all {
         sections.push(partnership_section(&ctx, m).await);

@@ -11,7 +11,7 @@ use crate::{
     form::Errors,
     layout::{Input, select},
     pages::{
-        applications::{date_of, money_of},
+        applications::date_of,
         manage::{calls_of, managed, statuses},
         organisations::BIG_SCIENCE_SECTORS,
         util::str_of,
@@ -89,7 +89,7 @@ async fn filter_form(ctx: &Ctx, f: &Filters, errors: &Errors) -> Markup {
     );
     let mut call_options = vec![(String::new(), ctx.t("queue-any"))];
     for m in managed(ctx).await {
-        for c in calls_of(ctx, &str_of(&m.partnership, "id")).await {
+        for c in calls_of(ctx, &str_of(&m, "id")).await {
             call_options.push((str_of(&c, "id"), str_of(&c, "title")));
         }
     }
@@ -138,7 +138,7 @@ fn rows(ctx: &Ctx, items: &[Value]) -> Markup {
                             td { (date_of(ctx, &a["start_date"])) " – " (date_of(ctx, &a["end_date"])) }
                             td { (date_of(ctx, &a["submitted_at"])) }
                             td { (ctx.t(&format!("status-{}", str_of(a, "status")))) }
-                            td { (money_of(ctx, &a["grant_cents"])) }
+                            td { (ctx.money(&a["grant_cents"])) }
                         }
                     }
                 }

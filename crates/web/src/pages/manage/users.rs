@@ -111,9 +111,12 @@ async fn user_page(ctx: &Ctx, id: &str, errors: &Errors, status: StatusCode) -> 
             .iter()
             .map(|p| (str_of(p, "id"), str_of(p, "name"))),
     );
-    let role_options: Vec<(String, String)> = ["coordinator", "partner", "admin"]
+    let role_options: Vec<(String, String)> = cxc_domain::policy::Role::ALL
         .iter()
-        .map(|r| ((*r).to_owned(), ctx.t(&format!("grant-role-{r}"))))
+        .map(|r| {
+            let r = r.as_str();
+            (r.to_owned(), ctx.t(&format!("grant-role-{r}")))
+        })
         .collect();
     let grants = u["grants"].as_array().cloned().unwrap_or_default();
     let disabled = u["disabled_at"].is_string();

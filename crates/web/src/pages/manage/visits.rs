@@ -10,6 +10,7 @@ use axum::{
     response::Response,
 };
 use chrono::{Duration, NaiveDate};
+use cxc_domain::visit::VisitStatus;
 use maud::{Markup, html};
 use serde_json::{Value, json};
 
@@ -20,21 +21,12 @@ use crate::{
     pages::{
         applications::date_of,
         manage::managed,
-        util::{countries, number, str_of},
+        util::{code_of, countries, number, str_of},
     },
 };
 
 /// Most days the builder lays out (a visit is a few days; the API bounds it too).
 const MAX_DAYS: i64 = 31;
-pub(super) const KINDS: [&str; 7] = [
-    "facility_visit",
-    "workshop",
-    "seminar",
-    "conference",
-    "stakeholder_visit",
-    "networking",
-    "transfer",
-];
 const VISIT_FIELDS: [&str; 10] = [
     "partnership_id",
     "title",
@@ -61,7 +53,7 @@ async fn list_page(ctx: &Ctx, f: &Form, errors: &Errors, status: StatusCode) -> 
     let all = managed(ctx).await;
     let mut visits = Vec::new();
     for m in &all {
-        let id = str_of(&m.partnership, "id");
+        let id = str_of(m, "id");
         visits.extend(
             ctx.get(&format!(
                 "/api/v1/group-visits?partnership_id={id}&limit=200"
@@ -72,7 +64,7 @@ async fn list_page(ctx: &Ctx, f: &Form, errors: &Errors, status: StatusCode) -> 
     }
     let options: Vec<(String, String)> = all
         .iter()
-        .map(|m| (str_of(&m.partnership, "id"), str_of(&m.partnership, "name")))
+        .map(|m| (str_of(m, "id"), str_of(m, "name")))
         .collect();
     let mut country_options = vec![(String::new(), ctx.t("choose"))];
     country_options.extend(countries());
@@ -216,9 +208,12 @@ pub(super) fn item_fields(ctx: &Ctx, f: &Form, errors: &Errors, days: &[NaiveDat
         .iter()
         .map(|d| (d.to_string(), crate::format::date(ctx.lang(), *d)))
         .collect();
-    let kind_options: Vec<(String, String)> = KINDS
+    let kind_options: Vec<(String, String)> = cxc_domain::agenda::ItemKind::ALL
         .iter()
-        .map(|k| ((*k).to_owned(), ctx.t(&format!("item-kind-{k}"))))
+        .map(|k| {
+            let k = k.as_str();
+            (k.to_owned(), ctx.t(&format!("item-kind-{k}")))
+        })
         .collect();
     html! {
         (select("kind", &ctx.t("item-kind"), f.get("kind"), &kind_options, errors))
@@ -279,9 +274,10 @@ async fn builder_page(
     let v = &r.body;
     let version = r.etag.clone().unwrap_or_default();
     let st = str_of(v, "status");
+    let state: Option<VisitStatus> = code_of(v, "status");
     let agenda = v["agenda"].as_array().cloned().unwrap_or_default();
     let days = days_of(v);
-    let editable = st != "cancelled";
+    let editable = state != Some(VisitStatus::Cancelled);
     let regs = ctx
         .get(&format!(
             "/api/v1/group-visits/{id}/registrations?limit=200"
@@ -292,8 +288,10 @@ async fn builder_page(
         .get(&format!("/api/v1/group-visits/{id}/agenda-versions"))
         .await;
     let versions = versions.body.as_array().cloned().unwrap_or_default();
-    let told =
-        v["confirmed_count"].as_i64().unwrap_or(0) + v["waitlisted_count"].as_i64().unwrap_or(0);
+    // Adding an item emails the confirmed participants; cancelling the visit emails the
+    // waiting list too.
+    let confirmed = v["confirmed_count"].as_i64().unwrap_or(0);
+    let told = confirmed + v["waitlisted_count"].as_i64().unwrap_or(0);
     let body = html! {
         (error_summary(ctx, errors, &ITEM_FIELDS))
         dl.summary {
@@ -310,7 +308,7 @@ async fn builder_page(
         }
         @if editable {
             h2 id="add-item" { (ctx.t("item-add-title")) }
-            @if st == "published" { p.warning role="note" { (ctx.tr.ta("item-add-published", &[("count", told.into())])) } }
+            @if state == Some(VisitStatus::Published) { p.warning role="note" { (ctx.tr.ta("item-add-published", &[("count", confirmed.into())])) } }
             form method="post" action=(format!("/manage/visits/{id}/items")) novalidate {
                 (csrf_field(ctx))
                 input type="hidden" name="version" value=(version);
@@ -318,7 +316,7 @@ async fn builder_page(
                 button type="submit" { (ctx.t("item-add")) }
             }
         }
-        @if st == "draft" {
+        @if state == Some(VisitStatus::Draft) {
             h2 { (ctx.t("visit-publish-title")) }
             form method="post" action=(format!("/manage/visits/{id}/publish")) {
                 (csrf_field(ctx))
@@ -406,13 +404,9 @@ async fn change(
     if let Some(r) = ctx.sign_in_first() {
         return r;
     }
-    let version = f.get("version").to_owned();
-    let extra: Vec<(&str, String)> = if version.is_empty() {
-        Vec::new()
-    } else {
-        vec![("if-match", version)]
-    };
-    let r = ctx.send(method, path, body, &extra).await;
+    let r = ctx
+        .send_if_match(method, path, body, f.get("version"))
+        .await;
     if r.ok() {
         return ctx.redirect_with(&format!("/manage/visits/{id}"), notice);
     }

@@ -1,28 +1,26 @@
 //! Conditional GET for calendar feeds: calendar applications poll subscriptions every
 //! few minutes, so an unchanged feed is answered `304 Not Modified` without a body.
-//! The ETag is a hash of the bytes (feeds render deterministically); `Last-Modified`
-//! is the latest change of anything in the feed. `If-None-Match` wins over
-//! `If-Modified-Since` (RFC 9110 §13.2.2).
+//! The ETag is the feed's, a hash of its bytes taken when it was built (feeds render
+//! deterministically); `Last-Modified` is the latest change of anything in the feed.
+//! `If-None-Match` wins over `If-Modified-Since` (RFC 9110 §13.2.2). The API's
+//! `conditional::not_modified` layer answers `If-None-Match` alone; feeds answer both
+//! here because calendar clients also revalidate by date.
 use axum::{
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
 use chrono::{DateTime, SubsecRound, Utc};
 use cxc_persistence::repositories::group_visits::calendar::Feed;
-use sha2::{Digest, Sha256};
 
 use crate::conditional::matches_etag;
 
 /// The feed as `text/calendar`, or 304 when the client's copy is current.
 pub fn calendar(request: &HeaderMap, feed: &Feed, filename: &str) -> Response {
-    let etag = format!(
-        "\"{}\"",
-        &hex::encode(Sha256::digest(feed.body.as_bytes()))[..32]
-    );
+    let etag = &feed.etag;
     // HTTP dates have whole seconds.
     let modified = feed.last_modified.map(|t| t.trunc_subsecs(0));
     let current = match request.get(header::IF_NONE_MATCH) {
-        Some(v) => v.to_str().is_ok_and(|v| matches_etag(v, &etag)),
+        Some(v) => v.to_str().is_ok_and(|v| matches_etag(v, etag)),
         None => match (request.get(header::IF_MODIFIED_SINCE), modified) {
             (Some(v), Some(m)) => http_date(v).is_some_and(|since| m <= since),
             _ => false,
@@ -43,7 +41,7 @@ pub fn calendar(request: &HeaderMap, feed: &Feed, filename: &str) -> Response {
             h.insert(header::CONTENT_DISPOSITION, v);
         }
     }
-    if let Ok(v) = HeaderValue::from_str(&etag) {
+    if let Ok(v) = HeaderValue::from_str(etag) {
         h.insert(header::ETAG, v);
     }
     if let Some(m) = modified

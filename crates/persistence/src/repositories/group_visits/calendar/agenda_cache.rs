@@ -84,10 +84,7 @@ mod tests {
     fn an_entry_serves_only_its_version_and_only_until_it_expires() {
         let c = AgendaCache::default();
         let (v, t) = (Uuid::now_v7(), Utc::now());
-        let feed = Arc::new(Feed {
-            body: "BEGIN:VCALENDAR".into(),
-            last_modified: None,
-        });
+        let feed = Arc::new(Feed::new("BEGIN:VCALENDAR".into(), None));
         c.put(v, 3, t, t + Duration::minutes(5), feed);
         assert!(c.get(v, 3, t, t).is_some());
         assert!(c.get(v, 4, t, t).is_none(), "another version");
