@@ -78,7 +78,7 @@ async fn create_and_submit_stay_within_their_round_trips(app: TestApp) {
         .await
         .unwrap()
         .into_iter()
-        .map(|m| (m.kind, m.to_user_id))
+        .map(|m| (m.kind.as_str().to_owned(), m.to_user_id))
         .collect();
     queued.sort();
     let host_contact = app
