@@ -81,10 +81,9 @@ pub struct ApplicationSummaryDto {
 
 impl From<ApplicationSummary> for ApplicationSummaryDto {
     fn from(a: ApplicationSummary) -> Self {
-        // The full record shows an unreadable stored participant as empty; so does this.
-        let participant = serde_json::from_value(a.participant).unwrap_or(ParticipantName {
-            full_name: String::new(),
-        });
+        let participant = ParticipantName {
+            full_name: a.participant.into_inner().full_name,
+        };
         Self {
             id: a.id,
             call_id: a.call_id,

@@ -25,8 +25,9 @@ pub struct ApplicationSummary {
     pub host_organisation_id: Uuid,
     pub visitor_country: String,
     pub host_country: String,
-    /// The participant as stored (a few short fields); only the name is shown.
-    pub participant: Json,
+    /// The participant (a few short fields); only the name is shown. Typed like the full
+    /// record's column: a stored participant that does not fit is an error, not a blank.
+    pub participant: crate::Stored<super::ParticipantData>,
     pub start_date: Date,
     pub end_date: Date,
     pub status: Status,
