@@ -14,6 +14,16 @@ Both systems get the same wrk settings; only the requests differ:
 
 `errors` counts non-2xx answers and socket errors; a scenario with errors is not a
 measurement of the work it names, so the caller should reject it.
+
+Between wrk runs the server is drained: when wrk stops, its open connections are dropped,
+but a gunicorn sync worker does not notice a client that went away and still serves every
+request already queued in its listen backlog (up to one per connection). Without the drain
+that leftover work (32 list requests of ~1 s each on a busy machine) runs inside the next
+measured window; when it takes longer than the window, pretix completes no request at all
+(the cause of the all-zero pretix rows of the first run). `drain_s` says how long the
+leftovers took to clear. `requests_per_connection` below ~3 means the window was too short
+for the latency (each connection waits its turn in the queue before its first answer):
+raise --duration.
 """
 
 import argparse
@@ -21,6 +31,8 @@ import json
 import os
 import subprocess
 import tempfile
+import time
+import urllib.request
 
 # wrk calls done() once after the run; it prints the figures as one JSON line.
 DONE = """
@@ -36,7 +48,7 @@ end
 
 # Each wrk thread walks the id list from its own offset, so the reads spread over all rows.
 PICK = """
-local i = 0
+i = 0
 function setup(thread)
   thread:set("i", math.random(1, 100000))
 end
@@ -87,9 +99,10 @@ def scripts(system: str, data: dict) -> dict:
                 ],
             }
         )
+    probe = (read[0] + str(ids[0]) + read[1], auth)
     hdr = f'hdr = {{["Authorization"] = {lua_str(auth)}, ["Content-Type"] = "application/json"}}\n'
     # Only a sample of ids goes into the script; thousands are plenty to defeat caching.
-    return {
+    return probe, {
         "read_one": hdr
         + f"ids = {lua_list(ids[:5000])}\n"
         + PICK
@@ -116,7 +129,9 @@ def main() -> None:
     with open(a.data) as f:
         data = json.load(f)
     with tempfile.TemporaryDirectory() as tmp:
-        for name, body in scripts(a.system, data).items():
+        probe, lua = scripts(a.system, data)
+        drain(a.addr, probe)  # whatever an earlier run left behind
+        for name, body in lua.items():
             if a.only and name not in a.only.split(","):
                 continue
             path = os.path.join(tmp, name + ".lua")
@@ -124,13 +139,33 @@ def main() -> None:
                 f.write(body + DONE)
             # A short unrecorded run first: pretix's workers load the application on their
             # first request, and both systems should be measured warm.
+            drained = 0.0
             for secs in (a.warmup, a.duration):
                 if secs <= 0:
                     continue
                 out = wrk(a, path, secs)
+                drained = drain(a.addr, probe)
             figures = json.loads([line for line in out.splitlines() if line.startswith("{")][-1])
             row = {"system": a.system, "backend": a.backend, "scenario": name, **figures}
+            row["requests_per_connection"] = round(figures["requests"] / a.connections, 1)
+            row["drain_s"] = round(drained, 1)
             print(json.dumps(row), flush=True)
+
+
+def drain(addr: str, probe) -> float:
+    """Wait until the server has finished the requests queued by the last wrk run: send one
+    authenticated read at a time until one is answered within a second (a probe queues behind
+    the leftovers, so its latency is the time they still need). Returns the seconds waited."""
+    path, auth = probe
+    start = time.monotonic()
+    while time.monotonic() - start < 600:
+        t = time.monotonic()
+        req = urllib.request.Request(f"http://{addr}{path}", headers={"Authorization": auth})
+        with urllib.request.urlopen(req, timeout=300) as r:
+            r.read()
+        if time.monotonic() - t < 1.0:
+            break
+    return time.monotonic() - start
 
 
 def wrk(a, path: str, secs: int) -> str:

@@ -14,6 +14,11 @@
 #   scripts/peer/pretix.sh start sqlite|postgres    # config, migrate, rebuild, redis, celery, gunicorn
 #   scripts/peer/pretix.sh stop                     # stops what start started
 #
+# Every pretix process (migrate, celery, gunicorn, and load_pretix.py via bench_peer.sh) runs
+# with DJANGO_SETTINGS_MODULE=pretix_settings: pretix's own settings, unchanged on PostgreSQL;
+# on SQLite (which pretix's guide does not support in production) with the SQLite settings
+# our server uses, so that concurrent creates wait for the write lock instead of failing.
+#
 # PEER_HOME   cache and run directory       (default ~/.cache/cxc-peer)
 # PEER_PORT   gunicorn port                 (default 18345)
 # PEER_REDIS  redis port                    (default 18379)
@@ -134,6 +139,9 @@ start() {
     mkdir -p "$run"
     config "$backend"
     export PRETIX_CONFIG_FILE="$run/pretix.cfg"
+    # pretix's settings plus, on SQLite only, the SQLite connection settings our server uses
+    # (see pretix_settings.py: without them concurrent creates fail with "database is locked").
+    export DJANGO_SETTINGS_MODULE=pretix_settings PYTHONPATH="$here${PYTHONPATH:+:$PYTHONPATH}"
     redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no \
         --daemonize yes --pidfile "$run/redis.pid" --logfile "$run/redis.log"
     # pretix has ~300 migrations (minutes on a busy machine). The first start keeps the

@@ -1,6 +1,9 @@
 """The peer comparison table from measure.py's JSON lines: per database and scenario,
 both systems' req/s and p99, and our ratio to the peer (req/s ours / req/s peer; above 1
-means we serve more). A scenario with errors shows them instead of a ratio.
+means we serve more). A scenario with errors shows them instead of a ratio, and so does one
+in which either system completed fewer than MIN_PER_CONNECTION requests per connection: its
+window was not much longer than one request's wait in the queue, so the req/s undercounts
+(raise --duration).
 
     python3 table.py results.jsonl
 """
@@ -13,6 +16,8 @@ NAMES = {
     "list_50": "list, first page of 50",
     "create": "create one record",
 }
+
+MIN_PER_CONNECTION = 5
 
 
 def main() -> None:
@@ -29,6 +34,9 @@ def main() -> None:
                 ratio = "no request completed in the window: no ratio"
             elif ours["errors"] or peer["errors"]:
                 ratio = f"errors: {ours['errors']} / {peer['errors']}"
+            elif min(r.get("requests_per_connection", MIN_PER_CONNECTION) for r in (ours, peer)) < MIN_PER_CONNECTION:
+                few = min(r.get("requests_per_connection", 0) for r in (ours, peer))
+                ratio = f"window too short ({few} requests per connection): no ratio"
             else:
                 ratio = f"{ours['rps'] / peer['rps']:.1f} ×" if peer["rps"] else "n/a"
             print(
