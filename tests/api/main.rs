@@ -30,5 +30,6 @@ mod reminders;
 mod resilience;
 mod separation;
 mod service;
+mod statement_reuse;
 mod stored_codes;
 mod write_transactions;
