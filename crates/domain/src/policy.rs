@@ -20,7 +20,9 @@ mod tests;
 mod tests_applications;
 
 pub use accounts::{AccountAction, Grantee, account_action, grant_role, may_receive};
-pub use applications::{AppAction, Parties, Relation, Signatures, application_action, signatory};
+pub use applications::{
+    AppAction, OwnParties, Parties, Relation, Signatures, application_action, may_read, signatory,
+};
 pub use group_visits::{cancel_registration, manage_visit, register_for_visit};
 pub use organisations::{OrgAccess, edit_organisation, organisation_access};
 pub use partnerships::{PartnershipAction, partnership_action};

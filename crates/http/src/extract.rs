@@ -43,7 +43,7 @@ impl<T: DeserializeOwned + Send + 'static, S: Send + Sync> FromRequest<S> for Ap
 /// Bodies above this size are parsed on the blocking pool: a megabyte of JSON is tens of
 /// milliseconds of CPU (more in debug builds) that would otherwise hold an async worker,
 /// and with it every request queued on that worker (`/health` included).
-const PARSE_INLINE_MAX: usize = 64 * 1024;
+pub const PARSE_INLINE_MAX: usize = 64 * 1024;
 
 async fn parse_json_off_workers<T: DeserializeOwned + Send + 'static>(
     bytes: Bytes,
@@ -94,20 +94,31 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         Err(_) => {}
     }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        if inner.is_data() {
-            let field = if path == "." { "body".to_owned() } else { path };
-            ApiError::Unprocessable(vec![Problem::new(
-                field,
-                "invalid_value",
-                inner.to_string(),
-            )])
-        } else {
-            ApiError::BadRequest(format!("malformed JSON: {inner}"))
-        }
-    })
+    serde_path_to_error::deserialize(de).map_err(shape_error)
+}
+
+/// Binds part of a body [`parse_json`] already accepted (strictness checked, syntax
+/// valid) to its type, with the same errors, without writing it out and parsing it again.
+///
+/// # Errors
+/// 422 for shape errors, naming the field.
+pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
+    serde_path_to_error::deserialize(value).map_err(shape_error)
+}
+
+fn shape_error(e: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
+    let path = e.path().to_string();
+    let inner = e.into_inner();
+    if inner.is_data() {
+        let field = if path == "." { "body".to_owned() } else { path };
+        ApiError::Unprocessable(vec![Problem::new(
+            field,
+            "invalid_value",
+            inner.to_string(),
+        )])
+    } else {
+        ApiError::BadRequest(format!("malformed JSON: {inner}"))
+    }
 }
 
 /// Query parameters; a malformed value is 400 naming it.

@@ -1,6 +1,10 @@
 //! Keyset pagination: `?limit=1..200&cursor=...` → `{"items": [...], "next_cursor": ...}`.
 //! The cursor is the last id of the page (UUIDv7, time-ordered), so every page is an
 //! index range scan however deep it is.
+use axum::{
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -73,5 +77,11 @@ pub fn paged<M, T>(
     Paged {
         items: rows.into_iter().map(map).collect(),
         next_cursor,
+    }
+}
+
+impl<T: Serialize> IntoResponse for Paged<T> {
+    fn into_response(self) -> Response {
+        crate::respond::json(StatusCode::OK, &self)
     }
 }

@@ -118,6 +118,41 @@ pub fn relation(actor: &Actor, p: &Parties) -> Relation {
     }
 }
 
+/// The application's own parties: applicant, organisations and partnerships, without
+/// the clusters and the record at submission (which only a change needs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OwnParties {
+    pub applicant: Uuid,
+    pub visiting_organisation: Uuid,
+    pub host_organisation: Uuid,
+    pub visiting_partnership: Uuid,
+    pub host_partnership: Uuid,
+}
+
+impl From<OwnParties> for Parties {
+    fn from(o: OwnParties) -> Self {
+        Self {
+            applicant: o.applicant,
+            visiting_organisation: o.visiting_organisation,
+            host_organisation: o.host_organisation,
+            visiting_partnership: o.visiting_partnership,
+            host_partnership: o.host_partnership,
+            ..Self::default()
+        }
+    }
+}
+
+/// May the caller read the application? Who sees one ([`Relation::can_see`]) depends on
+/// its own parties only, never on clusters or on who acted at submission, so a read is
+/// judged on the row alone: one query instead of three. The same answer as
+/// [`application_action`] with [`AppAction::Read`] on the full parties (tested).
+///
+/// # Errors
+/// `not_visible` (404).
+pub fn may_read(actor: &Actor, own: OwnParties) -> Verdict<()> {
+    application_action(actor, &own.into(), AppAction::Read).map(|_| ())
+}
+
 /// Actions on an existing application (signing: [`signatory`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AppAction {

@@ -121,6 +121,49 @@ fn every_plain_relation_against_every_action() {
     }
 }
 
+/// A read is judged on the application's own parties alone: for every kind of caller,
+/// including contacts of either cluster and people recorded at submission, `may_read`
+/// answers what the full check answers for `Read`.
+#[test]
+fn reading_needs_only_the_own_parties() {
+    let mut full = parties();
+    full.recorded_visitor_side = vec![id(60)];
+    full.recorded_host_side = vec![id(61)];
+    let own = OwnParties {
+        applicant: full.applicant,
+        visiting_organisation: full.visiting_organisation,
+        host_organisation: full.host_organisation,
+        visiting_partnership: full.visiting_partnership,
+        host_partnership: full.host_partnership,
+    };
+    let callers = [
+        nobody(50),
+        nobody(APPLICANT),
+        contact(51, &[V]),
+        contact(52, &[H]),
+        contact(53, &[VC]),
+        contact(54, &[HC]),
+        nobody(60),
+        nobody(61),
+        and_contact(contact(62, &[VC]), &[HC]),
+        with_grant(63, Role::Coordinator, Some(P)),
+        with_grant(64, Role::Coordinator, Some(P2)),
+        with_grant(65, Role::Partner, Some(P)),
+        with_grant(66, Role::Partner, Some(P2)),
+        with_grant(67, Role::Coordinator, Some(999)),
+        and_grant(contact(68, &[VC]), Role::Partner, P2),
+        admin(69),
+    ];
+    let mut seen = 0;
+    for who in callers {
+        let full_answer = application_action(&who, &full, AppAction::Read).is_ok();
+        assert_eq!(may_read(&who, own).is_ok(), full_answer, "{who:?}");
+        seen += usize::from(full_answer);
+    }
+    // Both answers occur, so the comparison is not vacuous.
+    assert!(seen > 0 && seen < 16, "{seen}");
+}
+
 #[test]
 fn a_decider_acting_for_either_side_is_refused_with_the_reason() {
     let p = parties();

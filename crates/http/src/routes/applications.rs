@@ -348,7 +348,7 @@ async fn get_application(
     Auth(c): Auth,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Response> {
-    let (app, _) = st.store.application_for(&c, id).await?;
+    let app = st.store.application_for(&c, id).await?;
     Ok(tagged(app.version, ApplicationDto::from(app)))
 }
 
@@ -438,12 +438,12 @@ async fn list_applications(
     Ok(match view {
         summary::View::Full => {
             let rows = st.store.list_applications(&c, &f).await?;
-            Json(paged(rows, limit, |a| a.id, ApplicationDto::from)).into_response()
+            paged(rows, limit, |a| a.id, ApplicationDto::from).into_response()
         }
         summary::View::Summary => {
             let rows = st.store.list_application_summaries(&c, &f).await?;
             let page = paged(rows, limit, |a| a.id, summary::ApplicationSummaryDto::from);
-            Json(page).into_response()
+            page.into_response()
         }
     })
 }

@@ -158,7 +158,7 @@ async fn list_visits(
     State(st): State<AppState>,
     MaybeAuth(c): MaybeAuth,
     ApiQuery(q): ApiQuery<VisitQuery>,
-) -> ApiResult<axum::Json<Paged<VisitDto>>> {
+) -> ApiResult<Paged<VisitDto>> {
     let page = Page {
         limit: q.limit,
         cursor: q.cursor,
@@ -185,12 +185,12 @@ async fn list_visits(
         limit: limit + 1,
     };
     let rows = st.store.list_visits(&f, c.as_ref()).await?;
-    Ok(axum::Json(paged(
+    Ok(paged(
         rows,
         limit,
         |(v, _)| v.id,
         |(v, n)| VisitDto::summary(v, n, st.store.now()),
-    )))
+    ))
 }
 
 /// One visit with its agenda (local and UTC times), agenda version, warnings and counts.

@@ -150,7 +150,7 @@ async fn list_organisations(
     State(st): State<AppState>,
     Auth(caller): Auth,
     ApiQuery(q): ApiQuery<OrgQuery>,
-) -> ApiResult<axum::Json<Paged<OrgSummary>>> {
+) -> ApiResult<Paged<OrgSummary>> {
     let page = Page {
         limit: q.limit,
         cursor: q.cursor,
@@ -167,12 +167,7 @@ async fn list_organisations(
         limit: limit + 1,
     };
     let rows = st.store.list_organisations(&filter).await?;
-    Ok(axum::Json(paged(
-        rows,
-        limit,
-        |m| m.id,
-        |m| OrgSummary::from_model(&m),
-    )))
+    Ok(paged(rows, limit, |m| m.id, |m| OrgSummary::from_model(&m)))
 }
 
 /// The full record.

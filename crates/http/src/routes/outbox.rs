@@ -92,7 +92,7 @@ async fn list_outbox(
     State(st): State<AppState>,
     Auth(c): Auth,
     ApiQuery(q): ApiQuery<OutboxQuery>,
-) -> ApiResult<Json<Paged<OutboxItem>>> {
+) -> ApiResult<Paged<OutboxItem>> {
     admin_only(&c)?;
     let page = Page {
         limit: q.limit,
@@ -116,7 +116,7 @@ async fn list_outbox(
         limit: limit + 1,
     };
     let rows = st.store.list_outbox(&filter).await?;
-    Ok(Json(paged(rows, limit, |m| m.id, OutboxItem::from)))
+    Ok(paged(rows, limit, |m| m.id, OutboxItem::from))
 }
 
 /// Re-queues a failed email: it is sent again at once, with a fresh attempt budget (admin).

@@ -24,7 +24,7 @@ pub(crate) fn probe() -> crate::routes::Probe {
 
 use std::collections::{HashMap, HashSet};
 
-use axum::{Json, extract::State, response::Response};
+use axum::{extract::State, response::Response};
 use cxc_domain::plausible;
 use cxc_domain::policy::{self, AccountAction};
 use cxc_persistence::{
@@ -204,11 +204,11 @@ async fn list_partnerships(
     State(st): State<AppState>,
     Auth(_caller): Auth,
     ApiQuery(page): ApiQuery<Page>,
-) -> ApiResult<Json<Paged<PartnershipDto>>> {
+) -> ApiResult<Paged<PartnershipDto>> {
     let limit = page.limit()?;
     let rows = st.store.list_partnerships(page.after()?, limit + 1).await?;
     let mut partners = with_partners(&st, &rows).await?;
-    Ok(Json(paged(
+    Ok(paged(
         rows,
         limit,
         |p| p.id,
@@ -216,7 +216,7 @@ async fn list_partnerships(
             let list = partners.remove(&p.id).unwrap_or_default();
             PartnershipDto::new(&p, list)
         },
-    )))
+    ))
 }
 
 /// One partnership with its partners.

@@ -107,7 +107,7 @@ async fn list_users(
     State(st): State<AppState>,
     Auth(c): Auth,
     ApiQuery(q): ApiQuery<UsersQuery>,
-) -> ApiResult<Json<Paged<AdminUserDto>>> {
+) -> ApiResult<Paged<AdminUserDto>> {
     fields::check(&q)?;
     let text = q.q.as_ref().map(Text::clean);
     let page = Page {
@@ -121,7 +121,7 @@ async fn list_users(
         limit,
     };
     let rows = st.store.list_users(&c, &f).await?;
-    Ok(Json(paged(rows, limit, |u| u.user.id, AdminUserDto::from)))
+    Ok(paged(rows, limit, |u| u.user.id, AdminUserDto::from))
 }
 
 /// One user with their grants (admin).
@@ -255,7 +255,7 @@ async fn list_audit(
     State(st): State<AppState>,
     Auth(c): Auth,
     ApiQuery(q): ApiQuery<AuditQuery>,
-) -> ApiResult<Json<Paged<AuditEntryDto>>> {
+) -> ApiResult<Paged<AuditEntryDto>> {
     let page = Page {
         limit: q.limit,
         cursor: q.cursor,
@@ -267,5 +267,5 @@ async fn list_audit(
         limit,
     };
     let rows = st.store.list_access_audit(&c, &f).await?;
-    Ok(Json(paged(rows, limit, |m| m.id, AuditEntryDto::from)))
+    Ok(paged(rows, limit, |m| m.id, AuditEntryDto::from))
 }

@@ -15,7 +15,10 @@ mod summary;
 
 use chrono::{DateTime, Utc};
 use cxc_domain::notify::{ApplicationNote, ExchangeFacts};
-use cxc_domain::{policy::AppAction, workflow::Status};
+use cxc_domain::{
+    policy::{self, AppAction},
+    workflow::Status,
+};
 use sea_orm::sea_query::ExprTrait;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, prelude::Expr, sea_query::SimpleExpr,
@@ -55,7 +58,9 @@ pub struct ParticipantData {
 }
 
 impl Store {
-    /// Loads an application the caller may see (404 otherwise) with their relation to it.
+    /// Loads an application the caller may see (404 otherwise). Visibility depends on the
+    /// row's own parties only ([`cxc_domain::policy::may_read`]), so this is one query;
+    /// a change asks [`Store::acting`], which also reads the clusters and the record.
     ///
     /// # Errors
     /// `NotFound` when it does not exist or the caller may not see it.
@@ -63,8 +68,13 @@ impl Store {
         &self,
         caller: &Caller,
         id: Uuid,
-    ) -> RepoResult<(applications::Model, Relation)> {
-        self.acting(caller, id, AppAction::Read).await
+    ) -> RepoResult<applications::Model> {
+        let app = applications::Entity::find_by_id(id)
+            .one(&self.db.conn)
+            .await?
+            .ok_or(RepoError::NotFound)?;
+        policy::may_read(&caller.actor, parties::own(&app)).map_err(RepoError::from)?;
+        Ok(app)
     }
 
     /// Loads an application and asks the access policy whether the caller may do

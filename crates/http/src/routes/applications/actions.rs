@@ -253,7 +253,7 @@ async fn get_commitment(
     Auth(c): Auth,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<CommitmentDto>> {
-    let (app, _) = st.store.application_for(&c, id).await?;
+    let app = st.store.application_for(&c, id).await?;
     let cm = st.store.commitment(id).await?.ok_or(ApiError::NotFound)?;
     Ok(Json(commitment_dto(app.status.to_string(), cm)))
 }

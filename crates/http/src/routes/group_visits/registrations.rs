@@ -69,7 +69,7 @@ async fn list_registrations(
     Auth(c): Auth,
     ApiPath(id): ApiPath<Uuid>,
     ApiQuery(q): ApiQuery<ListQuery>,
-) -> ApiResult<Json<Paged<RegistrationDto>>> {
+) -> ApiResult<Paged<RegistrationDto>> {
     let page = Page {
         limit: q.limit,
         cursor: q.cursor,
@@ -79,12 +79,12 @@ async fn list_registrations(
         .store
         .visit_registrations(id, &c, page.after()?, limit + 1)
         .await?;
-    Ok(Json(paged(
+    Ok(paged(
         rows,
         limit,
         |p| p.registration.reg.id,
         |p| RegistrationDto::new(&p.registration).with_user(p.user.as_ref()),
-    )))
+    ))
 }
 
 /// One registration (its registrant or the visit's organisers), with the current
@@ -122,7 +122,7 @@ async fn my_registrations(
     State(st): State<AppState>,
     Auth(c): Auth,
     ApiQuery(q): ApiQuery<ListQuery>,
-) -> ApiResult<Json<Paged<RegistrationDto>>> {
+) -> ApiResult<Paged<RegistrationDto>> {
     let page = Page {
         limit: q.limit,
         cursor: q.cursor,
@@ -132,7 +132,7 @@ async fn my_registrations(
         .store
         .my_visit_registrations(c.id(), page.after()?, limit + 1)
         .await?;
-    Ok(Json(paged(
+    Ok(paged(
         rows,
         limit,
         |(r, _)| r.reg.id,
@@ -141,7 +141,7 @@ async fn my_registrations(
             dto.visit_title = v.map(|v| v.title);
             dto
         },
-    )))
+    ))
 }
 
 /// The example of [`VisitRegistrationRequest`] for `fields::tests::schemas_and_checks_agree`:

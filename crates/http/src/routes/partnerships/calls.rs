@@ -1,7 +1,7 @@
 //! Calls for exchanges, opened by a partnership's coordinator; readable by anyone.
 use std::collections::BTreeMap;
 
-use axum::{Json, extract::State, response::Response};
+use axum::{extract::State, response::Response};
 use chrono::{DateTime, Utc};
 use cxc_domain::policy::{self, PartnershipAction};
 use cxc_domain::{
@@ -279,7 +279,7 @@ pub struct CallQuery {
 async fn list_calls(
     State(st): State<AppState>,
     ApiQuery(q): ApiQuery<CallQuery>,
-) -> ApiResult<Json<Paged<CallDto>>> {
+) -> ApiResult<Paged<CallDto>> {
     let page = Page {
         limit: q.limit,
         cursor: q.cursor,
@@ -294,12 +294,7 @@ async fn list_calls(
         limit: limit + 1,
     };
     let rows = st.store.list_calls(&filter).await?;
-    Ok(Json(paged(
-        rows,
-        limit,
-        |c| c.id,
-        |c| CallDto::new(&c, now),
-    )))
+    Ok(paged(rows, limit, |c| c.id, |c| CallDto::new(&c, now)))
 }
 
 /// One call with its budget and places taken.

@@ -1,6 +1,9 @@
 //! Creating and editing drafts.
 use chrono::NaiveDate;
-use cxc_domain::workflow::{HostResponse, Status};
+use cxc_domain::{
+    policy::AppAction,
+    workflow::{HostResponse, Status},
+};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -179,12 +182,7 @@ impl Store {
         version: i32,
         p: ApplicationPatch,
     ) -> RepoResult<applications::Model> {
-        let (app, rel) = self.application_for(caller, id).await?;
-        if !rel.is_applicant() {
-            return Err(RepoError::Forbidden(
-                "only the applicant may edit the application".into(),
-            ));
-        }
+        let (app, _) = self.acting(caller, id, AppAction::Edit).await?;
         if app.version != version {
             return Err(RepoError::Stale {
                 current: app.version,

@@ -57,6 +57,17 @@ async fn read<C: ConnectionTrait>(conn: &C, app: &applications::Model) -> RepoRe
     })
 }
 
+/// The application's own parties, as the row holds them.
+pub(crate) fn own(app: &applications::Model) -> policy::OwnParties {
+    policy::OwnParties {
+        applicant: app.applicant_id,
+        visiting_organisation: app.organisation_id,
+        host_organisation: app.host_organisation_id,
+        visiting_partnership: app.partnership_id,
+        host_partnership: app.host_partnership_id,
+    }
+}
+
 /// The parties of `app` with current and recorded relations merged.
 fn merged(app: &applications::Model, stored: &PartyRead) -> RepoResult<Parties> {
     let (mut visitor_clusters, mut host_clusters) = stored.clusters_now.clone();
@@ -68,15 +79,11 @@ fn merged(app: &applications::Model, stored: &PartyRead) -> RepoResult<Parties> 
         host_side = rec.host_side.0.clone();
     }
     Ok(Parties {
-        applicant: app.applicant_id,
-        visiting_organisation: app.organisation_id,
-        host_organisation: app.host_organisation_id,
-        visiting_partnership: app.partnership_id,
-        host_partnership: app.host_partnership_id,
         visitor_clusters,
         host_clusters,
         recorded_visitor_side: visitor_side,
         recorded_host_side: host_side,
+        ..own(app).into()
     })
 }
 
