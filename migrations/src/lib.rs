@@ -17,6 +17,7 @@ mod m20261129_perf_list_indexes;
 mod m20261129_policy_parties_and_accounts;
 mod m20261129_rules_region;
 mod m20261129_rules_sme_periods;
+mod m20261130_perf_scoped_filter_indexes;
 
 /// The ordered list of every migration.
 pub struct Migrator;
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_policy_parties_and_accounts::Migration),
             Box::new(m20261129_perf_list_indexes::Migration),
             Box::new(m20261129_core_idempotency_requests::Migration),
+            Box::new(m20261130_perf_scoped_filter_indexes::Migration),
         ]
     }
 }

@@ -1,4 +1,5 @@
 pub mod clock;
+pub mod list_plans;
 pub mod not_found_first;
 pub mod race;
 pub mod round_trips;

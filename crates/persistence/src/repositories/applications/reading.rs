@@ -118,9 +118,12 @@ impl Store {
     /// partnership for each page (issue 17). Instead each scope value is its own branch,
     /// `… WHERE <scope column> = ? AND <filters> ORDER BY id DESC LIMIT n`, which an
     /// `(<scope column>, id)` or `(<scope column>, status, id)` index answers by reading
-    /// at most `n` entries; the page is the newest `n` of the branches' ids. So a page
-    /// reads at most `n` index entries per branch plus the `n` rows it returns, whatever
-    /// the partnership's size. Same statement on both databases; `oldest_first` turns every
+    /// at most `n` entries; the page is the newest `n` of the branches' ids, and only
+    /// those rows are read. So a page reads at most `n` index entries per branch plus the
+    /// `n` rows it returns, whatever the partnership's size. A filter on the call, a
+    /// country or the sector has its `(<scope column>, <filter column>, id)` index
+    /// (`m20261130_perf_scoped_filter_indexes`); two filters at once are read through
+    /// one of them and the other tested. Same statement on both databases; `oldest_first` turns every
     /// order (and the cursor) around.
     pub(super) async fn list_query(
         &self,
@@ -134,32 +137,52 @@ impl Store {
         } else {
             sea_orm::Order::Desc
         };
-        let mut filters = Condition::all();
-        if let Some(s) = &f.status {
-            filters = filters.add(A::Status.eq(s.as_str()));
-        }
-        if let Some(c) = f.call_id {
-            filters = filters.add(A::CallId.eq(c));
-        }
-        if let Some(c) = &f.country {
-            filters = filters.add(A::VisitorCountry.eq(c.to_uppercase()));
-        }
-        if let Some(c) = &f.host_country {
-            filters = filters.add(A::HostCountry.eq(c.to_uppercase()));
-        }
-        if let Some(s) = &f.sector {
-            filters = filters.add(A::PrimarySector.eq(s.as_str()));
-        }
-        if let Some(a) = f.after {
-            filters = filters.add(if f.oldest_first {
-                A::Id.gt(a)
-            } else {
-                A::Id.lt(a)
-            });
-        }
+        // On SQLite (no statistics) a branch of a small scope, such as "my own
+        // applications", would seek a filter's own index (`(call_id, id)`, there for
+        // administrators) and test every application of the call for the scope; `+col`
+        // is SQLite's documented way to keep a term from choosing an index, so those
+        // branches walk their scope's index. The partnerships' branches have
+        // `(scope, filter, id)` indexes and PostgreSQL chooses by its statistics.
+        let sqlite = self.db.backend() == crate::Backend::Sqlite;
+        let filters = |steer: bool| {
+            let eq = |col: A, v: sea_orm::Value| -> sea_orm::sea_query::SimpleExpr {
+                if steer && sqlite {
+                    Expr::cust_with_values(
+                        format!("+\"{}\" = ?", sea_orm::IdenStatic::as_str(&col)),
+                        [v],
+                    )
+                } else {
+                    col.eq(v)
+                }
+            };
+            let mut all = Condition::all();
+            if let Some(s) = &f.status {
+                all = all.add(A::Status.eq(s.as_str()));
+            }
+            if let Some(c) = f.call_id {
+                all = all.add(eq(A::CallId, c.into()));
+            }
+            if let Some(c) = &f.country {
+                all = all.add(eq(A::VisitorCountry, c.to_uppercase().into()));
+            }
+            if let Some(c) = &f.host_country {
+                all = all.add(eq(A::HostCountry, c.to_uppercase().into()));
+            }
+            if let Some(s) = &f.sector {
+                all = all.add(eq(A::PrimarySector, s.as_str().into()));
+            }
+            if let Some(a) = f.after {
+                all = all.add(if f.oldest_first {
+                    A::Id.gt(a)
+                } else {
+                    A::Id.lt(a)
+                });
+            }
+            all
+        };
         let q = applications::Entity::find().order_by(A::Id, order.clone());
         let Some(scope) = caller.partnerships() else {
-            return Ok(q.filter(filters).limit(f.limit));
+            return Ok(q.filter(filters(false)).limit(f.limit));
         };
         let orgs = &caller.organisations;
         let branches = std::iter::once((A::ApplicantId, caller.id()))
@@ -175,7 +198,10 @@ impl Store {
                 .column(A::Id)
                 .from(applications::Entity)
                 .and_where(Expr::col(column).eq(value))
-                .cond_where(filters.clone())
+                .cond_where(filters(!matches!(
+                    column,
+                    A::PartnershipId | A::HostPartnershipId
+                )))
                 .order_by(A::Id, order.clone())
                 .limit(f.limit)
                 .to_owned();
@@ -191,8 +217,22 @@ impl Store {
             }
         }
         Ok(match union {
-            Some(u) => q.filter(Expr::col(A::Id).in_subquery(u)).limit(f.limit),
-            None => q.filter(filters).limit(f.limit),
+            // The page's ids are chosen among the branches' before any row is read: with
+            // `id IN (<branches>)` PostgreSQL fetched every branch's rows (up to `n` per
+            // branch, 357 for an SME contact's seven) and sorted them to keep `n`.
+            Some(u) => {
+                // DISTINCT: a row in two branches (its partnership is both the visitor's
+                // and the host's) must count once towards the page.
+                let page = Query::select()
+                    .distinct()
+                    .column(A::Id)
+                    .from_subquery(u, Alias::new("branches"))
+                    .order_by(A::Id, order)
+                    .limit(f.limit)
+                    .to_owned();
+                q.filter(Expr::col(A::Id).in_subquery(page)).limit(f.limit)
+            }
+            None => q.filter(filters(false)).limit(f.limit),
         })
     }
 
