@@ -43,15 +43,28 @@ impl<T: DeserializeOwned + Send + 'static, S: Send + Sync> FromRequest<S> for Ap
 /// Bodies above this size are parsed on the blocking pool: a megabyte of JSON is tens of
 /// milliseconds of CPU (more in debug builds) that would otherwise hold an async worker,
 /// and with it every request queued on that worker (`/health` included).
-pub const PARSE_INLINE_MAX: usize = 64 * 1024;
+const PARSE_INLINE_MAX: usize = 64 * 1024;
 
 async fn parse_json_off_workers<T: DeserializeOwned + Send + 'static>(
     bytes: Bytes,
 ) -> Result<T, ApiError> {
-    if bytes.len() <= PARSE_INLINE_MAX {
-        return parse_json(&bytes);
+    off_workers_if_large(Some(bytes.len()), move || parse_json(&bytes)).await
+}
+
+/// Runs linear work on a body of `len` bytes (`None`: unknown) here when the body is at
+/// most [`PARSE_INLINE_MAX`], on the blocking pool otherwise: a hand-off to the pool costs
+/// more than a small body's work, and a large body's would hold an async worker.
+///
+/// # Errors
+/// `work`'s error; 500 when the blocking task fails.
+pub async fn off_workers_if_large<R: Send + 'static>(
+    len: Option<usize>,
+    work: impl FnOnce() -> Result<R, ApiError> + Send + 'static,
+) -> Result<R, ApiError> {
+    if len.is_some_and(|n| n <= PARSE_INLINE_MAX) {
+        return work();
     }
-    tokio::task::spawn_blocking(move || parse_json(&bytes))
+    tokio::task::spawn_blocking(work)
         .await
         .map_err(|e| ApiError::Internal(format!("JSON parsing task failed: {e}")))?
 }

@@ -69,10 +69,7 @@ impl Store {
         caller: &Caller,
         id: Uuid,
     ) -> RepoResult<applications::Model> {
-        let app = applications::Entity::find_by_id(id)
-            .one(&self.db.conn)
-            .await?
-            .ok_or(RepoError::NotFound)?;
+        let app = self.application_row(id).await?;
         policy::may_read(&caller.actor, parties::own(&app)).map_err(RepoError::from)?;
         Ok(app)
     }
@@ -100,12 +97,17 @@ impl Store {
         id: Uuid,
         action: AppAction,
     ) -> RepoResult<(applications::Model, Relation, cxc_domain::policy::Parties)> {
-        let app = applications::Entity::find_by_id(id)
-            .one(&self.db.conn)
-            .await?
-            .ok_or(RepoError::NotFound)?;
+        let app = self.application_row(id).await?;
         let (rel, parties) = parties::check(&self.db.conn, caller, &app, action).await?;
         Ok((app, rel, parties))
+    }
+
+    /// The row, before anyone is asked whether the caller may see it.
+    async fn application_row(&self, id: Uuid) -> RepoResult<applications::Model> {
+        applications::Entity::find_by_id(id)
+            .one(&self.db.conn)
+            .await?
+            .ok_or(RepoError::NotFound)
     }
 
     /// Context shared by every email about an application.

@@ -23,7 +23,7 @@ use super::{
 use crate::openapi::problems::UnprocessableContent;
 use crate::{
     error::{ApiError, ApiResult},
-    extract::{ApiJson, ApiPath, ApiQuery, Auth, PARSE_INLINE_MAX, from_value},
+    extract::{ApiJson, ApiPath, ApiQuery, Auth, from_value, off_workers_if_large},
     state::AppState,
 };
 
@@ -127,20 +127,12 @@ async fn check_eligibility(
     headers: HeaderMap,
     ApiJson(body): ApiJson<Value>,
 ) -> ApiResult<Json<ReportDto>> {
-    // Binding the body is linear; a body of the usual size is bound here, one near the
-    // size limit on the blocking pool, like the extractor's parse (a hand-off to the pool
-    // costs more than binding a small body).
-    let small = headers
+    // Binding the body is linear, like the extractor's parse: the same rule decides
+    // where it runs.
+    let len = headers
         .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok())
-        .is_some_and(|n| n <= PARSE_INLINE_MAX);
-    let (extras, org) = if small {
-        split(body)?
-    } else {
-        tokio::task::spawn_blocking(move || split(body))
-            .await
-            .map_err(|e| ApiError::Internal(e.to_string()))??
-    };
+        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
+    let (extras, org) = off_workers_if_large(len, move || split(body)).await?;
     let v = validation::validate(&st, org).await?;
     let role = extras.role.unwrap_or(Role::Visitor);
     let on = extras.on.unwrap_or_else(|| st.store.now().date_naive());

@@ -137,52 +137,10 @@ impl Store {
         } else {
             sea_orm::Order::Desc
         };
-        // On SQLite (no statistics) a branch of a small scope, such as "my own
-        // applications", would seek a filter's own index (`(call_id, id)`, there for
-        // administrators) and test every application of the call for the scope; `+col`
-        // is SQLite's documented way to keep a term from choosing an index, so those
-        // branches walk their scope's index. The partnerships' branches have
-        // `(scope, filter, id)` indexes and PostgreSQL chooses by its statistics.
         let sqlite = self.db.backend() == crate::Backend::Sqlite;
-        let filters = |steer: bool| {
-            let eq = |col: A, v: sea_orm::Value| -> sea_orm::sea_query::SimpleExpr {
-                if steer && sqlite {
-                    Expr::cust_with_values(
-                        format!("+\"{}\" = ?", sea_orm::IdenStatic::as_str(&col)),
-                        [v],
-                    )
-                } else {
-                    col.eq(v)
-                }
-            };
-            let mut all = Condition::all();
-            if let Some(s) = &f.status {
-                all = all.add(A::Status.eq(s.as_str()));
-            }
-            if let Some(c) = f.call_id {
-                all = all.add(eq(A::CallId, c.into()));
-            }
-            if let Some(c) = &f.country {
-                all = all.add(eq(A::VisitorCountry, c.to_uppercase().into()));
-            }
-            if let Some(c) = &f.host_country {
-                all = all.add(eq(A::HostCountry, c.to_uppercase().into()));
-            }
-            if let Some(s) = &f.sector {
-                all = all.add(eq(A::PrimarySector, s.as_str().into()));
-            }
-            if let Some(a) = f.after {
-                all = all.add(if f.oldest_first {
-                    A::Id.gt(a)
-                } else {
-                    A::Id.lt(a)
-                });
-            }
-            all
-        };
         let q = applications::Entity::find().order_by(A::Id, order.clone());
         let Some(scope) = caller.partnerships() else {
-            return Ok(q.filter(filters(false)).limit(f.limit));
+            return Ok(q.filter(conditions(f, false)).limit(f.limit));
         };
         let orgs = &caller.organisations;
         let branches = std::iter::once((A::ApplicantId, caller.id()))
@@ -198,10 +156,10 @@ impl Store {
                 .column(A::Id)
                 .from(applications::Entity)
                 .and_where(Expr::col(column).eq(value))
-                .cond_where(filters(!matches!(
-                    column,
-                    A::PartnershipId | A::HostPartnershipId
-                )))
+                .cond_where(conditions(
+                    f,
+                    sqlite && !matches!(column, A::PartnershipId | A::HostPartnershipId),
+                ))
                 .order_by(A::Id, order.clone())
                 .limit(f.limit)
                 .to_owned();
@@ -232,7 +190,7 @@ impl Store {
                     .to_owned();
                 q.filter(Expr::col(A::Id).in_subquery(page)).limit(f.limit)
             }
-            None => q.filter(filters(false)).limit(f.limit),
+            None => q.filter(conditions(f, false)).limit(f.limit),
         })
     }
 
@@ -356,4 +314,48 @@ impl Store {
             .is_some_and(|t| counted >= u64::try_from(t).unwrap_or(u64::MAX));
         Ok(r)
     }
+}
+
+/// The filters of a list as one condition. `off_filter_indexes` writes the filters that
+/// have an index of their own as `+col = ?`: on SQLite (no statistics) a branch of a small
+/// scope, such as "my own applications", would otherwise seek the filter's own index
+/// (`(call_id, id)`, there for administrators) and test every application of the call for
+/// the scope; `+col` is SQLite's documented way to keep a term from choosing an index, so
+/// the branch walks its scope's index. The partnerships' branches have `(scope, filter,
+/// id)` indexes, and PostgreSQL chooses by its statistics.
+fn conditions(f: &AppFilter, off_filter_indexes: bool) -> Condition {
+    use applications::Column as A;
+    use sea_orm::sea_query::{Expr, SimpleExpr};
+    let eq = |col: A, v: sea_orm::Value| -> SimpleExpr {
+        if off_filter_indexes {
+            let name = sea_orm::IdenStatic::as_str(&col);
+            Expr::cust_with_values(format!("+\"{name}\" = ?"), [v])
+        } else {
+            col.eq(v)
+        }
+    };
+    let mut all = Condition::all();
+    if let Some(s) = &f.status {
+        all = all.add(A::Status.eq(s.as_str()));
+    }
+    if let Some(c) = f.call_id {
+        all = all.add(eq(A::CallId, c.into()));
+    }
+    if let Some(c) = &f.country {
+        all = all.add(eq(A::VisitorCountry, c.to_uppercase().into()));
+    }
+    if let Some(c) = &f.host_country {
+        all = all.add(eq(A::HostCountry, c.to_uppercase().into()));
+    }
+    if let Some(s) = &f.sector {
+        all = all.add(eq(A::PrimarySector, s.as_str().into()));
+    }
+    if let Some(a) = f.after {
+        all = all.add(if f.oldest_first {
+            A::Id.gt(a)
+        } else {
+            A::Id.lt(a)
+        });
+    }
+    all
 }
